@@ -1,0 +1,43 @@
+package models
+
+// Actor is who is doing something: the signed-in user (or the CLI, when
+// UserID is 0) with the tenant they are bound to and where the request came from.
+type Actor struct {
+	UserID    uint
+	Email     string
+	Role      Role
+	AgencyID  *uint
+	CreatorID *uint
+	IP        string
+}
+
+// ActorFor builds the actor for a signed-in user.
+func ActorFor(u *User, ip string) *Actor {
+	return &Actor{UserID: u.ID, Email: u.Email, Role: u.Role, AgencyID: u.AgencyID, CreatorID: u.CreatorID, IP: ip}
+}
+
+// SystemActor is the command-line tool acting on its own.
+func SystemActor() *Actor { return &Actor{Email: "system", Role: RoleAdmin} }
+
+// IsStaff reports whether the actor is JD staff.
+func (a *Actor) IsStaff() bool { return a != nil && a.Role.IsStaff() }
+
+// Page is a 1-based page of a list.
+type Page struct {
+	Number int
+	Size   int
+}
+
+// NewPage clamps a requested page to sane bounds.
+func NewPage(number, size int) Page {
+	if number < 1 {
+		number = 1
+	}
+	if size < 1 || size > 200 {
+		size = 50
+	}
+	return Page{Number: number, Size: size}
+}
+
+// Offset is the number of rows before this page.
+func (p Page) Offset() int { return (p.Number - 1) * p.Size }

@@ -1,0 +1,221 @@
+package models
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CreatorState is where a creator stands in the programme.
+type CreatorState string
+
+// Creator states; see CreatorTransitions for the allowed changes.
+const (
+	StatePending   CreatorState = "pending"
+	StateQualified CreatorState = "qualified"
+	StateRejected  CreatorState = "rejected"
+	StateSuspended CreatorState = "suspended"
+)
+
+// CreatorStates lists the states in display order.
+var CreatorStates = []CreatorState{StatePending, StateQualified, StateRejected, StateSuspended}
+
+// Valid reports whether st is a known state.
+func (st CreatorState) Valid() bool {
+	for _, v := range CreatorStates {
+		if st == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ContentType is what a creator produces.
+type ContentType string
+
+// Content types.
+const (
+	ContentVideo ContentType = "video"
+	ContentLive  ContentType = "live"
+	ContentBoth  ContentType = "both"
+)
+
+// ContentTypes lists the content types in display order.
+var ContentTypes = []ContentType{ContentVideo, ContentLive, ContentBoth}
+
+// Valid reports whether ct is a known content type.
+func (ct ContentType) Valid() bool {
+	return ct == ContentVideo || ct == ContentLive || ct == ContentBoth
+}
+
+// Creator is a creator enrolled in the programme. The JD creator account ID
+// is unique: a creator belongs to at most one agency.
+type Creator struct {
+	ID               uint         `gorm:"primaryKey"`
+	DisplayName      string       `gorm:"size:80;not null;index"`
+	AccountID        string       `gorm:"size:40;not null;uniqueIndex"`
+	PrimarySubjectID uint         `gorm:"not null;index:idx_creators_subject_state,priority:1"`
+	Subject2ID       *uint        `gorm:"index"`
+	Subject3ID       *uint        `gorm:"index"`
+	ContentType      ContentType  `gorm:"size:10;not null"`
+	Followers        int64        `gorm:"not null"`
+	ContactEmail     string       `gorm:"size:254"`
+	ContactPhone     string       `gorm:"size:40"`
+	AgencyID         *uint        `gorm:"index:idx_creators_agency_state,priority:1"`
+	Agency           *Agency      `gorm:"constraint:OnDelete:RESTRICT"`
+	State            CreatorState `gorm:"size:12;not null;index:idx_creators_agency_state,priority:2;index:idx_creators_subject_state,priority:2;index:idx_creators_state_enrolled,priority:1"`
+	StateReason      string       `gorm:"size:40"`
+	StateNote        string       `gorm:"size:500"`
+	EnrolledAt       time.Time    `gorm:"not null;index:idx_creators_state_enrolled,priority:2"`
+	EnrolledByID     *uint
+	QualifiedAt      *time.Time `gorm:"index"`
+	StateChangedAt   time.Time  `gorm:"not null"`
+}
+
+// SubjectIDs returns the creator's subject areas, primary first.
+func (c *Creator) SubjectIDs() []uint {
+	ids := []uint{c.PrimarySubjectID}
+	for _, p := range []*uint{c.Subject2ID, c.Subject3ID} {
+		if p != nil {
+			ids = append(ids, *p)
+		}
+	}
+	return ids
+}
+
+func creatorAudit(c *Creator) map[string]any {
+	m := map[string]any{
+		"display_name": c.DisplayName, "account_id": c.AccountID, "subjects": c.SubjectIDs(),
+		"content_type": c.ContentType, "followers": c.Followers, "state": c.State,
+	}
+	if c.AgencyID != nil {
+		m["agency_id"] = *c.AgencyID
+	}
+	if c.StateReason != "" {
+		m["reason"] = c.StateReason
+	}
+	if c.StateNote != "" {
+		m["note"] = c.StateNote
+	}
+	return m
+}
+
+// Enrolment is a request to enrol one creator, from the form or a CSV row.
+// Subjects are given as subject-area codes or names; the primary comes first.
+type Enrolment struct {
+	DisplayName  string
+	AccountID    string
+	Subjects     []string
+	ContentType  string
+	Followers    string
+	ContactEmail string
+	ContactPhone string
+}
+
+// MaxSubjects is the most subject areas a creator may have (one primary and two more).
+const MaxSubjects = 3
+
+var accountIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{4,40}$`)
+var phonePattern = regexp.MustCompile(`^\+?[0-9 -]{5,20}$`)
+
+// validEnrolment is an Enrolment that passed validation.
+type validEnrolment struct {
+	DisplayName  string
+	AccountID    string
+	SubjectIDs   []uint
+	ContentType  ContentType
+	Followers    int64
+	ContactEmail string
+	ContactPhone string
+}
+
+// SubjectIndex resolves subject-area codes and names (case-insensitive) to
+// active subject areas.
+type SubjectIndex map[string]SubjectArea
+
+// NewSubjectIndex indexes active subject areas by lower-case code and name.
+func NewSubjectIndex(areas []SubjectArea) SubjectIndex {
+	idx := SubjectIndex{}
+	for _, a := range areas {
+		if !a.Active {
+			continue
+		}
+		idx[strings.ToLower(a.Code)] = a
+		idx[strings.ToLower(a.Name)] = a
+		idx[strconv.FormatUint(uint64(a.ID), 10)] = a
+	}
+	return idx
+}
+
+// Validate checks every field and returns the cleaned request or field errors
+// that name each problem.
+func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors) {
+	fe := FieldErrors{}
+	v := validEnrolment{
+		DisplayName:  strings.TrimSpace(e.DisplayName),
+		AccountID:    strings.TrimSpace(e.AccountID),
+		ContentType:  ContentType(strings.ToLower(strings.TrimSpace(e.ContentType))),
+		ContactEmail: NormalizeEmail(e.ContactEmail),
+		ContactPhone: strings.TrimSpace(e.ContactPhone),
+	}
+	switch n := len([]rune(v.DisplayName)); {
+	case n == 0:
+		fe["display_name"] = "display name is required"
+	case n > 80:
+		fe["display_name"] = "display name must be at most 80 characters"
+	}
+	switch {
+	case v.AccountID == "":
+		fe["account_id"] = "JD creator account ID is required"
+	case !accountIDPattern.MatchString(v.AccountID):
+		fe["account_id"] = "JD creator account ID must be 4-40 letters, digits, '-' or '_'"
+	}
+	var names []string
+	for _, s := range e.Subjects {
+		if s = strings.TrimSpace(s); s != "" {
+			names = append(names, s)
+		}
+	}
+	seen := map[uint]bool{}
+	switch {
+	case len(names) == 0:
+		fe["subjects"] = "a primary subject area is required"
+	case len(names) > MaxSubjects:
+		fe["subjects"] = "at most 3 subject areas (one primary and two more)"
+	default:
+		for _, n := range names {
+			sa, ok := subjects[strings.ToLower(n)]
+			if !ok {
+				fe["subjects"] = "unknown subject area \"" + n + "\""
+				break
+			}
+			if seen[sa.ID] {
+				fe["subjects"] = "subject area \"" + sa.Name + "\" is listed twice"
+				break
+			}
+			seen[sa.ID] = true
+			v.SubjectIDs = append(v.SubjectIDs, sa.ID)
+		}
+	}
+	if !v.ContentType.Valid() {
+		fe["content_type"] = "content type must be video, live or both"
+	}
+	followers := strings.ReplaceAll(strings.TrimSpace(e.Followers), ",", "")
+	if followers == "" {
+		fe["followers"] = "follower count is required"
+	} else if n, err := strconv.ParseInt(followers, 10, 64); err != nil || n < 0 || n > 10_000_000_000 {
+		fe["followers"] = "follower count must be a whole number from 0 to 10,000,000,000"
+	} else {
+		v.Followers = n
+	}
+	if v.ContactEmail != "" {
+		if msg := ValidateEmail(v.ContactEmail); msg != "" {
+			fe["contact_email"] = msg
+		}
+	}
+	if v.ContactPhone != "" && !phonePattern.MatchString(v.ContactPhone) {
+		fe["contact_phone"] = "phone may hold only digits, spaces, '-' and a leading '+' (5-20 characters)"
+	}
+	return v, fe
+}

@@ -1,0 +1,164 @@
+package models
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Limits on an enrolment CSV file.
+const (
+	MaxImportBytes = 10 << 20
+	MaxImportRows  = 50_000
+)
+
+// EnrolmentCSVHeader is the header of the sample file.
+var EnrolmentCSVHeader = []string{"display_name", "account_id", "primary_subject", "other_subjects", "content_type", "followers", "contact_email", "contact_phone"}
+
+// Header aliases accepted besides the English names, for files made in Chinese.
+var enrolmentHeaderAliases = map[string]string{
+	"昵称": "display_name", "名称": "display_name", "达人名称": "display_name",
+	"京东创作者账号": "account_id", "账号": "account_id", "创作者账号": "account_id",
+	"主领域": "primary_subject", "其他领域": "other_subjects",
+	"内容类型": "content_type", "粉丝数": "followers",
+	"邮箱": "contact_email", "电话": "contact_phone", "手机": "contact_phone",
+}
+
+var requiredEnrolmentColumns = []string{"display_name", "account_id", "primary_subject", "content_type", "followers"}
+
+// CSVRow is one data row of an enrolment file with the line it came from.
+type CSVRow struct {
+	Line      int
+	Enrolment Enrolment
+	Err       string // a problem found while reading the row itself
+}
+
+// DecodeText turns an uploaded file into UTF-8: a UTF-8 BOM is dropped, valid
+// UTF-8 is kept, anything else is read as GB18030 (a superset of GBK, what
+// Excel and WPS save in China).
+func DecodeText(data []byte) ([]byte, error) {
+	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+		data = data[3:]
+	}
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, errors.New("the file is neither UTF-8 nor GBK text")
+	}
+	return out, nil
+}
+
+// ParseEnrolmentCSV reads an enrolment file. A problem with the file as a
+// whole is an error; a problem with one row is reported on that row.
+func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
+	if len(data) > MaxImportBytes {
+		return nil, fmt.Errorf("the file is larger than %d MB", MaxImportBytes>>20)
+	}
+	text, err := DecodeText(data)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bytes.NewReader(text))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("the file is empty")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("line 1: %v", csvErr(err))
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		key := strings.ToLower(strings.TrimSpace(h))
+		if alias, ok := enrolmentHeaderAliases[strings.TrimSpace(h)]; ok {
+			key = alias
+		}
+		if _, dup := cols[key]; dup && key != "" {
+			return nil, fmt.Errorf("line 1: column %q appears twice", h)
+		}
+		cols[key] = i
+	}
+	var missing []string
+	for _, c := range requiredEnrolmentColumns {
+		if _, ok := cols[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("line 1: the header lacks column(s) %s; expected %s", strings.Join(missing, ", "), strings.Join(EnrolmentCSVHeader, ","))
+	}
+	get := func(rec []string, name string) string {
+		if i, ok := cols[name]; ok && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	var rows []CSVRow
+	for {
+		line, _ := r.FieldPos(0)
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("line %d: %v", pe.StartLine, csvErr(err))
+			}
+			return nil, err
+		}
+		line, _ = r.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rows) >= MaxImportRows {
+			return nil, fmt.Errorf("the file has more than %d rows; split it", MaxImportRows)
+		}
+		row := CSVRow{Line: line}
+		if len(rec) > len(header) {
+			row.Err = fmt.Sprintf("%d fields, but the header has %d", len(rec), len(header))
+		}
+		subjects := []string{get(rec, "primary_subject")}
+		if other := get(rec, "other_subjects"); other != "" {
+			subjects = append(subjects, strings.FieldsFunc(other, func(r rune) bool { return r == ';' || r == '|' || r == '；' || r == '、' })...)
+		}
+		row.Enrolment = Enrolment{
+			DisplayName: get(rec, "display_name"), AccountID: get(rec, "account_id"), Subjects: subjects,
+			ContentType: get(rec, "content_type"), Followers: get(rec, "followers"),
+			ContactEmail: get(rec, "contact_email"), ContactPhone: get(rec, "contact_phone"),
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, errors.New("the file has a header but no rows")
+	}
+	return rows, nil
+}
+
+func csvErr(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// SampleEnrolmentCSV is the downloadable example file.
+func SampleEnrolmentCSV() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(EnrolmentCSVHeader)
+	_ = w.Write([]string{"Li Wei Reviews", "jd_cr_100001", "electronics", "mobile_phones;computers", "video", "125000", "liwei@example.com", "+86 138 0000 0001"})
+	_ = w.Write([]string{"Chen Home Live", "jd_cr_100002", "household", "", "live", "48000", "", ""})
+	w.Flush()
+	return b.Bytes()
+}

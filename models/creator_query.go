@@ -1,0 +1,138 @@
+package models
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// CreatorFilter narrows and orders the creators list.
+type CreatorFilter struct {
+	Search    string // display name or account ID, contains
+	State     CreatorState
+	SubjectID uint // any of the creator's subject areas
+	AgencyID  uint // staff only; ignored for managers, who always see their own
+	Sort      string
+	Desc      bool
+}
+
+// CreatorSorts maps the sort keys the list accepts to columns.
+var CreatorSorts = map[string]string{
+	"name":      "display_name",
+	"enrolled":  "enrolled_at",
+	"followers": "followers",
+	"state":     "state",
+}
+
+// scopeCreators limits a query to the creators the actor may see. Tenancy is
+// applied in SQL, never by filtering rows after loading.
+func scopeCreators(q *gorm.DB, a *Actor) *gorm.DB {
+	switch {
+	case a.IsStaff():
+		return q
+	case a.Role == RoleMCNManager && a.AgencyID != nil:
+		return q.Where("creators.agency_id = ?", *a.AgencyID)
+	case a.Role == RoleCreator && a.CreatorID != nil:
+		return q.Where("creators.id = ?", *a.CreatorID)
+	default:
+		return q.Where("1 = 0")
+	}
+}
+
+func scopedCreator(tx *gorm.DB, a *Actor, id uint) (*Creator, error) {
+	var c Creator
+	if err := scopeCreators(tx.Model(&Creator{}), a).Where("creators.id = ?", id).First(&c).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// ListCreators returns one page of the creators the actor may see, and how
+// many match in all.
+func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, page Page) ([]Creator, int64, error) {
+	q := scopeCreators(s.r(ctx).Model(&Creator{}), a)
+	if f.Search = strings.TrimSpace(f.Search); f.Search != "" {
+		if accountIDPattern.MatchString(f.Search) {
+			q = q.Where("(LOWER(display_name) LIKE ?"+likeEscape+" OR account_id = ?)", likeContains(strings.ToLower(f.Search)), f.Search)
+		} else {
+			q = q.Where("LOWER(display_name) LIKE ?"+likeEscape, likeContains(strings.ToLower(f.Search)))
+		}
+	}
+	if f.State != "" {
+		q = q.Where("state = ?", f.State)
+	}
+	if f.SubjectID != 0 {
+		q = q.Where("(primary_subject_id = ? OR subject2_id = ? OR subject3_id = ?)", f.SubjectID, f.SubjectID, f.SubjectID)
+	}
+	if f.AgencyID != 0 && a.IsStaff() {
+		q = q.Where("agency_id = ?", f.AgencyID)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	col, ok := CreatorSorts[f.Sort]
+	if !ok {
+		col = "enrolled_at"
+		f.Desc = true
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	var cs []Creator
+	err := q.Preload("Agency").Order(col + dir).Order("id" + dir).Limit(page.Size).Offset(page.Offset()).Find(&cs).Error
+	return cs, total, err
+}
+
+// GetCreator loads one creator the actor may see; others are ErrNotFound.
+func (s *Store) GetCreator(ctx context.Context, a *Actor, id uint) (*Creator, error) {
+	var c Creator
+	err := scopeCreators(s.r(ctx).Model(&Creator{}), a).Preload("Agency").Where("creators.id = ?", id).First(&c).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &c, nil
+}
+
+// CreatorHasAccount reports whether the creator has set a password.
+func (s *Store) CreatorHasAccount(ctx context.Context, creatorID uint) (bool, error) {
+	var n int64
+	err := s.r(ctx).Model(&User{}).Where("creator_id = ?", creatorID).Count(&n).Error
+	return n > 0, err
+}
+
+// CountByState counts the creators the actor may see, per state.
+func (s *Store) CountByState(ctx context.Context, a *Actor) (map[CreatorState]int64, error) {
+	var rows []struct {
+		State CreatorState
+		N     int64
+	}
+	err := scopeCreators(s.r(ctx).Model(&Creator{}), a).Select("state, COUNT(*) AS n").Group("state").Scan(&rows).Error
+	out := map[CreatorState]int64{}
+	for _, r := range rows {
+		out[r.State] = r.N
+	}
+	return out, err
+}
+
+// CountBySubject counts the creators the actor may see, per primary subject area.
+func (s *Store) CountBySubject(ctx context.Context, a *Actor) (map[uint]int64, error) {
+	var rows []struct {
+		PrimarySubjectID uint
+		N                int64
+	}
+	err := scopeCreators(s.r(ctx).Model(&Creator{}), a).Select("primary_subject_id, COUNT(*) AS n").Group("primary_subject_id").Scan(&rows).Error
+	out := map[uint]int64{}
+	for _, r := range rows {
+		out[r.PrimarySubjectID] = r.N
+	}
+	return out, err
+}
+
+// CountAgencies counts all agencies.
+func (s *Store) CountAgencies(ctx context.Context) (int64, error) {
+	var n int64
+	return n, s.r(ctx).Model(&Agency{}).Count(&n).Error
+}

@@ -1,0 +1,120 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CreatorAction is a staff decision that moves a creator between states.
+type CreatorAction string
+
+// The staff decisions on a creator.
+const (
+	ActionQualify   CreatorAction = "qualify"
+	ActionReject    CreatorAction = "reject"
+	ActionSuspend   CreatorAction = "suspend"
+	ActionReinstate CreatorAction = "reinstate"
+)
+
+// Transition is one allowed change of a creator's state.
+type Transition struct {
+	From        CreatorState
+	To          CreatorState
+	NeedsReason bool
+}
+
+// CreatorTransitions is the whole state machine: anything not listed is refused.
+var CreatorTransitions = map[CreatorAction]Transition{
+	ActionQualify:   {From: StatePending, To: StateQualified},
+	ActionReject:    {From: StatePending, To: StateRejected, NeedsReason: true},
+	ActionSuspend:   {From: StateQualified, To: StateSuspended, NeedsReason: true},
+	ActionReinstate: {From: StateSuspended, To: StateQualified},
+}
+
+// ActionsFrom lists the actions allowed from a state, in a stable order.
+func ActionsFrom(st CreatorState) []CreatorAction {
+	var out []CreatorAction
+	for _, act := range []CreatorAction{ActionQualify, ActionReject, ActionSuspend, ActionReinstate} {
+		if CreatorTransitions[act].From == st {
+			out = append(out, act)
+		}
+	}
+	return out
+}
+
+// Decision is a staff decision on one creator.
+type Decision struct {
+	CreatorID uint
+	Action    CreatorAction
+	Reason    string // a reason code; required when the transition needs one
+	Note      string
+}
+
+// MaxNoteLength bounds free-text notes on decisions.
+const MaxNoteLength = 500
+
+// DecideCreator applies a staff decision as one audited state transition.
+// The update is conditional on the current state, so two reviewers racing on
+// the same creator cannot both succeed.
+func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creator, error) {
+	if !a.IsStaff() {
+		return nil, ErrForbidden
+	}
+	tr, ok := CreatorTransitions[d.Action]
+	if !ok {
+		return nil, FieldErrors{"action": fmt.Sprintf("unknown action %q", d.Action)}
+	}
+	d.Reason, d.Note = strings.TrimSpace(d.Reason), strings.TrimSpace(d.Note)
+	if len([]rune(d.Note)) > MaxNoteLength {
+		return nil, FieldErrors{"note": fmt.Sprintf("note must be at most %d characters", MaxNoteLength)}
+	}
+	if tr.NeedsReason && d.Reason == "" {
+		return nil, FieldErrors{"reason": "choose a reason code for this decision"}
+	}
+	if !tr.NeedsReason {
+		d.Reason = ""
+	}
+	var c Creator
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if d.Reason != "" {
+			var n int64
+			if err := tx.Model(&ReasonCode{}).Where("code = ? AND active = ?", d.Reason, true).Count(&n).Error; err != nil {
+				return err
+			}
+			if n == 0 {
+				return FieldErrors{"reason": fmt.Sprintf("unknown reason code %q", d.Reason)}
+			}
+		}
+		if err := tx.First(&c, d.CreatorID).Error; err != nil {
+			return notFound(err)
+		}
+		if c.State != tr.From {
+			return fmt.Errorf("%w: %s is %s, %s needs %s", ErrInvalidTransition, c.DisplayName, c.State, d.Action, tr.From)
+		}
+		before := creatorAudit(&c)
+		now := time.Now().UTC()
+		updates := map[string]any{"state": tr.To, "state_reason": d.Reason, "state_note": d.Note, "state_changed_at": now}
+		if d.Action == ActionQualify {
+			updates["qualified_at"] = now
+		}
+		res := tx.Model(&Creator{}).Where("id = ? AND state = ?", c.ID, tr.From).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("%w: %s changed meanwhile", ErrInvalidTransition, c.DisplayName)
+		}
+		if err := tx.First(&c, c.ID).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "creator."+string(d.Action), "creator", c.ID, before, creatorAudit(&c))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}

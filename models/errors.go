@@ -1,0 +1,51 @@
+package models
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors that handlers turn into messages or status codes.
+var (
+	// ErrNotFound means the record does not exist or is outside the actor's tenant.
+	ErrNotFound = errors.New("not found")
+	// ErrForbidden means the actor's role may not do this.
+	ErrForbidden = errors.New("not allowed for this role")
+	// ErrCreatorTaken means another agency already holds the JD creator account.
+	ErrCreatorTaken = errors.New("this JD creator account is already enrolled by another agency")
+	// ErrAlreadyEnrolled means the actor's own agency already holds the account.
+	ErrAlreadyEnrolled = errors.New("this JD creator account is already enrolled by your agency")
+	// ErrEmailTaken means a user with this email exists.
+	ErrEmailTaken = errors.New("a user with this email already exists")
+	// ErrInvalidTransition means the creator's state does not allow the change.
+	ErrInvalidTransition = errors.New("this change is not possible from the creator's current state")
+	// ErrBadCredentials is the one message for unknown email and wrong password.
+	ErrBadCredentials = errors.New("email or password is incorrect")
+	// ErrInvitationInvalid covers unknown, used and expired invitations alike.
+	ErrInvitationInvalid = errors.New("this invitation link is invalid, expired or already used")
+)
+
+// FieldErrors maps a form field name to a message naming the problem.
+type FieldErrors map[string]string
+
+// Error lists the problems in field order so messages are stable.
+func (fe FieldErrors) Error() string {
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+fe[k])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// AsFieldErrors extracts field errors from err, if it carries any.
+func AsFieldErrors(err error) (FieldErrors, bool) {
+	var fe FieldErrors
+	ok := errors.As(err, &fe)
+	return fe, ok
+}

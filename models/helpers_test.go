@@ -1,0 +1,73 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
+)
+
+var ctx = context.Background()
+
+// world is a small programme: two agencies with a manager each, and staff.
+type world struct {
+	s              *models.Store
+	admin, rev1    *models.Actor
+	rev2           *models.Actor
+	mcnA, mcnB     *models.Actor
+	agencyA, agenB *models.Agency
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	s := modeltest.NewStore(t)
+	w := &world{s: s}
+	sys := models.SystemActor()
+	var err error
+	if w.agencyA, err = s.CreateAgency(ctx, sys, models.AgencyInput{Name: "Agency A"}); err != nil {
+		t.Fatal(err)
+	}
+	if w.agenB, err = s.CreateAgency(ctx, sys, models.AgencyInput{Name: "Agency B"}); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(email string, role models.Role, agency *uint) *models.Actor {
+		u, err := s.CreateUser(ctx, sys, models.NewUser{Email: email, Password: "long-enough-password", Role: role, AgencyID: agency})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return models.ActorFor(u, "127.0.0.1")
+	}
+	w.admin = mk("admin@t.test", models.RoleAdmin, nil)
+	w.rev1 = mk("rev1@t.test", models.RoleReviewer, nil)
+	w.rev2 = mk("rev2@t.test", models.RoleReviewer, nil)
+	w.mcnA = mk("a@t.test", models.RoleMCNManager, &w.agencyA.ID)
+	w.mcnB = mk("b@t.test", models.RoleMCNManager, &w.agenB.ID)
+	return w
+}
+
+func enrolment(account string) models.Enrolment {
+	return models.Enrolment{DisplayName: "Creator " + account, AccountID: account, Subjects: []string{"electronics"}, ContentType: "video", Followers: "1000"}
+}
+
+func (w *world) enrol(t *testing.T, a *models.Actor, account string) *models.Creator {
+	t.Helper()
+	res, err := w.s.EnrolCreator(ctx, a, nil, enrolment(account))
+	if err != nil {
+		t.Fatalf("enrol %s: %v", account, err)
+	}
+	return res.Creator
+}
+
+func fieldError(t *testing.T, err error, field string) string {
+	t.Helper()
+	fe, ok := models.AsFieldErrors(err)
+	if !ok {
+		t.Fatalf("want field errors, got %v", err)
+	}
+	msg, ok := fe[field]
+	if !ok {
+		t.Fatalf("want an error on %q, got %v", field, fe)
+	}
+	return msg
+}

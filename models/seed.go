@@ -1,0 +1,148 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DemoPassword is the password of every demo login.
+const DemoPassword = "demo-password"
+
+// ErrNotEmpty means the demo seed was asked to run on a database with data.
+var ErrNotEmpty = errors.New("the database already has users; the demo programme is only loaded into an empty database")
+
+// DemoLogin is one printed demo account.
+type DemoLogin struct {
+	Email string
+	Role  Role
+	Note  string
+}
+
+var demoAgencies = []string{"Starlight MCN", "Jade River Media", "Pearl Bay Talent", "Great Wall Creators", "Summit Live Studio"}
+
+var demoFamilyNames = []string{"Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin"}
+var demoGivenNames = []string{"Wei", "Fang", "Na", "Min", "Jing", "Lei", "Yan", "Tao", "Hui", "Qiang", "Xin", "Ping", "Yun", "Bo", "Jie", "Lan"}
+var demoSuffixes = []string{"Reviews", "Live", "Picks", "Lab", "Daily", "Unboxed", "Studio", "Tips"}
+
+// SeedDemo loads the demo programme: five agencies with a manager each, staff
+// logins, and about 200 creators across every subject area and state. It
+// refuses to touch a database that already has users.
+func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
+	empty, err := s.IsEmpty(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		return nil, ErrNotEmpty
+	}
+	sys := SystemActor()
+	logins := []DemoLogin{}
+	addUser := func(n NewUser, note string) error {
+		n.Password = DemoPassword
+		if _, err := s.CreateUser(ctx, sys, n); err != nil {
+			return fmt.Errorf("demo user %s: %w", n.Email, err)
+		}
+		logins = append(logins, DemoLogin{Email: n.Email, Role: n.Role, Note: note})
+		return nil
+	}
+	for _, u := range []struct {
+		email, note string
+		role        Role
+	}{
+		{"admin@demo.test", "programme owner", RoleAdmin},
+		{"reviewer1@demo.test", "JD reviewer", RoleReviewer},
+		{"reviewer2@demo.test", "JD reviewer", RoleReviewer},
+	} {
+		if err := addUser(NewUser{Email: u.email, Role: u.role}, u.note); err != nil {
+			return nil, err
+		}
+	}
+	var agencies []*Agency
+	for i, name := range demoAgencies {
+		ag, err := s.CreateAgency(ctx, sys, AgencyInput{Name: name, ContactName: "Manager " + name, ContactEmail: fmt.Sprintf("contact%d@demo.test", i+1)})
+		if err != nil {
+			return nil, err
+		}
+		agencies = append(agencies, ag)
+		if err := addUser(NewUser{Email: fmt.Sprintf("mcn%d@demo.test", i+1), Role: RoleMCNManager, AgencyID: &ag.ID}, "manager of "+name); err != nil {
+			return nil, err
+		}
+	}
+	areas, err := s.SubjectAreas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(20261124, 48))
+	contentTypes := []ContentType{ContentVideo, ContentLive, ContentBoth}
+	const total = 200
+	for i := 0; i < total; i++ {
+		name := fmt.Sprintf("%s %s %s", demoFamilyNames[rng.IntN(len(demoFamilyNames))], demoGivenNames[rng.IntN(len(demoGivenNames))], demoSuffixes[rng.IntN(len(demoSuffixes))])
+		subjects := []string{areas[i%len(areas)].Code}
+		if rng.IntN(2) == 0 {
+			subjects = append(subjects, areas[(i+7)%len(areas)].Code)
+		}
+		e := Enrolment{
+			DisplayName: name, AccountID: fmt.Sprintf("jd_cr_%06d", 100000+i), Subjects: subjects,
+			ContentType: string(contentTypes[rng.IntN(3)]), Followers: fmt.Sprint(2000 + rng.IntN(2_000_000)),
+		}
+		if i < 8 {
+			e.ContactEmail = fmt.Sprintf("creator%d.contact@demo.test", i+1)
+		}
+		var agency *uint
+		if i%20 != 19 { // every twentieth creator is independent
+			agency = &agencies[i%len(agencies)].ID
+		}
+		res, err := s.EnrolCreator(ctx, sys, agency, e)
+		if err != nil {
+			return nil, fmt.Errorf("demo creator %d: %w", i, err)
+		}
+		c := res.Creator
+		// Spread the states: most qualified, some pending, some rejected, a few suspended.
+		var decisions []Decision
+		switch r := i % 10; {
+		case i < 5 || r < 5:
+			decisions = []Decision{{Action: ActionQualify}}
+		case r < 7:
+			// stays pending
+		case r < 9:
+			decisions = []Decision{{Action: ActionReject, Reason: DefaultReasonCodes[rng.IntN(len(DefaultReasonCodes))].Code, Note: "Demo decision"}}
+		default:
+			decisions = []Decision{{Action: ActionQualify}, {Action: ActionSuspend, Reason: "content_policy", Note: "Demo suspension"}}
+		}
+		for _, d := range decisions {
+			d.CreatorID = c.ID
+			if _, err := s.DecideCreator(ctx, &Actor{Email: "reviewer1@demo.test", Role: RoleReviewer}, d); err != nil {
+				return nil, err
+			}
+		}
+		if err := backdateDemoCreator(s.db.WithContext(ctx), c.ID, time.Duration(rng.IntN(90*24))*time.Hour); err != nil {
+			return nil, err
+		}
+		if i < 5 {
+			cid := c.ID
+			if err := addUser(NewUser{Email: fmt.Sprintf("creator%d@demo.test", i+1), Role: RoleCreator, CreatorID: &cid}, "creator "+name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return logins, nil
+}
+
+// backdateDemoCreator spreads demo enrolments over the last months so the
+// lists and dashboards look like a running programme.
+func backdateDemoCreator(db *gorm.DB, id uint, ago time.Duration) error {
+	var c Creator
+	if err := db.First(&c, id).Error; err != nil {
+		return err
+	}
+	updates := map[string]any{"enrolled_at": c.EnrolledAt.Add(-ago), "state_changed_at": c.StateChangedAt.Add(-ago / 2)}
+	if c.QualifiedAt != nil {
+		updates["qualified_at"] = c.QualifiedAt.Add(-ago / 2)
+	}
+	return db.Model(&Creator{}).Where("id = ?", id).Updates(updates).Error
+}

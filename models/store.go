@@ -1,0 +1,136 @@
+// Package models holds the portal's data and the programme's rules. It never
+// imports HTTP or view code.
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Store wraps the database. On SQLite writes go through a single connection
+// whose transactions begin IMMEDIATE, so read-then-write transactions never
+// fail with "database is locked"; reads use a separate pool. On PostgreSQL both
+// handles are the same pool.
+type Store struct {
+	db     *gorm.DB // writer
+	read   *gorm.DB // readers
+	driver string
+}
+
+// Driver names the database in use: "sqlite" or "postgres".
+func (s *Store) Driver() string { return s.driver }
+
+// Open connects to databaseURL (a SQLite file path or a postgres:// URL) and
+// brings the schema up to date.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	cfg := &gorm.Config{
+		Logger:         logger.Default.LogMode(logger.Silent),
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	s := &Store{}
+	if IsPostgresURL(databaseURL) {
+		db, err := gorm.Open(postgres.Open(databaseURL), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(16)
+		s.db, s.read, s.driver = db, db, "postgres"
+	} else {
+		path := strings.TrimPrefix(databaseURL, "sqlite://")
+		if path == "" {
+			return nil, errors.New("empty database path")
+		}
+		common := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL"
+		writer, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite writer: %w", err)
+		}
+		wdb, err := writer.DB()
+		if err != nil {
+			return nil, err
+		}
+		wdb.SetMaxOpenConns(1)
+		wdb.SetConnMaxLifetime(0)
+		reader, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_query_only=true"), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite reader: %w", err)
+		}
+		rdb, err := reader.DB()
+		if err != nil {
+			return nil, err
+		}
+		rdb.SetMaxOpenConns(8)
+		s.db, s.read, s.driver = writer, reader, "sqlite"
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return s, nil
+}
+
+// IsPostgresURL reports whether u names a PostgreSQL database.
+func IsPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// RedactURL hides a password in a database URL for logging.
+func RedactURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.User == nil {
+		return u
+	}
+	return parsed.Redacted()
+}
+
+// Close releases the database connections.
+func (s *Store) Close() {
+	for _, g := range []*gorm.DB{s.db, s.read} {
+		if g == nil {
+			continue
+		}
+		if sqlDB, err := g.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+		if s.db == s.read {
+			return
+		}
+	}
+}
+
+// Ping checks that the database answers a query.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.read.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+}
+
+// tx runs fn in one write transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// r is the read handle bound to ctx.
+func (s *Store) r(ctx context.Context) *gorm.DB { return s.read.WithContext(ctx) }
+
+// IsEmpty reports whether the programme has no users yet (subject areas and
+// reason codes are created with the schema and do not count).
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int64
+	err := s.r(ctx).Model(&User{}).Limit(1).Count(&n).Error
+	return n == 0, err
+}

@@ -1,0 +1,84 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// SubjectArea is one of the programme's subject areas. Codes never change;
+// admins may rename or deactivate an area.
+type SubjectArea struct {
+	ID     uint   `gorm:"primaryKey"`
+	Code   string `gorm:"size:40;not null;uniqueIndex"`
+	Name   string `gorm:"size:80;not null;uniqueIndex"`
+	Active bool   `gorm:"not null;default:true"`
+}
+
+// DefaultSubjectAreas are created with the schema.
+var DefaultSubjectAreas = []SubjectArea{
+	{Code: "electronics", Name: "Electronic devices"},
+	{Code: "household", Name: "Household goods"},
+	{Code: "fashion", Name: "Fashion"},
+	{Code: "skincare", Name: "Skincare"},
+	{Code: "car_accessories", Name: "Car accessories"},
+	{Code: "appliances", Name: "Home appliances"},
+	{Code: "mobile_phones", Name: "Mobile phones"},
+	{Code: "computers", Name: "Computers and office"},
+	{Code: "food", Name: "Food and drink"},
+	{Code: "fresh", Name: "Fresh produce"},
+	{Code: "baby", Name: "Mother and baby"},
+	{Code: "beauty", Name: "Beauty and make-up"},
+	{Code: "health", Name: "Health"},
+	{Code: "sports", Name: "Sports and outdoors"},
+	{Code: "books", Name: "Books"},
+	{Code: "toys", Name: "Toys"},
+	{Code: "pets", Name: "Pet supplies"},
+	{Code: "jewellery", Name: "Jewellery and watches"},
+	{Code: "furniture", Name: "Furniture"},
+	{Code: "travel", Name: "Travel"},
+}
+
+// SubjectAreas lists all subject areas by id.
+func (s *Store) SubjectAreas(ctx context.Context) ([]SubjectArea, error) {
+	var out []SubjectArea
+	err := s.r(ctx).Order("id").Find(&out).Error
+	return out, err
+}
+
+// UpdateSubjectArea renames or (de)activates a subject area (admin only).
+func (s *Store) UpdateSubjectArea(ctx context.Context, a *Actor, id uint, name string, active bool) error {
+	if a.Role != RoleAdmin {
+		return ErrForbidden
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 80 {
+		return FieldErrors{"name": "name is required and must be at most 80 characters"}
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var sa SubjectArea
+		if err := tx.First(&sa, id).Error; err != nil {
+			return notFound(err)
+		}
+		before := map[string]any{"name": sa.Name, "active": sa.Active}
+		if err := tx.Model(&sa).Updates(map[string]any{"name": name, "active": active}).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return FieldErrors{"name": "another subject area has this name"}
+			}
+			return err
+		}
+		return appendAudit(tx, a, "subject.update", "subject_area", id, before, map[string]any{"name": name, "active": active})
+	})
+}
+
+// DefaultSubjectAreasWithIDs returns the default areas numbered as a fresh
+// database numbers them, for validation without a database.
+func DefaultSubjectAreasWithIDs() []SubjectArea {
+	out := cloneSubjects()
+	for i := range out {
+		out[i].ID = uint(i + 1)
+	}
+	return out
+}

@@ -1,0 +1,258 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// Role is what a user may see and do; see DESIGN.md "Who uses it".
+type Role string
+
+// The four roles.
+const (
+	RoleAdmin      Role = "admin"
+	RoleReviewer   Role = "reviewer"
+	RoleMCNManager Role = "mcn_manager"
+	RoleCreator    Role = "creator"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleAdmin, RoleReviewer, RoleMCNManager, RoleCreator}
+
+// Valid reports whether r is one of the four roles.
+func (r Role) Valid() bool {
+	for _, v := range Roles {
+		if r == v {
+			return true
+		}
+	}
+	return false
+}
+
+// IsStaff reports whether r is JD staff (admin or reviewer), who see everything.
+func (r Role) IsStaff() bool { return r == RoleAdmin || r == RoleReviewer }
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 12
+
+// bcryptCost is bcrypt's default; tests may lower it to stay quick.
+var bcryptCost = bcrypt.DefaultCost
+
+// User is a person who signs in.
+type User struct {
+	ID             uint   `gorm:"primaryKey"`
+	Email          string `gorm:"size:254;not null;uniqueIndex"`
+	PasswordHash   string `gorm:"size:100;not null"`
+	Role           Role   `gorm:"size:20;not null;index"`
+	AgencyID       *uint  `gorm:"index"`
+	Agency         *Agency
+	CreatorID      *uint `gorm:"uniqueIndex"`
+	SessionVersion int   `gorm:"not null;default:1"`
+	Disabled       bool  `gorm:"not null;default:false"`
+	LastLoginAt    *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// NewUser is a request to create a user account.
+type NewUser struct {
+	Email     string
+	Password  string
+	Role      Role
+	AgencyID  *uint
+	CreatorID *uint
+}
+
+// NormalizeEmail trims and lower-cases an email address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidateEmail returns a message naming the problem with s, or "".
+func ValidateEmail(s string) string {
+	if s == "" {
+		return "email is required"
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s, "@") {
+		return "not a valid email address"
+	}
+	return ""
+}
+
+// ValidatePassword returns a message naming the problem with p, or "".
+func ValidatePassword(p string) string {
+	if len([]rune(p)) < MinPasswordLength {
+		return fmt.Sprintf("password must be at least %d characters", MinPasswordLength)
+	}
+	if len(p) > 72 {
+		return "password must be at most 72 bytes"
+	}
+	return ""
+}
+
+func (n *NewUser) validate() FieldErrors {
+	fe := FieldErrors{}
+	n.Email = NormalizeEmail(n.Email)
+	if msg := ValidateEmail(n.Email); msg != "" {
+		fe["email"] = msg
+	}
+	if msg := ValidatePassword(n.Password); msg != "" {
+		fe["password"] = msg
+	}
+	switch {
+	case !n.Role.Valid():
+		fe["role"] = "unknown role"
+	case n.Role == RoleMCNManager && n.AgencyID == nil:
+		fe["agency"] = "an MCN manager needs an agency"
+	case n.Role == RoleCreator && n.CreatorID == nil:
+		fe["creator"] = "a creator account needs a creator record"
+	case n.Role != RoleMCNManager && n.AgencyID != nil:
+		fe["agency"] = "only MCN managers belong to an agency"
+	}
+	return fe
+}
+
+func hashPassword(p string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(p), bcryptCost)
+	return string(h), err
+}
+
+// CreateUser adds a user account; by is the acting user (nil for the CLI).
+func (s *Store) CreateUser(ctx context.Context, by *Actor, n NewUser) (*User, error) {
+	if by != nil && by.Role != RoleAdmin {
+		return nil, ErrForbidden
+	}
+	if fe := n.validate(); len(fe) > 0 {
+		return nil, fe
+	}
+	hash, err := hashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Email: n.Email, PasswordHash: hash, Role: n.Role, AgencyID: n.AgencyID, CreatorID: n.CreatorID, SessionVersion: 1}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if n.AgencyID != nil {
+			if err := tx.First(&Agency{}, *n.AgencyID).Error; err != nil {
+				return FieldErrors{"agency": "no such agency"}
+			}
+		}
+		if err := tx.Create(u).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return FieldErrors{"email": ErrEmailTaken.Error()}
+			}
+			return err
+		}
+		return appendAudit(tx, by, "user.create", "user", u.ID, nil, userAudit(u))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+func userAudit(u *User) map[string]any {
+	m := map[string]any{"email": u.Email, "role": u.Role, "disabled": u.Disabled}
+	if u.AgencyID != nil {
+		m["agency_id"] = *u.AgencyID
+	}
+	if u.CreatorID != nil {
+		m["creator_id"] = *u.CreatorID
+	}
+	return m
+}
+
+// Authenticate checks an email and password. Unknown email and wrong password
+// give the same error, and both are audited as failed sign-ins.
+func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*User, error) {
+	email = NormalizeEmail(email)
+	var u User
+	err := s.r(ctx).Where("email = ?", email).First(&u).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	found := err == nil
+	if !found {
+		// Spend the same time as a real check so timing does not reveal which emails exist.
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	}
+	if !found || u.Disabled || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		anon := &Actor{Email: email, IP: ip}
+		var id uint
+		if found {
+			id = u.ID
+		}
+		if aerr := s.tx(ctx, func(tx *gorm.DB) error {
+			return appendAudit(tx, anon, "auth.login_failed", "user", id, nil, map[string]any{"email": email})
+		}); aerr != nil {
+			return nil, aerr
+		}
+		return nil, ErrBadCredentials
+	}
+	now := time.Now().UTC()
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("last_login_at", now).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, &Actor{UserID: u.ID, Email: u.Email, Role: u.Role, IP: ip}, "auth.login", "user", u.ID, nil, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	u.LastLoginAt = &now
+	return &u, nil
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+
+// UserByID loads an enabled user with their agency, for the session middleware.
+func (s *Store) UserByID(ctx context.Context, id uint) (*User, error) {
+	var u User
+	err := s.r(ctx).Preload("Agency").Where("id = ? AND disabled = ?", id, false).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrNotFound
+	}
+	return &u, err
+}
+
+// RecordLogout audits a sign-out and bumps the session version so copies of
+// the old cookie stop working.
+func (s *Store) RecordLogout(ctx context.Context, a *Actor) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", a.UserID).
+			Update("session_version", gorm.Expr("session_version + 1")).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "auth.logout", "user", a.UserID, nil, nil)
+	})
+}
+
+// UsersOfAgency lists the manager accounts of an agency.
+func (s *Store) UsersOfAgency(ctx context.Context, agencyID uint) ([]User, error) {
+	var us []User
+	err := s.r(ctx).Where("agency_id = ?", agencyID).Order("email").Find(&us).Error
+	return us, err
+}
+
+// ListUsers lists users for the admin page, optionally by role, a page at a time.
+func (s *Store) ListUsers(ctx context.Context, role Role, page Page) ([]User, int64, error) {
+	q := s.r(ctx).Model(&User{})
+	if role != "" {
+		q = q.Where("role = ?", role)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var us []User
+	err := q.Preload("Agency").Order("email").Limit(page.Size).Offset(page.Offset()).Find(&us).Error
+	return us, total, err
+}
+
+// UseMinimumPasswordCost makes bcrypt fast; only tests call it, before any work starts.
+func UseMinimumPasswordCost() { bcryptCost = bcrypt.MinCost }

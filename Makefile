@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+export CGO_ENABLED := 1
+GO ?= go
+BIN := bin/portal
+DATABASE_URL ?= portal.db
+export DATABASE_URL
+
+.PHONY: run build generate fmt lint check-generated test test-postgres clean
+
+## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
+run: build
+	./$(BIN) seed --demo
+	./$(BIN) serve
+
+## build: the single binary
+build: generate
+	$(GO) build -o $(BIN) .
+
+## generate: templ components -> *_templ.go (committed)
+generate:
+	$(GO) tool templ generate -log-level error
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+	$(GO) tool templ fmt views
+
+## lint: gofmt, go vet, generated files in step with the .templ sources
+lint: check-generated
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+check-generated:
+	$(GO) tool templ generate -log-level error
+	@if ! git diff --quiet -- '*_templ.go' || [ -n "$$(git ls-files --others --exclude-standard -- '*_templ.go')" ]; then \
+		echo "generated templ files are out of date: run 'make generate' and commit"; git status --short -- '*_templ.go'; exit 1; fi
+
+## test: every test, with the race detector, on $(DATABASE_URL) (SQLite unless a postgres:// URL)
+test: lint
+	$(GO) test -race -count=1 ./...
+
+clean:
+	rm -rf bin portal.db portal.db-wal portal.db-shm

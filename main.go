@@ -1,0 +1,229 @@
+// Command portal runs the Creator Incentive Portal: the web server and the
+// maintenance commands that share its database.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/static"
+	"github.com/jd/creator-portal/web"
+)
+
+const usage = `Usage: portal <command> [flags]
+
+Commands:
+  serve                 serve the portal (--addr, default :8080 or $PORTAL_ADDR)
+  seed --demo           load the demo programme into an empty database
+  user add --email E --role R [--agency ID] [--creator ID] --password-stdin
+                        create a user; the password is read from standard input
+
+Environment:
+  DATABASE_URL     SQLite file path (default portal.db) or postgres:// URL
+  PORTAL_ADDR      listen address (default :8080)
+  SESSION_SECRET   session signing secret (default: generated once and kept in the database)
+`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	slog.SetDefault(log)
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, log, os.Args[2:])
+	case "seed":
+		err = seed(ctx, os.Args[2:])
+	case "user":
+		err = user(ctx, os.Args[2:], os.Stdin)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return
+	default:
+		err = fmt.Errorf("unknown command %q\n\n%s", os.Args[1], usage)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(1)
+	}
+}
+
+func databaseURL() string {
+	if u := os.Getenv("DATABASE_URL"); u != "" {
+		return u
+	}
+	return "portal.db"
+}
+
+func openStore(ctx context.Context) (*models.Store, error) {
+	return models.Open(ctx, databaseURL())
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func serve(ctx context.Context, log *slog.Logger, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", envOr("PORTAL_ADDR", ":8080"), "listen address")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (serve behind HTTPS)")
+	proxies := fs.String("trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var trusted []*net.IPNet
+	for _, cidr := range strings.Split(*proxies, ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return fmt.Errorf("--trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", cidr)
+		}
+		trusted = append(trusted, n)
+	}
+	store, err := openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	secret := []byte(os.Getenv("SESSION_SECRET"))
+	if len(secret) == 0 {
+		var created bool
+		if secret, created, err = store.SessionSecret(ctx); err != nil {
+			return err
+		}
+		if created {
+			log.Info("SESSION_SECRET is not set; generated a session secret and stored it in the database")
+		} else {
+			log.Info("SESSION_SECRET is not set; using the session secret stored in the database")
+		}
+	} else if len(secret) < 32 {
+		return errors.New("SESSION_SECRET must be at least 32 characters")
+	}
+	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log})
+	hs := &http.Server{
+		Addr:              *addr,
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServe() }()
+	log.Info("serving", "addr", *addr, "database", models.RedactURL(databaseURL()), "driver", store.Driver())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdownCtx)
+}
+
+func seed(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load the demo programme")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*demo {
+		return errors.New("seed: say what to load, e.g. --demo")
+	}
+	store, err := openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	logins, err := store.SeedDemo(ctx)
+	if errors.Is(err, models.ErrNotEmpty) {
+		fmt.Println("Demo not loaded:", err)
+		fmt.Println("If this database was seeded with the demo, sign in as admin@demo.test, reviewer1@demo.test, mcn1@demo.test or creator1@demo.test with password", models.DemoPassword)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Println("Demo programme loaded. Demo logins (password " + models.DemoPassword + "):")
+	for _, l := range logins {
+		fmt.Printf("  %-24s %-12s %s\n", l.Email, l.Role, l.Note)
+	}
+	return nil
+}
+
+func user(ctx context.Context, args []string, stdin io.Reader) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("user: the only subcommand is add")
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	email := fs.String("email", "", "email address")
+	role := fs.String("role", "", "admin, reviewer, mcn_manager or creator")
+	agency := fs.String("agency", "", "agency ID (MCN managers)")
+	creator := fs.String("creator", "", "creator ID (creators)")
+	passwordStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if !*passwordStdin {
+		return errors.New("user add: pass --password-stdin and the password on standard input (never on the command line)")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	n := models.NewUser{Email: *email, Password: strings.TrimRight(line, "\r\n"), Role: models.Role(*role)}
+	if n.AgencyID, err = optionalID("--agency", *agency); err != nil {
+		return err
+	}
+	if n.CreatorID, err = optionalID("--creator", *creator); err != nil {
+		return err
+	}
+	store, err := openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.CreateUser(ctx, nil, n)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("created user %d: %s (%s)\n", u.ID, u.Email, u.Role)
+	return nil
+}
+
+func optionalID(flagName, s string) (*uint, error) {
+	if s == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil || n == 0 {
+		return nil, fmt.Errorf("%s: %q is not an ID", flagName, s)
+	}
+	id := uint(n)
+	return &id, nil
+}

@@ -1,0 +1,214 @@
+// Package views holds the templ components. Components take the small view
+// structs declared here, never database rows.
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// PageMeta is what the layout needs on every page, built once per request.
+type PageMeta struct {
+	Title  string
+	User   *UserView // nil when signed out
+	CSRF   string
+	Flash  []Flash
+	Active string // the nav item to highlight
+}
+
+// UserView is the signed-in user as the header shows them.
+type UserView struct {
+	Email     string
+	Role      string
+	RoleLabel string
+	Agency    string
+}
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // "success", "error" or "info"
+	Message string
+}
+
+// NavItem is one link of the main navigation.
+type NavItem struct {
+	Key   string
+	Label string
+	Href  string
+}
+
+// Nav returns the navigation for a role.
+func Nav(role string) []NavItem {
+	home := NavItem{"dashboard", "Dashboard", "/dashboard"}
+	switch role {
+	case "admin":
+		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending"},
+			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}, {"settings", "Settings", "/settings"}}
+	case "reviewer":
+		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending"},
+			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}}
+	case "mcn_manager":
+		return []NavItem{home, {"creators", "Our creators", "/creators"}, {"enrol", "Enrol", "/creators/new"}, {"import", "Import CSV", "/creators/import"}}
+	case "creator":
+		return []NavItem{{"me", "My status", "/me"}}
+	}
+	return nil
+}
+
+// FieldErrors maps a form field to its error message.
+type FieldErrors map[string]string
+
+// Option is one choice of a select or checkbox group.
+type Option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// Pager describes a paged list: where we are and how to link elsewhere.
+type Pager struct {
+	Page    int
+	Size    int
+	Total   int64
+	BaseURL string     // path without query
+	Query   url.Values // the current filter, without "page"
+}
+
+// Pages is the number of pages.
+func (p Pager) Pages() int {
+	if p.Size <= 0 {
+		return 1
+	}
+	n := int((p.Total + int64(p.Size) - 1) / int64(p.Size))
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+// URL links to page n with the same filter.
+func (p Pager) URL(n int) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(n))
+	return p.BaseURL + "?" + q.Encode()
+}
+
+// Range describes which rows are shown, such as "51–100 of 230".
+func (p Pager) Range() string {
+	if p.Total == 0 {
+		return "0 results"
+	}
+	first := int64((p.Page-1)*p.Size + 1)
+	last := first + int64(p.Size) - 1
+	if last > p.Total {
+		last = p.Total
+	}
+	return fmt.Sprintf("%s–%s of %s", Count(first), Count(last), Count(p.Total))
+}
+
+// SortLink is a column header link that sorts by key, flipping direction when already sorted by it.
+type SortLink struct {
+	Label   string
+	Key     string
+	Current string
+	Desc    bool
+	BaseURL string
+	Query   url.Values
+}
+
+// URL links to the list sorted by this column.
+func (s SortLink) URL() string {
+	q := url.Values{}
+	for k, v := range s.Query {
+		q[k] = v
+	}
+	q.Del("page")
+	q.Set("sort", s.Key)
+	if s.Current == s.Key && !s.Desc {
+		q.Set("dir", "desc")
+	} else {
+		q.Set("dir", "asc")
+	}
+	return s.BaseURL + "?" + q.Encode()
+}
+
+// Arrow shows the current sort direction on the sorted column.
+func (s SortLink) Arrow() string {
+	if s.Current != s.Key {
+		return ""
+	}
+	if s.Desc {
+		return " ↓"
+	}
+	return " ↑"
+}
+
+// Count formats an integer with thousands separators.
+func Count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := false
+	if n < 0 {
+		neg, s = true, s[1:]
+	}
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+// StateLabel is the human label of a creator state.
+func StateLabel(state string) string {
+	switch state {
+	case "pending":
+		return "Pending"
+	case "qualified":
+		return "Qualified"
+	case "rejected":
+		return "Rejected"
+	case "suspended":
+		return "Suspended"
+	}
+	return state
+}
+
+// Bar is one labelled value of a bar chart.
+type Bar struct {
+	Label string
+	Value int64
+	Href  string
+}
+
+// BarChart is a horizontal bar chart, drawn as SVG with the numbers also in a table.
+type BarChart struct {
+	ID    string
+	Title string
+	Unit  string
+	Bars  []Bar
+}
+
+// Max is the largest value, at least 1 so widths stay defined.
+func (c BarChart) Max() int64 {
+	var m int64 = 1
+	for _, b := range c.Bars {
+		if b.Value > m {
+			m = b.Value
+		}
+	}
+	return m
+}
+
+// Width is the bar's length in SVG units out of 100.
+func (c BarChart) Width(b Bar) string {
+	return strconv.FormatFloat(float64(b.Value)*100/float64(c.Max()), 'f', 1, 64)
+}

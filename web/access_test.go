@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The expected access of every route, written independently of the route
+// table: a route added without an entry here fails TestRouteAccessMatrix.
+// "all" means every signed-in role; "public" means no sign-in needed.
+var expectedAccess = map[string]string{
+	"GET /healthz":                       "public",
+	"GET /":                              "public",
+	"GET /login":                         "public",
+	"POST /login":                        "public",
+	"POST /logout":                       "all",
+	"GET /invite/:token":                 "public",
+	"POST /invite/:token":                "public",
+	"GET /dashboard":                     "all",
+	"GET /me":                            "creator",
+	"GET /creators":                      "admin reviewer mcn_manager",
+	"GET /creators/new":                  "admin reviewer mcn_manager",
+	"POST /creators":                     "admin reviewer mcn_manager",
+	"GET /creators/import":               "admin reviewer mcn_manager",
+	"POST /creators/import":              "admin reviewer mcn_manager",
+	"GET /creators/import/sample.csv":    "admin reviewer mcn_manager",
+	"GET /creators/import/:id":           "admin reviewer mcn_manager",
+	"POST /creators/import/:id/confirm":  "admin reviewer mcn_manager",
+	"GET /creators/:id":                  "admin reviewer mcn_manager",
+	"POST /creators/:id/decision":        "admin reviewer",
+	"POST /creators/:id/invitation":      "admin reviewer mcn_manager",
+	"GET /agencies":                      "admin reviewer",
+	"GET /agencies/new":                  "admin reviewer",
+	"POST /agencies":                     "admin reviewer",
+	"GET /agencies/:id":                  "admin reviewer mcn_manager",
+	"GET /agencies/:id/edit":             "admin reviewer",
+	"POST /agencies/:id":                 "admin reviewer",
+	"POST /agencies/:id/managers":        "admin reviewer",
+	"GET /audit":                         "admin reviewer",
+	"GET /settings":                      "admin",
+	"POST /settings/subjects/:id":        "admin",
+	"POST /settings/reasons":             "admin",
+	"POST /settings/reasons/:id":         "admin",
+	"GET /settings/users":                "admin",
+	"POST /settings/users":               "admin",
+}
+
+var roleLogins = map[string]string{"admin": "admin", "reviewer": "reviewer", "mcn_manager": "mcnA", "creator": "creator"}
+
+// TestRouteAccessMatrix requests every route as anonymous and as every role,
+// with ids of records the role's own tenant holds, and checks the outcome:
+// anonymous users are sent to sign in, other roles get 404.
+func TestRouteAccessMatrix(t *testing.T) {
+	a := newApp(t)
+	routes := a.server.Routes()
+	seen := map[string]bool{}
+	for _, r := range routes {
+		seen[r.Method+" "+r.Path] = true
+	}
+	for key := range expectedAccess {
+		if !seen[key] {
+			t.Errorf("expectedAccess lists %s, which is not a route", key)
+		}
+	}
+	clients := map[string]*client{"anonymous": a.anon()}
+	for role, who := range roleLogins {
+		clients[role] = a.login(who)
+	}
+	for _, r := range routes {
+		key := r.Method + " " + r.Path
+		want, ok := expectedAccess[key]
+		if !ok {
+			t.Errorf("route %s has no expected access in this test; decide who may use it", key)
+			continue
+		}
+		path := strings.NewReplacer(":id", itoa(a.creatorA.ID), ":token", "no-such-token").Replace(r.Path)
+		if strings.HasPrefix(r.Path, "/agencies/:id") {
+			path = strings.Replace(r.Path, ":id", itoa(a.agencyA.ID), 1)
+		}
+		if strings.HasPrefix(r.Path, "/settings/") && strings.Contains(r.Path, ":id") {
+			path = strings.Replace(r.Path, ":id", "1", 1)
+		}
+		for name, c := range clients {
+			t.Run(key+" as "+name, func(t *testing.T) {
+				c.t = t
+				if key == "POST /logout" && name != "anonymous" {
+					// Signing out ends every session of that user; carry on with a new one.
+					defer func() { clients[name] = a.login(roleLogins[name]) }()
+				}
+				var res response
+				if r.Method == http.MethodGet {
+					res = c.get(path)
+				} else {
+					res = c.postForm(path, url.Values{})
+				}
+				allowed := want == "public" || (name != "anonymous" && (want == "all" || strings.Contains(" "+want+" ", " "+name+" ")))
+				switch {
+				case name == "anonymous" && !allowed:
+					if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+						t.Fatalf("anonymous: status %d location %q, want redirect to /login", res.StatusCode, res.Header.Get("Location"))
+					}
+				case !allowed:
+					if res.StatusCode != http.StatusNotFound {
+						t.Fatalf("status %d, want 404", res.StatusCode)
+					}
+				default:
+					if res.StatusCode == http.StatusNotFound && !strings.Contains(r.Path, ":token") && !strings.Contains(r.Path, "import/:id") {
+						t.Fatalf("allowed role got 404: %s", res.body)
+					}
+					if res.StatusCode >= 500 || res.StatusCode == http.StatusForbidden {
+						t.Fatalf("allowed role got %d: %s", res.StatusCode, res.body)
+					}
+					if res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login") && r.Path != "/" && r.Path != "/login" && key != "POST /logout" && !strings.HasPrefix(r.Path, "/invite") {
+						t.Fatalf("allowed role was sent to sign in")
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestOtherTenantsAnswer404 asks, as each agency's manager and as a creator,
+// for records that belong to someone else.
+func TestOtherTenantsAnswer404(t *testing.T) {
+	a := newApp(t)
+	mcnA := a.login("mcnA")
+	creator := a.login("creator")
+	cases := []struct {
+		name string
+		c    *client
+		do   func(c *client) response
+	}{
+		{"manager reads other agency's creator", mcnA, func(c *client) response { return c.get("/creators/" + itoa(a.creatorB.ID)) }},
+		{"manager re-invites other agency's creator", mcnA, func(c *client) response {
+			return c.postForm("/creators/"+itoa(a.creatorB.ID)+"/invitation", url.Values{})
+		}},
+		{"manager reads other agency", mcnA, func(c *client) response { return c.get("/agencies/" + itoa(a.agencyB.ID)) }},
+		{"manager cannot decide", mcnA, func(c *client) response {
+			return c.postForm("/creators/"+itoa(a.creatorA.ID)+"/decision", url.Values{"action": {"qualify"}})
+		}},
+		{"creator reads another creator", creator, func(c *client) response { return c.get("/creators/" + itoa(a.creatorB.ID)) }},
+		{"creator reads own record through staff URL", creator, func(c *client) response { return c.get("/creators/" + itoa(a.creatorA.ID)) }},
+		{"unknown id", mcnA, func(c *client) response { return c.get("/creators/999999") }},
+		{"malformed id", mcnA, func(c *client) response { return c.get("/creators/abc") }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.c.t = t
+			res := tc.do(tc.c)
+			if res.StatusCode != http.StatusNotFound {
+				t.Fatalf("status %d, want 404", res.StatusCode)
+			}
+			if strings.Contains(res.body, "Bob Live") {
+				t.Fatal("the 404 page reveals the record")
+			}
+		})
+	}
+	// The manager's list shows only their own agency's creators.
+	list := mcnA.get("/creators")
+	if !strings.Contains(list.body, "Alice Reviews") || strings.Contains(list.body, "Bob Live") {
+		t.Fatalf("manager list leaks or misses creators: %s", list.body)
+	}
+	// The agency filter cannot be used to peek at another agency.
+	peek := mcnA.get("/creators?agency=" + itoa(a.agencyB.ID))
+	if strings.Contains(peek.body, "Bob Live") {
+		t.Fatal("agency filter leaked another agency's creator")
+	}
+}

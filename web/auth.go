@@ -1,0 +1,126 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) healthz(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		return c.String(http.StatusServiceUnavailable, "database unavailable")
+	}
+	return c.String(http.StatusOK, "ok")
+}
+
+func (s *Server) home(c echo.Context) error {
+	if CurrentUser(c) == nil {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return c.Redirect(http.StatusSeeOther, "/dashboard")
+}
+
+func (s *Server) loginForm(c echo.Context) error {
+	if CurrentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/dashboard")
+	}
+	return render(c, http.StatusOK, views.LoginPage(s.meta(c, "Sign in", ""), views.LoginView{Next: safeNext(c.QueryParam("next"))}))
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return ""
+	}
+	return next
+}
+
+func (s *Server) login(c echo.Context) error {
+	ip := c.RealIP()
+	email, next := c.FormValue("email"), safeNext(c.FormValue("next"))
+	again := func(status int, msg string) error {
+		return render(c, status, views.LoginPage(s.meta(c, "Sign in", ""), views.LoginView{Email: email, Next: next, Error: msg}))
+	}
+	if blocked, left := s.throttle.Blocked(ip); blocked {
+		return again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins from your address. Try again in %d minutes.", int(left.Minutes())+1))
+	}
+	if strings.TrimSpace(email) == "" || c.FormValue("password") == "" {
+		return again(http.StatusUnprocessableEntity, "Enter your email and your password.")
+	}
+	u, err := s.store.Authenticate(c.Request().Context(), email, c.FormValue("password"), ip)
+	if errors.Is(err, models.ErrBadCredentials) {
+		s.throttle.Fail(ip)
+		return again(http.StatusUnauthorized, "Email or password is incorrect.")
+	}
+	if err != nil {
+		return err
+	}
+	s.throttle.Succeed(ip)
+	// A fresh session: nothing from before sign-in survives.
+	sess := s.session(c)
+	sess.Values = map[any]any{keyUserID: u.ID, keyVersion: u.SessionVersion}
+	sess.Options.MaxAge = int(SessionMaxAge.Seconds())
+	if err := s.saveSession(c, sess); err != nil {
+		return err
+	}
+	if next == "" {
+		next = "/dashboard"
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if err := s.store.RecordLogout(c.Request().Context(), actor(c)); err != nil {
+		return err
+	}
+	sess := s.session(c)
+	sess.Values = map[any]any{}
+	sess.Options.MaxAge = -1
+	if err := s.saveSession(c, sess); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) inviteForm(c echo.Context) error {
+	inv, err := s.store.LookupInvitation(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, models.ErrInvitationInvalid.Error())
+	}
+	return render(c, http.StatusOK, views.InvitePage(s.meta(c, "Set your password", ""),
+		views.InviteView{Token: c.Param("token"), Email: inv.Email, DisplayName: inv.DisplayName}))
+}
+
+func (s *Server) acceptInvite(c echo.Context) error {
+	ctx := c.Request().Context()
+	token := c.Param("token")
+	inv, err := s.store.LookupInvitation(ctx, token)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, models.ErrInvitationInvalid.Error())
+	}
+	v := views.InviteView{Token: token, Email: inv.Email, DisplayName: inv.DisplayName}
+	password := c.FormValue("password")
+	if password != c.FormValue("password_confirm") {
+		v.Errors = views.FieldErrors{"password_confirm": "the two passwords differ"}
+		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, "Set your password", ""), v))
+	}
+	_, err = s.store.AcceptInvitation(ctx, token, password, c.RealIP())
+	if fe, ok := models.AsFieldErrors(err); ok {
+		v.Errors = fieldErrors(fe)
+		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, "Set your password", ""), v))
+	}
+	if errors.Is(err, models.ErrInvitationInvalid) {
+		return echo.NewHTTPError(http.StatusNotFound, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/login", "success", "Your password is set. Sign in with "+inv.Email+".")
+}

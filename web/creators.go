@@ -1,0 +1,262 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) creatorList(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	f := models.CreatorFilter{
+		Search: c.QueryParam("q"),
+		Sort:   c.QueryParam("sort"),
+		Desc:   c.QueryParam("dir") == "desc",
+	}
+	if st := models.CreatorState(c.QueryParam("state")); st.Valid() {
+		f.State = st
+	}
+	if id := optionalID(c.QueryParam("subject")); id != nil {
+		f.SubjectID = *id
+	}
+	if id := optionalID(c.QueryParam("agency")); id != nil && a.IsStaff() {
+		f.AgencyID = *id
+	}
+	page := pageParam(c)
+	rows, total, err := s.store.ListCreators(ctx, a, f, page)
+	if err != nil {
+		return err
+	}
+	areas, err := s.store.SubjectAreas(ctx)
+	if err != nil {
+		return err
+	}
+	v := views.CreatorListView{
+		Title:     "Creators",
+		Rows:      creatorRows(rows, subjectNameMap(areas)),
+		Pager:     pager(c, page, total),
+		Search:    f.Search,
+		States:    stateOptions(string(f.State)),
+		Subjects:  subjectOptions(areas, f.SubjectID, "All subject areas", false),
+		CanEnrol:  true,
+		CanImport: true,
+	}
+	if a.IsStaff() {
+		v.ShowAgency = true
+		ags, err := s.store.AgencyOptions(ctx)
+		if err != nil {
+			return err
+		}
+		v.Agencies = agencyOptions(ags, f.AgencyID, "All agencies")
+	} else {
+		v.Title = "Our creators"
+	}
+	if f.State == models.StatePending {
+		v.Title = "Pending creators"
+	}
+	q := url.Values{}
+	for k, vals := range c.QueryParams() {
+		if k != "page" && k != "sort" && k != "dir" {
+			q[k] = vals
+		}
+	}
+	sortKey := f.Sort
+	if _, ok := models.CreatorSorts[sortKey]; !ok {
+		sortKey, f.Desc = "enrolled", true
+	}
+	v.Sorts = map[string]views.SortLink{}
+	for key, label := range map[string]string{"name": "Name", "followers": "Followers", "state": "State", "enrolled": "Enrolled"} {
+		v.Sorts[key] = views.SortLink{Label: label, Key: key, Current: sortKey, Desc: f.Desc, BaseURL: "/creators", Query: q}
+	}
+	active := "creators"
+	if f.State == models.StatePending && a.IsStaff() {
+		active = "review"
+	}
+	return render(c, http.StatusOK, views.CreatorListPage(s.meta(c, v.Title, active), v))
+}
+
+func (s *Server) creatorFormView(c echo.Context, values map[string]string, errs views.FieldErrors) (views.CreatorFormView, error) {
+	ctx := c.Request().Context()
+	areas, err := s.store.SubjectAreas(ctx)
+	if err != nil {
+		return views.CreatorFormView{}, err
+	}
+	v := views.CreatorFormView{Values: values, Errors: errs, Subjects: subjectOptions(areas, 0, "", true)}
+	for _, ct := range models.ContentTypes {
+		v.ContentTypes = append(v.ContentTypes, views.Option{Value: string(ct), Label: contentTypeLabel(ct)})
+	}
+	if actor(c).IsStaff() {
+		ags, err := s.store.AgencyOptions(ctx)
+		if err != nil {
+			return v, err
+		}
+		v.Agencies = agencyOptions(ags, 0, "Independent (no agency)")
+	}
+	return v, nil
+}
+
+func (s *Server) creatorForm(c echo.Context) error {
+	v, err := s.creatorFormView(c, map[string]string{"content_type": "video"}, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.CreatorFormPage(s.meta(c, "Enrol a creator", "enrol"), v))
+}
+
+var creatorFormFields = []string{"display_name", "account_id", "subject1", "subject2", "subject3", "content_type", "followers", "contact_email", "contact_phone", "agency_id"}
+
+func (s *Server) creatorCreate(c echo.Context) error {
+	values := map[string]string{}
+	for _, f := range creatorFormFields {
+		values[f] = c.FormValue(f)
+	}
+	e := models.Enrolment{
+		DisplayName: values["display_name"], AccountID: values["account_id"],
+		Subjects:    []string{values["subject1"], values["subject2"], values["subject3"]},
+		ContentType: values["content_type"], Followers: values["followers"],
+		ContactEmail: values["contact_email"], ContactPhone: values["contact_phone"],
+	}
+	if values["subject1"] == "" && (values["subject2"] != "" || values["subject3"] != "") {
+		e.Subjects = nil // a second area without a primary is no primary at all
+	}
+	res, err := s.store.EnrolCreator(c.Request().Context(), actor(c), optionalID(values["agency_id"]), e)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		v, verr := s.creatorFormView(c, values, fieldErrors(fe))
+		if verr != nil {
+			return verr
+		}
+		return render(c, http.StatusUnprocessableEntity, views.CreatorFormPage(s.meta(c, "Enrol a creator", "enrol"), v))
+	}
+	if err != nil {
+		return err
+	}
+	msg := res.Creator.DisplayName + " is enrolled and waiting for JD review."
+	if res.InvitationToken != "" {
+		// The token exists only now (it is stored hashed), so the link is shown once, here.
+		msg += " Invitation link for the creator (shown only once): " + absoluteURL(c, "/invite/"+res.InvitationToken)
+	}
+	return s.redirectWithFlash(c, "/creators/"+itoa(res.Creator.ID), "success", msg)
+}
+
+func (s *Server) creatorDetail(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.creatorDetailView(c, id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
+}
+
+// creatorDetailView loads one creator the actor may see, with what they may do to it.
+func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetailView, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	cr, err := s.store.GetCreator(ctx, a, id)
+	if err != nil {
+		return views.CreatorDetailView{}, err
+	}
+	areas, err := s.store.SubjectAreas(ctx)
+	if err != nil {
+		return views.CreatorDetailView{}, err
+	}
+	reasons, err := s.store.ReasonCodes(ctx, false)
+	if err != nil {
+		return views.CreatorDetailView{}, err
+	}
+	names := subjectNameMap(areas)
+	v := views.CreatorDetailView{
+		ID: cr.ID, Name: cr.DisplayName, AccountID: cr.AccountID, Agency: "Independent",
+		ContentType: contentTypeLabel(cr.ContentType), Followers: cr.Followers, Email: cr.ContactEmail, Phone: cr.ContactPhone,
+		State: string(cr.State), Reason: reasonLabel(reasons, cr.StateReason), Note: cr.StateNote,
+		Enrolled: models.FormatCST(cr.EnrolledAt),
+	}
+	if cr.Agency != nil {
+		v.Agency = cr.Agency.Name
+		if a.Role != models.RoleCreator {
+			v.AgencyHref = "/agencies/" + itoa(cr.Agency.ID)
+		}
+	}
+	for _, sid := range cr.SubjectIDs() {
+		v.Subjects = append(v.Subjects, names[sid])
+	}
+	if cr.QualifiedAt != nil {
+		v.Qualified = models.FormatCST(*cr.QualifiedAt)
+	}
+	if a.Role == models.RoleCreator {
+		return v, nil
+	}
+	v.CanInvite = true
+	if v.HasAccount, err = s.store.CreatorHasAccount(ctx, cr.ID); err != nil {
+		return v, err
+	}
+	if a.IsStaff() {
+		for _, act := range models.ActionsFrom(cr.State) {
+			v.Actions = append(v.Actions, views.ActionView{Action: string(act), Label: actionLabel(act), NeedsReason: models.CreatorTransitions[act].NeedsReason})
+		}
+		v.Reasons = []views.Option{{Value: "", Label: "Choose a reason…"}}
+		for _, r := range reasons {
+			if r.Active {
+				v.Reasons = append(v.Reasons, views.Option{Value: r.Code, Label: r.Label})
+			}
+		}
+	}
+	history, err := s.store.AuditFor(ctx, "creator", cr.ID)
+	if err != nil {
+		return v, err
+	}
+	v.History = historyRows(history)
+	return v, nil
+}
+
+func (s *Server) creatorDecide(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	action := models.CreatorAction(c.FormValue("action"))
+	d := models.Decision{CreatorID: id, Action: action, Reason: c.FormValue("reason-" + string(action)), Note: c.FormValue("note")}
+	cr, err := s.store.DecideCreator(c.Request().Context(), actor(c), d)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		v, verr := s.creatorDetailView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Errors = fieldErrors(fe)
+		return render(c, http.StatusUnprocessableEntity, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
+	}
+	if errors.Is(err, models.ErrInvalidTransition) {
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", cr.DisplayName+" is now "+views.StateLabel(string(cr.State))+".")
+}
+
+func (s *Server) creatorReinvite(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	token, err := s.store.ReissueInvitation(c.Request().Context(), actor(c), id)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success",
+		"New invitation link (shown only once; earlier links no longer work): "+absoluteURL(c, "/invite/"+token))
+}
+
+func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+// handleError is the one place errors become responses: 404 for missing or
+// other tenants' records, the HTTP error's own status, else a logged 500.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status, msg := http.StatusInternalServerError, "Something went wrong on our side. The error has been logged."
+	var he *echo.HTTPError
+	switch {
+	case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrForbidden):
+		status, msg = http.StatusNotFound, "This page does not exist."
+	case errors.As(err, &he):
+		status = he.Code
+		switch m := he.Message.(type) {
+		case string:
+			msg = m
+		default:
+			msg = http.StatusText(status)
+		}
+		if status == http.StatusNotFound {
+			msg = "This page does not exist."
+		}
+	default:
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+	}
+	if status >= 500 && he != nil {
+		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if rerr := render(c, status, views.ErrorPage(s.meta(c, http.StatusText(status), ""), status, msg)); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		_ = c.String(status, msg)
+	}
+}

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+// meta builds the layout's PageMeta for this request.
+func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
+	m := views.PageMeta{Title: title, Active: active, Flash: s.takeFlashes(c)}
+	if tok, ok := c.Get("csrf").(string); ok {
+		m.CSRF = tok
+	}
+	if u := CurrentUser(c); u != nil {
+		m.User = &views.UserView{Email: u.Email, Role: string(u.Role), RoleLabel: roleLabel(u.Role)}
+		if u.Agency != nil {
+			m.User.Agency = u.Agency.Name
+		}
+	}
+	return m
+}
+
+func roleLabel(r models.Role) string {
+	switch r {
+	case models.RoleAdmin:
+		return "Programme admin"
+	case models.RoleReviewer:
+		return "Reviewer"
+	case models.RoleMCNManager:
+		return "MCN manager"
+	case models.RoleCreator:
+		return "Creator"
+	}
+	return string(r)
+}
+
+// render writes a component with status. It renders into a buffer first so a
+// failure becomes a clean error page rather than half a page.
+func render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// fieldErrors converts model field errors for a view.
+func fieldErrors(fe models.FieldErrors) views.FieldErrors { return views.FieldErrors(fe) }

@@ -1,0 +1,109 @@
+// Package web is the portal's HTTP layer: routes, handlers and middleware.
+// Handlers parse, authorise, call models and render views; rules live in models.
+package web
+
+import (
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/jd/creator-portal/models"
+)
+
+// Config is what the server needs beyond the store.
+type Config struct {
+	SessionSecret  []byte       // at least 32 bytes; signs and encrypts the session cookie
+	SecureCookies  bool         // set Secure on cookies (behind HTTPS)
+	TrustedProxies []*net.IPNet // proxies whose X-Forwarded-For is believed; none by default
+	Static         fs.FS        // the embedded static files
+	Logger         *slog.Logger
+}
+
+// Server holds the portal's dependencies and its Echo instance.
+type Server struct {
+	store    *models.Store
+	sessions *sessions.CookieStore
+	throttle *models.LoginThrottle
+	log      *slog.Logger
+	cfg      Config
+	echo     *echo.Echo
+}
+
+// SessionMaxAge is one working day: long enough for a shift, short enough that a forgotten browser signs out.
+const SessionMaxAge = 10 * time.Hour
+
+// New builds the server with every route registered.
+func New(store *models.Store, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{
+		store:    store,
+		throttle: models.NewLoginThrottle(5, 15*time.Minute, 15*time.Minute),
+		log:      cfg.Logger,
+		cfg:      cfg,
+	}
+	s.sessions = newSessionStore(cfg.SessionSecret, cfg.SecureCookies)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	if len(cfg.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, n := range cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	} else {
+		// The peer address only: X-Forwarded-For from a client must not fool the audit log or the throttle.
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.Use(middleware.Recover())
+	e.Use(s.requestLog)
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "same-origin",
+		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+	}))
+	e.Use(middleware.BodyLimit("12M"))
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   cfg.SecureCookies,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "The form was missing its security token or it has expired. Go back, reload the page and try again.")
+		},
+		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" },
+	}))
+	e.Use(s.loadUser)
+	s.echo = e
+	s.register()
+	return s
+}
+
+// Handler returns the http.Handler serving the portal.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		s.log.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
+		return nil
+	}
+}

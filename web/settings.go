@@ -1,0 +1,130 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) settingsView(c echo.Context, values map[string]string, errs views.FieldErrors) (views.SettingsView, error) {
+	ctx := c.Request().Context()
+	areas, err := s.store.SubjectAreas(ctx)
+	if err != nil {
+		return views.SettingsView{}, err
+	}
+	reasons, err := s.store.ReasonCodes(ctx, false)
+	if err != nil {
+		return views.SettingsView{}, err
+	}
+	v := views.SettingsView{Values: values, Errors: errs}
+	for _, a := range areas {
+		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Active: a.Active})
+	}
+	for _, r := range reasons {
+		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Code: r.Code, Label: r.Label, Active: r.Active})
+	}
+	return v, nil
+}
+
+func (s *Server) settings(c echo.Context) error {
+	v, err := s.settingsView(c, map[string]string{}, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.SettingsPage(s.meta(c, "Settings", "settings"), v))
+}
+
+// settingsResult ends a settings post: field errors re-render the page with 422, success flashes and redirects.
+func (s *Server) settingsResult(c echo.Context, values map[string]string, err error, done string) error {
+	if fe, ok := models.AsFieldErrors(err); ok {
+		v, verr := s.settingsView(c, values, fieldErrors(fe))
+		if verr != nil {
+			return verr
+		}
+		return render(c, http.StatusUnprocessableEntity, views.SettingsPage(s.meta(c, "Settings", "settings"), v))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/settings", "success", done)
+}
+
+func (s *Server) subjectUpdate(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.store.UpdateSubjectArea(c.Request().Context(), actor(c), id, c.FormValue("name"), c.FormValue("active") == "1")
+	return s.settingsResult(c, map[string]string{}, err, "Subject area saved.")
+}
+
+func (s *Server) reasonCreate(c echo.Context) error {
+	values := map[string]string{"code": c.FormValue("code"), "label": c.FormValue("label")}
+	err := s.store.CreateReasonCode(c.Request().Context(), actor(c), values["code"], values["label"])
+	return s.settingsResult(c, values, err, "Reason code added.")
+}
+
+func (s *Server) reasonUpdate(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.store.UpdateReasonCode(c.Request().Context(), actor(c), id, c.FormValue("label"), c.FormValue("active") == "1")
+	return s.settingsResult(c, map[string]string{}, err, "Reason code saved.")
+}
+
+func (s *Server) usersView(c echo.Context, values map[string]string, errs views.FieldErrors) (views.UsersView, error) {
+	page := pageParam(c)
+	users, total, err := s.store.ListUsers(c.Request().Context(), "", page)
+	if err != nil {
+		return views.UsersView{}, err
+	}
+	v := views.UsersView{Pager: pager(c, page, total), Values: values, Errors: errs}
+	for _, u := range users {
+		row := views.UserRowView{Email: u.Email, Role: roleLabel(u.Role), Disabled: u.Disabled}
+		if u.Agency != nil {
+			row.Agency = u.Agency.Name
+		}
+		if u.LastLoginAt != nil {
+			row.LastSeen = models.FormatCST(*u.LastLoginAt)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, r := range []models.Role{models.RoleReviewer, models.RoleAdmin} {
+		v.Roles = append(v.Roles, views.Option{Value: string(r), Label: roleLabel(r), Selected: values["role"] == string(r)})
+	}
+	return v, nil
+}
+
+func (s *Server) userList(c echo.Context) error {
+	v, err := s.usersView(c, map[string]string{}, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.UsersPage(s.meta(c, "Users", "settings"), v))
+}
+
+func (s *Server) userCreate(c echo.Context) error {
+	values := map[string]string{"email": c.FormValue("email"), "role": c.FormValue("role")}
+	role := models.Role(values["role"])
+	var err error
+	if role != models.RoleAdmin && role != models.RoleReviewer {
+		err = models.FieldErrors{"role": "staff accounts are admins or reviewers"}
+	} else {
+		_, err = s.store.CreateUser(c.Request().Context(), actor(c), models.NewUser{Email: values["email"], Password: c.FormValue("password"), Role: role})
+	}
+	if fe, ok := models.AsFieldErrors(err); ok {
+		v, verr := s.usersView(c, values, fieldErrors(fe))
+		if verr != nil {
+			return verr
+		}
+		return render(c, http.StatusUnprocessableEntity, views.UsersPage(s.meta(c, "Users", "settings"), v))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/settings/users", "success", "User "+models.NormalizeEmail(values["email"])+" was added.")
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+// This file maps model rows to the small view structs the templates take.
+
+func (s *Server) subjectNames(c echo.Context) (map[uint]string, error) {
+	areas, err := s.store.SubjectAreas(c.Request().Context())
+	return subjectNameMap(areas), err
+}
+
+func subjectNameMap(areas []models.SubjectArea) map[uint]string {
+	m := make(map[uint]string, len(areas))
+	for _, a := range areas {
+		m[a.ID] = a.Name
+	}
+	return m
+}
+
+func creatorRows(cs []models.Creator, subjects map[uint]string) []views.CreatorRow {
+	out := make([]views.CreatorRow, len(cs))
+	for i, c := range cs {
+		out[i] = views.CreatorRow{
+			ID: c.ID, Name: c.DisplayName, AccountID: c.AccountID, Agency: "Independent",
+			Subject: subjects[c.PrimarySubjectID], State: string(c.State), Followers: c.Followers,
+			Enrolled: c.EnrolledAt.In(models.CST).Format("2006-01-02"),
+		}
+		if c.Agency != nil {
+			out[i].Agency = c.Agency.Name
+		}
+	}
+	return out
+}
+
+func stateOptions(selected string) []views.Option {
+	out := []views.Option{{Value: "", Label: "All states"}}
+	for _, st := range models.CreatorStates {
+		out = append(out, views.Option{Value: string(st), Label: views.StateLabel(string(st)), Selected: string(st) == selected})
+	}
+	return out
+}
+
+// subjectOptions lists subject areas; blank adds a first empty choice; activeOnly hides retired areas (for enrolment).
+func subjectOptions(areas []models.SubjectArea, selected uint, blank string, activeOnly bool) []views.Option {
+	var out []views.Option
+	if blank != "" {
+		out = append(out, views.Option{Value: "", Label: blank})
+	}
+	for _, a := range areas {
+		if activeOnly && !a.Active {
+			continue
+		}
+		label := a.Name
+		if !a.Active {
+			label += " (inactive)"
+		}
+		out = append(out, views.Option{Value: itoa(a.ID), Label: label, Selected: a.ID == selected})
+	}
+	return out
+}
+
+func agencyOptions(ags []models.Agency, selected uint, blank string) []views.Option {
+	out := []views.Option{{Value: "", Label: blank}}
+	for _, a := range ags {
+		out = append(out, views.Option{Value: itoa(a.ID), Label: a.Name, Selected: a.ID == selected})
+	}
+	return out
+}
+
+func contentTypeLabel(ct models.ContentType) string {
+	switch ct {
+	case models.ContentVideo:
+		return "Video reviews"
+	case models.ContentLive:
+		return "Live streams"
+	case models.ContentBoth:
+		return "Video reviews and live streams"
+	}
+	return string(ct)
+}
+
+func actionLabel(a models.CreatorAction) string {
+	switch a {
+	case models.ActionQualify:
+		return "Qualify"
+	case models.ActionReject:
+		return "Reject"
+	case models.ActionSuspend:
+		return "Suspend"
+	case models.ActionReinstate:
+		return "Reinstate"
+	}
+	return string(a)
+}
+
+func reasonLabel(reasons []models.ReasonCode, code string) string {
+	for _, r := range reasons {
+		if r.Code == code {
+			return r.Label
+		}
+	}
+	return code
+}
+
+func historyRows(es []models.AuditEntry) []views.HistoryRow {
+	out := make([]views.HistoryRow, len(es))
+	for i, e := range es {
+		out[i] = views.HistoryRow{At: models.FormatCST(e.At), Actor: e.ActorEmail, Action: e.Action, Detail: auditDetail(e)}
+	}
+	return out
+}
+
+func auditDetail(e models.AuditEntry) string {
+	var parts []string
+	if e.Before != "" {
+		parts = append(parts, "before "+e.Before)
+	}
+	if e.After != "" {
+		parts = append(parts, "after "+e.After)
+	}
+	return strings.Join(parts, " → ")
+}
+
+func auditObjectHref(e models.AuditEntry) string {
+	switch e.ObjectType {
+	case "creator":
+		return "/creators/" + strconv.FormatUint(uint64(e.ObjectID), 10)
+	case "agency":
+		return "/agencies/" + strconv.FormatUint(uint64(e.ObjectID), 10)
+	}
+	return ""
+}

@@ -137,12 +137,13 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := res.Creator.DisplayName + " is enrolled and waiting for JD review."
 	if res.InvitationToken != "" {
-		// The token exists only now (it is stored hashed), so the link is shown once, here.
-		msg += " Invitation link for the creator (shown only once): " + absoluteURL(c, "/invite/"+res.InvitationToken)
+		// The token exists only now (it is stored hashed), so the link is shown once, on the next page.
+		if err := s.addFlash(c, "invite", absoluteURL(c, "/invite/"+res.InvitationToken)); err != nil {
+			return err
+		}
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(res.Creator.ID), "success", msg)
+	return s.redirectWithFlash(c, "/creators/"+itoa(res.Creator.ID), "success", res.Creator.DisplayName+" is enrolled and waiting for JD review.")
 }
 
 func (s *Server) creatorDetail(c echo.Context) error {
@@ -255,8 +256,10 @@ func (s *Server) creatorReinvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success",
-		"New invitation link (shown only once; earlier links no longer work): "+absoluteURL(c, "/invite/"+token))
+	if err := s.addFlash(c, "invite", absoluteURL(c, "/invite/"+token)); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", "A new invitation link was made; earlier links no longer work.")
 }
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }

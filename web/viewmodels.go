@@ -1,6 +1,9 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -118,15 +121,38 @@ func historyRows(es []models.AuditEntry) []views.HistoryRow {
 	return out
 }
 
+// auditDetail summarises an entry's change as "field: before → after" pairs,
+// listing only what changed.
 func auditDetail(e models.AuditEntry) string {
+	var before, after map[string]any
+	_ = json.Unmarshal([]byte(e.Before), &before)
+	_ = json.Unmarshal([]byte(e.After), &after)
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
 	var parts []string
-	if e.Before != "" {
-		parts = append(parts, "before "+e.Before)
+	for _, k := range sorted {
+		b, inBefore := before[k]
+		a, inAfter := after[k]
+		switch {
+		case !inBefore:
+			parts = append(parts, fmt.Sprintf("%s: %v", k, a))
+		case !inAfter:
+			parts = append(parts, fmt.Sprintf("%s: %v → (none)", k, b))
+		case fmt.Sprint(a) != fmt.Sprint(b):
+			parts = append(parts, fmt.Sprintf("%s: %v → %v", k, b, a))
+		}
 	}
-	if e.After != "" {
-		parts = append(parts, "after "+e.After)
-	}
-	return strings.Join(parts, " → ")
+	return strings.Join(parts, "; ")
 }
 
 func auditObjectHref(e models.AuditEntry) string {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -53,11 +54,36 @@ func DatabaseURL(t testing.TB) string {
 // NewStore opens a migrated, empty store for one test.
 func NewStore(t testing.TB) *models.Store {
 	t.Helper()
+	s, _ := NewStoreWithDB(t)
+	return s
+}
+
+// NewStoreWithDB also returns a raw handle on the same database, for tests
+// that must change rows behind the application's back (an expired link, a
+// tampered audit row).
+func NewStoreWithDB(t testing.TB) (*models.Store, *gorm.DB) {
+	t.Helper()
 	models.UseMinimumPasswordCost()
-	s, err := models.Open(context.Background(), DatabaseURL(t))
+	dsn := DatabaseURL(t)
+	s, err := models.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(s.Close)
-	return s
+	var dial gorm.Dialector
+	if models.IsPostgresURL(dsn) {
+		dial = postgres.Open(dsn)
+	} else {
+		dial = sqlite.Open("file:" + dsn + "?_busy_timeout=10000&_foreign_keys=on")
+	}
+	raw, err := gorm.Open(dial, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
+	if err != nil {
+		t.Fatalf("open raw handle: %v", err)
+	}
+	t.Cleanup(func() {
+		if db, err := raw.DB(); err == nil {
+			db.Close()
+		}
+	})
+	return s, raw
 }

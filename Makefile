@@ -6,7 +6,7 @@ BIN := bin/portal
 DATABASE_URL ?= portal.db
 export DATABASE_URL
 
-.PHONY: run build generate fmt lint check-generated test test-postgres clean
+.PHONY: run build generate fmt lint check-generated test screenshots clean
 
 ## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
 run: build
@@ -41,3 +41,8 @@ test: lint
 
 clean:
 	rm -rf bin portal.db portal.db-wal portal.db-shm
+
+## screenshots: save the main pages (desktop and phone) under docs/screenshots
+screenshots:
+	mkdir -p docs/screenshots
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser' ./web/

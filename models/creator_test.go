@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 func TestEnrolmentValidation(t *testing.T) {
@@ -183,4 +184,35 @@ func subjectID(t *testing.T, w *world, code string) uint {
 	}
 	t.Fatalf("no subject %s", code)
 	return 0
+}
+
+func TestDemoSeedCoversEveryStateAndSubject(t *testing.T) {
+	w := newWorld(t)
+	if _, err := w.s.SeedDemo(ctx); !errors.Is(err, models.ErrNotEmpty) {
+		t.Fatalf("seeding a database with users: %v", err)
+	}
+	s := modeltest.NewStore(t)
+	logins, err := s.SeedDemo(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(logins) != 13 {
+		t.Errorf("%d demo logins, want 13", len(logins))
+	}
+	sys := models.SystemActor()
+	byState, _ := s.CountByState(ctx, sys)
+	for _, st := range models.CreatorStates {
+		if byState[st] == 0 {
+			t.Errorf("no demo creators in state %s", st)
+		}
+	}
+	bySubject, _ := s.CountBySubject(ctx, sys)
+	if len(bySubject) != 20 {
+		t.Errorf("demo creators cover %d subject areas, want 20", len(bySubject))
+	}
+	for _, l := range logins {
+		if _, err := s.Authenticate(ctx, l.Email, models.DemoPassword, ""); err != nil {
+			t.Errorf("demo login %s: %v", l.Email, err)
+		}
+	}
 }

@@ -82,9 +82,14 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	const total = 200
 	for i := 0; i < total; i++ {
 		name := fmt.Sprintf("%s %s %s", demoFamilyNames[rng.IntN(len(demoFamilyNames))], demoGivenNames[rng.IntN(len(demoGivenNames))], demoSuffixes[rng.IntN(len(demoSuffixes))])
-		subjects := []string{areas[i%len(areas)].Code}
+		// The first 20 creators cover every subject area; the rest lean towards the big ones.
+		primary := i % len(areas)
+		if i >= len(areas) {
+			primary = min(rng.IntN(len(areas)), rng.IntN(len(areas)))
+		}
+		subjects := []string{areas[primary].Code}
 		if rng.IntN(2) == 0 {
-			subjects = append(subjects, areas[(i+7)%len(areas)].Code)
+			subjects = append(subjects, areas[(primary+1+rng.IntN(len(areas)-1))%len(areas)].Code)
 		}
 		e := Enrolment{
 			DisplayName: name, AccountID: fmt.Sprintf("jd_cr_%06d", 100000+i), Subjects: subjects,
@@ -94,8 +99,8 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			e.ContactEmail = fmt.Sprintf("creator%d.contact@demo.test", i+1)
 		}
 		var agency *uint
-		if i%20 != 19 { // every twentieth creator is independent
-			agency = &agencies[i%len(agencies)].ID
+		if rng.IntN(20) != 0 { // about one in twenty is independent
+			agency = &agencies[rng.IntN(len(agencies))].ID
 		}
 		res, err := s.EnrolCreator(ctx, sys, agency, e)
 		if err != nil {
@@ -104,7 +109,7 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		c := res.Creator
 		// Spread the states: most qualified, some pending, some rejected, a few suspended.
 		var decisions []Decision
-		switch r := i % 10; {
+		switch r := rng.IntN(10); {
 		case i < 5 || r < 5:
 			decisions = []Decision{{Action: ActionQualify}}
 		case r < 7:

@@ -43,10 +43,10 @@ func Nav(role string) []NavItem {
 	home := NavItem{"dashboard", "Dashboard", "/dashboard"}
 	switch role {
 	case "admin":
-		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending"},
+		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
 			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}, {"settings", "Settings", "/settings"}}
 	case "reviewer":
-		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending"},
+		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
 			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}}
 	case "mcn_manager":
 		return []NavItem{home, {"creators", "Our creators", "/creators"}, {"enrol", "Enrol", "/creators/new"}, {"import", "Import CSV", "/creators/import"}}

@@ -127,3 +127,38 @@ func TestBrowserManagerEnrolsACreator(t *testing.T) {
 	}
 	shoot(t, ctx, "creator-list")
 }
+
+// TestBrowserScreenshots signs in as each demo role and saves the main pages
+// (desktop and phone width) for the README. It runs only for `make screenshots`.
+func TestBrowserScreenshots(t *testing.T) {
+	if os.Getenv("SCREENSHOT_DIR") == "" {
+		t.Skip("set SCREENSHOT_DIR to save screenshots")
+	}
+	a := newDemoApp(t)
+	ctx := browser(t)
+	pages := map[string][]string{
+		"reviewer1@demo.test": {"/dashboard", "/creators?state=pending", "/creators/11", "/audit", "/agencies"},
+		"mcn1@demo.test":      {"/dashboard", "/creators", "/creators/import"},
+		"creator1@demo.test":  {"/me"},
+		"admin@demo.test":     {"/settings"},
+	}
+	do(t, ctx, chromedp.Navigate(a.ts.URL+"/login"))
+	for email, paths := range pages {
+		do(t, ctx, chromedp.WaitVisible(`#email`),
+			chromedp.SendKeys(`#email`, email), chromedp.SendKeys(`#password`, "demo-password"),
+			chromedp.Click(`button[type=submit].primary`), chromedp.WaitVisible(`[data-testid="who"]`))
+		who := strings.TrimSuffix(email, "@demo.test")
+		for _, p := range paths {
+			do(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(`main h1`))
+			if got := text(t, ctx, `main h1`); strings.Contains(got, "Not Found") || strings.Contains(got, "Internal") {
+				t.Fatalf("%s %s: %s", email, p, got)
+			}
+			name := who + strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(p)
+			shoot(t, ctx, name)
+			do(t, ctx, chromedp.EmulateViewport(375, 812))
+			shoot(t, ctx, name+"-phone")
+			do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		}
+		do(t, ctx, chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`))
+	}
+}

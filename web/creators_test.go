@@ -249,3 +249,12 @@ func TestAuditFilterRejectsBadDates(t *testing.T) {
 		t.Fatalf("status %d", res.StatusCode)
 	}
 }
+
+func TestHistoryShowsWholeNumbers(t *testing.T) {
+	a := newApp(t)
+	res := a.login("reviewer").get("/creators/" + itoa(a.creatorA.ID))
+	history := res.doc(t).Find(`[data-testid="history"]`).Text()
+	if !strings.Contains(history, "followers: 5000") || strings.Contains(history, "e+") {
+		t.Fatalf("history: %q", history)
+	}
+}

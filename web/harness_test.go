@@ -46,9 +46,9 @@ var testUsers = map[string]string{
 	"creator":  "creator-a@t.test",
 }
 
-func newApp(t *testing.T) *app {
+// serveStore builds the portal on store exactly as main.go does and serves it.
+func serveStore(t *testing.T, store *models.Store) *app {
 	t.Helper()
-	store := modeltest.NewStore(t)
 	srv := web.New(store, web.Config{
 		SessionSecret: []byte("0123456789abcdef0123456789abcdef-test"),
 		Static:        static.FS,
@@ -56,7 +56,23 @@ func newApp(t *testing.T) *app {
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	a := &app{t: t, store: store, server: srv, ts: ts}
+	return &app{t: t, store: store, server: srv, ts: ts}
+}
+
+// newDemoApp serves the demo programme that `make run` loads.
+func newDemoApp(t *testing.T) *app {
+	t.Helper()
+	store := modeltest.NewStore(t)
+	if _, err := store.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return serveStore(t, store)
+}
+
+func newApp(t *testing.T) *app {
+	t.Helper()
+	store := modeltest.NewStore(t)
+	a := serveStore(t, store)
 	sys := models.SystemActor()
 	must := func(err error) {
 		t.Helper()

@@ -124,9 +124,7 @@ func historyRows(es []models.AuditEntry) []views.HistoryRow {
 // auditDetail summarises an entry's change as "field: before → after" pairs,
 // listing only what changed.
 func auditDetail(e models.AuditEntry) string {
-	var before, after map[string]any
-	_ = json.Unmarshal([]byte(e.Before), &before)
-	_ = json.Unmarshal([]byte(e.After), &after)
+	before, after := decodeAuditJSON(e.Before), decodeAuditJSON(e.After)
 	keys := map[string]bool{}
 	for k := range before {
 		keys[k] = true
@@ -163,4 +161,13 @@ func auditObjectHref(e models.AuditEntry) string {
 		return "/agencies/" + strconv.FormatUint(uint64(e.ObjectID), 10)
 	}
 	return ""
+}
+
+// decodeAuditJSON keeps numbers as written: follower counts and fen amounts must not turn into 1.9e+06.
+func decodeAuditJSON(s string) map[string]any {
+	var m map[string]any
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	_ = d.Decode(&m)
+	return m
 }

@@ -67,7 +67,7 @@ type Creator struct {
 	State            CreatorState `gorm:"size:12;not null;index:idx_creators_agency_state,priority:2;index:idx_creators_subject_state,priority:2;index:idx_creators_state_enrolled,priority:1"`
 	StateReason      string       `gorm:"size:40"`
 	StateNote        string       `gorm:"size:500"`
-	EnrolledAt       time.Time    `gorm:"not null;index:idx_creators_state_enrolled,priority:2"`
+	EnrolledAt       time.Time    `gorm:"not null;index;index:idx_creators_state_enrolled,priority:2"`
 	EnrolledByID     *uint
 	QualifiedAt      *time.Time `gorm:"index"`
 	StateChangedAt   time.Time  `gorm:"not null"`

@@ -2,6 +2,8 @@ package models
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // the programme's time zone must not depend on the host's zoneinfo
 )
@@ -18,10 +20,7 @@ func mustLoad(name string) *time.Location {
 }
 
 // Week returns the ISO week label of t in CST, such as "2026-W48".
-func Week(t time.Time) string {
-	y, w := t.In(CST).ISOWeek()
-	return fmt.Sprintf("%d-W%02d", y, w)
-}
+func Week(t time.Time) string { return WeekOf(t).String() }
 
 // Month returns the calendar month label of t in CST, such as "2026-11".
 func Month(t time.Time) string {
@@ -34,4 +33,56 @@ func FormatCST(t time.Time) string {
 		return ""
 	}
 	return t.In(CST).Format("2006-01-02 15:04")
+}
+
+// WeekLabel is an ISO week in CST, such as 2026-W47.
+type WeekLabel struct {
+	Year int
+	Num  int
+}
+
+// String is the label, such as "2026-W47".
+func (w WeekLabel) String() string { return fmt.Sprintf("%d-W%02d", w.Year, w.Num) }
+
+// Start is Monday 00:00 CST of the week.
+func (w WeekLabel) Start() time.Time {
+	// 4 January is always in ISO week 1.
+	jan4 := time.Date(w.Year, 1, 4, 0, 0, 0, 0, CST)
+	offset := (int(jan4.Weekday()) + 6) % 7 // days since Monday
+	week1 := jan4.AddDate(0, 0, -offset)
+	return week1.AddDate(0, 0, 7*(w.Num-1))
+}
+
+// End is the next Monday 00:00 CST (Sunday 24:00), exclusive.
+func (w WeekLabel) End() time.Time { return w.Start().AddDate(0, 0, 7) }
+
+// HasEnded reports whether Sunday 24:00 CST of the week has passed at now.
+func (w WeekLabel) HasEnded(now time.Time) bool { return !now.Before(w.End()) }
+
+// Prev is the week before.
+func (w WeekLabel) Prev() WeekLabel { return WeekOf(w.Start().AddDate(0, 0, -7)) }
+
+// WeekOf is the CST ISO week containing t.
+func WeekOf(t time.Time) WeekLabel {
+	y, n := t.In(CST).ISOWeek()
+	return WeekLabel{y, n}
+}
+
+// ParseWeek reads a label such as "2026-W47" and refuses weeks that do not exist.
+func ParseWeek(s string) (WeekLabel, error) {
+	var w WeekLabel
+	s = strings.TrimSpace(s)
+	if len(s) != 8 || s[4] != '-' || (s[5] != 'W' && s[5] != 'w') {
+		return w, fmt.Errorf("week %q: write it like 2026-W47", s)
+	}
+	y, err1 := strconv.Atoi(s[:4])
+	n, err2 := strconv.Atoi(s[6:])
+	if err1 != nil || err2 != nil || y < 2000 || y > 2100 || n < 1 {
+		return w, fmt.Errorf("week %q: write it like 2026-W47", s)
+	}
+	w = WeekLabel{y, n}
+	if got := WeekOf(w.Start()); got != w {
+		return WeekLabel{}, fmt.Errorf("week %q: %d has no week %d", s, y, n)
+	}
+	return w, nil
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,5 +25,53 @@ func TestWeekAndMonthUseCST(t *testing.T) {
 				t.Errorf("Month = %s, want %s", got, tc.month)
 			}
 		})
+	}
+}
+
+func TestParseWeek(t *testing.T) {
+	cases := map[string]struct {
+		in        string
+		start     time.Time // in UTC
+		wantError string
+	}{
+		"ordinary week":                      {in: "2026-W47", start: time.Date(2026, 11, 15, 16, 0, 0, 0, time.UTC)},
+		"week 1 starts in previous December": {in: "2026-W01", start: time.Date(2025, 12, 28, 16, 0, 0, 0, time.UTC)},
+		"week 53 exists in 2026":             {in: "2026-W53", start: time.Date(2026, 12, 27, 16, 0, 0, 0, time.UTC)},
+		"week 53 does not exist in 2027":     {in: "2027-W53", wantError: "has no week 53"},
+		"week zero":                          {in: "2026-W00", wantError: "like 2026-W47"},
+		"missing W":                          {in: "2026-47", wantError: "like 2026-W47"},
+		"garbage":                            {in: "last week", wantError: "like 2026-W47"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			w, err := ParseWeek(tc.in)
+			if tc.wantError != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantError) {
+					t.Fatalf("err %v, want %q", err, tc.wantError)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !w.Start().Equal(tc.start) || w.String() != tc.in {
+				t.Fatalf("start %v (%s), want %v", w.Start().UTC(), w, tc.start)
+			}
+		})
+	}
+}
+
+func TestWeekBoundaryInCST(t *testing.T) {
+	w, _ := ParseWeek("2026-W47")                                  // Mon 16 Nov – Sun 22 Nov 2026 CST
+	sundayLate := time.Date(2026, 11, 22, 15, 30, 0, 0, time.UTC)  // Sunday 23:30 CST
+	mondayEarly := time.Date(2026, 11, 22, 16, 30, 0, 0, time.UTC) // Monday 00:30 CST
+	if WeekOf(sundayLate) != w {
+		t.Errorf("Sunday 23:30 CST is in %s", WeekOf(sundayLate))
+	}
+	if WeekOf(mondayEarly) == w {
+		t.Error("Monday 00:30 CST still counted in the old week")
+	}
+	if w.HasEnded(sundayLate) || !w.HasEnded(mondayEarly.Add(-30*time.Minute)) {
+		t.Error("a week ends exactly at Sunday 24:00 CST")
 	}
 }

@@ -56,9 +56,26 @@ func DecodeText(data []byte) ([]byte, error) {
 	return out, nil
 }
 
-// ParseEnrolmentCSV reads an enrolment file. A problem with the file as a
-// whole is an error; a problem with one row is reported on that row.
-func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
+// csvRecord is one data row of an uploaded file, with its line number.
+type csvRecord struct {
+	Line   int
+	fields []string
+	cols   map[string]int
+	Err    string // a problem with the row's shape
+}
+
+// Get returns a column's trimmed value, or "" when the row is short.
+func (r csvRecord) Get(name string) string {
+	if i, ok := r.cols[name]; ok && i < len(r.fields) {
+		return strings.TrimSpace(r.fields[i])
+	}
+	return ""
+}
+
+// readCSV decodes a file (UTF-8, BOM or GBK), maps its header (names or
+// aliases, case-insensitive) and returns its non-blank rows with line numbers.
+// A problem with the file as a whole is an error naming the line.
+func readCSV(data []byte, expected, required []string, aliases map[string]string) ([]csvRecord, error) {
 	if len(data) > MaxImportBytes {
 		return nil, fmt.Errorf("the file is larger than %d MB", MaxImportBytes>>20)
 	}
@@ -79,7 +96,7 @@ func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
 	cols := map[string]int{}
 	for i, h := range header {
 		key := strings.ToLower(strings.TrimSpace(h))
-		if alias, ok := enrolmentHeaderAliases[strings.TrimSpace(h)]; ok {
+		if alias, ok := aliases[strings.TrimSpace(h)]; ok {
 			key = alias
 		}
 		if _, dup := cols[key]; dup && key != "" {
@@ -88,23 +105,16 @@ func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
 		cols[key] = i
 	}
 	var missing []string
-	for _, c := range requiredEnrolmentColumns {
+	for _, c := range required {
 		if _, ok := cols[c]; !ok {
 			missing = append(missing, c)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("line 1: the header lacks column(s) %s; expected %s", strings.Join(missing, ", "), strings.Join(EnrolmentCSVHeader, ","))
+		return nil, fmt.Errorf("line 1: the header lacks column(s) %s; expected %s", strings.Join(missing, ", "), strings.Join(expected, ","))
 	}
-	get := func(rec []string, name string) string {
-		if i, ok := cols[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	var rows []CSVRow
+	var rows []csvRecord
 	for {
-		line, _ := r.FieldPos(0)
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -116,30 +126,43 @@ func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
 			}
 			return nil, err
 		}
-		line, _ = r.FieldPos(0)
+		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
 		if len(rows) >= MaxImportRows {
-			return nil, fmt.Errorf("the file has more than %d rows; split it", MaxImportRows)
+			return nil, fmt.Errorf("the file has more than %d rows; split it (or use the command line import)", MaxImportRows)
 		}
-		row := CSVRow{Line: line}
+		row := csvRecord{Line: line, fields: rec, cols: cols}
 		if len(rec) > len(header) {
 			row.Err = fmt.Sprintf("%d fields, but the header has %d", len(rec), len(header))
-		}
-		subjects := []string{get(rec, "primary_subject")}
-		if other := get(rec, "other_subjects"); other != "" {
-			subjects = append(subjects, strings.FieldsFunc(other, func(r rune) bool { return r == ';' || r == '|' || r == '；' || r == '、' })...)
-		}
-		row.Enrolment = Enrolment{
-			DisplayName: get(rec, "display_name"), AccountID: get(rec, "account_id"), Subjects: subjects,
-			ContentType: get(rec, "content_type"), Followers: get(rec, "followers"),
-			ContactEmail: get(rec, "contact_email"), ContactPhone: get(rec, "contact_phone"),
 		}
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
 		return nil, errors.New("the file has a header but no rows")
+	}
+	return rows, nil
+}
+
+// ParseEnrolmentCSV reads an enrolment file. A problem with the file as a
+// whole is an error; a problem with one row is reported on that row.
+func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
+	recs, err := readCSV(data, EnrolmentCSVHeader, requiredEnrolmentColumns, enrolmentHeaderAliases)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]CSVRow, len(recs))
+	for i, rec := range recs {
+		subjects := []string{rec.Get("primary_subject")}
+		if other := rec.Get("other_subjects"); other != "" {
+			subjects = append(subjects, strings.FieldsFunc(other, func(r rune) bool { return r == ';' || r == '|' || r == '；' || r == '、' })...)
+		}
+		rows[i] = CSVRow{Line: rec.Line, Err: rec.Err, Enrolment: Enrolment{
+			DisplayName: rec.Get("display_name"), AccountID: rec.Get("account_id"), Subjects: subjects,
+			ContentType: rec.Get("content_type"), Followers: rec.Get("followers"),
+			ContactEmail: rec.Get("contact_email"), ContactPhone: rec.Get("contact_phone"),
+		}}
 	}
 	return rows, nil
 }

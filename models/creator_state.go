@@ -82,7 +82,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if d.Reason != "" {
 			var n int64
-			if err := tx.Model(&ReasonCode{}).Where("code = ? AND active = ?", d.Reason, true).Count(&n).Error; err != nil {
+			if err := tx.Model(&ReasonCode{}).Where("code = ? AND kind = ? AND active = ?", d.Reason, ReasonForCreator, true).Count(&n).Error; err != nil {
 				return err
 			}
 			if n == 0 {

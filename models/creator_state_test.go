@@ -91,10 +91,10 @@ func TestDecisionRules(t *testing.T) {
 		"manager may not decide":       {w.mcnA, models.Decision{Action: models.ActionQualify}, "", models.ErrForbidden},
 		"unknown creator":              {w.rev1, models.Decision{CreatorID: 99999, Action: models.ActionQualify}, "", models.ErrNotFound},
 	}
-	if err := w.s.CreateReasonCode(ctx, w.admin, "retired_reason", "Retired"); err != nil {
+	if err := w.s.CreateReasonCode(ctx, w.admin, models.ReasonForCreator, "retired_reason", "Retired"); err != nil {
 		t.Fatal(err)
 	}
-	rcs, _ := w.s.ReasonCodes(ctx, false)
+	rcs, _ := w.s.ReasonCodes(ctx, "", false)
 	for _, rc := range rcs {
 		if rc.Code == "retired_reason" {
 			if err := w.s.UpdateReasonCode(ctx, w.admin, rc.ID, rc.Label, false); err != nil {

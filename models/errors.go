@@ -31,11 +31,7 @@ type FieldErrors map[string]string
 
 // Error lists the problems in field order so messages are stable.
 func (fe FieldErrors) Error() string {
-	keys := make([]string, 0, len(fe))
-	for k := range fe {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(fe)
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		parts = append(parts, k+": "+fe[k])
@@ -48,4 +44,13 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 	var fe FieldErrors
 	ok := errors.As(err, &fe)
 	return fe, ok
+}
+
+func sortedKeys(fe FieldErrors) []string {
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

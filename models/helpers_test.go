@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/models/modeltest"
 )
@@ -13,6 +15,7 @@ var ctx = context.Background()
 // world is a small programme: two agencies with a manager each, and staff.
 type world struct {
 	s              *models.Store
+	raw            *gorm.DB // the same database behind the application's back
 	admin, rev1    *models.Actor
 	rev2           *models.Actor
 	mcnA, mcnB     *models.Actor
@@ -21,8 +24,8 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	s := modeltest.NewStore(t)
-	w := &world{s: s}
+	s, raw := modeltest.NewStoreWithDB(t)
+	w := &world{s: s, raw: raw}
 	sys := models.SystemActor()
 	var err error
 	if w.agencyA, err = s.CreateAgency(ctx, sys, models.AgencyInput{Name: "Agency A"}); err != nil {

@@ -29,7 +29,22 @@ var migrations = []func(tx *gorm.DB) error{
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneSubjects()).Error; err != nil {
 			return err
 		}
-		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneReasons()).Error
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneReasons(DefaultReasonCodes)).Error
+	},
+	// 2: weekly performance, API tokens, the bonus rule, bonuses, pools, payout batches; reason codes gain a kind.
+	func(tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&ReasonCode{}, &WeeklyPerformance{}, &PerformanceImport{}, &APIToken{},
+			&BonusRuleVersion{}, &Pool{}, &PayoutBatch{}, &Bonus{}); err != nil {
+			return err
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneReasons(DefaultBonusReasonCodes)).Error; err != nil {
+			return err
+		}
+		pools := []Pool{{Name: PoolCreators, TotalFen: DefaultCreatorPoolFen}, {Name: PoolMCN, TotalFen: DefaultMCNPoolFen}}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&pools).Error; err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&BonusRuleVersion{Version: 1, Rule: toJSON(DefaultBonusRule), CreatedAt: time.Now().UTC()}).Error
 	},
 }
 
@@ -42,10 +57,13 @@ func cloneSubjects() []SubjectArea {
 	return out
 }
 
-func cloneReasons() []ReasonCode {
-	out := make([]ReasonCode, len(DefaultReasonCodes))
-	for i, r := range DefaultReasonCodes {
+func cloneReasons(defaults []ReasonCode) []ReasonCode {
+	out := make([]ReasonCode, len(defaults))
+	for i, r := range defaults {
 		r.Active = true
+		if r.Kind == "" {
+			r.Kind = ReasonForCreator
+		}
 		out[i] = r
 	}
 	return out

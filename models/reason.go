@@ -12,9 +12,24 @@ import (
 // ReasonCode is an admin-kept reason for rejecting or suspending a creator.
 type ReasonCode struct {
 	ID     uint   `gorm:"primaryKey"`
+	Kind   string `gorm:"size:10;not null;default:creator;index"` // ReasonForCreator or ReasonForBonus
 	Code   string `gorm:"size:40;not null;uniqueIndex"`
 	Label  string `gorm:"size:120;not null"`
 	Active bool   `gorm:"not null;default:true"`
+}
+
+// What a reason code explains.
+const (
+	ReasonForCreator = "creator" // rejecting or suspending a creator
+	ReasonForBonus   = "bonus"   // rejecting a weekly or monthly bonus
+)
+
+// DefaultBonusReasonCodes are created with the bonus tables.
+var DefaultBonusReasonCodes = []ReasonCode{
+	{Kind: ReasonForBonus, Code: "unverified_performance", Label: "Performance could not be verified"},
+	{Kind: ReasonForBonus, Code: "suspected_fake_traffic", Label: "Suspected fake views or orders"},
+	{Kind: ReasonForBonus, Code: "content_removed", Label: "Content removed for a policy breach"},
+	{Kind: ReasonForBonus, Code: "duplicate_claim", Label: "Duplicate claim"},
 }
 
 // DefaultReasonCodes are created with the schema.
@@ -28,9 +43,12 @@ var DefaultReasonCodes = []ReasonCode{
 
 var reasonCodePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 
-// ReasonCodes lists reason codes; activeOnly hides retired ones.
-func (s *Store) ReasonCodes(ctx context.Context, activeOnly bool) ([]ReasonCode, error) {
-	q := s.r(ctx).Order("label")
+// ReasonCodes lists reason codes of a kind ("" for all); activeOnly hides retired ones.
+func (s *Store) ReasonCodes(ctx context.Context, kind string, activeOnly bool) ([]ReasonCode, error) {
+	q := s.r(ctx).Order("kind, label")
+	if kind != "" {
+		q = q.Where("kind = ?", kind)
+	}
 	if activeOnly {
 		q = q.Where("active = ?", true)
 	}
@@ -38,8 +56,8 @@ func (s *Store) ReasonCodes(ctx context.Context, activeOnly bool) ([]ReasonCode,
 	return out, q.Find(&out).Error
 }
 
-// CreateReasonCode adds a reason code (admin only).
-func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, code, label string) error {
+// CreateReasonCode adds a reason code of a kind (admin only).
+func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, kind, code, label string) error {
 	if a.Role != RoleAdmin {
 		return ErrForbidden
 	}
@@ -51,10 +69,13 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, code, label stri
 	if label == "" || len([]rune(label)) > 120 {
 		fe["label"] = "label is required and must be at most 120 characters"
 	}
+	if kind != ReasonForCreator && kind != ReasonForBonus {
+		fe["kind"] = "choose whether the reason is for creators or for bonuses"
+	}
 	if len(fe) > 0 {
 		return fe
 	}
-	rc := ReasonCode{Code: code, Label: label, Active: true}
+	rc := ReasonCode{Kind: kind, Code: code, Label: label, Active: true}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&rc).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -62,7 +83,7 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, code, label stri
 			}
 			return err
 		}
-		return appendAudit(tx, a, "reason.create", "reason_code", rc.ID, nil, map[string]any{"code": code, "label": label})
+		return appendAudit(tx, a, "reason.create", "reason_code", rc.ID, nil, map[string]any{"kind": kind, "code": code, "label": label})
 	})
 }
 

@@ -170,7 +170,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if err != nil {
 		return views.CreatorDetailView{}, err
 	}
-	reasons, err := s.store.ReasonCodes(ctx, false)
+	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForCreator, false)
 	if err != nil {
 		return views.CreatorDetailView{}, err
 	}

@@ -15,7 +15,7 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 	if err != nil {
 		return views.SettingsView{}, err
 	}
-	reasons, err := s.store.ReasonCodes(ctx, false)
+	reasons, err := s.store.ReasonCodes(ctx, "", false)
 	if err != nil {
 		return views.SettingsView{}, err
 	}
@@ -24,7 +24,7 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Active: a.Active})
 	}
 	for _, r := range reasons {
-		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Code: r.Code, Label: r.Label, Active: r.Active})
+		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Active: r.Active})
 	}
 	return v, nil
 }
@@ -62,8 +62,8 @@ func (s *Server) subjectUpdate(c echo.Context) error {
 }
 
 func (s *Server) reasonCreate(c echo.Context) error {
-	values := map[string]string{"code": c.FormValue("code"), "label": c.FormValue("label")}
-	err := s.store.CreateReasonCode(c.Request().Context(), actor(c), values["code"], values["label"])
+	values := map[string]string{"kind": c.FormValue("kind"), "code": c.FormValue("code"), "label": c.FormValue("label")}
+	err := s.store.CreateReasonCode(c.Request().Context(), actor(c), values["kind"], values["code"], values["label"])
 	return s.settingsResult(c, values, err, "Reason code added.")
 }
 

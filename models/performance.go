@@ -1,0 +1,215 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WeeklyPerformance is one creator's numbers for one CST ISO week. There is
+// one row per (creator, week); every ingest is an upsert on that key.
+type WeeklyPerformance struct {
+	ID           uint   `gorm:"primaryKey"`
+	CreatorID    uint   `gorm:"not null;uniqueIndex:idx_perf_creator_week,priority:1"`
+	Week         string `gorm:"size:8;not null;uniqueIndex:idx_perf_creator_week,priority:2;index:idx_perf_week"`
+	Videos       int64  `gorm:"not null"`
+	LiveSessions int64  `gorm:"not null"`
+	Views        int64  `gorm:"not null"`
+	Orders       int64  `gorm:"not null"`
+	GMVFen       int64  `gorm:"not null"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// PerformanceInput is one incoming row, from CSV (strings) or JSON (numbers
+// already, formatted back to strings so both share one validation).
+type PerformanceInput struct {
+	AccountID    string
+	Week         string
+	Videos       string
+	LiveSessions string
+	Views        string
+	Orders       string
+	GMVFen       string
+}
+
+// validPerformance is a row that passed validation, not yet resolved to a creator.
+type validPerformance struct {
+	AccountID string
+	Week      string
+	Row       WeeklyPerformance
+}
+
+// maxCount bounds counts and money so sums over a year stay far from overflow.
+const maxCount = 1_000_000_000_000
+
+// Validate checks one row; now decides which weeks have started.
+func (in PerformanceInput) Validate(now time.Time) (validPerformance, FieldErrors) {
+	fe := FieldErrors{}
+	v := validPerformance{AccountID: strings.TrimSpace(in.AccountID)}
+	if v.AccountID == "" {
+		fe["creator_account_id"] = "JD creator account ID is required"
+	}
+	if w, err := ParseWeek(in.Week); err != nil {
+		fe["week"] = err.Error()
+	} else if w.Start().After(now) {
+		fe["week"] = fmt.Sprintf("week %s has not started yet", w)
+	} else {
+		v.Week = w.String()
+	}
+	num := func(field, s string) int64 {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			fe[field] = field + " is required"
+			return 0
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 || n > maxCount {
+			fe[field] = fmt.Sprintf("%s must be a whole number from 0 to %d, not %q", field, int64(maxCount), s)
+			return 0
+		}
+		return n
+	}
+	v.Row = WeeklyPerformance{
+		Videos: num("videos", in.Videos), LiveSessions: num("live_sessions", in.LiveSessions),
+		Views: num("views", in.Views), Orders: num("orders", in.Orders), GMVFen: num("gmv_fen", in.GMVFen),
+	}
+	v.Row.Week = v.Week
+	return v, fe
+}
+
+// RowProblem is a problem with one row of a batch, by its position.
+type RowProblem struct {
+	Row   int    `json:"row"`             // 0-based index for the API, line number for files
+	Field string `json:"field,omitempty"` // the field at fault, when there is one
+	Error string `json:"error"`
+}
+
+// IngestResult counts what an ingest wrote.
+type IngestResult struct {
+	Inserted int `json:"inserted"`
+	Updated  int `json:"updated"`
+}
+
+// checkPerformance validates rows and resolves account IDs. positions gives
+// each row's number for error reports (API index or file line).
+func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now time.Time) ([]WeeklyPerformance, []RowProblem, error) {
+	var errs []RowProblem
+	valid := make([]validPerformance, 0, len(rows))
+	validPos := make([]int, 0, len(rows))
+	seen := map[string]int{}
+	var accounts []string
+	for i, in := range rows {
+		v, fe := in.Validate(now)
+		if len(fe) > 0 {
+			for _, f := range sortedKeys(fe) {
+				errs = append(errs, RowProblem{Row: positions[i], Field: f, Error: fe[f]})
+			}
+			continue
+		}
+		key := v.AccountID + "|" + v.Week
+		if first, dup := seen[key]; dup {
+			errs = append(errs, RowProblem{Row: positions[i], Field: "creator_account_id", Error: fmt.Sprintf("%s %s repeats row %d", v.AccountID, v.Week, first)})
+			continue
+		}
+		seen[key] = positions[i]
+		valid = append(valid, v)
+		validPos = append(validPos, positions[i])
+		accounts = append(accounts, v.AccountID)
+	}
+	ids := map[string]uint{}
+	for _, chunk := range chunks(accounts, 500) {
+		var cs []Creator
+		if err := tx.Select("id, account_id").Where("account_id IN ?", chunk).Find(&cs).Error; err != nil {
+			return nil, nil, err
+		}
+		for _, c := range cs {
+			ids[c.AccountID] = c.ID
+		}
+	}
+	out := make([]WeeklyPerformance, 0, len(valid))
+	for i, v := range valid {
+		id, ok := ids[v.AccountID]
+		if !ok {
+			errs = append(errs, RowProblem{Row: validPos[i], Field: "creator_account_id", Error: fmt.Sprintf("no enrolled creator has account ID %q", v.AccountID)})
+			continue
+		}
+		v.Row.CreatorID = id
+		out = append(out, v.Row)
+	}
+	return out, errs, nil
+}
+
+// upsertPerformance writes rows keyed by (creator, week) and counts inserts and updates.
+func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, error) {
+	var res IngestResult
+	const batch = 500
+	for start := 0; start < len(rows); start += batch {
+		part := rows[start:min(start+batch, len(rows))]
+		byWeek := map[string][]uint{}
+		for _, r := range part {
+			byWeek[r.Week] = append(byWeek[r.Week], r.CreatorID)
+		}
+		existing := 0
+		for week, creators := range byWeek {
+			var n int64
+			if err := tx.Model(&WeeklyPerformance{}).Where("week = ? AND creator_id IN ?", week, creators).Count(&n).Error; err != nil {
+				return res, err
+			}
+			existing += int(n)
+		}
+		now := time.Now().UTC()
+		for i := range part {
+			part[i].CreatedAt, part[i].UpdatedAt, part[i].ID = now, now, 0
+		}
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "creator_id"}, {Name: "week"}},
+			DoUpdates: clause.AssignmentColumns([]string{"videos", "live_sessions", "views", "orders", "gmv_fen", "updated_at"}),
+		}).Create(&part).Error
+		if err != nil {
+			return res, err
+		}
+		res.Updated += existing
+		res.Inserted += len(part) - existing
+	}
+	return res, nil
+}
+
+// IngestPerformance validates and upserts a whole batch, all or nothing: any
+// row error leaves the database untouched and returns every problem.
+func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, rows []PerformanceInput) (IngestResult, []RowProblem, error) {
+	positions := make([]int, len(rows))
+	for i := range positions {
+		positions[i] = i
+	}
+	var res IngestResult
+	var rowErrs []RowProblem
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		good, errs, err := checkPerformance(tx, rows, positions, time.Now())
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			rowErrs = errs
+			return nil
+		}
+		if res, err = upsertPerformance(tx, good); err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "performance.ingest", "performance", 0, nil,
+			map[string]any{"source": source, "rows": len(rows), "inserted": res.Inserted, "updated": res.Updated})
+	})
+	return res, rowErrs, err
+}
+
+// PerformanceOf lists a creator's weeks, newest first.
+func (s *Store) PerformanceOf(ctx context.Context, creatorID uint, limit int) ([]WeeklyPerformance, error) {
+	var out []WeeklyPerformance
+	err := s.r(ctx).Where("creator_id = ?", creatorID).Order("week DESC").Limit(limit).Find(&out).Error
+	return out, err
+}

@@ -1,0 +1,176 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PerformanceCSVHeader is the header of a performance file.
+var PerformanceCSVHeader = []string{"account_id", "week", "videos", "live_sessions", "views", "orders", "gmv_fen"}
+
+var performanceHeaderAliases = map[string]string{
+	"creator_account_id": "account_id", "京东创作者账号": "account_id", "账号": "account_id",
+	"周": "week", "视频数": "videos", "直播场次": "live_sessions", "播放量": "views", "订单数": "orders", "GMV（分）": "gmv_fen", "gmv": "gmv_fen",
+}
+
+// PerformanceRow is one data row of a performance file with its line.
+type PerformanceRow struct {
+	Line  int
+	Input PerformanceInput
+	Err   string
+}
+
+// ParsePerformanceCSV reads a performance file (UTF-8, BOM or GBK).
+func ParsePerformanceCSV(data []byte) ([]PerformanceRow, error) {
+	recs, err := readCSV(data, PerformanceCSVHeader, PerformanceCSVHeader, performanceHeaderAliases)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PerformanceRow, len(recs))
+	for i, r := range recs {
+		out[i] = PerformanceRow{Line: r.Line, Err: r.Err, Input: PerformanceInput{
+			AccountID: r.Get("account_id"), Week: r.Get("week"), Videos: r.Get("videos"), LiveSessions: r.Get("live_sessions"),
+			Views: r.Get("views"), Orders: r.Get("orders"), GMVFen: r.Get("gmv_fen"),
+		}}
+	}
+	return out, nil
+}
+
+// SamplePerformanceCSV is the downloadable example file for last week.
+func SamplePerformanceCSV(now time.Time) []byte {
+	week := WeekOf(now).Prev().String()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(PerformanceCSVHeader)
+	_ = w.Write([]string{"jd_cr_100000", week, "3", "1", "120000", "310", "4599000"})
+	_ = w.Write([]string{"jd_cr_100001", week, "0", "2", "45000", "95", "1250000"})
+	w.Flush()
+	return b.Bytes()
+}
+
+// PerformanceImport is an uploaded performance file waiting to be confirmed.
+type PerformanceImport struct {
+	ID          uint   `gorm:"primaryKey"`
+	UserID      uint   `gorm:"not null;index"`
+	Filename    string `gorm:"size:200"`
+	Content     []byte `gorm:"not null"`
+	CreatedAt   time.Time
+	ConfirmedAt *time.Time
+	Inserted    int
+	Updated     int
+	Failed      int
+}
+
+// PerformancePreview is the outcome of checking a performance file.
+type PerformancePreview struct {
+	ImportID  uint
+	Filename  string
+	Rows      int
+	OK        int
+	Problems  []RowProblem // by line
+	Confirmed bool
+	Result    IngestResult
+}
+
+func (s *Store) checkPerformanceFile(tx *gorm.DB, imp *PerformanceImport) (*PerformancePreview, []WeeklyPerformance, error) {
+	rows, err := ParsePerformanceCSV(imp.Content)
+	if err != nil {
+		return nil, nil, FieldErrors{"file": err.Error()}
+	}
+	p := &PerformancePreview{ImportID: imp.ID, Filename: imp.Filename, Rows: len(rows), Confirmed: imp.ConfirmedAt != nil,
+		Result: IngestResult{Inserted: imp.Inserted, Updated: imp.Updated}}
+	inputs := make([]PerformanceInput, 0, len(rows))
+	lines := make([]int, 0, len(rows))
+	for _, r := range rows {
+		if r.Err != "" {
+			p.Problems = append(p.Problems, RowProblem{Row: r.Line, Error: r.Err})
+			continue
+		}
+		inputs = append(inputs, r.Input)
+		lines = append(lines, r.Line)
+	}
+	good, problems, err := checkPerformance(tx, inputs, lines, time.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Problems = append(p.Problems, problems...)
+	sortProblems(p.Problems)
+	p.OK = len(good)
+	return p, good, nil
+}
+
+func sortProblems(ps []RowProblem) {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Row < ps[j].Row })
+}
+
+// UploadPerformanceCSV stores a file (staff only) and returns its preview.
+func (s *Store) UploadPerformanceCSV(ctx context.Context, a *Actor, filename string, data []byte) (*PerformancePreview, error) {
+	if !a.IsStaff() {
+		return nil, ErrForbidden
+	}
+	if _, err := ParsePerformanceCSV(data); err != nil {
+		return nil, FieldErrors{"file": err.Error()}
+	}
+	imp := &PerformanceImport{UserID: a.UserID, Filename: filename, Content: data}
+	if err := s.db.WithContext(ctx).Create(imp).Error; err != nil {
+		return nil, err
+	}
+	return s.PreviewPerformanceImport(ctx, a, imp.ID)
+}
+
+func loadPerformanceImport(tx *gorm.DB, a *Actor, id uint) (*PerformanceImport, error) {
+	var imp PerformanceImport
+	if err := tx.Where("id = ? AND user_id = ?", id, a.UserID).First(&imp).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &imp, nil
+}
+
+// PreviewPerformanceImport checks a stored upload without writing.
+func (s *Store) PreviewPerformanceImport(ctx context.Context, a *Actor, id uint) (*PerformancePreview, error) {
+	imp, err := loadPerformanceImport(s.r(ctx), a, id)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := s.checkPerformanceFile(s.r(ctx), imp)
+	return p, err
+}
+
+// ConfirmPerformanceImport upserts the good rows of an upload in one
+// transaction; bad rows are reported and left out. Confirming twice does nothing.
+func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint) (*PerformancePreview, error) {
+	var p *PerformancePreview
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		imp, err := loadPerformanceImport(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if imp.ConfirmedAt != nil {
+			return ErrImportConfirmed
+		}
+		var good []WeeklyPerformance
+		if p, good, err = s.checkPerformanceFile(tx, imp); err != nil {
+			return err
+		}
+		if p.Result, err = upsertPerformance(tx, good); err != nil {
+			return err
+		}
+		res := tx.Model(&PerformanceImport{}).Where("id = ? AND confirmed_at IS NULL", imp.ID).
+			Updates(map[string]any{"confirmed_at": time.Now().UTC(), "inserted": p.Result.Inserted, "updated": p.Result.Updated, "failed": len(p.Problems)})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrImportConfirmed
+		}
+		p.Confirmed = true
+		return appendAudit(tx, a, "performance.import", "performance_import", imp.ID, nil,
+			map[string]any{"file": imp.Filename, "inserted": p.Result.Inserted, "updated": p.Result.Updated, "errors": len(p.Problems)})
+	})
+	return p, err
+}

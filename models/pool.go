@@ -1,0 +1,96 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// Pool names.
+const (
+	PoolCreators = "creators"
+	PoolMCN      = "mcn"
+)
+
+// Default pool sizes.
+const (
+	DefaultCreatorPoolFen = 100_000_000_000 // ¥1,000,000,000
+	DefaultMCNPoolFen     = 500_000_000     // ¥5,000,000
+)
+
+// Pool is a budget. Committed is the sum of approved and paid bonuses charged
+// to it; the database refuses committed above total.
+type Pool struct {
+	Name         string `gorm:"primaryKey;size:16"`
+	TotalFen     int64  `gorm:"not null;check:chk_pool_total,total_fen >= 0"`
+	CommittedFen int64  `gorm:"not null;default:0;check:chk_pool_committed,committed_fen >= 0 AND committed_fen <= total_fen"`
+}
+
+// LeftFen is what the pool can still fund.
+func (p Pool) LeftFen() int64 { return p.TotalFen - p.CommittedFen }
+
+// ErrPoolExhausted means an approval would overspend a pool.
+var ErrPoolExhausted = errors.New("the pool cannot cover this amount")
+
+// GetPool reads a pool.
+func (s *Store) GetPool(ctx context.Context, name string) (Pool, error) {
+	var p Pool
+	err := s.r(ctx).Where("name = ?", name).First(&p).Error
+	return p, notFound(err)
+}
+
+// chargePool commits amount to a pool if it fits, in one conditional update,
+// so concurrent approvals can never overdraw it. It returns what is left.
+func chargePool(tx *gorm.DB, name string, amount int64) (left int64, err error) {
+	res := tx.Model(&Pool{}).Where("name = ? AND committed_fen + ? <= total_fen", name, amount).
+		Update("committed_fen", gorm.Expr("committed_fen + ?", amount))
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	var p Pool
+	if err := tx.Where("name = ?", name).First(&p).Error; err != nil {
+		return 0, err
+	}
+	if res.RowsAffected != 1 {
+		return p.LeftFen(), fmt.Errorf("%w: %s asked, %s left", ErrPoolExhausted, FormatYuan(amount), FormatYuan(p.LeftFen()))
+	}
+	return p.LeftFen(), nil
+}
+
+// releasePool gives an amount back to a pool (an approval that was withdrawn).
+func releasePool(tx *gorm.DB, name string, amount int64) error {
+	return tx.Model(&Pool{}).Where("name = ?", name).Update("committed_fen", gorm.Expr("committed_fen - ?", amount)).Error
+}
+
+// SetPoolTotal changes a pool's size (admin only); it cannot drop below what is committed.
+func (s *Store) SetPoolTotal(ctx context.Context, a *Actor, name string, totalFen int64) error {
+	if a.Role != RoleAdmin {
+		return ErrForbidden
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var p Pool
+		if err := tx.Where("name = ?", name).First(&p).Error; err != nil {
+			return notFound(err)
+		}
+		if totalFen < p.CommittedFen {
+			return FieldErrors{"pool_total": fmt.Sprintf("the pool cannot be smaller than what is already committed (%s)", FormatYuan(p.CommittedFen))}
+		}
+		if err := tx.Model(&Pool{}).Where("name = ? AND committed_fen <= ?", name, totalFen).Update("total_fen", totalFen).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "settings.pool", "pool", 0, map[string]any{"pool": name, "total_fen": p.TotalFen}, map[string]any{"pool": name, "total_fen": totalFen})
+	})
+}
+
+// lockPool serialises money-moving transactions on PostgreSQL by locking the
+// pool row first, so they never deadlock on bonus rows taken in different
+// orders. SQLite needs nothing: its write transactions begin IMMEDIATE and
+// already run one at a time.
+func lockPool(tx *gorm.DB, name string) error {
+	if tx.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return tx.Exec("SELECT name FROM pools WHERE name = ? FOR UPDATE", name).Error
+}

@@ -1,6 +1,16 @@
 package models
 
-import "time"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Payout batch states.
 const (
@@ -21,4 +31,293 @@ type PayoutBatch struct {
 	CreatedAt   time.Time
 	ExportedAt  *time.Time
 	PaidAt      *time.Time
+}
+
+// CreatePayoutBatch puts exactly the given bonuses that are approved and in
+// no batch yet into a new batch. Anything else among ids is left out and
+// counted, never swept in.
+func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, ids []uint) (*PayoutBatch, int, error) {
+	if !a.IsStaff() || a.UserID == 0 {
+		return nil, 0, ErrForbidden
+	}
+	ids = dedupe(ids)
+	if len(ids) == 0 {
+		return nil, 0, FieldErrors{"ids": "select approved bonuses to pay"}
+	}
+	if len(ids) > MaxBulk {
+		return nil, 0, FieldErrors{"ids": fmt.Sprintf("at most %d bonuses in one batch", MaxBulk)}
+	}
+	batch := &PayoutBatch{CreatedByID: a.UserID, State: BatchOpen}
+	skipped := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := lockPool(tx, PoolCreators); err != nil {
+			return err
+		}
+		if err := tx.Create(batch).Error; err != nil {
+			return err
+		}
+		for start := 0; start < len(ids); start += 500 {
+			part := ids[start:min(start+500, len(ids))]
+			res := tx.Model(&Bonus{}).Where("id IN ? AND state = ? AND payout_batch_id IS NULL", part, BonusApproved).
+				Update("payout_batch_id", batch.ID)
+			if res.Error != nil {
+				return res.Error
+			}
+			batch.Count += int(res.RowsAffected)
+		}
+		skipped = len(ids) - batch.Count
+		if batch.Count == 0 {
+			return FieldErrors{"ids": "none of the selected bonuses is approved and waiting for payment"}
+		}
+		lines, err := batchLines(tx, batch.ID)
+		if err != nil {
+			return err
+		}
+		batch.TotalFen, batch.Checksum = summarise(lines)
+		if err := tx.Model(batch).Updates(map[string]any{"count": batch.Count, "total_fen": batch.TotalFen, "checksum": batch.Checksum}).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "payout.create", "payout_batch", batch.ID, nil,
+			map[string]any{"count": batch.Count, "total_fen": batch.TotalFen, "checksum": batch.Checksum, "left_out": skipped})
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return batch, skipped, nil
+}
+
+// PayoutLine is one payment of a batch, as exported.
+type PayoutLine struct {
+	BonusID     uint
+	AccountID   string
+	DisplayName string
+	Agency      string
+	Week        string
+	AmountFen   int64
+	State       BonusState
+}
+
+func batchLines(tx *gorm.DB, batchID uint) ([]PayoutLine, error) {
+	var lines []PayoutLine
+	err := tx.Table("bonuses AS b").
+		Select("b.id AS bonus_id, c.account_id, c.display_name, COALESCE(a.name, '') AS agency, b.week, b.amount_fen, b.state").
+		Joins("JOIN creators c ON c.id = b.creator_id").
+		Joins("LEFT JOIN agencies a ON a.id = b.agency_id").
+		Where("b.payout_batch_id = ?", batchID).Order("b.id").Scan(&lines).Error
+	return lines, err
+}
+
+// summarise totals a batch and fingerprints its lines, so a file can be
+// checked against the batch it claims to be.
+func summarise(lines []PayoutLine) (int64, string) {
+	h := sha256.New()
+	var total int64
+	for _, l := range lines {
+		total += l.AmountFen
+		fmt.Fprintf(h, "%d|%s|%s|%d\n", l.BonusID, l.AccountID, l.Week, l.AmountFen)
+	}
+	return total, hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// GetPayoutBatch loads a batch and its lines (staff only).
+func (s *Store) GetPayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutBatch, []PayoutLine, error) {
+	if !a.IsStaff() {
+		return nil, nil, ErrNotFound
+	}
+	var b PayoutBatch
+	if err := s.r(ctx).First(&b, id).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	lines, err := batchLines(s.r(ctx), id)
+	return &b, lines, err
+}
+
+// ListPayoutBatches lists batches, newest first (staff only).
+func (s *Store) ListPayoutBatches(ctx context.Context, a *Actor, page Page) ([]PayoutBatch, int64, error) {
+	if !a.IsStaff() {
+		return nil, 0, ErrNotFound
+	}
+	var total int64
+	if err := s.r(ctx).Model(&PayoutBatch{}).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var out []PayoutBatch
+	err := s.r(ctx).Order("id DESC").Limit(page.Size).Offset(page.Offset()).Find(&out).Error
+	return out, total, err
+}
+
+// ExportPayoutBatch returns a batch's lines for the bank file and freezes the
+// batch: once exported, nothing can be added or removed.
+func (s *Store) ExportPayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutBatch, []PayoutLine, error) {
+	if !a.IsStaff() {
+		return nil, nil, ErrNotFound
+	}
+	var b PayoutBatch
+	var lines []PayoutLine
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&b, id).Error; err != nil {
+			return notFound(err)
+		}
+		var err error
+		if lines, err = batchLines(tx, id); err != nil {
+			return err
+		}
+		if b.State != BatchOpen {
+			return nil
+		}
+		now := time.Now().UTC()
+		if err := tx.Model(&PayoutBatch{}).Where("id = ? AND state = ?", id, BatchOpen).
+			Updates(map[string]any{"state": BatchExported, "exported_at": now}).Error; err != nil {
+			return err
+		}
+		b.State, b.ExportedAt = BatchExported, &now
+		return appendAudit(tx, a, "payout.export", "payout_batch", id, nil, map[string]any{"checksum": b.Checksum})
+	})
+	return &b, lines, err
+}
+
+// MarkBatchPaid records that the bank paid the whole batch. Lines already
+// paid stay as they are; nothing is paid twice.
+func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, error) {
+	if !a.IsStaff() || a.UserID == 0 {
+		return 0, ErrForbidden
+	}
+	paid := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var b PayoutBatch
+		if err := tx.First(&b, id).Error; err != nil {
+			return notFound(err)
+		}
+		if b.State == BatchOpen {
+			return FieldErrors{"batch": "export the batch for the bank before recording payment"}
+		}
+		if b.State == BatchPaid {
+			return FieldErrors{"batch": "this batch is already paid"}
+		}
+		now := time.Now().UTC()
+		res := tx.Model(&Bonus{}).Where("payout_batch_id = ? AND state = ?", id, BonusApproved).
+			Updates(map[string]any{"state": BonusPaid, "paid_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		paid = int(res.RowsAffected)
+		if err := tx.Model(&PayoutBatch{}).Where("id = ?", id).Updates(map[string]any{"state": BatchPaid, "paid_at": now}).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "payout.paid", "payout_batch", id, map[string]any{"state": b.State}, map[string]any{"state": BatchPaid, "lines_paid": paid})
+	})
+	return paid, err
+}
+
+// BankReport is the outcome of applying the bank's result file.
+type BankReport struct {
+	Paid       int
+	Failed     int
+	Mismatches []RowProblem
+}
+
+// ApplyBankResult marks the lines the bank reports as paid, matching on batch,
+// account (and week, when the file has it) and amount, and lists every line
+// that does not match: unknown line, amount differs, already paid.
+func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, data []byte) (*BankReport, error) {
+	if !a.IsStaff() || a.UserID == 0 {
+		return nil, ErrForbidden
+	}
+	recs, err := readCSV(data, []string{"batch_id", "account_id", "week", "amount_fen", "status"}, []string{"batch_id", "account_id", "amount_fen", "status"},
+		map[string]string{"creator_account_id": "account_id", "批次": "batch_id", "账号": "account_id", "金额（分）": "amount_fen", "状态": "status"})
+	if err != nil {
+		return nil, FieldErrors{"file": err.Error()}
+	}
+	rep := &BankReport{}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var b PayoutBatch
+		if err := tx.First(&b, batchID).Error; err != nil {
+			return notFound(err)
+		}
+		if b.State == BatchOpen {
+			return FieldErrors{"file": "export the batch for the bank before recording payment"}
+		}
+		lines, err := batchLines(tx, batchID)
+		if err != nil {
+			return err
+		}
+		used := map[uint]bool{}
+		now := time.Now().UTC()
+		for _, r := range recs {
+			miss := func(msg string) { rep.Mismatches = append(rep.Mismatches, RowProblem{Row: r.Line, Error: msg}) }
+			if r.Err != "" {
+				miss(r.Err)
+				continue
+			}
+			if r.Get("batch_id") != strconv.FormatUint(uint64(batchID), 10) {
+				miss(fmt.Sprintf("batch %q is not batch %d", r.Get("batch_id"), batchID))
+				continue
+			}
+			amount, err := strconv.ParseInt(r.Get("amount_fen"), 10, 64)
+			if err != nil {
+				miss(fmt.Sprintf("amount_fen %q is not a whole number of fen", r.Get("amount_fen")))
+				continue
+			}
+			var match *PayoutLine
+			amountDiffers := false
+			for i := range lines {
+				l := &lines[i]
+				if used[l.BonusID] || l.AccountID != r.Get("account_id") || (r.Get("week") != "" && l.Week != r.Get("week")) {
+					continue
+				}
+				if l.AmountFen != amount {
+					amountDiffers = true
+					continue
+				}
+				match = l
+				break
+			}
+			switch {
+			case match == nil && amountDiffers:
+				miss(fmt.Sprintf("account %s: the amount %s differs from the batch", r.Get("account_id"), FormatYuan(amount)))
+				continue
+			case match == nil:
+				miss(fmt.Sprintf("account %s is not in batch %d", r.Get("account_id"), batchID))
+				continue
+			}
+			used[match.BonusID] = true
+			status := strings.ToLower(r.Get("status"))
+			if status != "paid" && status != "success" && status != "ok" && status != "成功" {
+				rep.Failed++
+				miss(fmt.Sprintf("account %s: the bank reports %q; left unpaid", match.AccountID, r.Get("status")))
+				continue
+			}
+			if match.State == BonusPaid {
+				miss(fmt.Sprintf("account %s %s is already paid", match.AccountID, match.Week))
+				continue
+			}
+			res := tx.Model(&Bonus{}).Where("id = ? AND state = ?", match.BonusID, BonusApproved).Updates(map[string]any{"state": BonusPaid, "paid_at": now})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				miss(fmt.Sprintf("account %s %s is already paid", match.AccountID, match.Week))
+				continue
+			}
+			match.State = BonusPaid
+			rep.Paid++
+		}
+		var unpaid int64
+		if err := tx.Model(&Bonus{}).Where("payout_batch_id = ? AND state = ?", batchID, BonusApproved).Count(&unpaid).Error; err != nil {
+			return err
+		}
+		state := BatchPartial
+		if unpaid == 0 {
+			state = BatchPaid
+		}
+		if err := tx.Model(&PayoutBatch{}).Where("id = ?", batchID).Update("state", state).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "payout.bank_result", "payout_batch", batchID, nil,
+			map[string]any{"paid": rep.Paid, "failed": rep.Failed, "mismatches": len(rep.Mismatches), "state": state})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
 }

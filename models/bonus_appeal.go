@@ -1,0 +1,73 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ErrAppealNotAllowed means the bonus is not rejected or was appealed already.
+var ErrAppealNotAllowed = errors.New("only a rejected week can be appealed, and only once")
+
+// MaxAppealLength bounds an appeal message.
+const MaxAppealLength = 1000
+
+// AppealBonus lets a creator appeal their own rejected week, once.
+func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message string) error {
+	if a.Role != RoleCreator || a.CreatorID == nil {
+		return ErrForbidden
+	}
+	message = strings.TrimSpace(message)
+	if message == "" || len([]rune(message)) > MaxAppealLength {
+		return FieldErrors{"message": "explain the appeal in 1 to 1,000 characters"}
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var b Bonus
+		if err := tx.Where("id = ? AND creator_id = ?", bonusID, *a.CreatorID).First(&b).Error; err != nil {
+			return notFound(err)
+		}
+		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ''", b.ID, BonusRejected).
+			Updates(map[string]any{"appeal_state": AppealPending, "appeal_message": message, "appealed_at": time.Now().UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrAppealNotAllowed
+		}
+		return appendAudit(tx, a, "bonus.appeal", "bonus", b.ID, nil, map[string]any{"message": message})
+	})
+}
+
+// DecideAppeal upholds a rejection or overturns it (staff). An overturned
+// bonus goes back to proposed and through the normal approval path.
+func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overturn bool, note string) error {
+	if !a.IsStaff() || a.UserID == 0 {
+		return ErrForbidden
+	}
+	note = strings.TrimSpace(note)
+	if len([]rune(note)) > MaxNoteLength {
+		return FieldErrors{"note": "note must be at most 500 characters"}
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		updates := map[string]any{"appeal_state": AppealUpheld, "appeal_note": note, "appeal_decided_by_id": a.UserID, "appeal_decided_at": time.Now().UTC()}
+		action := "bonus.appeal_upheld"
+		if overturn {
+			updates["appeal_state"] = AppealOverturned
+			updates["state"] = BonusProposed
+			updates["decided_by_id"], updates["decided_at"] = nil, nil
+			updates["first_approver_id"], updates["first_approved_at"] = nil, nil
+			action = "bonus.appeal_overturned"
+		}
+		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ?", bonusID, BonusRejected, AppealPending).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return FieldErrors{"appeal": "this appeal has already been decided"}
+		}
+		return appendAudit(tx, a, action, "bonus", bonusID, nil, map[string]any{"note": note})
+	})
+}

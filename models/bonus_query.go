@@ -1,0 +1,193 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// BonusFilter narrows the bonus queue.
+type BonusFilter struct {
+	Week        string
+	SubjectID   uint
+	AgencyID    uint
+	State       BonusState
+	AppealState string
+	MinFen      int64
+	MaxFen      int64 // 0 = no upper bound
+	Search      string
+	Sort        string // amount, gmv, name, waiting
+	Desc        bool
+}
+
+// BonusSorts maps sort keys to columns.
+var BonusSorts = map[string]string{"amount": "b.amount_fen", "gmv": "b.gmv_fen", "name": "c.display_name", "waiting": "b.proposed_at"}
+
+// BonusRow is a bonus with what the queue shows of its creator and agency.
+type BonusRow struct {
+	Bonus
+	DisplayName string
+	AccountID   string
+	AgencyName  string
+}
+
+// BonusTotals are the count and sum of everything a filter matches.
+type BonusTotals struct {
+	Count  int64
+	SumFen int64
+}
+
+// scopeBonuses limits bonuses to the actor's tenant, in SQL.
+func scopeBonuses(q *gorm.DB, a *Actor) *gorm.DB {
+	switch {
+	case a.IsStaff():
+		return q
+	case a.Role == RoleMCNManager && a.AgencyID != nil:
+		return q.Where("b.agency_id = ?", *a.AgencyID)
+	case a.Role == RoleCreator && a.CreatorID != nil:
+		return q.Where("b.creator_id = ?", *a.CreatorID)
+	default:
+		return q.Where("1 = 0")
+	}
+}
+
+func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.DB {
+	q := scopeBonuses(s.r(ctx).Table("bonuses AS b").Joins("JOIN creators c ON c.id = b.creator_id"), a)
+	if f.Week != "" {
+		q = q.Where("b.week = ?", f.Week)
+	}
+	if f.State != "" {
+		q = q.Where("b.state = ?", f.State)
+	}
+	if f.AppealState != "" {
+		q = q.Where("b.appeal_state = ?", f.AppealState)
+	}
+	if f.SubjectID != 0 {
+		q = q.Where("b.subject_id = ?", f.SubjectID)
+	}
+	if f.AgencyID != 0 && a.IsStaff() {
+		q = q.Where("b.agency_id = ?", f.AgencyID)
+	}
+	if f.MinFen > 0 {
+		q = q.Where("b.amount_fen >= ?", f.MinFen)
+	}
+	if f.MaxFen > 0 {
+		q = q.Where("b.amount_fen <= ?", f.MaxFen)
+	}
+	if f.Search = strings.TrimSpace(f.Search); f.Search != "" {
+		q = q.Where("(LOWER(c.display_name) LIKE ?"+likeEscape+" OR c.account_id = ?)", likeContains(strings.ToLower(f.Search)), f.Search)
+	}
+	return q
+}
+
+// ListBonuses returns a page of the bonuses the actor may see and the count
+// and total of everything the filter matches.
+func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page Page) ([]BonusRow, BonusTotals, error) {
+	var totals BonusTotals
+	if err := s.bonusQuery(ctx, a, f).Select("COUNT(*) AS count, COALESCE(SUM(b.amount_fen), 0) AS sum_fen").Scan(&totals).Error; err != nil {
+		return nil, totals, err
+	}
+	col, ok := BonusSorts[f.Sort]
+	if !ok {
+		col, f.Desc = "b.amount_fen", true
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	var rows []BonusRow
+	err := s.bonusQuery(ctx, a, f).
+		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").
+		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").
+		Order(col + dir).Order("b.id" + dir).Limit(page.Size).Offset(page.Offset()).Scan(&rows).Error
+	return rows, totals, err
+}
+
+// BonusIDs returns the ids of everything a filter matches, up to limit, for
+// "select all matching" actions.
+func (s *Store) BonusIDs(ctx context.Context, a *Actor, f BonusFilter, limit int) ([]uint, error) {
+	var ids []uint
+	err := s.bonusQuery(ctx, a, f).Order("b.id").Limit(limit).Pluck("b.id", &ids).Error
+	return ids, err
+}
+
+// GetBonus loads one bonus the actor may see, with its creator.
+func (s *Store) GetBonus(ctx context.Context, a *Actor, id uint) (*BonusRow, error) {
+	var row BonusRow
+	err := s.bonusQuery(ctx, a, BonusFilter{}).Where("b.id = ?", id).
+		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").
+		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").Take(&row).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &row, nil
+}
+
+// WeekSummary is one computed week's totals by state.
+type WeekSummary struct {
+	Week     string
+	State    BonusState
+	Count    int64
+	TotalFen int64
+}
+
+// ComputedWeeks lists the weeks that have bonuses, newest first, up to limit.
+func (s *Store) ComputedWeeks(ctx context.Context, limit int) ([]string, error) {
+	var weeks []string
+	err := s.r(ctx).Model(&Bonus{}).Distinct("week").Order("week DESC").Limit(limit).Pluck("week", &weeks).Error
+	return weeks, err
+}
+
+// CreatorWeek is one week of a creator's performance and bonus, for /me.
+type CreatorWeek struct {
+	Week        WeeklyPerformance
+	Bonus       *Bonus
+	HasBonus    bool
+	Explanation Breakdown
+}
+
+// CreatorWeeks lists a creator's weeks with their bonuses, newest first.
+func (s *Store) CreatorWeeks(ctx context.Context, a *Actor, creatorID uint, limit int) ([]CreatorWeek, error) {
+	if _, err := s.GetCreator(ctx, a, creatorID); err != nil {
+		return nil, err
+	}
+	perf, err := s.PerformanceOf(ctx, creatorID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var bonuses []Bonus
+	if err := s.r(ctx).Where("creator_id = ?", creatorID).Order("week DESC").Limit(limit).Find(&bonuses).Error; err != nil {
+		return nil, err
+	}
+	byWeek := map[string]*Bonus{}
+	for i := range bonuses {
+		byWeek[bonuses[i].Week] = &bonuses[i]
+	}
+	out := make([]CreatorWeek, len(perf))
+	for i, p := range perf {
+		out[i] = CreatorWeek{Week: p}
+		if b, ok := byWeek[p.Week]; ok {
+			out[i].Bonus, out[i].HasBonus, out[i].Explanation = b, true, b.Explain()
+		}
+	}
+	return out, nil
+}
+
+// CreatorTotals are a creator's year-to-date bonus sums (CST year).
+type CreatorTotals struct {
+	ApprovedFen int64 // approved, including paid
+	PaidFen     int64
+}
+
+// CreatorYearTotals sums a creator's bonuses for the CST year containing now.
+func (s *Store) CreatorYearTotals(ctx context.Context, creatorID uint, now time.Time) (CreatorTotals, error) {
+	year := now.In(CST).Year()
+	from, to := WeekOf(time.Date(year, 1, 4, 0, 0, 0, 0, CST)).String(), WeekOf(time.Date(year, 12, 28, 0, 0, 0, 0, CST)).String()
+	var t CreatorTotals
+	err := s.r(ctx).Model(&Bonus{}).Where("creator_id = ? AND week BETWEEN ? AND ?", creatorID, from, to).
+		Select("COALESCE(SUM(CASE WHEN state IN ('approved','paid') THEN amount_fen ELSE 0 END), 0) AS approved_fen, " +
+			"COALESCE(SUM(CASE WHEN state = 'paid' THEN amount_fen ELSE 0 END), 0) AS paid_fen").Scan(&t).Error
+	return t, err
+}

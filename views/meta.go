@@ -44,12 +44,15 @@ func Nav(role string) []NavItem {
 	switch role {
 	case "admin":
 		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}, {"settings", "Settings", "/settings"}}
+			{"bonuses", "Bonuses", "/bonuses"}, {"payouts", "Payouts", "/payouts"}, {"performance", "Performance", "/performance/import"},
+			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}, {"settings", "Settings", "/settings/bonus-rule"}}
 	case "reviewer":
 		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
+			{"bonuses", "Bonuses", "/bonuses"}, {"payouts", "Payouts", "/payouts"}, {"performance", "Performance", "/performance/import"},
 			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}}
 	case "mcn_manager":
-		return []NavItem{home, {"creators", "Our creators", "/creators"}, {"enrol", "Enrol", "/creators/new"}, {"import", "Import CSV", "/creators/import"}}
+		return []NavItem{home, {"creators", "Our creators", "/creators"}, {"enrol", "Enrol", "/creators/new"}, {"import", "Import CSV", "/creators/import"},
+			{"bonuses", "Weekly bonuses", "/bonuses"}}
 	case "creator":
 		return []NavItem{{"me", "My status", "/me"}}
 	}

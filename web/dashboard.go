@@ -73,15 +73,3 @@ func sum(m map[models.CreatorState]int64) int64 {
 	}
 	return n
 }
-
-func (s *Server) me(c echo.Context) error {
-	a := actor(c)
-	if a.CreatorID == nil {
-		return echo.ErrNotFound
-	}
-	v, err := s.creatorDetailView(c, *a.CreatorID)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.MePage(s.meta(c, "My status", "me"), v))
-}

@@ -38,6 +38,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status >= 500 && he != nil {
 		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
 	}
+	if isAPI(c) {
+		_ = c.JSON(status, map[string]string{"error": msg})
+		return
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

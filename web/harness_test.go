@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"gorm.io/gorm"
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/models/modeltest"
@@ -33,6 +35,11 @@ type app struct {
 	agencyB  *models.Agency
 	creatorA *models.Creator // enrolled by agency A, has a creator login
 	creatorB *models.Creator // enrolled by agency B
+	creatorC *models.Creator // qualified, agency A, with an approved bonus for last week in an open payout batch
+	bonusC   *models.Bonus
+	batch    *models.PayoutBatch
+	raw      *gorm.DB
+	token    string // a live API token's secret
 }
 
 const testPassword = "correct-horse-battery"
@@ -71,8 +78,9 @@ func newDemoApp(t *testing.T) *app {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
-	store := modeltest.NewStore(t)
+	store, raw := modeltest.NewStoreWithDB(t)
 	a := serveStore(t, store)
+	a.raw = raw
 	sys := models.SystemActor()
 	must := func(err error) {
 		t.Helper()
@@ -90,6 +98,7 @@ func newApp(t *testing.T) *app {
 	resB, err := store.EnrolCreator(ctx, sys, &a.agencyB.ID, models.Enrolment{DisplayName: "Bob Live", AccountID: "jd_cr_bob001", Subjects: []string{"fashion"}, ContentType: "live", Followers: "9000"})
 	must(err)
 	a.creatorA, a.creatorB = resA.Creator, resB.Creator
+	a.creatorC = a.qualifiedCreator("jd_cr_carol1", &a.agencyA.ID)
 	for key, email := range testUsers {
 		n := models.NewUser{Email: email, Password: testPassword}
 		switch key {
@@ -107,7 +116,69 @@ func newApp(t *testing.T) *app {
 		_, err := store.CreateUser(ctx, sys, n)
 		must(err)
 	}
+	// Carol has one approved bonus for last week, in an open payout batch.
+	a.perf(lastWeek, "jd_cr_carol1", 3, 0, 0, 0)
+	rev := a.actor("reviewer")
+	_, err = store.ComputeWeek(ctx, rev, lastWeek.String())
+	must(err)
+	a.bonusC = a.bonusOf(a.creatorC.ID)
+	_, err = store.ApproveBonuses(ctx, rev, []uint{a.bonusC.ID})
+	must(err)
+	a.batch, _, err = store.CreatePayoutBatch(ctx, rev, []uint{a.bonusC.ID})
+	must(err)
+	a.token, _, err = store.CreateAPIToken(ctx, a.actor("admin"), "test feed")
+	must(err)
 	return a
+}
+
+var lastWeek = models.WeekOf(time.Now()).Prev()
+
+// actor is a test user as the models see them.
+func (a *app) actor(who string) *models.Actor {
+	a.t.Helper()
+	var u models.User
+	if err := a.raw.Where("email = ?", testUsers[who]).First(&u).Error; err != nil {
+		a.t.Fatal(err)
+	}
+	return models.ActorFor(&u, "127.0.0.1")
+}
+
+// qualifiedCreator enrols a creator qualified three months ago.
+func (a *app) qualifiedCreator(account string, agency *uint) *models.Creator {
+	a.t.Helper()
+	sys := models.SystemActor()
+	res, err := a.store.EnrolCreator(ctx, sys, agency, models.Enrolment{DisplayName: "Creator " + account, AccountID: account,
+		Subjects: []string{"skincare"}, ContentType: "both", Followers: "20000"})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if _, err := a.store.DecideCreator(ctx, sys, models.Decision{CreatorID: res.Creator.ID, Action: models.ActionQualify}); err != nil {
+		a.t.Fatal(err)
+	}
+	if err := a.raw.Exec("UPDATE creators SET qualified_at = ? WHERE id = ?", time.Now().UTC().AddDate(0, -3, 0), res.Creator.ID).Error; err != nil {
+		a.t.Fatal(err)
+	}
+	return res.Creator
+}
+
+// perf records one week of performance.
+func (a *app) perf(week models.WeekLabel, account string, videos, live, views, gmvFen int64) {
+	a.t.Helper()
+	_, probs, err := a.store.IngestPerformance(ctx, models.SystemActor(), "test", []models.PerformanceInput{{AccountID: account, Week: week.String(),
+		Videos: strconv.FormatInt(videos, 10), LiveSessions: strconv.FormatInt(live, 10), Views: strconv.FormatInt(views, 10),
+		Orders: "1", GMVFen: strconv.FormatInt(gmvFen, 10)}})
+	if err != nil || len(probs) > 0 {
+		a.t.Fatalf("perf: %v %v", err, probs)
+	}
+}
+
+func (a *app) bonusOf(creatorID uint) *models.Bonus {
+	a.t.Helper()
+	var b models.Bonus
+	if err := a.raw.Where("creator_id = ? AND week = ?", creatorID, lastWeek.String()).First(&b).Error; err != nil {
+		a.t.Fatal(err)
+	}
+	return &b
 }
 
 // client is one browser-like session: a cookie jar, no automatic redirects.

@@ -64,12 +64,41 @@ func (s *Server) routeTable() []Route {
 
 		{http.MethodGet, "/audit", staff, s.auditList},
 
+		{http.MethodPost, "/api/v1/performance", public, s.apiPerformance}, // token-authenticated inside
+		{http.MethodGet, "/performance/import", staff, s.performanceImportForm},
+		{http.MethodPost, "/performance/import", staff, s.performanceImportUpload},
+		{http.MethodGet, "/performance/import/sample.csv", staff, s.performanceSample},
+		{http.MethodGet, "/performance/import/:id", staff, s.performanceImportPreview},
+		{http.MethodPost, "/performance/import/:id/confirm", staff, s.performanceImportConfirm},
+
+		{http.MethodGet, "/bonuses", enrollers, s.bonusQueue},
+		{http.MethodPost, "/bonuses/compute", staff, s.bonusCompute},
+		{http.MethodPost, "/bonuses/decide", staff, s.bonusDecide},
+		{http.MethodGet, "/bonuses/:id", enrollers, s.bonusDetail},
+		{http.MethodPost, "/bonuses/:id/appeal", creatorsOnly, s.bonusAppeal},
+		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision},
+		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement},
+
+		{http.MethodGet, "/payouts", staff, s.payoutList},
+		{http.MethodPost, "/payouts", staff, s.payoutCreate},
+		{http.MethodGet, "/payouts/:id", staff, s.payoutDetail},
+		{http.MethodGet, "/payouts/:id/export.csv", staff, s.payoutExportCSV},
+		{http.MethodGet, "/payouts/:id/export.xlsx", staff, s.payoutExportXLSX},
+		{http.MethodPost, "/payouts/:id/paid", staff, s.payoutPaid},
+		{http.MethodPost, "/payouts/:id/bank-result", staff, s.payoutBankResult},
+
 		{http.MethodGet, "/settings", adminOnly, s.settings},
 		{http.MethodPost, "/settings/subjects/:id", adminOnly, s.subjectUpdate},
 		{http.MethodPost, "/settings/reasons", adminOnly, s.reasonCreate},
 		{http.MethodPost, "/settings/reasons/:id", adminOnly, s.reasonUpdate},
 		{http.MethodGet, "/settings/users", adminOnly, s.userList},
 		{http.MethodPost, "/settings/users", adminOnly, s.userCreate},
+		{http.MethodGet, "/settings/bonus-rule", adminOnly, s.bonusRuleForm},
+		{http.MethodPost, "/settings/bonus-rule", adminOnly, s.bonusRuleSave},
+		{http.MethodPost, "/settings/pools/:name", adminOnly, s.poolUpdate},
+		{http.MethodGet, "/settings/api-tokens", adminOnly, s.apiTokens},
+		{http.MethodPost, "/settings/api-tokens", adminOnly, s.apiTokenCreate},
+		{http.MethodPost, "/settings/api-tokens/:id/revoke", adminOnly, s.apiTokenRevoke},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -84,13 +85,16 @@ func New(store *models.Store, cfg Config) *Server {
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "The form was missing its security token or it has expired. Go back, reload the page and try again.")
 		},
-		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" },
+		// The API authenticates with a bearer token and sets no cookies, so CSRF does not apply to it.
+		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" || isAPI(c) },
 	}))
 	e.Use(s.loadUser)
 	s.echo = e
 	s.register()
 	return s
 }
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
 
 // Handler returns the http.Handler serving the portal.
 func (s *Server) Handler() http.Handler { return s.echo }

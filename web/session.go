@@ -55,7 +55,7 @@ func (s *Server) saveSession(c echo.Context, sess *sessions.Session) error {
 // still matches; anything else is treated as signed out.
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Path() == "/healthz" {
+		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Path() == "/healthz" || isAPI(c) {
 			return next(c)
 		}
 		sess := s.session(c)

@@ -1,0 +1,138 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) bonusDetail(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.bonusDetailView(c, id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.BonusDetailPage(s.meta(c, v.Creator+" "+v.Week, "bonuses"), v))
+}
+
+func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	b, err := s.store.GetBonus(ctx, a, id)
+	if err != nil {
+		return views.BonusDetailView{}, err
+	}
+	v := views.BonusDetailView{ID: b.ID, Creator: b.DisplayName, AccountID: b.AccountID, Agency: b.AgencyName, Week: b.Week,
+		State: string(b.State), Amount: models.FormatYuan(b.AmountFen), Note: b.Note,
+		Appeal: b.AppealState, AppealMessage: b.AppealMessage, AppealNote: b.AppealNote, Breakdown: breakdownView(b.Explain())}
+	if a.Role != models.RoleCreator {
+		v.CreatorHref = "/creators/" + itoa(b.CreatorID)
+	}
+	if wk, err := models.ParseWeek(b.Week); err == nil {
+		v.WeekDates = weekDates(wk)
+	}
+	bd := b.Explain()
+	v.Performance = [][2]string{{"Videos", views.Count(bd.Videos)}, {"Live sessions", views.Count(bd.Live)},
+		{"Views", views.Count(bd.Views)}, {"GMV", models.FormatYuan(bd.GMVFen)}}
+	if b.Reason != "" {
+		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, false)
+		if err != nil {
+			return v, err
+		}
+		v.Reason = reasonLabel(reasons, b.Reason)
+	}
+	if a.IsStaff() {
+		v.CanApprove = b.State == models.BonusProposed || b.State == models.BonusAwaitingSecond
+		v.CanReject = v.CanApprove
+		v.CanJudge = b.AppealState == models.AppealPending
+		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
+		if err != nil {
+			return v, err
+		}
+		v.Reasons = reasonOptions(reasons)
+		if b.FirstApproverID != nil {
+			if u, err := s.store.UserByID(ctx, *b.FirstApproverID); err == nil {
+				v.FirstApprover = u.Email
+			}
+		}
+	}
+	v.CanAppeal = a.Role == models.RoleCreator && b.State == models.BonusRejected && b.AppealState == ""
+	if a.Role != models.RoleCreator {
+		history, err := s.store.AuditFor(ctx, "bonus", b.ID)
+		if err != nil {
+			return v, err
+		}
+		v.History = historyRows(history)
+	}
+	return v, nil
+}
+
+func breakdownView(b models.Breakdown) views.BreakdownView {
+	tier := func(n int) string {
+		if n == 0 {
+			return "no tier reached"
+		}
+		return fmt.Sprintf("tier %d", n)
+	}
+	return views.BreakdownView{
+		RuleVersion: fmt.Sprint(b.RuleVersion),
+		Lines: [][2]string{
+			{fmt.Sprintf("GMV %s: %s", models.FormatYuan(b.GMVFen), tier(b.GMVTier)), models.FormatYuan(b.GMVPartFen)},
+			{fmt.Sprintf("Views %s: %s", views.Count(b.Views), tier(b.ViewTier)), models.FormatYuan(b.ViewPartFen)},
+			{fmt.Sprintf("%s videos", views.Count(b.Videos)), models.FormatYuan(b.VideoFen)},
+			{fmt.Sprintf("%s live sessions", views.Count(b.Live)), models.FormatYuan(b.LiveFen)},
+		},
+		Uncapped: models.FormatYuan(b.UncappedFen), Capped: b.Capped, Amount: models.FormatYuan(b.AmountFen),
+	}
+}
+
+func weekDates(w models.WeekLabel) string {
+	start := w.Start()
+	end := w.End().AddDate(0, 0, -1)
+	return start.Format("Mon 2 Jan") + " – " + end.Format("Sun 2 Jan 2006")
+}
+
+func (s *Server) bonusAppeal(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.store.AppealBonus(c.Request().Context(), actor(c), id, c.FormValue("message"))
+	switch fe, ok := models.AsFieldErrors(err); {
+	case ok:
+		return s.redirectWithFlash(c, "/me", "error", fe["message"])
+	case errors.Is(err, models.ErrAppealNotAllowed):
+		return s.redirectWithFlash(c, "/me", "error", "Only a rejected week can be appealed, and only once.")
+	case err != nil:
+		return err
+	}
+	return s.redirectWithFlash(c, "/me", "success", "Your appeal was sent. A JD reviewer will look at it.")
+}
+
+func (s *Server) bonusAppealDecision(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	overturn := c.FormValue("decision") == "overturn"
+	err = s.store.DecideAppeal(c.Request().Context(), actor(c), id, overturn, c.FormValue("note"))
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	msg := "The rejection is upheld."
+	if overturn {
+		msg = "The rejection is overturned; the bonus is proposed again and goes through approval."
+	}
+	return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "success", msg)
+}

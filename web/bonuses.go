@@ -1,0 +1,298 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+// bonusFilterKeys are the query parameters of the bonus queue.
+var bonusFilterKeys = []string{"week", "state", "subject", "agency", "min", "max", "q", "sort", "appeal"}
+
+// parseBonusFilter reads the queue filter; get returns a parameter by name.
+func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFilter, map[string]string, views.FieldErrors) {
+	raw := map[string]string{}
+	for _, k := range bonusFilterKeys {
+		if v := strings.TrimSpace(get(k)); v != "" {
+			raw[k] = v
+		}
+	}
+	errs := views.FieldErrors{}
+	f := models.BonusFilter{Search: raw["q"]}
+	if w := raw["week"]; w != "" {
+		if wk, err := models.ParseWeek(w); err != nil {
+			errs["week"] = err.Error()
+		} else {
+			f.Week = wk.String()
+		}
+	}
+	if st := models.BonusState(raw["state"]); st.Valid() {
+		f.State = st
+	}
+	if raw["appeal"] == models.AppealPending {
+		f.AppealState = models.AppealPending
+	}
+	if id := optionalID(raw["subject"]); id != nil {
+		f.SubjectID = *id
+	}
+	if id := optionalID(raw["agency"]); id != nil && a.IsStaff() {
+		f.AgencyID = *id
+	}
+	for key, dst := range map[string]*int64{"min": &f.MinFen, "max": &f.MaxFen} {
+		if raw[key] == "" {
+			continue
+		}
+		fen, err := models.ParseYuan(raw[key])
+		if err != nil {
+			errs[key] = err.Error()
+			continue
+		}
+		*dst = fen
+	}
+	switch raw["sort"] {
+	case "amount_asc":
+		f.Sort = "amount"
+	case "gmv":
+		f.Sort, f.Desc = "gmv", true
+	case "name":
+		f.Sort = "name"
+	case "oldest":
+		f.Sort = "waiting"
+	default:
+		f.Sort, f.Desc = "amount", true
+	}
+	return f, raw, errs
+}
+
+func (s *Server) bonusQueue(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	f, raw, errs := parseBonusFilter(c.QueryParam, a)
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	page := pageParam(c)
+	rows, totals, err := s.store.ListBonuses(ctx, a, f, page)
+	if err != nil {
+		return err
+	}
+	v, err := s.bonusQueueView(c, raw, errs)
+	if err != nil {
+		return err
+	}
+	v.Pager, v.Count, v.Total = pager(c, page, totals.Count), totals.Count, models.FormatYuan(totals.SumFen)
+	now := time.Now()
+	for _, r := range rows {
+		row := views.BonusRowView{ID: r.ID, Creator: r.DisplayName, AccountID: r.AccountID, Agency: r.AgencyName, Week: r.Week,
+			GMV: models.FormatYuan(r.GMVFen), Amount: models.FormatYuan(r.AmountFen), State: string(r.State), Appeal: r.AppealState}
+		if row.Agency == "" {
+			row.Agency = "Independent"
+		}
+		if r.State == models.BonusProposed || r.State == models.BonusAwaitingSecond {
+			row.Waiting = waited(now.Sub(r.ProposedAt))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return render(c, status, views.BonusQueuePage(s.meta(c, "Weekly bonuses", "bonuses"), v))
+}
+
+func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs views.FieldErrors) (views.BonusQueueView, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	v := views.BonusQueueView{Filter: raw, Errors: errs, CanDecide: a.IsStaff(), ComputeFor: models.WeekOf(time.Now()).Prev().String()}
+	weeks, err := s.store.ComputedWeeks(ctx, 60)
+	if err != nil {
+		return v, err
+	}
+	v.Weeks = []views.Option{{Value: "", Label: "All weeks"}}
+	for _, w := range weeks {
+		v.Weeks = append(v.Weeks, views.Option{Value: w, Label: w, Selected: raw["week"] == w})
+	}
+	v.States = []views.Option{{Value: "", Label: "All states"}}
+	for _, st := range models.BonusStates {
+		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(string(st)), Selected: raw["state"] == string(st)})
+	}
+	areas, err := s.store.SubjectAreas(ctx)
+	if err != nil {
+		return v, err
+	}
+	sel, _ := strconv.ParseUint(raw["subject"], 10, 32)
+	v.Subjects = subjectOptions(areas, uint(sel), "All subject areas", false)
+	v.Sorts = []views.Option{{Value: "", Label: "Largest first"}, {Value: "amount_asc", Label: "Smallest first"},
+		{Value: "gmv", Label: "Highest GMV"}, {Value: "name", Label: "Creator name"}, {Value: "oldest", Label: "Waiting longest"}}
+	for i := range v.Sorts {
+		v.Sorts[i].Selected = v.Sorts[i].Value == raw["sort"]
+	}
+	if a.IsStaff() {
+		ags, err := s.store.AgencyOptions(ctx)
+		if err != nil {
+			return v, err
+		}
+		agSel, _ := strconv.ParseUint(raw["agency"], 10, 32)
+		v.Agencies = agencyOptions(ags, uint(agSel), "All agencies")
+		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
+		if err != nil {
+			return v, err
+		}
+		v.Reasons = reasonOptions(reasons)
+		pool, err := s.store.GetPool(ctx, models.PoolCreators)
+		if err != nil {
+			return v, err
+		}
+		v.PoolLeft, v.PoolTotal = models.FormatYuan(pool.LeftFen()), models.FormatYuan(pool.TotalFen)
+	}
+	return v, nil
+}
+
+func reasonOptions(reasons []models.ReasonCode) []views.Option {
+	out := []views.Option{{Value: "", Label: "Choose a reason…"}}
+	for _, r := range reasons {
+		out = append(out, views.Option{Value: r.Code, Label: r.Label})
+	}
+	return out
+}
+
+// waited says how long a proposal has waited, in days or hours.
+func waited(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= time.Hour:
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	default:
+		return "under 1 h"
+	}
+}
+
+func (s *Server) bonusCompute(c echo.Context) error {
+	res, err := s.store.ComputeWeek(c.Request().Context(), actor(c), c.FormValue("week"))
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/bonuses", "error", fe["week"])
+	}
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Week %s computed with rule version %d: %d new proposals, %d updated, %d already decided and left alone, %d withdrawn; %s proposed, %d at the cap.",
+		res.Week, res.RuleVersion, res.Created, res.Updated, res.Decided, res.Removed, models.FormatYuan(res.TotalFen), res.Capped)
+	return s.redirectWithFlash(c, "/bonuses?week="+url.QueryEscape(res.Week)+"&state=proposed", "success", msg)
+}
+
+// selectedBonusIDs reads the ticked ids, or every id matching the posted
+// filter when "all" is ticked.
+func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[string]string, error) {
+	f, raw, errs := parseBonusFilter(func(k string) string { return c.FormValue("f_" + k) }, a)
+	if c.FormValue("all") == "1" {
+		if len(errs) > 0 {
+			return nil, raw, models.FieldErrors{"ids": "the filter is not valid; filter again and retry"}
+		}
+		ids, err := s.store.BonusIDs(c.Request().Context(), a, f, models.MaxBulk+1)
+		return ids, raw, err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, raw, err
+	}
+	var ids []uint
+	for _, v := range form["ids"] {
+		if id := optionalID(v); id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	return ids, raw, nil
+}
+
+func queueURL(raw map[string]string) string {
+	q := url.Values{}
+	for k, v := range raw {
+		q.Set(k, v)
+	}
+	if len(q) == 0 {
+		return "/bonuses"
+	}
+	return "/bonuses?" + q.Encode()
+}
+
+func (s *Server) bonusDecide(c echo.Context) error {
+	a := actor(c)
+	ids, raw, err := s.selectedBonusIDs(c, a)
+	back := queueURL(raw)
+	if b := c.FormValue("back"); strings.HasPrefix(b, "/bonuses/") {
+		back = b
+	}
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, back, "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	var rep *models.DecisionReport
+	switch c.FormValue("action") {
+	case "approve":
+		rep, err = s.store.ApproveBonuses(c.Request().Context(), a, ids)
+	case "reject":
+		rep, err = s.store.RejectBonuses(c.Request().Context(), a, ids, c.FormValue("reason"), c.FormValue("note"))
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "Choose approve or reject.")
+	}
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(fe), " "))
+	}
+	if err != nil {
+		return err
+	}
+	return s.flashReport(c, back, rep)
+}
+
+func fieldMessages(fe models.FieldErrors) []string {
+	var out []string
+	for _, k := range []string{"ids", "reason", "note"} {
+		if m, ok := fe[k]; ok {
+			out = append(out, strings.ToUpper(m[:1])+m[1:]+".")
+		}
+	}
+	return out
+}
+
+// flashReport tells the reviewer what happened to every selected bonus.
+func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionReport) error {
+	var parts []string
+	if rep.Approved > 0 {
+		parts = append(parts, fmt.Sprintf("%d approved (%s)", rep.Approved, models.FormatYuan(rep.ApprovedFen)))
+	}
+	if rep.Awaiting > 0 {
+		parts = append(parts, fmt.Sprintf("%d now await a second approval by a different reviewer", rep.Awaiting))
+	}
+	if rep.Rejected > 0 {
+		parts = append(parts, fmt.Sprintf("%d rejected", rep.Rejected))
+	}
+	if len(parts) > 0 {
+		if err := s.addFlash(c, "success", strings.Join(parts, "; ")+". Creator pool left: "+models.FormatYuan(rep.PoolLeftFen)+"."); err != nil {
+			return err
+		}
+	}
+	if rep.Refused > 0 {
+		var why []string
+		for _, o := range rep.Outcomes {
+			if o.Result == "refused" && len(why) < 10 {
+				why = append(why, fmt.Sprintf("#%d: %s", o.BonusID, o.Message))
+			}
+		}
+		more := ""
+		if rep.Refused > len(why) {
+			more = fmt.Sprintf(" (and %d more)", rep.Refused-len(why))
+		}
+		if err := s.addFlash(c, "error", fmt.Sprintf("%d not done: %s%s.", rep.Refused, strings.Join(why, "; "), more)); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, back)
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) payoutList(c echo.Context) error {
+	page := pageParam(c)
+	batches, total, err := s.store.ListPayoutBatches(c.Request().Context(), actor(c), page)
+	if err != nil {
+		return err
+	}
+	v := views.PayoutListView{Pager: pager(c, page, total)}
+	for _, b := range batches {
+		v.Rows = append(v.Rows, views.PayoutBatchRow{ID: b.ID, Created: models.FormatCST(b.CreatedAt), State: b.State, Count: b.Count,
+			Total: models.FormatYuan(b.TotalFen), Checksum: b.Checksum})
+	}
+	return render(c, http.StatusOK, views.PayoutListPage(s.meta(c, "Payout batches", "payouts"), v))
+}
+
+func (s *Server) payoutCreate(c echo.Context) error {
+	a := actor(c)
+	ids, raw, err := s.selectedBonusIDs(c, a)
+	back := queueURL(raw)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, back, "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	batch, skipped, err := s.store.CreatePayoutBatch(c.Request().Context(), a, ids)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, back, "error", fieldMessages(fe)[0])
+	}
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("Batch #%d made with %d approved bonuses totalling %s.", batch.ID, batch.Count, models.FormatYuan(batch.TotalFen))
+	if skipped > 0 {
+		msg += fmt.Sprintf(" %d selected bonuses were left out because they are not approved or already in a batch.", skipped)
+	}
+	return s.redirectWithFlash(c, "/payouts/"+itoa(batch.ID), "success", msg)
+}
+
+func (s *Server) payoutDetailView(c echo.Context, id uint) (views.PayoutDetailView, error) {
+	b, lines, err := s.store.GetPayoutBatch(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return views.PayoutDetailView{}, err
+	}
+	v := views.PayoutDetailView{ID: b.ID, State: b.State, Count: b.Count, Total: models.FormatYuan(b.TotalFen), Checksum: b.Checksum,
+		Created: models.FormatCST(b.CreatedAt)}
+	for _, l := range lines {
+		v.Lines = append(v.Lines, views.PayoutLineView{BonusID: l.BonusID, AccountID: l.AccountID, Name: l.DisplayName, Agency: l.Agency,
+			Week: l.Week, Amount: models.FormatYuan(l.AmountFen), State: string(l.State)})
+	}
+	return v, nil
+}
+
+func (s *Server) payoutDetail(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.payoutDetailView(c, id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.PayoutDetailPage(s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts"), v))
+}
+
+func (s *Server) payoutExportCSV(c echo.Context) error  { return s.payoutExport(c, "csv") }
+func (s *Server) payoutExportXLSX(c echo.Context) error { return s.payoutExport(c, "xlsx") }
+
+// payoutExport sends the bank file; the first download freezes the batch.
+func (s *Server) payoutExport(c echo.Context, format string) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	b, lines, err := s.store.ExportPayoutBatch(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	contentType := "text/csv; charset=utf-8"
+	if format == "csv" {
+		err = models.WritePayoutCSV(&buf, b, lines)
+	} else {
+		contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		err = models.WritePayoutXLSX(&buf, b, lines)
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="payout-batch-%d-%s.%s"`, b.ID, b.Checksum, format))
+	return c.Blob(http.StatusOK, contentType, buf.Bytes())
+}
+
+func (s *Server) payoutPaid(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	paid, err := s.store.MarkBatchPaid(c.Request().Context(), actor(c), id)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/payouts/"+itoa(id), "error", fe["batch"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/payouts/"+itoa(id), "success", fmt.Sprintf("%d lines marked paid.", paid))
+}
+
+func (s *Server) payoutBankResult(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	refuse := func(msg string) error {
+		v, err := s.payoutDetailView(c, id)
+		if err != nil {
+			return err
+		}
+		v.Errors = views.FieldErrors{"file": msg}
+		return render(c, http.StatusUnprocessableEntity, views.PayoutDetailPage(s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts"), v))
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return refuse("choose the bank's result file")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return refuse("the upload could not be read; try again")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, models.MaxImportBytes+1))
+	if err != nil {
+		return refuse("the upload could not be read; try again")
+	}
+	rep, err := s.store.ApplyBankResult(c.Request().Context(), actor(c), id, data)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return refuse(fe["file"])
+	}
+	if err != nil {
+		return err
+	}
+	v, err := s.payoutDetailView(c, id)
+	if err != nil {
+		return err
+	}
+	for _, m := range rep.Mismatches {
+		v.Mismatches = append(v.Mismatches, fmt.Sprintf("Line %d: %s", m.Row, m.Error))
+	}
+	meta := s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts")
+	meta.Flash = append(meta.Flash, views.Flash{Kind: "success", Message: fmt.Sprintf("%d lines marked paid; %d lines did not match.", rep.Paid, len(rep.Mismatches))})
+	return render(c, http.StatusOK, views.PayoutDetailPage(meta, v))
+}

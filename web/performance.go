@@ -1,0 +1,189 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) performanceImportForm(c echo.Context) error {
+	v := views.PerformanceImportView{Sample: models.WeekOf(time.Now()).Prev().String()}
+	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, "Import performance", "performance"), v))
+}
+
+func (s *Server) performanceSample(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="performance-sample.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SamplePerformanceCSV(time.Now()))
+}
+
+// readUpload reads the "file" field of a multipart form within the import size limit.
+func readUpload(c echo.Context) (string, []byte, string) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return "", nil, "choose a CSV file to upload"
+	}
+	if fh.Size > models.MaxImportBytes {
+		return "", nil, fmt.Sprintf("the file is larger than %d MB", models.MaxImportBytes>>20)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", nil, "the upload could not be read; try again"
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, models.MaxImportBytes+1))
+	if err != nil {
+		return "", nil, "the upload could not be read; try again"
+	}
+	return fh.Filename, data, ""
+}
+
+func (s *Server) performanceImportUpload(c echo.Context) error {
+	refuse := func(msg string) error {
+		v := views.PerformanceImportView{Sample: models.WeekOf(time.Now()).Prev().String(), Errors: views.FieldErrors{"file": msg}}
+		return render(c, http.StatusUnprocessableEntity, views.PerformanceImportPage(s.meta(c, "Import performance", "performance"), v))
+	}
+	name, data, problem := readUpload(c)
+	if problem != "" {
+		return refuse(problem)
+	}
+	p, err := s.store.UploadPerformanceCSV(c.Request().Context(), actor(c), name, data)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return refuse(fe["file"])
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/performance/import/"+itoa(p.ImportID))
+}
+
+func performanceView(p *models.PerformancePreview) views.PerformanceImportView {
+	v := views.PerformanceImportView{ImportID: p.ImportID, Filename: p.Filename, Rows: p.Rows, OK: p.OK, Confirmed: p.Confirmed,
+		Inserted: p.Result.Inserted, Updated: p.Result.Updated}
+	for _, pr := range p.Problems {
+		v.Problems = append(v.Problems, fmt.Sprintf("Line %d: %s", pr.Row, pr.Error))
+	}
+	return v
+}
+
+func (s *Server) performanceImportPreview(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.PreviewPerformanceImport(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, "Performance preview", "performance"), performanceView(p)))
+}
+
+func (s *Server) performanceImportConfirm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.store.ConfirmPerformanceImport(c.Request().Context(), actor(c), id)
+	if errors.Is(err, models.ErrImportConfirmed) {
+		return s.redirectWithFlash(c, "/performance/import/"+itoa(id), "info", "This file has already been imported; nothing was written twice.")
+	}
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, "Performance imported", "performance"), performanceView(p)))
+}
+
+// MaxAPIBody bounds one API request; larger batches are split by the sender.
+const MaxAPIBody = 4 << 20
+
+// apiPerformanceRow is one row of the API body. Numbers must be JSON integers.
+type apiPerformanceRow struct {
+	CreatorAccountID string `json:"creator_account_id"`
+	Videos           *int64 `json:"videos"`
+	LiveSessions     *int64 `json:"live_sessions"`
+	Views            *int64 `json:"views"`
+	Orders           *int64 `json:"orders"`
+	GMVFen           *int64 `json:"gmv_fen"`
+}
+
+type apiError struct {
+	Error  string              `json:"error"`
+	Errors []models.RowProblem `json:"errors,omitempty"`
+}
+
+// apiPerformance is POST /api/v1/performance: token-authenticated, no
+// session and no CSRF, all or nothing.
+func (s *Server) apiPerformance(c echo.Context) error {
+	auth := c.Request().Header.Get(echo.HeaderAuthorization)
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || token == "" {
+		return c.JSON(http.StatusUnauthorized, apiError{Error: "send an API token as Authorization: Bearer <token>"})
+	}
+	a, err := s.store.AuthenticateAPIToken(c.Request().Context(), strings.TrimSpace(token), c.RealIP())
+	if err != nil {
+		return c.JSON(http.StatusUnauthorized, apiError{Error: "the API token is unknown or revoked"})
+	}
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, MaxAPIBody+1))
+	if err != nil {
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the body could not be read"})
+	}
+	if len(body) > MaxAPIBody {
+		return c.JSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("the body is larger than %d MB; send smaller batches", MaxAPIBody>>20)})
+	}
+	var req struct {
+		Week string            `json:"week"`
+		Rows []json.RawMessage `json:"rows"`
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the body is not the expected JSON: " + err.Error()})
+	}
+	if len(req.Rows) == 0 {
+		return c.JSON(http.StatusBadRequest, apiError{Error: "rows is empty", Errors: []models.RowProblem{{Row: -1, Field: "rows", Error: "send at least one row"}}})
+	}
+	if len(req.Rows) > models.MaxImportRows {
+		return c.JSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("at most %d rows per request", models.MaxImportRows)})
+	}
+	inputs := make([]models.PerformanceInput, len(req.Rows))
+	var problems []models.RowProblem
+	num := func(i int, field string, v *int64) string {
+		if v == nil {
+			problems = append(problems, models.RowProblem{Row: i, Field: field, Error: field + " is required"})
+			return "0"
+		}
+		return strconv.FormatInt(*v, 10)
+	}
+	for i, raw := range req.Rows {
+		var r apiPerformanceRow
+		d := json.NewDecoder(strings.NewReader(string(raw)))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&r); err != nil {
+			problems = append(problems, models.RowProblem{Row: i, Error: "not a valid row: " + err.Error()})
+			continue
+		}
+		inputs[i] = models.PerformanceInput{AccountID: r.CreatorAccountID, Week: req.Week,
+			Videos: num(i, "videos", r.Videos), LiveSessions: num(i, "live_sessions", r.LiveSessions),
+			Views: num(i, "views", r.Views), Orders: num(i, "orders", r.Orders), GMVFen: num(i, "gmv_fen", r.GMVFen)}
+	}
+	if len(problems) > 0 {
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: problems})
+	}
+	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, "api", inputs)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: problems})
+	}
+	return c.JSON(http.StatusOK, res)
+}

@@ -213,3 +213,10 @@ func (s *Store) PerformanceOf(ctx context.Context, creatorID uint, limit int) ([
 	err := s.r(ctx).Where("creator_id = ?", creatorID).Order("week DESC").Limit(limit).Find(&out).Error
 	return out, err
 }
+
+// CheckPerformance validates rows against the rules and the database without
+// writing; positions number the rows in error reports.
+func (s *Store) CheckPerformance(ctx context.Context, rows []PerformanceInput, positions []int) ([]RowProblem, error) {
+	_, problems, err := checkPerformance(s.r(ctx), rows, positions, time.Now())
+	return problems, err
+}

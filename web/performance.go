@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -154,28 +155,40 @@ func (s *Server) apiPerformance(c echo.Context) error {
 	if len(req.Rows) > models.MaxImportRows {
 		return c.JSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("at most %d rows per request", models.MaxImportRows)})
 	}
-	inputs := make([]models.PerformanceInput, len(req.Rows))
+	inputs := make([]models.PerformanceInput, 0, len(req.Rows))
+	positions := make([]int, 0, len(req.Rows))
 	var problems []models.RowProblem
-	num := func(i int, field string, v *int64) string {
-		if v == nil {
-			problems = append(problems, models.RowProblem{Row: i, Field: field, Error: field + " is required"})
-			return "0"
-		}
-		return strconv.FormatInt(*v, 10)
-	}
 	for i, raw := range req.Rows {
 		var r apiPerformanceRow
 		d := json.NewDecoder(strings.NewReader(string(raw)))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&r); err != nil {
-			problems = append(problems, models.RowProblem{Row: i, Error: "not a valid row: " + err.Error()})
+			problems = append(problems, rowDecodeProblem(i, err))
 			continue
 		}
-		inputs[i] = models.PerformanceInput{AccountID: r.CreatorAccountID, Week: req.Week,
-			Videos: num(i, "videos", r.Videos), LiveSessions: num(i, "live_sessions", r.LiveSessions),
-			Views: num(i, "views", r.Views), Orders: num(i, "orders", r.Orders), GMVFen: num(i, "gmv_fen", r.GMVFen)}
+		before := len(problems)
+		num := func(field string, v *int64) string {
+			if v == nil {
+				problems = append(problems, models.RowProblem{Row: i, Field: field, Error: field + " is required"})
+				return ""
+			}
+			return strconv.FormatInt(*v, 10)
+		}
+		in := models.PerformanceInput{AccountID: r.CreatorAccountID, Week: req.Week,
+			Videos: num("videos", r.Videos), LiveSessions: num("live_sessions", r.LiveSessions),
+			Views: num("views", r.Views), Orders: num("orders", r.Orders), GMVFen: num("gmv_fen", r.GMVFen)}
+		if len(problems) == before {
+			inputs, positions = append(inputs, in), append(positions, i)
+		}
 	}
+	// Check the rows that decoded too, so one answer lists every problem.
+	checked, err := s.store.CheckPerformance(c.Request().Context(), inputs, positions)
+	if err != nil {
+		return err
+	}
+	problems = append(problems, checked...)
 	if len(problems) > 0 {
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Row < problems[j].Row })
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: problems})
 	}
 	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, "api", inputs)
@@ -186,4 +199,13 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: problems})
 	}
 	return c.JSON(http.StatusOK, res)
+}
+
+// rowDecodeProblem names the field of a JSON type error, such as a fraction where fen must be whole.
+func rowDecodeProblem(i int, err error) models.RowProblem {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return models.RowProblem{Row: i, Field: te.Field, Error: fmt.Sprintf("%s must be a whole number, not %s", te.Field, te.Value)}
+	}
+	return models.RowProblem{Row: i, Error: "not a valid row: " + err.Error()}
 }

@@ -31,6 +31,8 @@ Commands:
   seed --demo           load the demo programme into an empty database
   user add --email E --role R [--agency ID] [--creator ID] --password-stdin
                         create a user; the password is read from standard input
+  import performance FILE.csv
+                        check and upsert a (large) weekly performance file, with progress
 
 Environment:
   DATABASE_URL     SQLite file path (default portal.db) or postgres:// URL
@@ -55,6 +57,8 @@ func main() {
 		err = seed(ctx, os.Args[2:])
 	case "user":
 		err = user(ctx, os.Args[2:], os.Stdin)
+	case "import":
+		err = importCmd(ctx, os.Args[2:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

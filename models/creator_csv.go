@@ -76,8 +76,13 @@ func (r csvRecord) Get(name string) string {
 // aliases, case-insensitive) and returns its non-blank rows with line numbers.
 // A problem with the file as a whole is an error naming the line.
 func readCSV(data []byte, expected, required []string, aliases map[string]string) ([]csvRecord, error) {
-	if len(data) > MaxImportBytes {
-		return nil, fmt.Errorf("the file is larger than %d MB", MaxImportBytes>>20)
+	return readCSVWithin(data, expected, required, aliases, MaxImportBytes, MaxImportRows)
+}
+
+// readCSVWithin is readCSV with explicit size limits (the command-line import takes larger files).
+func readCSVWithin(data []byte, expected, required []string, aliases map[string]string, maxBytes, maxRows int) ([]csvRecord, error) {
+	if len(data) > maxBytes {
+		return nil, fmt.Errorf("the file is larger than %d MB", maxBytes>>20)
 	}
 	text, err := DecodeText(data)
 	if err != nil {
@@ -130,8 +135,8 @@ func readCSV(data []byte, expected, required []string, aliases map[string]string
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
-		if len(rows) >= MaxImportRows {
-			return nil, fmt.Errorf("the file has more than %d rows; split it (or use the command line import)", MaxImportRows)
+		if len(rows) >= maxRows {
+			return nil, fmt.Errorf("the file has more than %d rows; split it (or use the command line import)", maxRows)
 		}
 		row := csvRecord{Line: line, fields: rec, cols: cols}
 		if len(rec) > len(header) {

@@ -210,6 +210,18 @@ func TestDemoSeedCoversEveryStateAndSubject(t *testing.T) {
 	if len(bySubject) != 20 {
 		t.Errorf("demo creators cover %d subject areas, want 20", len(bySubject))
 	}
+	counts := map[models.BonusState]int64{}
+	for _, st := range models.BonusStates {
+		_, totals, err := s.ListBonuses(ctx, sys, models.BonusFilter{State: st}, models.NewPage(1, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[st] = totals.Count
+	}
+	_, waiting, _ := s.ListBonuses(ctx, sys, models.BonusFilter{Week: lastWeek.String(), State: models.BonusProposed}, models.NewPage(1, 1))
+	if waiting.Count == 0 || counts[models.BonusPaid] == 0 || counts[models.BonusRejected] == 0 || counts[models.BonusApproved] == 0 {
+		t.Errorf("demo bonuses by state %v, %d waiting last week; want some of each", counts, waiting.Count)
+	}
 	for _, l := range logins {
 		if _, err := s.Authenticate(ctx, l.Email, models.DemoPassword, ""); err != nil {
 			t.Errorf("demo login %s: %v", l.Email, err)

@@ -25,9 +25,18 @@ type PerformanceRow struct {
 	Err   string
 }
 
-// ParsePerformanceCSV reads a performance file (UTF-8, BOM or GBK).
+// ParsePerformanceCSV reads a performance file (UTF-8, BOM or GBK) within the upload limits.
 func ParsePerformanceCSV(data []byte) ([]PerformanceRow, error) {
-	recs, err := readCSV(data, PerformanceCSVHeader, PerformanceCSVHeader, performanceHeaderAliases)
+	return parsePerformanceCSV(data, MaxImportBytes, MaxImportRows)
+}
+
+// ParseLargePerformanceCSV reads a performance file of any practical size, for the command-line import.
+func ParseLargePerformanceCSV(data []byte) ([]PerformanceRow, error) {
+	return parsePerformanceCSV(data, 2<<30, 50_000_000)
+}
+
+func parsePerformanceCSV(data []byte, maxBytes, maxRows int) ([]PerformanceRow, error) {
+	recs, err := readCSVWithin(data, PerformanceCSVHeader, PerformanceCSVHeader, performanceHeaderAliases, maxBytes, maxRows)
 	if err != nil {
 		return nil, err
 	}

@@ -135,7 +135,95 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		}
 	}
+	if err := s.seedDemoWeeks(ctx, rng, time.Now()); err != nil {
+		return nil, err
+	}
 	return logins, nil
+}
+
+// DemoWeeks is how many weeks of performance the demo has, ending last week.
+const DemoWeeks = 8
+
+// seedDemoWeeks records eight weeks of performance for every demo creator,
+// decides and pays the older computed weeks, and leaves last week computed
+// and waiting for approval.
+func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time) error {
+	var creators []Creator
+	if err := s.r(ctx).Order("id").Find(&creators).Error; err != nil {
+		return err
+	}
+	last := WeekOf(now).Prev()
+	weeks := make([]WeekLabel, DemoWeeks)
+	for i := range weeks {
+		weeks[DemoWeeks-1-i] = WeekOf(last.Start().AddDate(0, 0, -7*i))
+	}
+	sys := &Actor{Email: "demo-feed"}
+	for _, w := range weeks {
+		var rows []PerformanceInput
+		for i, c := range creators {
+			if rng.IntN(10) == 0 {
+				continue // some weeks a creator posts nothing at all
+			}
+			videos, live := int64(rng.IntN(5)), int64(0)
+			if c.ContentType != ContentVideo {
+				live = int64(rng.IntN(3))
+			}
+			if c.ContentType == ContentLive {
+				videos = 0
+			}
+			views := int64(rng.IntN(400_000)) * int64(1+rng.IntN(3))
+			gmv := int64(rng.IntN(3_000_000)) * int64(1+rng.IntN(4))
+			if i%23 == 0 { // a few stars reach the top tiers, the cap and four eyes
+				views, gmv, videos = 12_000_000+int64(rng.IntN(5_000_000)), 100_000_000+int64(rng.IntN(50_000_000)), videos+8
+			}
+			rows = append(rows, PerformanceInput{AccountID: c.AccountID, Week: w.String(), Videos: fmt.Sprint(videos),
+				LiveSessions: fmt.Sprint(live), Views: fmt.Sprint(views), Orders: fmt.Sprint(gmv / 15_000), GMVFen: fmt.Sprint(gmv)})
+		}
+		if _, probs, err := s.IngestPerformance(ctx, sys, "demo", rows); err != nil || len(probs) > 0 {
+			return fmt.Errorf("demo performance %s: %v %v", w, err, probs)
+		}
+	}
+	var rev1, rev2 User
+	if err := s.r(ctx).Where("email = ?", "reviewer1@demo.test").First(&rev1).Error; err != nil {
+		return err
+	}
+	if err := s.r(ctx).Where("email = ?", "reviewer2@demo.test").First(&rev2).Error; err != nil {
+		return err
+	}
+	r1, r2 := ActorFor(&rev1, ""), ActorFor(&rev2, "")
+	// The two weeks before last: computed and decided; the older one paid.
+	for i, w := range weeks[DemoWeeks-3 : DemoWeeks-1] {
+		if _, err := s.ComputeWeek(ctx, r1, w.String()); err != nil {
+			return err
+		}
+		ids, err := s.BonusIDs(ctx, r1, BonusFilter{Week: w.String()}, MaxBulk)
+		if err != nil {
+			return err
+		}
+		if _, err := s.RejectBonuses(ctx, r1, ids[:2], "unverified_performance", "Demo: links to the videos were missing"); err != nil {
+			return err
+		}
+		if _, err := s.ApproveBonuses(ctx, r1, ids[2:]); err != nil {
+			return err
+		}
+		if _, err := s.ApproveBonuses(ctx, r2, ids[2:]); err != nil { // second approvals of the large ones
+			return err
+		}
+		if i == 0 {
+			batch, _, err := s.CreatePayoutBatch(ctx, r1, ids[2:])
+			if err != nil {
+				return err
+			}
+			if _, _, err := s.ExportPayoutBatch(ctx, r1, batch.ID); err != nil {
+				return err
+			}
+			if _, err := s.MarkBatchPaid(ctx, r1, batch.ID); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := s.ComputeWeek(ctx, r1, last.String())
+	return err
 }
 
 // backdateDemoCreator spreads demo enrolments over the last months so the

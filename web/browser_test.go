@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/jd/creator-portal/models"
 )
 
 // browser starts headless Chromium for one test. Without Chromium the test
@@ -161,4 +163,73 @@ func TestBrowserScreenshots(t *testing.T) {
 		}
 		do(t, ctx, chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`))
 	}
+}
+
+// TestBrowserReviewerTakesAWeekToPayout: a reviewer computes last week,
+// filters the queue, bulk-approves, sees the pool go down and exports a
+// payout batch; the creator then sees the result on /me.
+func TestBrowserReviewerTakesAWeekToPayout(t *testing.T) {
+	a := newApp(t)
+	for i, acct := range []string{"jd_cr_web001", "jd_cr_web002", "jd_cr_web003"} {
+		a.qualifiedCreator(acct, &a.agencyB.ID)
+		a.perf(lastWeek, acct, int64(i+2), 0, 0, 0)
+	}
+	ctx := browser(t)
+	base := a.ts.URL
+	do(t, ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, testUsers["reviewer"]), chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Click(`button[type=submit].primary`), chromedp.WaitVisible(`[data-testid="who"]`),
+		chromedp.Navigate(base+"/bonuses"), chromedp.WaitVisible(`[data-testid="compute-form"]`),
+		chromedp.SetValue(`#compute-week`, lastWeek.String()),
+		chromedp.Click(`[data-testid="compute-form"] button`),
+		chromedp.WaitVisible(`[data-testid="flash"]`))
+	if got := text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "3 new proposals") {
+		t.Fatalf("compute: %q", got)
+	}
+	poolBefore := text(t, ctx, `[data-testid="pool-left"]`)
+	// Filter to agency B and tick every row.
+	do(t, ctx, chromedp.SetValue(`#agency`, itoa(a.agencyB.ID)), chromedp.Click(`form.filters button[type=submit]`),
+		chromedp.WaitVisible(`[data-testid="bonuses"]`))
+	shoot(t, ctx, "reviewer-queue")
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="bonus-row"]').length`))
+	if err != nil || rows != 3 {
+		t.Fatalf("%d rows for agency B (%v)", rows, err)
+	}
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name="ids"]').forEach(cb => cb.checked = true)`),
+		chromedp.Click(`[data-testid="bulk-approve"]`), chromedp.WaitVisible(`[data-testid="flash"]`))
+	if got := text(t, ctx, `[data-testid="flash"]`); !strings.Contains(got, "3 approved (¥900.00)") {
+		t.Fatalf("bulk approve: %q", got)
+	}
+	if after := text(t, ctx, `[data-testid="pool-left"]`); after == poolBefore {
+		t.Fatalf("pool still %q", after)
+	}
+	// Put them into a payout batch and download the bank file.
+	do(t, ctx, chromedp.Navigate(base+"/bonuses?state=approved&agency="+itoa(a.agencyB.ID)), chromedp.WaitVisible(`[data-testid="bonuses"]`),
+		chromedp.Click(`input[name="all"]`), chromedp.Click(`[data-testid="bulk-payout"]`), chromedp.WaitVisible(`[data-testid="batch-summary"]`))
+	if got := text(t, ctx, `[data-testid="batch-summary"]`); !strings.Contains(got, "3 lines, ¥900.00") {
+		t.Fatalf("batch: %q", got)
+	}
+	shoot(t, ctx, "payout-batch")
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch(document.querySelector('[data-testid="export-csv"]').href).then(r => r.status)`, chromedp.EvalAwaitPromise))
+	if err != nil || status != 200 {
+		t.Fatalf("export: %d %v", status, err)
+	}
+	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="mark-paid"]`), chromedp.Click(`[data-testid="mark-paid"]`),
+		chromedp.WaitVisible(`[data-testid="flash"]`))
+	if got := text(t, ctx, `[data-testid="batch-state"]`); got != "paid" {
+		t.Fatalf("batch state %q", got)
+	}
+	// The creator signs in on a phone and sees the paid week.
+	var c models.Creator
+	a.raw.Where("account_id = ?", "jd_cr_web003").First(&c)
+	if _, err := a.store.CreateUser(ctx, models.SystemActor(), models.NewUser{Email: "web3@t.test", Password: testPassword, Role: models.RoleCreator, CreatorID: &c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`), chromedp.EmulateViewport(375, 812),
+		chromedp.SendKeys(`#email`, "web3@t.test"), chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Click(`button[type=submit].primary`), chromedp.WaitVisible(`[data-testid="my-weeks"]`))
+	if got := text(t, ctx, `[data-testid="my-week"]`); !strings.Contains(got, "Paid") || !strings.Contains(got, "¥400.00") {
+		t.Fatalf("creator's week: %q", got)
+	}
+	shoot(t, ctx, "creator-weeks-phone")
 }

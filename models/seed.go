@@ -200,17 +200,19 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 		if err != nil {
 			return err
 		}
-		if _, err := s.RejectBonuses(ctx, r1, ids[:2], "unverified_performance", "Demo: links to the videos were missing"); err != nil {
+		rejected := []uint{ids[len(ids)/3], ids[len(ids)/2]}
+		if _, err := s.RejectBonuses(ctx, r1, rejected, "unverified_performance", "Demo: links to the videos were missing"); err != nil {
 			return err
 		}
-		if _, err := s.ApproveBonuses(ctx, r1, ids[2:]); err != nil {
+		// Reviewer 1 approves everything else; reviewer 2 completes the large ones (four eyes).
+		if _, err := s.ApproveBonuses(ctx, r1, ids); err != nil {
 			return err
 		}
-		if _, err := s.ApproveBonuses(ctx, r2, ids[2:]); err != nil { // second approvals of the large ones
+		if _, err := s.ApproveBonuses(ctx, r2, ids); err != nil {
 			return err
 		}
 		if i == 0 {
-			batch, _, err := s.CreatePayoutBatch(ctx, r1, ids[2:])
+			batch, _, err := s.CreatePayoutBatch(ctx, r1, ids)
 			if err != nil {
 				return err
 			}

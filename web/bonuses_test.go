@@ -207,3 +207,46 @@ func TestCreatorAppealsARejectedWeek(t *testing.T) {
 		t.Fatalf("after overturn: %q", got)
 	}
 }
+
+func TestBonusRulePreviewAndSave(t *testing.T) {
+	a := newApp(t)
+	admin := a.login("admin")
+	form := url.Values{"gmv_tiers": {"10000 = 500\n50000 = 2000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},
+		"per_live": {"300"}, "weekly_cap": {"30000"}, "four_eyes": {"20000"}}
+	form.Set("action", "preview")
+	res := admin.postForm("/settings/bonus-rule", form)
+	whatIf := res.doc(t).Find(`[data-testid="what-if"]`).Text()
+	// Carol's week: 3 videos. Current rule ¥300, proposed ¥150.
+	if !strings.Contains(whatIf, lastWeek.String()) || !strings.Contains(whatIf, "¥300.00") || !strings.Contains(whatIf, "¥150.00") {
+		t.Fatalf("what-if: %q", whatIf)
+	}
+	var versions int64
+	a.raw.Model(&models.BonusRuleVersion{}).Count(&versions)
+	if versions != 1 {
+		t.Fatal("a preview saved the rule")
+	}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("gmv_tiers", "10000 = 500\nfifty = 2000")
+	bad.Set("weekly_cap", "40000")
+	bad.Set("action", "save")
+	res = admin.postForm("/settings/bonus-rule", bad)
+	doc := res.doc(t)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find(`[data-testid="error-gmv_tiers"]`).Text(), "line 2") {
+		t.Fatalf("bad tiers: %d %q", res.StatusCode, doc.Find(`[data-testid="error-gmv_tiers"]`).Text())
+	}
+	form.Set("action", "save")
+	res = admin.follow(admin.postForm("/settings/bonus-rule", form))
+	if !strings.Contains(res.body, "Saved as rule version 2") {
+		t.Fatal("rule not saved")
+	}
+	audit := admin.get("/audit?action=settings.bonus_rule").doc(t).Find(`[data-testid="audit-row"]`)
+	if audit.Length() != 1 {
+		t.Fatal("the rule change is not audited")
+	}
+	if res := a.login("reviewer").postForm("/settings/bonus-rule", form); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("a reviewer changed the rule: %d", res.StatusCode)
+	}
+}

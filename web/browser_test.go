@@ -139,10 +139,10 @@ func TestBrowserScreenshots(t *testing.T) {
 	a := newDemoApp(t)
 	ctx := browser(t)
 	pages := map[string][]string{
-		"reviewer1@demo.test": {"/dashboard", "/creators?state=pending", "/creators/11", "/audit", "/agencies"},
-		"mcn1@demo.test":      {"/dashboard", "/creators", "/creators/import"},
+		"reviewer1@demo.test": {"/dashboard", "/creators?state=pending", "/creators/11", "/audit", "/agencies", "/bonuses", "/bonuses/1", "/payouts/1"},
+		"mcn1@demo.test":      {"/dashboard", "/creators", "/creators/import", "/bonuses"},
 		"creator1@demo.test":  {"/me"},
-		"admin@demo.test":     {"/settings"},
+		"admin@demo.test":     {"/settings", "/settings/bonus-rule"},
 	}
 	do(t, ctx, chromedp.Navigate(a.ts.URL+"/login"))
 	for email, paths := range pages {
@@ -188,8 +188,9 @@ func TestBrowserReviewerTakesAWeekToPayout(t *testing.T) {
 	}
 	poolBefore := text(t, ctx, `[data-testid="pool-left"]`)
 	// Filter to agency B and tick every row.
+	// The old page has the same table: wait for what only the filtered page has, the agency in the bulk form.
 	do(t, ctx, chromedp.SetValue(`#agency`, itoa(a.agencyB.ID)), chromedp.Click(`form.filters button[type=submit]`),
-		chromedp.WaitVisible(`[data-testid="bonuses"]`))
+		chromedp.WaitReady(`input[name="f_agency"]`))
 	shoot(t, ctx, "reviewer-queue")
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="bonus-row"]').length`))
 	if err != nil || rows != 3 {

@@ -79,14 +79,3 @@ func (b *Bonus) Explain() Breakdown {
 	_ = json.Unmarshal([]byte(b.Breakdown), &out)
 	return out
 }
-
-func bonusAudit(b *Bonus) map[string]any {
-	m := map[string]any{"state": b.State, "amount_fen": b.AmountFen, "week": b.Week, "creator_id": b.CreatorID}
-	if b.Reason != "" {
-		m["reason"] = b.Reason
-	}
-	if b.Note != "" {
-		m["note"] = b.Note
-	}
-	return m
-}

@@ -47,44 +47,91 @@ func (r *DecisionReport) add(o Outcome) {
 // MaxBulk is the most bonuses one request may decide.
 const MaxBulk = 5000
 
-// ApproveBonuses approves bonuses for the acting reviewer, all in one
-// transaction. At or above the four-eyes threshold a first approval only
-// records the approver; a different reviewer completes it. Completing an
-// approval charges the creator pool in the same transaction; what the pool
-// cannot cover is refused with what is left. Each state change is a
-// conditional update, so double clicks and racing reviewers approve once.
+// bonusKind is what differs between weekly creator bonuses and monthly MCN
+// bonuses; the approval rules are the same for both.
+type bonusKind struct {
+	table      string
+	pool       string
+	objectType string // in the audit log
+	reasonKind string
+	limits     func(tx *gorm.DB) (capFen, fourEyesFen int64, err error)
+}
+
+var weeklyBonuses = bonusKind{table: "bonuses", pool: PoolCreators, objectType: "bonus", reasonKind: ReasonForBonus,
+	limits: func(tx *gorm.DB) (int64, int64, error) {
+		r, _, err := currentRule(tx)
+		return min(r.WeeklyCapFen, ProgrammeMaxWeeklyFen), r.FourEyesFen, err
+	}}
+
+var monthlyBonuses = bonusKind{table: "mcn_bonuses", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
+	limits: func(tx *gorm.DB) (int64, int64, error) {
+		r, err := mcnRule(tx)
+		return r.MaxFen, r.FourEyesFen, err
+	}}
+
+// decidable is what a decision needs of a bonus row.
+type decidable struct {
+	ID              uint
+	State           BonusState
+	AmountFen       int64
+	FirstApproverID *uint
+	Reason          string
+	Note            string
+}
+
+func (d *decidable) audit() map[string]any {
+	m := map[string]any{"state": d.State, "amount_fen": d.AmountFen}
+	if d.Reason != "" {
+		m["reason"] = d.Reason
+	}
+	if d.Note != "" {
+		m["note"] = d.Note
+	}
+	return m
+}
+
+// ApproveBonuses approves weekly bonuses; see approve.
 func (s *Store) ApproveBonuses(ctx context.Context, a *Actor, ids []uint) (*DecisionReport, error) {
-	if !a.IsStaff() || a.UserID == 0 {
-		return nil, ErrForbidden
-	}
-	if len(ids) == 0 {
-		return nil, FieldErrors{"ids": "select at least one bonus"}
-	}
-	if len(ids) > MaxBulk {
-		return nil, FieldErrors{"ids": fmt.Sprintf("at most %d bonuses at once", MaxBulk)}
+	return s.approve(ctx, a, weeklyBonuses, ids)
+}
+
+// ApproveMCNBonuses approves monthly agency bonuses against the MCN pool; see approve.
+func (s *Store) ApproveMCNBonuses(ctx context.Context, a *Actor, ids []uint) (*DecisionReport, error) {
+	return s.approve(ctx, a, monthlyBonuses, ids)
+}
+
+// approve approves bonuses for the acting reviewer, all in one transaction.
+// At or above the four-eyes threshold a first approval only records the
+// approver; a different reviewer completes it. Completing an approval
+// charges the pool in the same transaction; what the pool cannot cover is
+// refused with what is left. Each state change is a conditional update, so
+// double clicks and racing reviewers approve once.
+func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uint) (*DecisionReport, error) {
+	if err := checkBulk(a, ids); err != nil {
+		return nil, err
 	}
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockPool(tx, PoolCreators); err != nil {
+		if err := lockPool(tx, kind.pool); err != nil {
 			return err
 		}
-		rule, _, err := currentRule(tx)
+		capFen, fourEyesFen, err := kind.limits(tx)
 		if err != nil {
 			return err
 		}
-		bonuses, err := loadBonuses(tx, ids)
+		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
 			return err
 		}
 		now := time.Now().UTC()
 		for _, id := range ids {
-			b, ok := bonuses[id]
+			b, ok := rows[id]
 			if !ok {
 				rep.add(Outcome{BonusID: id, Result: "refused", Message: "no such bonus"})
 				continue
 			}
-			o, err := approveOne(tx, a, b, rule, now)
+			o, err := approveOne(tx, a, kind, b, capFen, fourEyesFen, now)
 			if err != nil {
 				return err
 			}
@@ -93,12 +140,8 @@ func (s *Store) ApproveBonuses(ctx context.Context, a *Actor, ids []uint) (*Deci
 			}
 			rep.add(o)
 		}
-		p := Pool{}
-		if err := tx.Where("name = ?", PoolCreators).First(&p).Error; err != nil {
-			return err
-		}
-		rep.PoolLeftFen = p.LeftFen()
-		return nil
+		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -106,72 +149,91 @@ func (s *Store) ApproveBonuses(ctx context.Context, a *Actor, ids []uint) (*Deci
 	return rep, nil
 }
 
-func approveOne(tx *gorm.DB, a *Actor, b *Bonus, rule BonusRule, now time.Time) (Outcome, error) {
-	o := Outcome{BonusID: b.ID, Result: "refused"}
-	if b.AmountFen > min(rule.WeeklyCapFen, ProgrammeMaxWeeklyFen) {
-		o.Message = fmt.Sprintf("%s is above the weekly cap of %s; recompute the week", FormatYuan(b.AmountFen), FormatYuan(rule.WeeklyCapFen))
-		return o, appendAudit(tx, a, "bonus.approve_refused", "bonus", b.ID, nil, map[string]any{"reason": "over cap", "amount_fen": b.AmountFen})
-	}
-	needsTwo := b.AmountFen >= rule.FourEyesFen
-	before := bonusAudit(b)
+func checkBulk(a *Actor, ids []uint) error {
 	switch {
-	case b.State == BonusProposed && needsTwo:
-		res := tx.Model(&Bonus{}).Where("id = ? AND state = ?", b.ID, BonusProposed).
-			Updates(map[string]any{"state": BonusAwaitingSecond, "first_approver_id": a.UserID, "first_approved_at": now})
-		if res.Error != nil {
-			return o, res.Error
-		}
-		if res.RowsAffected != 1 {
+	case !a.IsStaff() || a.UserID == 0:
+		return ErrForbidden
+	case len(ids) == 0:
+		return FieldErrors{"ids": "select at least one bonus"}
+	case len(ids) > MaxBulk:
+		return FieldErrors{"ids": fmt.Sprintf("at most %d bonuses at once", MaxBulk)}
+	}
+	return nil
+}
+
+func poolLeft(tx *gorm.DB, name string) (int64, error) {
+	var p Pool
+	err := tx.Where("name = ?", name).First(&p).Error
+	return p.LeftFen(), err
+}
+
+func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fourEyesFen int64, now time.Time) (Outcome, error) {
+	o := Outcome{BonusID: b.ID, Result: "refused"}
+	refuse := func(msg, why string) (Outcome, error) {
+		o.Message = msg
+		return o, appendAudit(tx, a, kind.objectType+".approve_refused", kind.objectType, b.ID, nil, map[string]any{"reason": why, "amount_fen": b.AmountFen})
+	}
+	if b.AmountFen > capFen {
+		return refuse(fmt.Sprintf("%s is above the cap of %s; recompute it", FormatYuan(b.AmountFen), FormatYuan(capFen)), "over cap")
+	}
+	before := b.audit()
+	update := func(from BonusState, values map[string]any) (bool, error) {
+		res := tx.Table(kind.table).Where("id = ? AND state = ?", b.ID, from).Updates(values)
+		return res.RowsAffected == 1, res.Error
+	}
+	switch {
+	case b.State == BonusProposed && b.AmountFen >= fourEyesFen:
+		ok, err := update(BonusProposed, map[string]any{"state": BonusAwaitingSecond, "first_approver_id": a.UserID, "first_approved_at": now, "updated_at": now})
+		if err != nil || !ok {
 			o.Message = "someone else decided it meanwhile"
-			return o, nil
+			return o, err
 		}
 		b.State = BonusAwaitingSecond
 		o.Result = "awaiting_second"
-		return o, appendAudit(tx, a, "bonus.first_approval", "bonus", b.ID, before, bonusAudit(b))
+		return o, appendAudit(tx, a, kind.objectType+".first_approval", kind.objectType, b.ID, before, b.audit())
 	case b.State == BonusAwaitingSecond && b.FirstApproverID != nil && *b.FirstApproverID == a.UserID:
-		o.Message = "needs a second approval by a different reviewer"
-		return o, appendAudit(tx, a, "bonus.approve_refused", "bonus", b.ID, nil, map[string]any{"reason": "same reviewer"})
+		return refuse("needs a second approval by a different reviewer", "same reviewer")
 	case b.State == BonusProposed || b.State == BonusAwaitingSecond:
-		if _, err := chargePool(tx, PoolCreators, b.AmountFen); err != nil {
+		if _, err := chargePool(tx, kind.pool, b.AmountFen); err != nil {
 			if errors.Is(err, ErrPoolExhausted) {
-				o.Message = err.Error()
-				return o, appendAudit(tx, a, "bonus.approve_refused", "bonus", b.ID, nil, map[string]any{"reason": err.Error()})
+				return refuse(err.Error(), err.Error())
 			}
 			return o, err
 		}
-		res := tx.Model(&Bonus{}).Where("id = ? AND state = ?", b.ID, b.State).
-			Updates(map[string]any{"state": BonusApproved, "decided_by_id": a.UserID, "decided_at": now})
-		if res.Error != nil {
-			return o, res.Error
+		ok, err := update(b.State, map[string]any{"state": BonusApproved, "decided_by_id": a.UserID, "decided_at": now, "updated_at": now})
+		if err != nil {
+			return o, err
 		}
-		if res.RowsAffected != 1 {
+		if !ok {
 			// Lost a race after charging: give the money back within this transaction.
-			if err := releasePool(tx, PoolCreators, b.AmountFen); err != nil {
-				return o, err
-			}
 			o.Message = "someone else decided it meanwhile"
-			return o, nil
+			return o, releasePool(tx, kind.pool, b.AmountFen)
 		}
 		b.State = BonusApproved
 		o.Result = "approved"
-		return o, appendAudit(tx, a, "bonus.approve", "bonus", b.ID, before, bonusAudit(b))
+		return o, appendAudit(tx, a, kind.objectType+".approve", kind.objectType, b.ID, before, b.audit())
 	default:
 		o.Message = fmt.Sprintf("it is already %s", strings.ReplaceAll(string(b.State), "_", " "))
 		return o, nil
 	}
 }
 
-// RejectBonuses rejects proposed or half-approved bonuses with a reason code.
+// RejectBonuses rejects proposed or half-approved weekly bonuses with a reason code.
 func (s *Store) RejectBonuses(ctx context.Context, a *Actor, ids []uint, reason, note string) (*DecisionReport, error) {
-	if !a.IsStaff() || a.UserID == 0 {
-		return nil, ErrForbidden
+	return s.reject(ctx, a, weeklyBonuses, ids, reason, note)
+}
+
+// RejectMCNBonuses rejects monthly agency bonuses with a reason code.
+func (s *Store) RejectMCNBonuses(ctx context.Context, a *Actor, ids []uint, reason, note string) (*DecisionReport, error) {
+	return s.reject(ctx, a, monthlyBonuses, ids, reason, note)
+}
+
+func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint, reason, note string) (*DecisionReport, error) {
+	if err := checkBulk(a, ids); err != nil {
+		return nil, err
 	}
 	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
 	switch {
-	case len(ids) == 0:
-		return nil, FieldErrors{"ids": "select at least one bonus"}
-	case len(ids) > MaxBulk:
-		return nil, FieldErrors{"ids": fmt.Sprintf("at most %d bonuses at once", MaxBulk)}
 	case reason == "":
 		return nil, FieldErrors{"reason": "choose a reason code for the rejection"}
 	case len([]rune(note)) > MaxNoteLength:
@@ -180,23 +242,23 @@ func (s *Store) RejectBonuses(ctx context.Context, a *Actor, ids []uint, reason,
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockPool(tx, PoolCreators); err != nil {
+		if err := lockPool(tx, kind.pool); err != nil {
 			return err
 		}
 		var n int64
-		if err := tx.Model(&ReasonCode{}).Where("code = ? AND kind = ? AND active = ?", reason, ReasonForBonus, true).Count(&n).Error; err != nil {
+		if err := tx.Model(&ReasonCode{}).Where("code = ? AND kind = ? AND active = ?", reason, kind.reasonKind, true).Count(&n).Error; err != nil {
 			return err
 		}
 		if n == 0 {
 			return FieldErrors{"reason": fmt.Sprintf("unknown reason code %q", reason)}
 		}
-		bonuses, err := loadBonuses(tx, ids)
+		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
 			return err
 		}
 		now := time.Now().UTC()
 		for _, id := range ids {
-			b, ok := bonuses[id]
+			b, ok := rows[id]
 			if !ok {
 				rep.add(Outcome{BonusID: id, Result: "refused", Message: "no such bonus"})
 				continue
@@ -205,9 +267,9 @@ func (s *Store) RejectBonuses(ctx context.Context, a *Actor, ids []uint, reason,
 				rep.add(Outcome{BonusID: id, Result: "refused", Message: fmt.Sprintf("it is already %s", strings.ReplaceAll(string(b.State), "_", " "))})
 				continue
 			}
-			before := bonusAudit(b)
-			res := tx.Model(&Bonus{}).Where("id = ? AND state = ?", id, b.State).
-				Updates(map[string]any{"state": BonusRejected, "reason": reason, "note": note, "decided_by_id": a.UserID, "decided_at": now})
+			before := b.audit()
+			res := tx.Table(kind.table).Where("id = ? AND state = ?", id, b.State).
+				Updates(map[string]any{"state": BonusRejected, "reason": reason, "note": note, "decided_by_id": a.UserID, "decided_at": now, "updated_at": now})
 			if res.Error != nil {
 				return res.Error
 			}
@@ -216,17 +278,13 @@ func (s *Store) RejectBonuses(ctx context.Context, a *Actor, ids []uint, reason,
 				continue
 			}
 			b.State, b.Reason, b.Note = BonusRejected, reason, note
-			if err := appendAudit(tx, a, "bonus.reject", "bonus", id, before, bonusAudit(b)); err != nil {
+			if err := appendAudit(tx, a, kind.objectType+".reject", kind.objectType, id, before, b.audit()); err != nil {
 				return err
 			}
 			rep.add(Outcome{BonusID: id, Result: "rejected"})
 		}
-		p := Pool{}
-		if err := tx.Where("name = ?", PoolCreators).First(&p).Error; err != nil {
-			return err
-		}
-		rep.PoolLeftFen = p.LeftFen()
-		return nil
+		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -234,15 +292,16 @@ func (s *Store) RejectBonuses(ctx context.Context, a *Actor, ids []uint, reason,
 	return rep, nil
 }
 
-func loadBonuses(tx *gorm.DB, ids []uint) (map[uint]*Bonus, error) {
-	out := make(map[uint]*Bonus, len(ids))
+func loadDecidable(tx *gorm.DB, kind bonusKind, ids []uint) (map[uint]*decidable, error) {
+	out := make(map[uint]*decidable, len(ids))
 	for start := 0; start < len(ids); start += 500 {
-		var bs []Bonus
-		if err := tx.Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&bs).Error; err != nil {
+		var rows []decidable
+		if err := tx.Table(kind.table).Select("id, state, amount_fen, first_approver_id, reason, note").
+			Where("id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
-		for i := range bs {
-			out[bs[i].ID] = &bs[i]
+		for i := range rows {
+			out[rows[i].ID] = &rows[i]
 		}
 	}
 	return out, nil

@@ -86,3 +86,43 @@ func ParseWeek(s string) (WeekLabel, error) {
 	}
 	return w, nil
 }
+
+// MonthLabel is a calendar month in CST, such as 2026-11.
+type MonthLabel struct {
+	Year  int
+	Month time.Month
+}
+
+// String is the label, such as "2026-11".
+func (m MonthLabel) String() string { return fmt.Sprintf("%d-%02d", m.Year, int(m.Month)) }
+
+// Start is the first day of the month, 00:00 CST.
+func (m MonthLabel) Start() time.Time { return time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, CST) }
+
+// End is the first day of the next month, 00:00 CST (exclusive).
+func (m MonthLabel) End() time.Time { return m.Start().AddDate(0, 1, 0) }
+
+// Next is the month after.
+func (m MonthLabel) Next() MonthLabel { return MonthOf(m.End()) }
+
+// Prev is the month before.
+func (m MonthLabel) Prev() MonthLabel { return MonthOf(m.Start().AddDate(0, 0, -1)) }
+
+// HasEnded reports whether the month is over at now.
+func (m MonthLabel) HasEnded(now time.Time) bool { return !now.Before(m.End()) }
+
+// MonthOf is the CST calendar month containing t.
+func MonthOf(t time.Time) MonthLabel {
+	t = t.In(CST)
+	return MonthLabel{t.Year(), t.Month()}
+}
+
+// ParseMonth reads a label such as "2026-11".
+func ParseMonth(s string) (MonthLabel, error) {
+	s = strings.TrimSpace(s)
+	t, err := time.ParseInLocation("2006-01", s, CST)
+	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+		return MonthLabel{}, fmt.Errorf("month %q: write it like 2026-11", s)
+	}
+	return MonthOf(t), nil
+}

@@ -75,3 +75,25 @@ func TestWeekBoundaryInCST(t *testing.T) {
 		t.Error("a week ends exactly at Sunday 24:00 CST")
 	}
 }
+
+func TestMonthsInCST(t *testing.T) {
+	m, err := ParseMonth("2026-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Start().UTC(); !got.Equal(time.Date(2026, 10, 31, 16, 0, 0, 0, time.UTC)) {
+		t.Errorf("November starts %v UTC", got)
+	}
+	lastMinute := time.Date(2026, 11, 30, 15, 59, 0, 0, time.UTC) // 30 Nov 23:59 CST
+	if MonthOf(lastMinute) != m || MonthOf(lastMinute.Add(2*time.Minute)) != m.Next() {
+		t.Error("the month boundary is not at midnight CST")
+	}
+	if m.Prev().String() != "2026-10" || m.Next().String() != "2026-12" || (MonthLabel{2026, 12}).Next().String() != "2027-01" {
+		t.Error("month arithmetic")
+	}
+	for _, bad := range []string{"2026-13", "26-11", "2026/11", ""} {
+		if _, err := ParseMonth(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}

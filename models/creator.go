@@ -69,8 +69,10 @@ type Creator struct {
 	StateNote        string       `gorm:"size:500"`
 	EnrolledAt       time.Time    `gorm:"not null;index;index:idx_creators_state_enrolled,priority:2"`
 	EnrolledByID     *uint
-	QualifiedAt      *time.Time `gorm:"index"`
-	StateChangedAt   time.Time  `gorm:"not null"`
+	QualifiedAt      *time.Time `gorm:"index;index:idx_creators_qualified_agency,priority:2"`
+	// QualifiedAgencyID is the agency the creator belonged to when first qualified: quota credit stays with it.
+	QualifiedAgencyID *uint     `gorm:"index:idx_creators_qualified_agency,priority:1"`
+	StateChangedAt    time.Time `gorm:"not null"`
 }
 
 // SubjectIDs returns the creator's subject areas, primary first.

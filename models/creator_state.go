@@ -100,6 +100,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 		updates := map[string]any{"state": tr.To, "state_reason": d.Reason, "state_note": d.Note, "state_changed_at": now}
 		if d.Action == ActionQualify {
 			updates["qualified_at"] = now
+			updates["qualified_agency_id"] = c.AgencyID
 		}
 		res := tx.Model(&Creator{}).Where("id = ? AND state = ?", c.ID, tr.From).Updates(updates)
 		if res.Error != nil {

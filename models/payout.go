@@ -20,9 +20,16 @@ const (
 	BatchPartial  = "partial"  // some lines paid from the bank's result file
 )
 
+// What a payout batch pays.
+const (
+	PayCreators = "creator" // weekly creator bonuses
+	PayAgencies = "mcn"     // monthly MCN agency bonuses
+)
+
 // PayoutBatch is a set of approved bonuses sent to the bank together.
 type PayoutBatch struct {
 	ID          uint   `gorm:"primaryKey"`
+	Kind        string `gorm:"size:8;not null;default:creator"` // PayCreators or PayAgencies
 	CreatedByID uint   `gorm:"not null"`
 	State       string `gorm:"size:10;not null;index"`
 	Count       int    `gorm:"not null"`
@@ -36,7 +43,7 @@ type PayoutBatch struct {
 // CreatePayoutBatch puts exactly the given bonuses that are approved and in
 // no batch yet into a new batch. Anything else among ids is left out and
 // counted, never swept in.
-func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, ids []uint) (*PayoutBatch, int, error) {
+func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, ids []uint) (*PayoutBatch, int, error) {
 	if !a.IsStaff() || a.UserID == 0 {
 		return nil, 0, ErrForbidden
 	}
@@ -47,10 +54,14 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, ids []uint) (*P
 	if len(ids) > MaxBulk {
 		return nil, 0, FieldErrors{"ids": fmt.Sprintf("at most %d bonuses in one batch", MaxBulk)}
 	}
-	batch := &PayoutBatch{CreatedByID: a.UserID, State: BatchOpen}
+	table, pool, err := payoutSource(kind)
+	if err != nil {
+		return nil, 0, err
+	}
+	batch := &PayoutBatch{Kind: kind, CreatedByID: a.UserID, State: BatchOpen}
 	skipped := 0
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockPool(tx, PoolCreators); err != nil {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := lockPool(tx, pool); err != nil {
 			return err
 		}
 		if err := tx.Create(batch).Error; err != nil {
@@ -58,7 +69,7 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, ids []uint) (*P
 		}
 		for start := 0; start < len(ids); start += 500 {
 			part := ids[start:min(start+500, len(ids))]
-			res := tx.Model(&Bonus{}).Where("id IN ? AND state = ? AND payout_batch_id IS NULL", part, BonusApproved).
+			res := tx.Table(table).Where("id IN ? AND state = ? AND payout_batch_id IS NULL", part, BonusApproved).
 				Update("payout_batch_id", batch.ID)
 			if res.Error != nil {
 				return res.Error
@@ -69,7 +80,7 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, ids []uint) (*P
 		if batch.Count == 0 {
 			return FieldErrors{"ids": "none of the selected bonuses is approved and waiting for payment"}
 		}
-		lines, err := batchLines(tx, batch.ID)
+		lines, err := batchLines(tx, batch)
 		if err != nil {
 			return err
 		}
@@ -97,13 +108,32 @@ type PayoutLine struct {
 	State       BonusState
 }
 
-func batchLines(tx *gorm.DB, batchID uint) ([]PayoutLine, error) {
+// payoutSource names the table and pool of a batch kind.
+func payoutSource(kind string) (table, pool string, err error) {
+	switch kind {
+	case PayCreators:
+		return "bonuses", PoolCreators, nil
+	case PayAgencies:
+		return "mcn_bonuses", PoolMCN, nil
+	}
+	return "", "", FieldErrors{"kind": "unknown kind of payout"}
+}
+
+func batchLines(tx *gorm.DB, b *PayoutBatch) ([]PayoutLine, error) {
 	var lines []PayoutLine
-	err := tx.Table("bonuses AS b").
-		Select("b.id AS bonus_id, c.account_id, c.display_name, COALESCE(a.name, '') AS agency, b.week, b.amount_fen, b.state").
-		Joins("JOIN creators c ON c.id = b.creator_id").
-		Joins("LEFT JOIN agencies a ON a.id = b.agency_id").
-		Where("b.payout_batch_id = ?", batchID).Order("b.id").Scan(&lines).Error
+	var q *gorm.DB
+	if b.Kind == PayAgencies {
+		// Agencies are paid by their id; the "week" column carries the month.
+		q = tx.Table("mcn_bonuses AS b").
+			Select("b.id AS bonus_id, 'agency-' || CAST(a.id AS TEXT) AS account_id, a.name AS display_name, a.name AS agency, b.month AS week, b.amount_fen, b.state").
+			Joins("JOIN agencies a ON a.id = b.agency_id")
+	} else {
+		q = tx.Table("bonuses AS b").
+			Select("b.id AS bonus_id, c.account_id, c.display_name, COALESCE(a.name, '') AS agency, b.week, b.amount_fen, b.state").
+			Joins("JOIN creators c ON c.id = b.creator_id").
+			Joins("LEFT JOIN agencies a ON a.id = b.agency_id")
+	}
+	err := q.Where("b.payout_batch_id = ?", b.ID).Order("b.id").Scan(&lines).Error
 	return lines, err
 }
 
@@ -128,7 +158,7 @@ func (s *Store) GetPayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutB
 	if err := s.r(ctx).First(&b, id).Error; err != nil {
 		return nil, nil, notFound(err)
 	}
-	lines, err := batchLines(s.r(ctx), id)
+	lines, err := batchLines(s.r(ctx), &b)
 	return &b, lines, err
 }
 
@@ -159,7 +189,7 @@ func (s *Store) ExportPayoutBatch(ctx context.Context, a *Actor, id uint) (*Payo
 			return notFound(err)
 		}
 		var err error
-		if lines, err = batchLines(tx, id); err != nil {
+		if lines, err = batchLines(tx, &b); err != nil {
 			return err
 		}
 		if b.State != BatchOpen {
@@ -194,8 +224,12 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 		if b.State == BatchPaid {
 			return FieldErrors{"batch": "this batch is already paid"}
 		}
+		table, _, err := payoutSource(b.Kind)
+		if err != nil {
+			return err
+		}
 		now := time.Now().UTC()
-		res := tx.Model(&Bonus{}).Where("payout_batch_id = ? AND state = ?", id, BonusApproved).
+		res := tx.Table(table).Where("payout_batch_id = ? AND state = ?", id, BonusApproved).
 			Updates(map[string]any{"state": BonusPaid, "paid_at": now})
 		if res.Error != nil {
 			return res.Error
@@ -237,7 +271,11 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 		if b.State == BatchOpen {
 			return FieldErrors{"file": "export the batch for the bank before recording payment"}
 		}
-		lines, err := batchLines(tx, batchID)
+		lines, err := batchLines(tx, &b)
+		if err != nil {
+			return err
+		}
+		table, _, err := payoutSource(b.Kind)
 		if err != nil {
 			return err
 		}
@@ -291,7 +329,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 				miss(fmt.Sprintf("account %s %s is already paid", match.AccountID, match.Week))
 				continue
 			}
-			res := tx.Model(&Bonus{}).Where("id = ? AND state = ?", match.BonusID, BonusApproved).Updates(map[string]any{"state": BonusPaid, "paid_at": now})
+			res := tx.Table(table).Where("id = ? AND state = ?", match.BonusID, BonusApproved).Updates(map[string]any{"state": BonusPaid, "paid_at": now})
 			if res.Error != nil {
 				return res.Error
 			}
@@ -303,7 +341,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			rep.Paid++
 		}
 		var unpaid int64
-		if err := tx.Model(&Bonus{}).Where("payout_batch_id = ? AND state = ?", batchID, BonusApproved).Count(&unpaid).Error; err != nil {
+		if err := tx.Table(table).Where("payout_batch_id = ? AND state = ?", batchID, BonusApproved).Count(&unpaid).Error; err != nil {
 			return err
 		}
 		state := BatchPartial

@@ -37,7 +37,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 	w.s.ComputeWeek(ctx, w.rev1, lastWeek.String())
 	proposed := w.bonusOf(t, extra.ID, lastWeek).ID
 
-	batch, skipped, err := w.s.CreatePayoutBatch(ctx, w.rev1, []uint{ids[0], ids[2], proposed})
+	batch, skipped, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, []uint{ids[0], ids[2], proposed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 		t.Fatalf("batch %+v skipped %d", batch, skipped)
 	}
 	// The same bonuses cannot go into a second batch.
-	if _, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, []uint{ids[0], ids[2]}); err == nil {
+	if _, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, []uint{ids[0], ids[2]}); err == nil {
 		t.Fatal("bonuses were put into two batches")
 	}
 	if _, err := w.s.MarkBatchPaid(ctx, w.rev1, batch.ID); err == nil {
@@ -87,7 +87,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 func TestBankResultFile(t *testing.T) {
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 3)
-	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, ids)
+	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	if err != nil {
 		t.Fatal(err)
 	}

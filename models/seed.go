@@ -212,7 +212,7 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 			return err
 		}
 		if i == 0 {
-			batch, _, err := s.CreatePayoutBatch(ctx, r1, ids)
+			batch, _, err := s.CreatePayoutBatch(ctx, r1, PayCreators, ids)
 			if err != nil {
 				return err
 			}

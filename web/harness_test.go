@@ -124,7 +124,7 @@ func newApp(t *testing.T) *app {
 	a.bonusC = a.bonusOf(a.creatorC.ID)
 	_, err = store.ApproveBonuses(ctx, rev, []uint{a.bonusC.ID})
 	must(err)
-	a.batch, _, err = store.CreatePayoutBatch(ctx, rev, []uint{a.bonusC.ID})
+	a.batch, _, err = store.CreatePayoutBatch(ctx, rev, models.PayCreators, []uint{a.bonusC.ID})
 	must(err)
 	a.token, _, err = store.CreateAPIToken(ctx, a.actor("admin"), "test feed")
 	must(err)

@@ -36,7 +36,7 @@ func (s *Server) payoutCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	batch, skipped, err := s.store.CreatePayoutBatch(c.Request().Context(), a, ids)
+	batch, skipped, err := s.store.CreatePayoutBatch(c.Request().Context(), a, models.PayCreators, ids)
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, back, "error", fieldMessages(fe)[0])
 	}

@@ -1,0 +1,119 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// AgencyMonth is one month of an agency's quota record.
+type AgencyMonth struct {
+	Month      string
+	Quota      int
+	Delivered  int
+	Met        bool
+	Bonus      *MCNBonus // nil until computed
+	InProgress bool
+}
+
+// NotCounting is an enrolled creator who does not count towards this month, and why.
+type NotCounting struct {
+	Creator Creator
+	Why     string
+}
+
+// QuotaProgress is where an agency stands this month and over the last year.
+type QuotaProgress struct {
+	Month       string
+	Quota       int
+	Delivered   int
+	DaysLeft    int
+	DaysInMonth int
+	Projection  int // month-end delivered at the current pace
+	Counted     []Creator
+	Pending     []Creator // could still count if qualified this month
+	NotCounting []NotCounting
+	History     []AgencyMonth // the last 12 months, this month first
+}
+
+// listLimit bounds the creator lists on the quota page.
+const listLimit = 50
+
+// AgencyProgress computes an agency's quota progress (its own manager or staff).
+// Delivered creators are those first qualified in the month while in the agency,
+// wherever they are now: quota credit stays with the agency that delivered them.
+func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now time.Time) (*QuotaProgress, error) {
+	if _, err := s.GetAgency(ctx, a, agencyID); err != nil {
+		return nil, err
+	}
+	db := s.r(ctx)
+	month := MonthOf(now)
+	book, err := loadQuotaBook(db, []uint{agencyID})
+	if err != nil {
+		return nil, err
+	}
+	p := &QuotaProgress{Month: month.String(), Quota: book.For(agencyID, month)}
+	p.DaysInMonth = int(month.End().Sub(month.Start()).Hours() / 24)
+	elapsed := now.Sub(month.Start()).Hours() / 24
+	p.DaysLeft = max(0, int(month.End().Sub(now).Hours()/24))
+
+	// A year of qualifications in one query, bucketed by CST month in Go.
+	first := MonthOf(month.Start().AddDate(0, -11, 0))
+	var qualified []Creator
+	if err := db.Where("qualified_agency_id = ? AND qualified_at >= ? AND qualified_at < ?", agencyID, first.Start().UTC(), month.End().UTC()).
+		Order("qualified_at DESC").Find(&qualified).Error; err != nil {
+		return nil, err
+	}
+	perMonth := map[string]int{}
+	for _, c := range qualified {
+		m := MonthOf(*c.QualifiedAt).String()
+		perMonth[m]++
+		if m == month.String() && len(p.Counted) < listLimit {
+			p.Counted = append(p.Counted, c)
+		}
+	}
+	p.Delivered = perMonth[month.String()]
+	if elapsed > 0.5 {
+		p.Projection = int(float64(p.Delivered) * float64(p.DaysInMonth) / elapsed)
+	} else {
+		p.Projection = p.Delivered
+	}
+	if err := db.Where("agency_id = ? AND state = ?", agencyID, StatePending).Order("enrolled_at").Limit(listLimit).Find(&p.Pending).Error; err != nil {
+		return nil, err
+	}
+	var others []Creator
+	if err := db.Where("agency_id = ? AND state <> ?", agencyID, StatePending).
+		Where("qualified_agency_id IS NULL OR qualified_agency_id <> ? OR qualified_at < ? OR qualified_at >= ?", agencyID, month.Start().UTC(), month.End().UTC()).
+		Order("state_changed_at DESC").Limit(listLimit).Find(&others).Error; err != nil {
+		return nil, err
+	}
+	for _, c := range others {
+		p.NotCounting = append(p.NotCounting, NotCounting{Creator: c, Why: whyNotCounting(c, agencyID, month)})
+	}
+	var bonuses []MCNBonus
+	if err := db.Where("agency_id = ? AND month >= ?", agencyID, first.String()).Find(&bonuses).Error; err != nil {
+		return nil, err
+	}
+	byMonth := map[string]*MCNBonus{}
+	for i := range bonuses {
+		byMonth[bonuses[i].Month] = &bonuses[i]
+	}
+	for m, i := month, 0; i < 12; m, i = m.Prev(), i+1 {
+		row := AgencyMonth{Month: m.String(), Quota: book.For(agencyID, m), Delivered: perMonth[m.String()], Bonus: byMonth[m.String()], InProgress: i == 0}
+		row.Met = row.Delivered >= row.Quota
+		p.History = append(p.History, row)
+	}
+	return p, nil
+}
+
+func whyNotCounting(c Creator, agencyID uint, month MonthLabel) string {
+	switch {
+	case c.QualifiedAt == nil && c.State == StateRejected:
+		return "rejected"
+	case c.QualifiedAgencyID != nil && *c.QualifiedAgencyID != agencyID:
+		return "delivered by another agency before the transfer"
+	case c.QualifiedAt != nil:
+		return fmt.Sprintf("qualified in %s", MonthOf(*c.QualifiedAt))
+	}
+	return string(c.State)
+}

@@ -38,6 +38,7 @@ var expectedAccess = map[string]string{
 	"GET /agencies/:id/edit":               "admin reviewer",
 	"POST /agencies/:id":                   "admin reviewer",
 	"POST /agencies/:id/managers":          "admin reviewer",
+	"POST /agencies/:id/quota":             "admin reviewer",
 	"GET /audit":                           "admin reviewer",
 	"GET /settings":                        "admin",
 	"POST /settings/subjects/:id":          "admin",

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -103,6 +105,17 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 	}
 	for _, m := range managers {
 		v.Managers = append(v.Managers, m.Email)
+	}
+	if v.Quota, err = s.quotaView(c, ag.ID); err != nil {
+		return v, err
+	}
+	v.NextMonth = models.MonthOf(time.Now()).Next().String()
+	overrides, err := s.store.QuotaHistory(ctx, a, ag.ID)
+	if err != nil {
+		return v, err
+	}
+	for _, o := range overrides {
+		v.Overrides = append(v.Overrides, fmt.Sprintf("From %s: %d creators a month (set %s)", o.FromMonth, o.Quota, models.FormatCST(o.CreatedAt)))
 	}
 	if a.IsStaff() {
 		history, err := s.store.AuditFor(ctx, "agency", ag.ID)

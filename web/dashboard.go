@@ -32,6 +32,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		if u := CurrentUser(c); u.Agency != nil {
 			v.Agency = u.Agency.Name
 		}
+		if v.Quota, err = s.quotaView(c, *a.AgencyID); err != nil {
+			return err
+		}
 		return render(c, http.StatusOK, views.MCNDashboardPage(s.meta(c, "Dashboard", "dashboard"), v))
 	}
 	byState, err := s.store.CountByState(ctx, a)

@@ -61,6 +61,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/agencies/:id/edit", staff, s.agencyEdit},
 		{http.MethodPost, "/agencies/:id", staff, s.agencyUpdate},
 		{http.MethodPost, "/agencies/:id/managers", staff, s.agencyAddManager},
+		{http.MethodPost, "/agencies/:id/quota", staff, s.agencyQuotaSet},
 
 		{http.MethodGet, "/audit", staff, s.auditList},
 

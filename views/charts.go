@@ -1,0 +1,94 @@
+package views
+
+import "strconv"
+
+// Point is one column of a column chart.
+type Point struct {
+	Label   string
+	Value   int64
+	Display string // the value as shown, such as ¥1,200.00; Count(Value) when empty
+	Good    bool   // drawn in the "met" colour
+}
+
+// ColumnChart is a server-drawn SVG column chart with its numbers as a table.
+type ColumnChart struct {
+	ID     string
+	Title  string
+	Unit   string
+	Points []Point
+	Target int64 // a dashed line across the chart, when above 0
+}
+
+const (
+	colWidth    = 48
+	chartHeight = 180
+	plotTop     = 22
+	plotBottom  = 150
+)
+
+func (c ColumnChart) max() int64 {
+	m := c.Target
+	for _, p := range c.Points {
+		m = max(m, p.Value)
+	}
+	return max(m, 1)
+}
+
+// Width is the SVG width in user units.
+func (c ColumnChart) Width() string { return strconv.Itoa(max(len(c.Points), 1) * colWidth) }
+
+// ViewBox is the SVG viewBox.
+func (c ColumnChart) ViewBox() string { return "0 0 " + c.Width() + " " + strconv.Itoa(chartHeight) }
+
+// Column is the drawn geometry of one point.
+type Column struct {
+	X, Y, W, H     string
+	LabelX, ValueY string
+	Label, Value   string
+	Good           bool
+}
+
+// Columns lays the points out.
+func (c ColumnChart) Columns() []Column {
+	out := make([]Column, len(c.Points))
+	span := float64(plotBottom - plotTop)
+	for i, p := range c.Points {
+		h := float64(p.Value) / float64(c.max()) * span
+		if p.Value > 0 && h < 1 {
+			h = 1
+		}
+		y := float64(plotBottom) - h
+		display := p.Display
+		if display == "" {
+			display = Count(p.Value)
+		}
+		out[i] = Column{
+			X: ftoa(float64(i*colWidth) + 8), Y: ftoa(y), W: strconv.Itoa(colWidth - 16), H: ftoa(h),
+			LabelX: strconv.Itoa(i*colWidth + colWidth/2), ValueY: ftoa(y - 4),
+			Label: p.Label, Value: display, Good: p.Good,
+		}
+	}
+	return out
+}
+
+// TargetY is the height of the target line.
+func (c ColumnChart) TargetY() string {
+	return ftoa(float64(plotBottom) - float64(c.Target)/float64(c.max())*float64(plotBottom-plotTop))
+}
+
+// Progress is a horizontal progress bar towards a goal.
+type Progress struct {
+	Label string
+	Value int64
+	Goal  int64
+}
+
+// Percent is how far along the bar is, 0–100.
+func (p Progress) Percent() int {
+	if p.Goal <= 0 {
+		return 100
+	}
+	return int(min(100, p.Value*100/p.Goal))
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }

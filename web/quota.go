@@ -1,0 +1,64 @@
+package web
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+// quotaView maps an agency's quota progress for the dashboard and the agency page.
+func (s *Server) quotaView(c echo.Context, agencyID uint) (views.QuotaView, error) {
+	ctx := c.Request().Context()
+	p, err := s.store.AgencyProgress(ctx, actor(c), agencyID, time.Now())
+	if err != nil {
+		return views.QuotaView{}, err
+	}
+	subjects, err := s.subjectNames(c)
+	if err != nil {
+		return views.QuotaView{}, err
+	}
+	v := views.QuotaView{Month: p.Month, DaysLeft: p.DaysLeft, Projection: p.Projection,
+		Progress: views.Progress{Label: "creators delivered", Value: int64(p.Delivered), Goal: int64(p.Quota)},
+		Counted:  creatorRows(p.Counted, subjects),
+		Chart:    views.ColumnChart{ID: "quota", Title: "Creators delivered per month", Unit: "Creators"}}
+	for _, n := range p.NotCounting {
+		v.NotCounting = append(v.NotCounting, views.NotCountingRow{Creator: creatorRows([]models.Creator{n.Creator}, subjects)[0], Why: n.Why})
+	}
+	// Oldest first in the chart, newest first in the table.
+	for i := len(p.History) - 1; i >= 0; i-- {
+		h := p.History[i]
+		v.Chart.Points = append(v.Chart.Points, views.Point{Label: h.Month[2:], Value: int64(h.Delivered), Good: h.Met})
+	}
+	v.Chart.Target = int64(p.Quota)
+	for _, h := range p.History {
+		row := views.MonthRowView{Month: h.Month, Quota: h.Quota, Delivered: h.Delivered, Met: h.Met, InProgress: h.InProgress}
+		if h.Bonus != nil {
+			row.BonusState, row.Bonus = string(h.Bonus.State), models.FormatYuan(h.Bonus.AmountFen)
+		}
+		v.History = append(v.History, row)
+	}
+	return v, nil
+}
+
+func (s *Server) agencyQuotaSet(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	quota, err := strconv.Atoi(c.FormValue("quota"))
+	if err != nil {
+		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", "The quota must be a whole number of creators.")
+	}
+	err = s.store.SetAgencyQuota(c.Request().Context(), actor(c), id, c.FormValue("from_month"), quota, time.Now())
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", "Quota set to "+strconv.Itoa(quota)+" from "+c.FormValue("from_month")+".")
+}

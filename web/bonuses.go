@@ -249,7 +249,7 @@ func (s *Server) bonusDecide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.flashReport(c, back, rep)
+	return s.flashReport(c, back, rep, "Creator pool")
 }
 
 func fieldMessages(fe models.FieldErrors) []string {
@@ -263,7 +263,7 @@ func fieldMessages(fe models.FieldErrors) []string {
 }
 
 // flashReport tells the reviewer what happened to every selected bonus.
-func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionReport) error {
+func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionReport, pool string) error {
 	var parts []string
 	if rep.Approved > 0 {
 		parts = append(parts, fmt.Sprintf("%d approved (%s)", rep.Approved, models.FormatYuan(rep.ApprovedFen)))
@@ -275,7 +275,7 @@ func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionRe
 		parts = append(parts, fmt.Sprintf("%d rejected", rep.Rejected))
 	}
 	if len(parts) > 0 {
-		if err := s.addFlash(c, "success", strings.Join(parts, "; ")+". Creator pool left: "+models.FormatYuan(rep.PoolLeftFen)+"."); err != nil {
+		if err := s.addFlash(c, "success", strings.Join(parts, "; ")+". "+pool+" left: "+models.FormatYuan(rep.PoolLeftFen)+"."); err != nil {
 			return err
 		}
 	}

@@ -80,6 +80,11 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision},
 		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement},
 
+		{http.MethodGet, "/mcn-bonuses", staff, s.mcnBonuses},
+		{http.MethodPost, "/mcn-bonuses/compute", staff, s.mcnCompute},
+		{http.MethodPost, "/mcn-bonuses/decide", staff, s.mcnDecide},
+		{http.MethodPost, "/settings/mcn-rule", adminOnly, s.mcnRuleSave},
+
 		{http.MethodGet, "/payouts", staff, s.payoutList},
 		{http.MethodPost, "/payouts", staff, s.payoutCreate},
 		{http.MethodGet, "/payouts/:id", staff, s.payoutDetail},

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.MCNBonusesView, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	v := views.MCNBonusesView{Month: c.QueryParam("month"), State: c.QueryParam("state"), IsAdmin: a.Role == models.RoleAdmin,
+		ComputeFor: models.MonthOf(time.Now()).Prev().String(), Errors: errs}
+	month := ""
+	if m, err := models.ParseMonth(v.Month); err == nil {
+		month = m.String()
+	}
+	state := models.BonusState(v.State)
+	if !state.Valid() {
+		state = ""
+	}
+	page := pageParam(c)
+	rows, totals, err := s.store.ListMCNBonuses(ctx, a, month, state, page)
+	if err != nil {
+		return v, err
+	}
+	v.Pager, v.Count, v.Total = pager(c, page, totals.Count), totals.Count, models.FormatYuan(totals.SumFen)
+	for _, r := range rows {
+		v.Rows = append(v.Rows, views.MCNBonusRowView{ID: r.ID, Agency: r.AgencyName, AgencyID: r.AgencyID, Month: r.Month, Quota: r.Quota,
+			Delivered: r.Delivered, Amount: models.FormatYuan(r.AmountFen), State: string(r.State)})
+	}
+	v.Months = []views.Option{{Value: "", Label: "All months"}}
+	for m, i := models.MonthOf(time.Now()).Prev(), 0; i < 12; m, i = m.Prev(), i+1 {
+		v.Months = append(v.Months, views.Option{Value: m.String(), Label: m.String(), Selected: m.String() == month})
+	}
+	v.States = []views.Option{{Value: "", Label: "All states"}}
+	for _, st := range models.BonusStates {
+		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(string(st)), Selected: st == state})
+	}
+	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
+	if err != nil {
+		return v, err
+	}
+	v.Reasons = reasonOptions(reasons)
+	pool, err := s.store.GetPool(ctx, models.PoolMCN)
+	if err != nil {
+		return v, err
+	}
+	v.PoolLeft, v.PoolTotal = models.FormatYuan(pool.LeftFen()), models.FormatYuan(pool.TotalFen)
+	rule, err := s.store.MCNRuleNow(ctx)
+	if err != nil {
+		return v, err
+	}
+	v.Rule = map[string]string{"quota": strconv.Itoa(rule.DefaultQuota), "meet": models.FormatYuan(rule.MeetFen), "per_extra": models.FormatYuan(rule.PerExtraFen),
+		"max": models.FormatYuan(rule.MaxFen), "four_eyes": models.FormatYuan(rule.FourEyesFen),
+		"meet_plain": models.YuanDecimal(rule.MeetFen), "per_extra_plain": models.YuanDecimal(rule.PerExtraFen),
+		"max_plain": models.YuanDecimal(rule.MaxFen), "four_eyes_plain": models.YuanDecimal(rule.FourEyesFen)}
+	return v, nil
+}
+
+func (s *Server) mcnBonuses(c echo.Context) error {
+	v, err := s.mcnBonusesView(c, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.MCNBonusesPage(s.meta(c, "Monthly MCN bonuses", "mcn"), v))
+}
+
+func (s *Server) mcnCompute(c echo.Context) error {
+	res, err := s.store.ComputeMonth(c.Request().Context(), actor(c), c.FormValue("month"), time.Now())
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/mcn-bonuses", "error", fe["month"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/mcn-bonuses?month="+res.Month, "success", fmt.Sprintf(
+		"%s computed: %d agencies met their quota; %d new proposals, %d updated, %d already decided, %d withdrawn; %s proposed.",
+		res.Month, res.Agencies, res.Created, res.Updated, res.Decided, res.Removed, models.FormatYuan(res.TotalFen)))
+}
+
+func (s *Server) mcnDecide(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var ids []uint
+	for _, v := range form["ids"] {
+		if id := optionalID(v); id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	var rep *models.DecisionReport
+	switch c.FormValue("action") {
+	case "approve":
+		rep, err = s.store.ApproveMCNBonuses(ctx, a, ids)
+	case "reject":
+		rep, err = s.store.RejectMCNBonuses(ctx, a, ids, c.FormValue("reason"), c.FormValue("note"))
+	case "payout":
+		batch, skipped, err := s.store.CreatePayoutBatch(ctx, a, models.PayAgencies, ids)
+		if fe, ok := models.AsFieldErrors(err); ok {
+			return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(fe), " "))
+		}
+		if err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Batch #%d made with %d agency bonuses totalling %s.", batch.ID, batch.Count, models.FormatYuan(batch.TotalFen))
+		if skipped > 0 {
+			msg += fmt.Sprintf(" %d ticked bonuses were left out because they are not approved or already in a batch.", skipped)
+		}
+		return s.redirectWithFlash(c, "/payouts/"+itoa(batch.ID), "success", msg)
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "Choose approve, reject or payout.")
+	}
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(fe), " "))
+	}
+	if err != nil {
+		return err
+	}
+	return s.flashReport(c, "/mcn-bonuses", rep, "MCN pool")
+}
+
+func (s *Server) mcnRuleSave(c echo.Context) error {
+	quota, qerr := strconv.Atoi(strings.TrimSpace(c.FormValue("default_quota")))
+	errs := models.FieldErrors{}
+	if qerr != nil {
+		errs["default_quota"] = "the quota must be a whole number of creators"
+	}
+	money := func(field string) int64 {
+		v, err := models.ParseYuan(c.FormValue(field))
+		if err != nil {
+			errs[field] = err.Error()
+		}
+		return v
+	}
+	rule := models.MCNRule{DefaultQuota: quota, MeetFen: money("meet"), PerExtraFen: money("per_extra"), MaxFen: money("max"), FourEyesFen: money("four_eyes")}
+	err := error(errs)
+	if len(errs) == 0 {
+		err = s.store.SaveMCNRule(c.Request().Context(), actor(c), rule)
+	}
+	if fe, ok := models.AsFieldErrors(err); ok && len(fe) > 0 {
+		v, verr := s.mcnBonusesView(c, fieldErrors(fe))
+		if verr != nil {
+			return verr
+		}
+		return render(c, http.StatusUnprocessableEntity, views.MCNBonusesPage(s.meta(c, "Monthly MCN bonuses", "mcn"), v))
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/mcn-bonuses", "success", "MCN bonus settings saved.")
+}

@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jd/creator-portal/models"
+)
+
+func TestManagerWatchesQuotaRiseAsCreatorsQualify(t *testing.T) {
+	a := newApp(t)
+	mgr := a.login("mcnA")
+	progress := func() string {
+		return mgr.get("/dashboard").doc(t).Find(`[data-testid="progress-value"]`).Text()
+	}
+	before := progress()
+	rev := a.login("reviewer")
+	res := rev.follow(rev.postForm("/creators/"+itoa(a.creatorA.ID)+"/decision", url.Values{"action": {"qualify"}}))
+	if !strings.Contains(res.body, "is now Qualified") {
+		t.Fatal("qualify failed")
+	}
+	after := progress()
+	if before != "0" || after != "1" { // Carol was qualified months ago; Alice counts now
+		t.Fatalf("progress %s → %s", before, after)
+	}
+	doc := mgr.get("/dashboard").doc(t)
+	if doc.Find(`[data-testid="quota-history"] tbody tr`).Length() != 12 || doc.Find(`[data-testid="chart-quota"] rect.col`).Length() != 12 {
+		t.Fatal("the 12-month history is missing")
+	}
+	// Agency B's manager sees none of it.
+	if strings.Contains(a.login("mcnB").get("/dashboard").doc(t).Find(`[data-testid="quota"]`).Text(), "Alice") {
+		t.Fatal("agency B sees agency A's creators")
+	}
+}
+
+func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
+	a := newApp(t)
+	admin := a.login("admin")
+	res := admin.follow(admin.postForm("/settings/mcn-rule", url.Values{"default_quota": {"1"}, "meet": {"20000"}, "per_extra": {"1000"}, "max": {"50000"}, "four_eyes": {"30000"}}))
+	if !strings.Contains(res.body, "MCN bonus settings saved") {
+		t.Fatal("rule not saved")
+	}
+	last := models.MonthOf(time.Now()).Prev()
+	a.raw.Exec("UPDATE creators SET qualified_at = ? WHERE id = ?", last.Start().Add(72*time.Hour).UTC(), a.creatorC.ID)
+	res = admin.follow(admin.postForm("/mcn-bonuses/compute", url.Values{"month": {last.String()}}))
+	if !strings.Contains(res.body, "1 agencies met their quota") {
+		t.Fatalf("compute: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
+	}
+	var b models.MCNBonus
+	a.raw.First(&b)
+	res = admin.follow(admin.postForm("/mcn-bonuses/decide", url.Values{"action": {"approve"}, "ids": {itoa(b.ID)}}))
+	if !strings.Contains(res.body, "1 approved (¥20,000.00)") || !strings.Contains(res.doc(t).Find(`[data-testid="mcn-pool-left"]`).Text(), "¥4,980,000.00") {
+		t.Fatalf("approve: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
+	}
+	res = admin.follow(admin.postForm("/mcn-bonuses/decide", url.Values{"action": {"payout"}, "ids": {itoa(b.ID)}}))
+	if !strings.Contains(res.doc(t).Find(`[data-testid="batch-summary"]`).Text(), "1 lines, ¥20,000.00") {
+		t.Fatalf("batch: %s", res.body)
+	}
+	csv := admin.get(strings.TrimSuffix(res.Request.URL.Path, "/") + "/export.csv")
+	if csv.StatusCode != http.StatusOK || !strings.Contains(csv.body, "agency-"+itoa(a.agencyA.ID)+",Agency A,Agency A,"+last.String()+",20000.00,2000000") {
+		t.Fatalf("csv: %s", csv.body)
+	}
+	// The manager sees the approved bonus in their history.
+	hist := a.login("mcnA").get("/dashboard").doc(t).Find(`[data-testid="quota-history"]`).Text()
+	if !strings.Contains(hist, "¥20,000.00") {
+		t.Fatalf("history: %q", hist)
+	}
+}

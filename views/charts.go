@@ -6,7 +6,8 @@ import "strconv"
 type Point struct {
 	Label   string
 	Value   int64
-	Display string // the value as shown, such as ¥1,200.00; Count(Value) when empty
+	Display string // the value as shown in the table, such as ¥1,200.00; Count(Value) when empty
+	Short   string // the value above the column when Display is too long, such as ¥1.2k
 	Good    bool   // drawn in the "met" colour
 }
 
@@ -45,6 +46,7 @@ type Column struct {
 	X, Y, W, H     string
 	LabelX, ValueY string
 	Label, Value   string
+	Short          string
 	Good           bool
 }
 
@@ -62,10 +64,14 @@ func (c ColumnChart) Columns() []Column {
 		if display == "" {
 			display = Count(p.Value)
 		}
+		short := p.Short
+		if short == "" {
+			short = display
+		}
 		out[i] = Column{
 			X: ftoa(float64(i*colWidth) + 8), Y: ftoa(y), W: strconv.Itoa(colWidth - 16), H: ftoa(h),
 			LabelX: strconv.Itoa(i*colWidth + colWidth/2), ValueY: ftoa(y - 4),
-			Label: p.Label, Value: display, Good: p.Good,
+			Label: p.Label, Value: display, Short: short, Good: p.Good,
 		}
 	}
 	return out
@@ -92,3 +98,15 @@ func (p Progress) Percent() int {
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// ShortYuan renders fen compactly for chart labels: ¥950, ¥12.3k, ¥4.5M.
+func ShortYuan(fen int64) string {
+	yuan := fen / 100
+	switch {
+	case yuan >= 1_000_000:
+		return "¥" + strconv.FormatFloat(float64(yuan)/1_000_000, 'f', 1, 64) + "M"
+	case yuan >= 1_000:
+		return "¥" + strconv.FormatFloat(float64(yuan)/1_000, 'f', 1, 64) + "k"
+	}
+	return "¥" + strconv.FormatInt(yuan, 10)
+}

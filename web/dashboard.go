@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,6 +60,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		chart.Bars = append(chart.Bars, views.Bar{Label: sa.Name, Value: bySubject[sa.ID], Href: "/creators?subject=" + itoa(sa.ID)})
 	}
 	v := views.StaffDashboardView{TotalCreators: sum(byState), Agencies: agencies, ByState: stateCounts(byState), BySubject: chart}
+	if err := s.fillMoneyPanels(c, &v); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, "Dashboard", "dashboard"), v))
 }
 
@@ -75,4 +80,49 @@ func sum(m map[models.CreatorState]int64) int64 {
 		n += v
 	}
 	return n
+}
+
+// fillMoneyPanels adds the pools, what waits for reviewers, weekly spend and quota attainment.
+func (s *Server) fillMoneyPanels(c echo.Context, v *views.StaffDashboardView) error {
+	ctx := c.Request().Context()
+	now := time.Now()
+	for _, p := range []struct{ name, label string }{{models.PoolCreators, "Creator pool (weekly bonuses)"}, {models.PoolMCN, "MCN pool (monthly bonuses)"}} {
+		pool, err := s.store.GetPool(ctx, p.name)
+		if err != nil {
+			return err
+		}
+		v.Pools = append(v.Pools, views.PoolView{Name: p.name, Label: p.label, Total: models.FormatYuan(pool.TotalFen),
+			Committed: models.FormatYuan(pool.CommittedFen), Left: models.FormatYuan(pool.LeftFen())})
+		// The bar counts whole yuan so it can show the share committed.
+		v.PoolBars = append(v.PoolBars, views.Progress{Label: "yuan committed", Value: pool.CommittedFen / 100, Goal: pool.TotalFen / 100})
+	}
+	pending, err := s.store.PendingApprovals(ctx)
+	if err != nil {
+		return err
+	}
+	v.PendingWeekly = fmt.Sprintf("%s · %s", views.Count(pending.Weekly.Count), models.FormatYuan(pending.Weekly.SumFen))
+	v.PendingMCN = fmt.Sprintf("%s · %s", views.Count(pending.Monthly.Count), models.FormatYuan(pending.Monthly.SumFen))
+	v.Appeals, v.SecondEye = pending.Appeals, pending.SecondEye
+	weeks := make([]models.WeekLabel, 12)
+	for i, w := 11, models.WeekOf(now).Prev(); i >= 0; i, w = i-1, w.Prev() {
+		weeks[i] = w
+	}
+	spend, err := s.store.WeeklySpend(ctx, weeks)
+	if err != nil {
+		return err
+	}
+	v.Spend = views.ColumnChart{ID: "spend", Title: "Weekly bonuses approved, last 12 weeks", Unit: "Approved and paid"}
+	for _, w := range weeks {
+		v.Spend.Points = append(v.Spend.Points, views.Point{Label: w.String()[5:], Value: spend[w.String()], Display: models.FormatYuan(spend[w.String()]), Short: views.ShortYuan(spend[w.String()])})
+	}
+	att, err := s.store.QuotaAttainment(ctx, now)
+	if err != nil {
+		return err
+	}
+	v.Attainment = views.ColumnChart{ID: "attainment", Title: "Agencies by share of this month's quota", Unit: "Agencies"}
+	for i, label := range []string{"0–24%", "25–49%", "50–74%", "75–99%", "Met"} {
+		v.Attainment.Points = append(v.Attainment.Points, views.Point{Label: label, Value: int64(att.Buckets[i]), Good: i == 4})
+	}
+	v.AttainmentMsg = fmt.Sprintf("%d of %d agencies have met their quota for %s.", att.Met, att.Agencies, att.Month)
+	return nil
 }

@@ -69,3 +69,23 @@ func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
 		t.Fatalf("history: %q", hist)
 	}
 }
+
+func TestProgrammeDashboardShowsMoneyAtAGlance(t *testing.T) {
+	a := newApp(t)
+	doc := a.login("reviewer").get("/dashboard").doc(t)
+	if got := doc.Find(`[data-testid="left-creators"]`).Text(); got != "¥999,999,700.00" { // Carol's ¥300 approved
+		t.Fatalf("creator pool left %q", got)
+	}
+	if doc.Find(`[data-testid="chart-spend"] rect.col`).Length() != 12 {
+		t.Fatal("weekly spend chart lacks 12 weeks")
+	}
+	if got := doc.Find(`[data-testid="chart-spend"] details`).Text(); !strings.Contains(got, "¥300.00") {
+		t.Fatalf("spend table %q", got)
+	}
+	if got := doc.Find(`[data-testid="attainment"]`).Text(); !strings.Contains(got, "0 of 2 agencies") {
+		t.Fatalf("attainment %q", got)
+	}
+	if doc.Find(`[data-testid="pending"]`).Length() != 1 {
+		t.Fatal("no pending approvals panel")
+	}
+}

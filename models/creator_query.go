@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -13,6 +14,7 @@ type CreatorFilter struct {
 	State     CreatorState
 	SubjectID uint // any of the creator's subject areas
 	AgencyID  uint // staff only; ignored for managers, who always see their own
+	Featured  bool // only creators featured today
 	Sort      string
 	Desc      bool
 }
@@ -67,6 +69,9 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 	}
 	if f.AgencyID != 0 && a.IsStaff() {
 		q = q.Where("agency_id = ?", f.AgencyID)
+	}
+	if f.Featured {
+		q = q.Where("creators.id IN (?)", featuredNow(s.read.WithContext(ctx), time.Now()))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

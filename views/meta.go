@@ -44,11 +44,11 @@ func Nav(role string) []NavItem {
 	switch role {
 	case "admin":
 		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"bonuses", "Bonuses", "/bonuses?state=proposed"}, {"mcn", "MCN bonuses", "/mcn-bonuses"}, {"payouts", "Payouts", "/payouts"}, {"performance", "Performance", "/performance/import"},
+			{"bonuses", "Bonuses", "/bonuses?state=proposed"}, {"mcn", "MCN bonuses", "/mcn-bonuses"}, {"payouts", "Payouts", "/payouts"}, {"leaderboard", "Leaderboard", "/leaderboard"}, {"performance", "Performance", "/performance/import"},
 			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}, {"settings", "Settings", "/settings/bonus-rule"}}
 	case "reviewer":
 		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"bonuses", "Bonuses", "/bonuses?state=proposed"}, {"mcn", "MCN bonuses", "/mcn-bonuses"}, {"payouts", "Payouts", "/payouts"}, {"performance", "Performance", "/performance/import"},
+			{"bonuses", "Bonuses", "/bonuses?state=proposed"}, {"mcn", "MCN bonuses", "/mcn-bonuses"}, {"payouts", "Payouts", "/payouts"}, {"leaderboard", "Leaderboard", "/leaderboard"}, {"performance", "Performance", "/performance/import"},
 			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}}
 	case "mcn_manager":
 		return []NavItem{home, {"creators", "Our creators", "/creators"}, {"enrol", "Enrol", "/creators/new"}, {"import", "Import CSV", "/creators/import"},

@@ -2,9 +2,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,6 +31,7 @@ func (s *Server) creatorList(c echo.Context) error {
 	if id := optionalID(c.QueryParam("agency")); id != nil && a.IsStaff() {
 		f.AgencyID = *id
 	}
+	f.Featured = c.QueryParam("featured") == "1"
 	page := pageParam(c)
 	rows, total, err := s.store.ListCreators(ctx, a, f, page)
 	if err != nil {
@@ -38,9 +41,14 @@ func (s *Server) creatorList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	listRows, err := s.creatorRowsFeatured(c, rows, subjectNameMap(areas))
+	if err != nil {
+		return err
+	}
 	v := views.CreatorListView{
 		Title:     "Creators",
-		Rows:      creatorRows(rows, subjectNameMap(areas)),
+		Featured:  f.Featured,
+		Rows:      listRows,
 		Pager:     pager(c, page, total),
 		Search:    f.Search,
 		States:    stateOptions(string(f.State)),
@@ -193,9 +201,31 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if cr.QualifiedAt != nil {
 		v.Qualified = models.FormatCST(*cr.QualifiedAt)
 	}
+	now := time.Now()
+	v.Today = now.In(models.CST).Format("2006-01-02")
+	feature, err := s.store.CurrentFeature(ctx, cr.ID, now)
+	if err != nil {
+		return v, err
+	}
+	if feature != nil {
+		v.Featured = "until " + feature.ToDay
+		if feature.Note != "" {
+			v.Featured += ": " + feature.Note
+		}
+	}
+	if cr.State == models.StateQualified {
+		rank, of, err := s.store.CreatorRank(ctx, cr.ID, now)
+		if err != nil {
+			return v, err
+		}
+		if rank > 0 {
+			v.Rank = fmt.Sprintf("%d of %d", rank, of)
+		}
+	}
 	if a.Role == models.RoleCreator {
 		return v, nil
 	}
+	v.CanFeature = a.IsStaff()
 	v.CanInvite = true
 	if v.HasAccount, err = s.store.CreatorHasAccount(ctx, cr.ID); err != nil {
 		return v, err
@@ -263,3 +293,33 @@ func (s *Server) creatorReinvite(c echo.Context) error {
 }
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+
+func (s *Server) creatorFeature(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.store.FeatureCreator(c.Request().Context(), actor(c), id, c.FormValue("from"), c.FormValue("to"), c.FormValue("note"))
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", "The creator is featured from "+c.FormValue("from")+" to "+c.FormValue("to")+".")
+}
+
+func (s *Server) creatorUnfeature(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.store.EndFeature(c.Request().Context(), actor(c), id, time.Now())
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", "The creator is no longer featured.")
+}

@@ -30,7 +30,18 @@ func (s *Server) dashboard(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		v := views.MCNDashboardView{ByState: stateCounts(byState), TotalCreators: sum(byState), Pending: creatorRows(pending, subjects)}
+		pendingRows, err := s.creatorRowsFeatured(c, pending, subjects)
+		if err != nil {
+			return err
+		}
+		v := views.MCNDashboardView{ByState: stateCounts(byState), TotalCreators: sum(byState), Pending: pendingRows}
+		ranks, err := s.store.AgencyRanks(ctx, a, *a.AgencyID, 10, time.Now())
+		if err != nil {
+			return err
+		}
+		if v.Ranks, err = s.leaderRows(c, ranks); err != nil {
+			return err
+		}
 		if u := CurrentUser(c); u.Agency != nil {
 			v.Agency = u.Agency.Name
 		}

@@ -147,7 +147,7 @@ func (a *app) actor(who string) *models.Actor {
 func (a *app) qualifiedCreator(account string, agency *uint) *models.Creator {
 	a.t.Helper()
 	sys := models.SystemActor()
-	res, err := a.store.EnrolCreator(ctx, sys, agency, models.Enrolment{DisplayName: "Creator " + account, AccountID: account,
+	res, err := a.store.EnrolCreator(ctx, sys, agency, models.Enrolment{DisplayName: "Creator " + strings.TrimPrefix(account, "jd_cr_"), AccountID: account,
 		Subjects: []string{"skincare"}, ContentType: "both", Followers: "20000"})
 	if err != nil {
 		a.t.Fatal(err)

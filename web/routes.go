@@ -53,6 +53,11 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/creators/:id", enrollers, s.creatorDetail},
 		{http.MethodPost, "/creators/:id/decision", staff, s.creatorDecide},
 		{http.MethodPost, "/creators/:id/invitation", enrollers, s.creatorReinvite},
+		{http.MethodPost, "/creators/:id/feature", staff, s.creatorFeature},
+		{http.MethodPost, "/creators/:id/unfeature", staff, s.creatorUnfeature},
+		{http.MethodGet, "/leaderboard", staff, s.leaderboard},
+		{http.MethodPost, "/leaderboard/publish", staff, s.leaderboardPublish},
+		{http.MethodGet, "/top-creators", public, s.topCreators},
 
 		{http.MethodGet, "/agencies", staff, s.agencyList},
 		{http.MethodGet, "/agencies/new", staff, s.agencyNew},

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +27,20 @@ func subjectNameMap(areas []models.SubjectArea) map[uint]string {
 		m[a.ID] = a.Name
 	}
 	return m
+}
+
+// creatorRowsFeatured maps creators and marks those featured today, with one query for the page.
+func (s *Server) creatorRowsFeatured(c echo.Context, cs []models.Creator, subjects map[uint]string) ([]views.CreatorRow, error) {
+	rows := creatorRows(cs, subjects)
+	ids := make([]uint, len(cs))
+	for i, cr := range cs {
+		ids[i] = cr.ID
+	}
+	featured, err := s.store.FeaturedAmong(c.Request().Context(), ids, time.Now())
+	for i := range rows {
+		rows[i].Featured = featured[rows[i].ID]
+	}
+	return rows, err
 }
 
 func creatorRows(cs []models.Creator, subjects map[uint]string) []views.CreatorRow {

@@ -1,0 +1,247 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The leaderboard ranks qualified creators by GMV year to date (CST year),
+// views breaking ties, then the lower creator id so the order is stable.
+// GMV first because the programme pays for selling; views reward reach.
+
+// LeaderRow is one creator's place on the leaderboard.
+type LeaderRow struct {
+	Rank        int
+	CreatorID   uint
+	DisplayName string
+	AgencyID    *uint
+	AgencyName  string
+	SubjectID   uint
+	GMVFen      int64
+	Views       int64
+	Movement    int  // places gained since last week (negative: lost)
+	New         bool // not ranked last week
+}
+
+// yearWeeks is the range of week labels of a CST year up to (and including) last.
+func yearWeeks(year int, last WeekLabel) (string, string) {
+	first := WeekOf(time.Date(year, 1, 4, 12, 0, 0, 0, CST)).String()
+	return first, last.String()
+}
+
+type standing struct {
+	CreatorID uint
+	GMV       int64
+	Views     int64
+}
+
+// standings ranks every qualified creator (of a subject, if given) for weeks from..to.
+func standings(db *gorm.DB, from, to string, subjectID uint) ([]standing, error) {
+	q := db.Table("weekly_performances AS p").Joins("JOIN creators c ON c.id = p.creator_id").
+		Select("p.creator_id, SUM(p.gmv_fen) AS gmv, SUM(p.views) AS views").
+		Where("c.state = ? AND p.week >= ? AND p.week <= ?", StateQualified, from, to)
+	if subjectID != 0 {
+		q = q.Where("c.primary_subject_id = ?", subjectID)
+	}
+	var out []standing
+	err := q.Group("p.creator_id").Order("gmv DESC, views DESC, p.creator_id").Scan(&out).Error
+	return out, err
+}
+
+// Leaderboard returns the top creators of a year (all subject areas, or one),
+// with their movement since the previous week's standings.
+func (s *Store) Leaderboard(ctx context.Context, a *Actor, year int, subjectID uint, limit int, now time.Time) ([]LeaderRow, error) {
+	if !a.IsStaff() {
+		return nil, ErrForbidden
+	}
+	rows, _, err := s.leaderboard(ctx, year, subjectID, now)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > limit {
+		rows = rows[:limit]
+	}
+	return rows, nil
+}
+
+// leaderboard ranks everyone; the caller cuts the list.
+func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now time.Time) ([]LeaderRow, map[uint]int, error) {
+	db := s.r(ctx)
+	last := WeekOf(now).Prev()
+	if last.Year > year {
+		last = WeekOf(time.Date(year, 12, 28, 12, 0, 0, 0, CST))
+	}
+	from, to := yearWeeks(year, last)
+	current, err := standings(db, from, to, subjectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	previous, err := standings(db, from, last.Prev().String(), subjectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	prevRank := make(map[uint]int, len(previous))
+	for i, p := range previous {
+		prevRank[p.CreatorID] = i + 1
+	}
+	rankOf := make(map[uint]int, len(current))
+	rows := make([]LeaderRow, len(current))
+	for i, c := range current {
+		rankOf[c.CreatorID] = i + 1
+		rows[i] = LeaderRow{Rank: i + 1, CreatorID: c.CreatorID, GMVFen: c.GMV, Views: c.Views}
+		if pr, ok := prevRank[c.CreatorID]; ok {
+			rows[i].Movement = pr - (i + 1)
+		} else {
+			rows[i].New = true
+		}
+	}
+	// Names for the top of the board only, in one query.
+	top := rows[:min(len(rows), 500)]
+	ids := make([]uint, len(top))
+	for i, r := range top {
+		ids[i] = r.CreatorID
+	}
+	var cs []Creator
+	if len(ids) > 0 {
+		if err := db.Preload("Agency").Where("id IN ?", ids).Find(&cs).Error; err != nil {
+			return nil, nil, err
+		}
+	}
+	byID := map[uint]*Creator{}
+	for i := range cs {
+		byID[cs[i].ID] = &cs[i]
+	}
+	for i := range top {
+		if c := byID[top[i].CreatorID]; c != nil {
+			top[i].DisplayName, top[i].AgencyID, top[i].SubjectID = c.DisplayName, c.AgencyID, c.PrimarySubjectID
+			if c.Agency != nil {
+				top[i].AgencyName = c.Agency.Name
+			}
+		}
+	}
+	return rows, rankOf, nil
+}
+
+// CreatorRank is a creator's current place overall (0 when unranked) and how many are ranked.
+func (s *Store) CreatorRank(ctx context.Context, creatorID uint, now time.Time) (rank, of int, err error) {
+	_, rankOf, err := s.leaderboard(ctx, WeekOf(now).Prev().Year, 0, now)
+	return rankOf[creatorID], len(rankOf), err
+}
+
+// AgencyRanks lists an agency's ranked creators, best first (the manager's view).
+func (s *Store) AgencyRanks(ctx context.Context, a *Actor, agencyID uint, limit int, now time.Time) ([]LeaderRow, error) {
+	if _, err := s.GetAgency(ctx, a, agencyID); err != nil {
+		return nil, err
+	}
+	rows, _, err := s.leaderboard(ctx, WeekOf(now).Prev().Year, 0, now)
+	if err != nil {
+		return nil, err
+	}
+	var mine []uint
+	if err := s.r(ctx).Model(&Creator{}).Where("agency_id = ?", agencyID).Pluck("id", &mine).Error; err != nil {
+		return nil, err
+	}
+	own := map[uint]bool{}
+	for _, id := range mine {
+		own[id] = true
+	}
+	var out []LeaderRow
+	for _, r := range rows {
+		if own[r.CreatorID] {
+			out = append(out, r)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	// Names may be missing below the top 500; fill them for this short list.
+	for i := range out {
+		if out[i].DisplayName == "" {
+			var c Creator
+			if err := s.r(ctx).Select("display_name").First(&c, out[i].CreatorID).Error; err == nil {
+				out[i].DisplayName = c.DisplayName
+			}
+		}
+	}
+	return out, nil
+}
+
+// TopListEntry is one line of a published top-100 list: a frozen snapshot
+// holding display data only.
+type TopListEntry struct {
+	ID          uint   `gorm:"primaryKey"`
+	Year        int    `gorm:"not null;uniqueIndex:idx_top_year_rank,priority:1"`
+	Rank        int    `gorm:"not null;uniqueIndex:idx_top_year_rank,priority:2"`
+	DisplayName string `gorm:"size:80;not null"`
+	Subject     string `gorm:"size:80;not null"`
+	Agency      string `gorm:"size:120;not null"`
+	PublishedAt time.Time
+}
+
+// TopListSize is how many creators the programme announces.
+const TopListSize = 100
+
+// PublishTopList freezes the current top 100 of a year; republishing
+// replaces the earlier list. Staff only, audited.
+func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time.Time) (int, error) {
+	if !a.IsStaff() {
+		return 0, ErrForbidden
+	}
+	if year < 2000 || year > now.In(CST).Year() {
+		return 0, FieldErrors{"year": fmt.Sprintf("%d is not a programme year that has started", year)}
+	}
+	rows, _, err := s.leaderboard(ctx, year, 0, now)
+	if err != nil {
+		return 0, err
+	}
+	rows = rows[:min(len(rows), TopListSize)]
+	if len(rows) == 0 {
+		return 0, FieldErrors{"year": fmt.Sprintf("no creator has performance in %d yet", year)}
+	}
+	areas, err := s.SubjectAreas(ctx)
+	if err != nil {
+		return 0, err
+	}
+	names := map[uint]string{}
+	for _, sa := range areas {
+		names[sa.ID] = sa.Name
+	}
+	stamp := now.UTC()
+	entries := make([]TopListEntry, len(rows))
+	for i, r := range rows {
+		agency := r.AgencyName
+		if agency == "" {
+			agency = "Independent"
+		}
+		entries[i] = TopListEntry{Year: year, Rank: r.Rank, DisplayName: r.DisplayName, Subject: names[r.SubjectID], Agency: agency, PublishedAt: stamp}
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var before int64
+		if err := tx.Model(&TopListEntry{}).Where("year = ?", year).Count(&before).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("year = ?", year).Delete(&TopListEntry{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&entries).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "top100.publish", "top_list", uint(year), map[string]any{"entries": before}, map[string]any{"entries": len(entries), "year": year})
+	})
+	return len(entries), err
+}
+
+// PublishedTopList returns a year's published list (anyone may read it).
+func (s *Store) PublishedTopList(ctx context.Context, year int) ([]TopListEntry, error) {
+	var out []TopListEntry
+	return out, s.r(ctx).Where("year = ?", year).Order("rank").Find(&out).Error
+}
+
+// PublishedYears lists the years with a published list, newest first.
+func (s *Store) PublishedYears(ctx context.Context) ([]int, error) {
+	var years []int
+	return years, s.r(ctx).Model(&TopListEntry{}).Distinct("year").Order("year DESC").Pluck("year", &years).Error
+}

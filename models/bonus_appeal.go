@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"strings"
 	"time"
@@ -67,6 +68,17 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 		}
 		if res.RowsAffected != 1 {
 			return FieldErrors{"appeal": "this appeal has already been decided"}
+		}
+		var b Bonus
+		if err := tx.Select("creator_id, week").First(&b, bonusID).Error; err != nil {
+			return err
+		}
+		msg := fmt.Sprintf("Your appeal for %s was upheld: the rejection stands.", b.Week)
+		if overturn {
+			msg = fmt.Sprintf("Your appeal for %s succeeded: the bonus goes back for approval.", b.Week)
+		}
+		if err := notifyCreator(tx, b.CreatorID, action, msg, "/me"); err != nil {
+			return err
 		}
 		return appendAudit(tx, a, action, "bonus", bonusID, nil, map[string]any{"note": note})
 	})

@@ -51,19 +51,21 @@ const MaxBulk = 5000
 // bonuses; the approval rules are the same for both.
 type bonusKind struct {
 	table      string
+	owner      string // the column naming who is told: creator_id or agency_id
+	period     string // week or month
 	pool       string
 	objectType string // in the audit log
 	reasonKind string
 	limits     func(tx *gorm.DB) (capFen, fourEyesFen int64, err error)
 }
 
-var weeklyBonuses = bonusKind{table: "bonuses", pool: PoolCreators, objectType: "bonus", reasonKind: ReasonForBonus,
+var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", period: "week", pool: PoolCreators, objectType: "bonus", reasonKind: ReasonForBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, _, err := currentRule(tx)
 		return min(r.WeeklyCapFen, ProgrammeMaxWeeklyFen), r.FourEyesFen, err
 	}}
 
-var monthlyBonuses = bonusKind{table: "mcn_bonuses", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
+var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, err := mcnRule(tx)
 		return r.MaxFen, r.FourEyesFen, err
@@ -72,6 +74,8 @@ var monthlyBonuses = bonusKind{table: "mcn_bonuses", pool: PoolMCN, objectType: 
 // decidable is what a decision needs of a bonus row.
 type decidable struct {
 	ID              uint
+	Owner           uint
+	Period          string
 	State           BonusState
 	AmountFen       int64
 	FirstApproverID *uint
@@ -211,6 +215,9 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 		}
 		b.State = BonusApproved
 		o.Result = "approved"
+		if err := kind.notify(tx, b, fmt.Sprintf("Your bonus of %s for %s is approved.", FormatYuan(b.AmountFen), b.Period)); err != nil {
+			return o, err
+		}
 		return o, appendAudit(tx, a, kind.objectType+".approve", kind.objectType, b.ID, before, b.audit())
 	default:
 		o.Message = fmt.Sprintf("it is already %s", strings.ReplaceAll(string(b.State), "_", " "))
@@ -245,12 +252,12 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		if err := lockPool(tx, kind.pool); err != nil {
 			return err
 		}
-		var n int64
-		if err := tx.Model(&ReasonCode{}).Where("code = ? AND kind = ? AND active = ?", reason, kind.reasonKind, true).Count(&n).Error; err != nil {
+		var rc ReasonCode
+		if err := tx.Where("code = ? AND kind = ? AND active = ?", reason, kind.reasonKind, true).First(&rc).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return FieldErrors{"reason": fmt.Sprintf("unknown reason code %q", reason)}
+			}
 			return err
-		}
-		if n == 0 {
-			return FieldErrors{"reason": fmt.Sprintf("unknown reason code %q", reason)}
 		}
 		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
@@ -278,6 +285,9 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 				continue
 			}
 			b.State, b.Reason, b.Note = BonusRejected, reason, note
+			if err := kind.notify(tx, b, fmt.Sprintf("Your bonus for %s was rejected: %s.", b.Period, rc.Label)); err != nil {
+				return err
+			}
 			if err := appendAudit(tx, a, kind.objectType+".reject", kind.objectType, id, before, b.audit()); err != nil {
 				return err
 			}
@@ -296,7 +306,7 @@ func loadDecidable(tx *gorm.DB, kind bonusKind, ids []uint) (map[uint]*decidable
 	out := make(map[uint]*decidable, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		var rows []decidable
-		if err := tx.Table(kind.table).Select("id, state, amount_fen, first_approver_id, reason, note").
+		if err := tx.Table(kind.table).Select("id, "+kind.owner+" AS owner, "+kind.period+" AS period, state, amount_fen, first_approver_id, reason, note").
 			Where("id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
@@ -313,4 +323,13 @@ func dedupe(ids []uint) []uint {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// notify tells whoever the bonus belongs to: the creator for weekly bonuses, the agency's managers for monthly ones.
+func (k bonusKind) notify(tx *gorm.DB, b *decidable, message string) error {
+	if k.owner == "agency_id" {
+		id := b.Owner
+		return notifyAgency(tx, &id, k.objectType+"."+string(b.State), message, "/dashboard")
+	}
+	return notifyCreator(tx, b.Owner, k.objectType+"."+string(b.State), message, "/me")
 }

@@ -112,10 +112,49 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 		if err := tx.First(&c, c.ID).Error; err != nil {
 			return err
 		}
+		if err := notifyDecision(tx, &c, d); err != nil {
+			return err
+		}
 		return appendAudit(tx, a, "creator."+string(d.Action), "creator", c.ID, before, creatorAudit(&c))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// notifyDecision tells the creator and their agency's managers, and the
+// managers when this qualification completes the month's quota.
+func notifyDecision(tx *gorm.DB, c *Creator, d Decision) error {
+	msg := fmt.Sprintf("%s is now %s", c.DisplayName, c.State)
+	if d.Reason != "" {
+		var rc ReasonCode
+		if err := tx.Where("code = ?", d.Reason).First(&rc).Error; err == nil {
+			msg += ": " + rc.Label
+		}
+	}
+	link := fmt.Sprintf("/creators/%d", c.ID)
+	if err := notifyCreator(tx, c.ID, "creator."+string(d.Action), msg+".", "/me"); err != nil {
+		return err
+	}
+	if err := notifyAgency(tx, c.AgencyID, "creator."+string(d.Action), msg+".", link); err != nil {
+		return err
+	}
+	if d.Action != ActionQualify || c.AgencyID == nil || c.QualifiedAt == nil {
+		return nil
+	}
+	month := MonthOf(*c.QualifiedAt)
+	book, err := loadQuotaBook(tx, []uint{*c.AgencyID})
+	if err != nil {
+		return err
+	}
+	var delivered int64
+	if err := tx.Model(&Creator{}).Where("qualified_agency_id = ? AND qualified_at >= ? AND qualified_at < ?", *c.AgencyID, month.Start().UTC(), month.End().UTC()).
+		Count(&delivered).Error; err != nil {
+		return err
+	}
+	if quota := book.For(*c.AgencyID, month); int(delivered) == quota {
+		return notifyAgency(tx, c.AgencyID, "quota.met", fmt.Sprintf("Your agency met its quota of %d creators for %s.", quota, month), "/dashboard")
+	}
+	return nil
 }

@@ -229,6 +229,15 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 		if err := tx.Create(&entries).Error; err != nil {
 			return err
 		}
+		for _, r := range rows {
+			msg := fmt.Sprintf("You are number %d in JD's top %d creators of %d!", r.Rank, TopListSize, year)
+			if err := notifyCreator(tx, r.CreatorID, "top100.published", msg, "/top-creators"); err != nil {
+				return err
+			}
+			if err := notifyAgency(tx, r.AgencyID, "top100.published", fmt.Sprintf("%s is number %d in the top %d of %d.", r.DisplayName, r.Rank, TopListSize, year), "/top-creators"); err != nil {
+				return err
+			}
+		}
 		return appendAudit(tx, a, "top100.publish", "top_list", uint(year), map[string]any{"entries": before}, map[string]any{"entries": len(entries), "year": year})
 	})
 	return len(entries), err

@@ -15,6 +15,7 @@ type PageMeta struct {
 	CSRF   string
 	Flash  []Flash
 	Active string // the nav item to highlight
+	Unread int64  // unread notifications
 }
 
 // UserView is the signed-in user as the header shows them.

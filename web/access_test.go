@@ -48,6 +48,7 @@ var expectedAccess = map[string]string{
 	"GET /leaderboard":                     "admin reviewer",
 	"POST /leaderboard/publish":            "admin reviewer",
 	"GET /top-creators":                    "public",
+	"GET /notifications":                   "all",
 	"GET /audit":                           "admin reviewer",
 	"GET /settings":                        "admin",
 	"POST /settings/subjects/:id":          "admin",

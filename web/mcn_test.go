@@ -89,3 +89,27 @@ func TestProgrammeDashboardShowsMoneyAtAGlance(t *testing.T) {
 		t.Fatal("no pending approvals panel")
 	}
 }
+
+func TestNotificationsReachTheCreatorAndTheManager(t *testing.T) {
+	a := newApp(t)
+	rev := a.login("reviewer")
+	rev.postForm("/creators/"+itoa(a.creatorA.ID)+"/decision", url.Values{"action": {"reject"}, "reason-reject": {"content_policy"}})
+	creator := a.login("creator")
+	if got := creator.get("/me").doc(t).Find(`[data-testid="unread"]`).Text(); !strings.HasPrefix(got, "1") {
+		t.Fatalf("creator unread %q", got)
+	}
+	list := creator.get("/notifications").doc(t).Find(`[data-testid="notification"]`)
+	if list.Length() != 1 || !strings.Contains(list.Text(), "rejected: Content policy") {
+		t.Fatalf("creator notifications %q", list.Text())
+	}
+	if creator.get("/me").doc(t).Find(`[data-testid="unread"]`).Length() != 0 {
+		t.Fatal("opening the list did not mark it read")
+	}
+	mgrA := a.login("mcnA").get("/notifications").doc(t).Find(`[data-testid="notification"]`)
+	if mgrA.Length() != 1 || !strings.Contains(mgrA.Text(), "Alice Reviews is now rejected") {
+		t.Fatalf("manager A notifications %q", mgrA.Text())
+	}
+	if n := a.login("mcnB").get("/notifications").doc(t).Find(`[data-testid="notification"]`).Length(); n != 0 {
+		t.Fatalf("manager B got %d notifications about agency A", n)
+	}
+}

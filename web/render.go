@@ -21,6 +21,11 @@ func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
 		if u.Agency != nil {
 			m.User.Agency = u.Agency.Name
 		}
+		n, err := s.store.UnreadCount(c.Request().Context(), u.ID)
+		if err != nil {
+			s.log.Error("unread count", "err", err)
+		}
+		m.Unread = n
 	}
 	return m
 }

@@ -41,6 +41,7 @@ func (s *Server) routeTable() []Route {
 
 		{http.MethodGet, "/dashboard", signedIn, s.dashboard},
 		{http.MethodGet, "/me", creatorsOnly, s.me},
+		{http.MethodGet, "/notifications", signedIn, s.notifications},
 
 		{http.MethodGet, "/creators", enrollers, s.creatorList},
 		{http.MethodGet, "/creators/new", enrollers, s.creatorForm},

@@ -138,6 +138,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
+	go applyTransfers(ctx, store, log)
 	log.Info("serving", "addr", *addr, "database", models.RedactURL(databaseURL()), "driver", store.Driver())
 	select {
 	case err := <-errc:
@@ -230,4 +231,23 @@ func optionalID(flagName, s string) (*uint, error) {
 	}
 	id := uint(n)
 	return &id, nil
+}
+
+// applyTransfers moves creators whose accepted transfer has come due, at
+// start and then every minute, so a month's first day takes effect promptly.
+func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if n, err := store.ApplyDueTransfers(ctx, time.Now()); err != nil {
+			log.Error("apply transfers", "err", err)
+		} else if n > 0 {
+			log.Info("transfers took effect", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -47,9 +47,9 @@ var migrations = []func(tx *gorm.DB) error{
 		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&BonusRuleVersion{Version: 1, Rule: toJSON(DefaultBonusRule), CreatedAt: time.Now().UTC()}).Error
 	},
 	// 3: agency quotas and monthly MCN bonuses; quota credit is kept on the creator; payout batches gain a kind;
-	// published top-100 lists; featured creators; notifications.
+	// published top-100 lists; featured creators; notifications; transfers between agencies.
 	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&Creator{}, &AgencyQuota{}, &MCNBonus{}, &PayoutBatch{}, &TopListEntry{}, &Feature{}, &Notification{}); err != nil {
+		if err := tx.AutoMigrate(&Creator{}, &AgencyQuota{}, &MCNBonus{}, &PayoutBatch{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}); err != nil {
 			return err
 		}
 		return tx.Exec("UPDATE creators SET qualified_agency_id = agency_id WHERE qualified_at IS NOT NULL AND qualified_agency_id IS NULL").Error

@@ -49,6 +49,8 @@ var expectedAccess = map[string]string{
 	"POST /leaderboard/publish":            "admin reviewer",
 	"GET /top-creators":                    "public",
 	"GET /notifications":                   "all",
+	"POST /transfers":                      "mcn_manager",
+	"POST /transfers/:id/decision":         "creator",
 	"GET /audit":                           "admin reviewer",
 	"GET /settings":                        "admin",
 	"POST /settings/subjects/:id":          "admin",
@@ -91,7 +93,7 @@ var ownerOnly = map[string]bool{
 	"GET /invite/:token": true, "POST /invite/:token": true,
 	"GET /creators/import/:id": true, "POST /creators/import/:id/confirm": true,
 	"GET /performance/import/:id": true, "POST /performance/import/:id/confirm": true,
-	"POST /bonuses/:id/appeal": true,
+	"POST /bonuses/:id/appeal": true, "POST /transfers/:id/decision": true,
 }
 
 var roleLogins = map[string]string{"admin": "admin", "reviewer": "reviewer", "mcn_manager": "mcnA", "creator": "creator"}

@@ -136,6 +136,9 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	}
 	res, err := s.store.EnrolCreator(c.Request().Context(), actor(c), optionalID(values["agency_id"]), e)
 	if fe, ok := models.AsFieldErrors(err); ok {
+		if fe["account_id"] == models.ErrCreatorTaken.Error() && actor(c).Role == models.RoleMCNManager {
+			fe["account_id"] += "; you can request a transfer from your dashboard"
+		}
 		v, verr := s.creatorFormView(c, values, fieldErrors(fe))
 		if verr != nil {
 			return verr

@@ -42,6 +42,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		if v.Ranks, err = s.leaderRows(c, ranks); err != nil {
 			return err
 		}
+		if v.Transfers, err = s.transferViews(c); err != nil {
+			return err
+		}
 		if u := CurrentUser(c); u.Agency != nil {
 			v.Agency = u.Agency.Name
 		}

@@ -113,3 +113,39 @@ func TestNotificationsReachTheCreatorAndTheManager(t *testing.T) {
 		t.Fatalf("manager B got %d notifications about agency A", n)
 	}
 }
+
+func TestTransferRequestedAcceptedByTheCreator(t *testing.T) {
+	a := newApp(t)
+	mgrB := a.login("mcnB")
+	res := mgrB.follow(mgrB.postForm("/transfers", url.Values{"account_id": {a.creatorA.AccountID}}))
+	if !strings.Contains(res.body, "Transfer requested") {
+		t.Fatalf("request: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
+	}
+	creator := a.login("creator")
+	me := creator.get("/me").doc(t)
+	if !strings.Contains(me.Find(`[data-testid="transfers"]`).Text(), "Agency B asks you to join them") {
+		t.Fatalf("creator does not see the request: %q", me.Find(`[data-testid="transfers"]`).Text())
+	}
+	action, _ := me.Find(`form[action$="/decision"]`).Attr("action")
+	res = creator.follow(creator.postForm(action, url.Values{"decision": {"accept"}}))
+	if !strings.Contains(res.body, "You accepted the transfer") {
+		t.Fatal("accept failed")
+	}
+	next := models.MonthOf(time.Now()).Next().String()
+	if got := mgrB.get("/dashboard").doc(t).Find(`[data-testid="transfers"]`).Text(); !strings.Contains(got, "accepted") || !strings.Contains(got, next) {
+		t.Fatalf("agency B sees %q", got)
+	}
+	// Until next month the creator stays with agency A.
+	if a.login("mcnA").get("/creators/"+itoa(a.creatorA.ID)).StatusCode != http.StatusOK {
+		t.Fatal("the creator left agency A before the transfer took effect")
+	}
+	if _, err := a.store.ApplyDueTransfers(ctx, models.MonthOf(time.Now()).Next().Start().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if a.login("mcnA").get("/creators/"+itoa(a.creatorA.ID)).StatusCode != http.StatusNotFound {
+		t.Fatal("agency A still sees the creator after the transfer")
+	}
+	if mgrB.get("/creators/"+itoa(a.creatorA.ID)).StatusCode != http.StatusOK {
+		t.Fatal("agency B cannot see its new creator")
+	}
+}

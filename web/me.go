@@ -42,6 +42,9 @@ func (s *Server) me(c echo.Context) error {
 	}
 	v := views.MeView{Detail: detail, ApprovedYTD: models.FormatYuan(totals.ApprovedFen), PaidYTD: models.FormatYuan(totals.PaidFen),
 		Year: strconv.Itoa(now.In(models.CST).Year())}
+	if v.Transfers, err = s.transferViews(c); err != nil {
+		return err
+	}
 	for _, w := range weeks {
 		row := views.MeWeekView{Week: w.Week.Week, Videos: views.Count(w.Week.Videos), Live: views.Count(w.Week.LiveSessions),
 			Views: views.Count(w.Week.Views), GMV: models.FormatYuan(w.Week.GMVFen)}

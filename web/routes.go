@@ -18,6 +18,7 @@ var (
 	adminOnly    = []models.Role{models.RoleAdmin}
 	enrollers    = []models.Role{models.RoleAdmin, models.RoleReviewer, models.RoleMCNManager}
 	creatorsOnly = []models.Role{models.RoleCreator}
+	managersOnly = []models.Role{models.RoleMCNManager}
 )
 
 // Route is one entry of the route table: the access rule sits next to the path
@@ -42,6 +43,8 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/dashboard", signedIn, s.dashboard},
 		{http.MethodGet, "/me", creatorsOnly, s.me},
 		{http.MethodGet, "/notifications", signedIn, s.notifications},
+		{http.MethodPost, "/transfers", managersOnly, s.transferRequest},
+		{http.MethodPost, "/transfers/:id/decision", creatorsOnly, s.transferDecision},
 
 		{http.MethodGet, "/creators", enrollers, s.creatorList},
 		{http.MethodGet, "/creators/new", enrollers, s.creatorForm},

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+func (s *Server) transferViews(c echo.Context) ([]views.TransferView, error) {
+	a := actor(c)
+	rows, err := s.store.TransfersFor(c.Request().Context(), a, 20)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]views.TransferView, len(rows))
+	for i, t := range rows {
+		out[i] = views.TransferView{ID: t.ID, Creator: t.CreatorName, ToAgency: t.ToName, State: t.State, Effective: t.EffectiveMonth,
+			Requested: models.FormatCST(t.CreatedAt), Incoming: t.Incoming,
+			CanAnswer: a.Role == models.RoleCreator && t.State == models.TransferRequested}
+		if a.Role == models.RoleMCNManager && !t.Incoming {
+			out[i].ToAgency = "" // the holding agency does not learn who asked
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) transferRequest(c echo.Context) error {
+	_, err := s.store.RequestTransfer(c.Request().Context(), actor(c), c.FormValue("account_id"))
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/dashboard", "error", fe["account_id"])
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/dashboard", "success", "Transfer requested. The creator will accept or decline it.")
+}
+
+func (s *Server) transferDecision(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	accept := c.FormValue("decision") == "accept"
+	err = s.store.DecideTransfer(c.Request().Context(), actor(c), id, accept, time.Now())
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/me", "error", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	msg := "You declined the transfer."
+	if accept {
+		msg = "You accepted the transfer; it takes effect on " + models.MonthOf(time.Now()).Next().String() + "-01."
+	}
+	return s.redirectWithFlash(c, "/me", "success", msg)
+}

@@ -224,7 +224,37 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 			}
 		}
 	}
-	_, err := s.ComputeWeek(ctx, r1, last.String())
+	if _, err := s.ComputeWeek(ctx, r1, last.String()); err != nil {
+		return err
+	}
+	return s.seedDemoMonthly(ctx, r1, r2, creators, now)
+}
+
+// seedDemoMonthly computes last month's agency bonuses and approves them,
+// features three creators and publishes the top 100 so every page has something to show.
+func (s *Store) seedDemoMonthly(ctx context.Context, r1, r2 *Actor, creators []Creator, now time.Time) error {
+	lastMonth := MonthOf(now).Prev()
+	if _, err := s.ComputeMonth(ctx, r1, lastMonth.String(), now); err != nil {
+		return err
+	}
+	var ids []uint
+	if err := s.r(ctx).Model(&MCNBonus{}).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	if len(ids) > 0 {
+		if _, err := s.ApproveMCNBonuses(ctx, r1, ids); err != nil {
+			return err
+		}
+		if _, err := s.ApproveMCNBonuses(ctx, r2, ids); err != nil {
+			return err
+		}
+	}
+	for _, c := range creators[:3] {
+		if err := s.FeatureCreator(ctx, r1, c.ID, day(now), day(now.AddDate(0, 0, 30)), "Demo: featured for the season"); err != nil {
+			return err
+		}
+	}
+	_, err := s.PublishTopList(ctx, r1, WeekOf(now).Prev().Year, now)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,8 +140,8 @@ func TestBrowserScreenshots(t *testing.T) {
 	a := newDemoApp(t)
 	ctx := browser(t)
 	pages := map[string][]string{
-		"reviewer1@demo.test": {"/dashboard", "/creators?state=pending", "/creators/11", "/audit", "/agencies", "/bonuses", "/bonuses/1", "/payouts/1"},
-		"mcn1@demo.test":      {"/dashboard", "/creators", "/creators/import", "/bonuses"},
+		"reviewer1@demo.test": {"/dashboard", "/creators?state=pending", "/creators/11", "/audit", "/agencies", "/bonuses", "/bonuses/1", "/payouts/1", "/leaderboard", "/mcn-bonuses"},
+		"mcn1@demo.test":      {"/dashboard", "/creators", "/creators/import", "/bonuses", "/notifications"},
 		"creator1@demo.test":  {"/me"},
 		"admin@demo.test":     {"/settings", "/settings/bonus-rule"},
 	}
@@ -163,6 +164,10 @@ func TestBrowserScreenshots(t *testing.T) {
 		}
 		do(t, ctx, chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`))
 	}
+	do(t, ctx, chromedp.Navigate(a.ts.URL+"/top-creators"), chromedp.WaitVisible(`main h1`))
+	shoot(t, ctx, "public-top-creators")
+	do(t, ctx, chromedp.EmulateViewport(375, 812))
+	shoot(t, ctx, "public-top-creators-phone")
 }
 
 // TestBrowserReviewerTakesAWeekToPayout: a reviewer computes last week,
@@ -233,4 +238,49 @@ func TestBrowserReviewerTakesAWeekToPayout(t *testing.T) {
 		t.Fatalf("creator's week: %q", got)
 	}
 	shoot(t, ctx, "creator-weeks-phone")
+}
+
+// TestBrowserManagerWatchesQuotaWhileStaffPublishTop100: the manager's
+// progress bar rises as a reviewer qualifies their creators; staff publish
+// the top 100 and an anonymous visitor sees it.
+func TestBrowserManagerWatchesQuotaWhileStaffPublishTop100(t *testing.T) {
+	a := newApp(t)
+	extra := a.qualifiedCreator("jd_cr_brw001", &a.agencyA.ID) // qualified months ago: not this month's credit
+	a.perf(lastWeek, extra.AccountID, 2, 0, 1000, 5_000_000)
+	pending, err := a.store.EnrolCreator(context.Background(), models.SystemActor(), &a.agencyA.ID, models.Enrolment{DisplayName: "Fay Pending", AccountID: "jd_cr_fay001", Subjects: []string{"toys"}, ContentType: "video", Followers: "100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	base := a.ts.URL
+	do(t, ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, testUsers["mcnA"]), chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Click(`button[type=submit].primary`), chromedp.WaitVisible(`[data-testid="progress"]`))
+	before := text(t, ctx, `[data-testid="progress-value"]`)
+	rev := a.login("reviewer")
+	for _, id := range []uint{a.creatorA.ID, pending.Creator.ID} {
+		rev.postForm("/creators/"+itoa(id)+"/decision", url.Values{"action": {"qualify"}})
+	}
+	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="progress"]`))
+	after := text(t, ctx, `[data-testid="progress-value"]`)
+	if before != "0" || after != "2" {
+		t.Fatalf("progress %s → %s", before, after)
+	}
+	if got := text(t, ctx, `[data-testid="unread"]`); got == "" || got[0] < '2' {
+		t.Fatalf("unread notifications %q, want at least the two qualifications", got)
+	}
+	shoot(t, ctx, "mcn-quota")
+	// Staff publish; an anonymous visitor sees the list.
+	do(t, ctx, chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`),
+		chromedp.SendKeys(`#email`, testUsers["reviewer"]), chromedp.SendKeys(`#password`, testPassword),
+		chromedp.Click(`button[type=submit].primary`), chromedp.WaitVisible(`[data-testid="who"]`),
+		chromedp.Navigate(base+"/leaderboard"), chromedp.WaitVisible(`[data-testid="publish"]`),
+		chromedp.Click(`[data-testid="publish"]`), chromedp.WaitVisible(`[data-testid="flash"]`),
+		chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`),
+		chromedp.Navigate(base+"/top-creators"), chromedp.WaitVisible(`[data-testid="top-list"]`))
+	list := text(t, ctx, `[data-testid="top-list"]`)
+	if !strings.Contains(list, extra.DisplayName) || strings.Contains(list, "¥") {
+		t.Fatalf("public list %q", list)
+	}
+	shoot(t, ctx, "top-creators")
 }

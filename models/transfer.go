@@ -13,7 +13,7 @@ import (
 // Transfer states.
 const (
 	TransferRequested = "requested"
-	TransferAccepted  = "accepted"  // waits for the first day of next month
+	TransferAccepted  = "accepted" // waits for the first day of next month
 	TransferDeclined  = "declined"
 	TransferEffective = "effective" // the creator now belongs to the new agency
 )
@@ -22,10 +22,10 @@ const (
 // The creator accepts or declines; an accepted transfer takes effect on the
 // first day of the next month (CST). Quota credit stays where it was earned.
 type Transfer struct {
-	ID             uint   `gorm:"primaryKey"`
-	CreatorID      uint   `gorm:"not null;index"`
-	FromAgencyID   *uint  `gorm:"index"`
-	ToAgencyID     uint   `gorm:"not null;index"`
+	ID             uint  `gorm:"primaryKey"`
+	CreatorID      uint  `gorm:"not null;index"`
+	FromAgencyID   *uint `gorm:"index"`
+	ToAgencyID     uint  `gorm:"not null;index"`
 	ToAgency       *Agency
 	RequestedByID  uint   `gorm:"not null"`
 	State          string `gorm:"size:10;not null;index:idx_transfer_state_month,priority:1"`

@@ -15,8 +15,8 @@ func TestColumnChart(t *testing.T) {
 		columns int
 		empty   bool
 	}{
-		"empty":     {nil, 0, 0, true},
-		"one point": {[]Point{{Label: "2026-11", Value: 7}}, 10, 1, false},
+		"empty":                         {nil, 0, 0, true},
+		"one point":                     {[]Point{{Label: "2026-11", Value: 7}}, 10, 1, false},
 		"many points, zeros and a peak": {[]Point{{Label: "a", Value: 0}, {Label: "b", Value: 1}, {Label: "c", Value: 1_000_000}, {Label: "d", Value: 3}}, 0, 4, false},
 	}
 	for name, tc := range cases {

@@ -88,3 +88,26 @@ func TestImportPerformanceCommand(t *testing.T) {
 		t.Fatalf("bad file: %v %s", err, out.String())
 	}
 }
+
+func TestBackupAndAuditVerifyCommands(t *testing.T) {
+	models.UseMinimumPasswordCost()
+	dir := t.TempDir()
+	t.Setenv("DATABASE_URL", filepath.Join(dir, "live.db"))
+	ctx := context.Background()
+	if err := seed(ctx, []string{"--demo"}); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := auditCmd(ctx, []string{"verify"}, &out); err != nil || !strings.Contains(out.String(), "audit log intact") {
+		t.Fatalf("verify: %v %s", err, out.String())
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	if err := backup(ctx, []string{copyPath}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DATABASE_URL", copyPath)
+	out.Reset()
+	if err := auditCmd(ctx, []string{"verify"}, &out); err != nil {
+		t.Fatalf("the backup's audit log: %v", err)
+	}
+}

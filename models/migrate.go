@@ -54,6 +54,33 @@ var migrations = []func(tx *gorm.DB) error{
 		}
 		return tx.Exec("UPDATE creators SET qualified_agency_id = agency_id WHERE qualified_at IS NOT NULL AND qualified_agency_id IS NULL").Error
 	},
+	// 4: the audit log becomes a hash chain; entries written before are chained in order.
+	func(tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&AuditEntry{}); err != nil {
+			return err
+		}
+		prev := ""
+		var lastID uint
+		for {
+			var batch []AuditEntry
+			if err := tx.Where("id > ? AND hash = ''", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				return nil
+			}
+			for i := range batch {
+				e := &batch[i]
+				e.At = e.At.UTC().Truncate(time.Microsecond)
+				e.PrevHash = prev
+				e.Hash = e.computeHash()
+				if err := tx.Model(&AuditEntry{}).Where("id = ?", e.ID).Updates(map[string]any{"at": e.At, "prev_hash": e.PrevHash, "hash": e.Hash}).Error; err != nil {
+					return err
+				}
+				prev, lastID = e.Hash, e.ID
+			}
+		}
+	},
 }
 
 func cloneSubjects() []SubjectArea {

@@ -175,3 +175,11 @@ func (s *Store) AuditFor(ctx context.Context, objectType string, id uint) ([]Aud
 	err := s.r(ctx).Where("object_type = ? AND object_id = ?", objectType, id).Order("id").Limit(500).Find(&es).Error
 	return es, err
 }
+
+// AuditRefusal records a refused request: a role that may not use a route,
+// or an id outside the actor's tenant. Both look like "not found" to the user.
+func (s *Store) AuditRefusal(ctx context.Context, a *Actor, method, path string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		return appendAudit(tx, a, "access.refused", "request", 0, nil, map[string]any{"method": method, "path": path})
+	})
+}

@@ -191,3 +191,27 @@ func (s *Store) CreatorYearTotals(ctx context.Context, creatorID uint, now time.
 			"COALESCE(SUM(CASE WHEN state = 'paid' THEN amount_fen ELSE 0 END), 0) AS paid_fen").Scan(&t).Error
 	return t, err
 }
+
+// AnyNeedsFourEyes reports whether any of the weekly (or monthly) bonuses is at
+// or above its four-eyes threshold, so the handler can ask for the password first.
+func (s *Store) AnyNeedsFourEyes(ctx context.Context, monthly bool, ids []uint) (bool, error) {
+	kind := weeklyBonuses
+	if monthly {
+		kind = monthlyBonuses
+	}
+	_, threshold, err := kind.limits(s.r(ctx))
+	if err != nil {
+		return false, err
+	}
+	for start := 0; start < len(ids); start += 500 {
+		var n int64
+		if err := s.r(ctx).Table(kind.table).Where("id IN ? AND amount_fen >= ? AND state IN ?", ids[start:min(start+500, len(ids))], threshold,
+			[]BonusState{BonusProposed, BonusAwaitingSecond}).Count(&n).Error; err != nil {
+			return false, err
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}

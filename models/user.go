@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -85,15 +86,97 @@ func ValidateEmail(s string) string {
 	return ""
 }
 
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+// commonPasswords holds passwords too common to accept, lower case.
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+}()
+
 // ValidatePassword returns a message naming the problem with p, or "".
 func ValidatePassword(p string) string {
-	if len([]rune(p)) < MinPasswordLength {
+	switch {
+	case len([]rune(p)) < MinPasswordLength:
 		return fmt.Sprintf("password must be at least %d characters", MinPasswordLength)
-	}
-	if len(p) > 72 {
+	case len(p) > 72:
 		return "password must be at most 72 bytes"
+	case commonPasswords[strings.ToLower(p)]:
+		return "this password is among the most common ones; choose another"
 	}
 	return ""
+}
+
+// CheckPassword confirms the signed-in user's password (before a sensitive
+// action); a wrong one is audited.
+func (s *Store) CheckPassword(ctx context.Context, a *Actor, password string) error {
+	var u User
+	if err := s.r(ctx).First(&u, a.UserID).Error; err != nil {
+		return notFound(err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		if err := s.tx(ctx, func(tx *gorm.DB) error {
+			return appendAudit(tx, a, "auth.reauth_failed", "user", u.ID, nil, nil)
+		}); err != nil {
+			return err
+		}
+		return ErrBadCredentials
+	}
+	return nil
+}
+
+// ChangePassword sets a new password after checking the current one, and
+// ends every session of the user.
+func (s *Store) ChangePassword(ctx context.Context, a *Actor, current, next string) error {
+	if err := s.CheckPassword(ctx, a, current); err != nil {
+		return FieldErrors{"current": "the current password is not right"}
+	}
+	if msg := ValidatePassword(next); msg != "" {
+		return FieldErrors{"password": msg}
+	}
+	hash, err := hashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&User{}).Where("id = ?", a.UserID).
+			Updates(map[string]any{"password_hash": hash, "session_version": gorm.Expr("session_version + 1")}).Error; err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "auth.password_changed", "user", a.UserID, nil, nil)
+	})
+}
+
+// SetUserDisabled disables or re-enables a user (admin only). Disabling ends
+// their sessions at once.
+func (s *Store) SetUserDisabled(ctx context.Context, a *Actor, userID uint, disabled bool) error {
+	if a.Role != RoleAdmin {
+		return ErrForbidden
+	}
+	if userID == a.UserID {
+		return FieldErrors{"user": "you cannot disable your own account"}
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var u User
+		if err := tx.First(&u, userID).Error; err != nil {
+			return notFound(err)
+		}
+		if err := tx.Model(&User{}).Where("id = ?", userID).
+			Updates(map[string]any{"disabled": disabled, "session_version": gorm.Expr("session_version + 1")}).Error; err != nil {
+			return err
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		return appendAudit(tx, a, action, "user", userID, map[string]any{"disabled": u.Disabled}, map[string]any{"disabled": disabled})
+	})
 }
 
 func (n *NewUser) validate() FieldErrors {

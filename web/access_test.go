@@ -51,6 +51,11 @@ var expectedAccess = map[string]string{
 	"GET /notifications":                   "all",
 	"POST /transfers":                      "mcn_manager",
 	"POST /transfers/:id/decision":         "creator",
+	"GET /reauth":                          "all",
+	"POST /reauth":                         "all",
+	"GET /account/password":                "all",
+	"POST /account/password":               "all",
+	"POST /settings/users/:id/disabled":    "admin",
 	"GET /audit":                           "admin reviewer",
 	"GET /settings":                        "admin",
 	"POST /settings/subjects/:id":          "admin",
@@ -132,6 +137,8 @@ func TestRouteAccessMatrix(t *testing.T) {
 			id = a.bonusC.ID
 		case strings.HasPrefix(r.Path, "/payouts/"):
 			id = a.batch.ID
+		case strings.HasPrefix(r.Path, "/settings/users/"):
+			id = a.spare
 		case strings.HasPrefix(r.Path, "/settings/"):
 			id = 1
 		}

@@ -64,10 +64,7 @@ func (s *Server) login(c echo.Context) error {
 	}
 	s.throttle.Succeed(ip)
 	// A fresh session: nothing from before sign-in survives.
-	sess := s.session(c)
-	sess.Values = map[any]any{keyUserID: u.ID, keyVersion: u.SessionVersion}
-	sess.Options.MaxAge = int(SessionMaxAge.Seconds())
-	if err := s.saveSession(c, sess); err != nil {
+	if err := s.startSession(c, u); err != nil {
 		return err
 	}
 	if next == "" {

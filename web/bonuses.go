@@ -237,6 +237,11 @@ func (s *Server) bonusDecide(c echo.Context) error {
 	var rep *models.DecisionReport
 	switch c.FormValue("action") {
 	case "approve":
+		if big, err := s.store.AnyNeedsFourEyes(c.Request().Context(), false, ids); err != nil {
+			return err
+		} else if big && !s.passwordIsFresh(c) {
+			return s.askPassword(c, back)
+		}
 		rep, err = s.store.ApproveBonuses(c.Request().Context(), a, ids)
 	case "reject":
 		rep, err = s.store.RejectBonuses(c.Request().Context(), a, ids, c.FormValue("reason"), c.FormValue("note"))

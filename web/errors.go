@@ -21,6 +21,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrForbidden):
 		status, msg = http.StatusNotFound, "This page does not exist."
+		if CurrentUser(c) != nil {
+			// Another tenant's id or an action the role may not take: answered as not found, but recorded.
+			if aerr := s.store.AuditRefusal(c.Request().Context(), actor(c), c.Request().Method, c.Request().URL.Path); aerr != nil {
+				s.log.Error("audit refusal", "err", aerr)
+			}
+		}
 	case errors.As(err, &he):
 		status = he.Code
 		switch m := he.Message.(type) {

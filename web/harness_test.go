@@ -40,6 +40,7 @@ type app struct {
 	batch    *models.PayoutBatch
 	raw      *gorm.DB
 	token    string // a live API token's secret
+	spare    uint   // a reviewer account no test signs in as, for user admin routes
 }
 
 const testPassword = "correct-horse-battery"
@@ -128,6 +129,9 @@ func newApp(t *testing.T) *app {
 	must(err)
 	a.token, _, err = store.CreateAPIToken(ctx, a.actor("admin"), "test feed")
 	must(err)
+	spare, err := store.CreateUser(ctx, sys, models.NewUser{Email: "spare@t.test", Password: testPassword, Role: models.RoleReviewer})
+	must(err)
+	a.spare = spare.ID
 	return a
 }
 
@@ -241,7 +245,7 @@ func (c *client) csrf() string {
 	res := c.get("/login")
 	u, _ := url.Parse(c.app.ts.URL)
 	for _, ck := range c.http.Jar.Cookies(u) {
-		if ck.Name == "_csrf" {
+		if ck.Name == "_csrf" || ck.Name == "__Host-csrf" {
 			return ck.Value
 		}
 	}

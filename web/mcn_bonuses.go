@@ -102,6 +102,11 @@ func (s *Server) mcnDecide(c echo.Context) error {
 	var rep *models.DecisionReport
 	switch c.FormValue("action") {
 	case "approve":
+		if big, err := s.store.AnyNeedsFourEyes(ctx, true, ids); err != nil {
+			return err
+		} else if big && !s.passwordIsFresh(c) {
+			return s.askPassword(c, "/mcn-bonuses")
+		}
 		rep, err = s.store.ApproveMCNBonuses(ctx, a, ids)
 	case "reject":
 		rep, err = s.store.RejectMCNBonuses(ctx, a, ids, c.FormValue("reason"), c.FormValue("note"))

@@ -28,92 +28,99 @@ type Route struct {
 	Path    string
 	Allow   []models.Role // nil: public
 	handler echo.HandlerFunc
+	// Fresh routes want the password entered within the last 15 minutes.
+	Fresh bool
 }
 
 func (s *Server) routeTable() []Route {
 	return []Route{
-		{http.MethodGet, "/healthz", public, s.healthz},
-		{http.MethodGet, "/", public, s.home},
-		{http.MethodGet, "/login", public, s.loginForm},
-		{http.MethodPost, "/login", public, s.login},
-		{http.MethodPost, "/logout", signedIn, s.logout},
-		{http.MethodGet, "/invite/:token", public, s.inviteForm},
-		{http.MethodPost, "/invite/:token", public, s.acceptInvite},
+		{http.MethodGet, "/healthz", public, s.healthz, false},
+		{http.MethodGet, "/", public, s.home, false},
+		{http.MethodGet, "/login", public, s.loginForm, false},
+		{http.MethodPost, "/login", public, s.login, false},
+		{http.MethodPost, "/logout", signedIn, s.logout, false},
+		{http.MethodGet, "/invite/:token", public, s.inviteForm, false},
+		{http.MethodPost, "/invite/:token", public, s.acceptInvite, false},
 
-		{http.MethodGet, "/dashboard", signedIn, s.dashboard},
-		{http.MethodGet, "/me", creatorsOnly, s.me},
-		{http.MethodGet, "/notifications", signedIn, s.notifications},
-		{http.MethodPost, "/transfers", managersOnly, s.transferRequest},
-		{http.MethodPost, "/transfers/:id/decision", creatorsOnly, s.transferDecision},
+		{http.MethodGet, "/dashboard", signedIn, s.dashboard, false},
+		{http.MethodGet, "/me", creatorsOnly, s.me, false},
+		{http.MethodGet, "/notifications", signedIn, s.notifications, false},
+		{http.MethodGet, "/reauth", signedIn, s.reauthForm, false},
+		{http.MethodPost, "/reauth", signedIn, s.reauth, false},
+		{http.MethodGet, "/account/password", signedIn, s.passwordForm, false},
+		{http.MethodPost, "/account/password", signedIn, s.passwordChange, false},
+		{http.MethodPost, "/transfers", managersOnly, s.transferRequest, false},
+		{http.MethodPost, "/transfers/:id/decision", creatorsOnly, s.transferDecision, false},
 
-		{http.MethodGet, "/creators", enrollers, s.creatorList},
-		{http.MethodGet, "/creators/new", enrollers, s.creatorForm},
-		{http.MethodPost, "/creators", enrollers, s.creatorCreate},
-		{http.MethodGet, "/creators/import", enrollers, s.importForm},
-		{http.MethodPost, "/creators/import", enrollers, s.importUpload},
-		{http.MethodGet, "/creators/import/sample.csv", enrollers, s.importSample},
-		{http.MethodGet, "/creators/import/:id", enrollers, s.importPreview},
-		{http.MethodPost, "/creators/import/:id/confirm", enrollers, s.importConfirm},
-		{http.MethodGet, "/creators/:id", enrollers, s.creatorDetail},
-		{http.MethodPost, "/creators/:id/decision", staff, s.creatorDecide},
-		{http.MethodPost, "/creators/:id/invitation", enrollers, s.creatorReinvite},
-		{http.MethodPost, "/creators/:id/feature", staff, s.creatorFeature},
-		{http.MethodPost, "/creators/:id/unfeature", staff, s.creatorUnfeature},
-		{http.MethodGet, "/leaderboard", staff, s.leaderboard},
-		{http.MethodPost, "/leaderboard/publish", staff, s.leaderboardPublish},
-		{http.MethodGet, "/top-creators", public, s.topCreators},
+		{http.MethodGet, "/creators", enrollers, s.creatorList, false},
+		{http.MethodGet, "/creators/new", enrollers, s.creatorForm, false},
+		{http.MethodPost, "/creators", enrollers, s.creatorCreate, false},
+		{http.MethodGet, "/creators/import", enrollers, s.importForm, false},
+		{http.MethodPost, "/creators/import", enrollers, s.importUpload, false},
+		{http.MethodGet, "/creators/import/sample.csv", enrollers, s.importSample, false},
+		{http.MethodGet, "/creators/import/:id", enrollers, s.importPreview, false},
+		{http.MethodPost, "/creators/import/:id/confirm", enrollers, s.importConfirm, false},
+		{http.MethodGet, "/creators/:id", enrollers, s.creatorDetail, false},
+		{http.MethodPost, "/creators/:id/decision", staff, s.creatorDecide, false},
+		{http.MethodPost, "/creators/:id/invitation", enrollers, s.creatorReinvite, false},
+		{http.MethodPost, "/creators/:id/feature", staff, s.creatorFeature, false},
+		{http.MethodPost, "/creators/:id/unfeature", staff, s.creatorUnfeature, false},
+		{http.MethodGet, "/leaderboard", staff, s.leaderboard, false},
+		{http.MethodPost, "/leaderboard/publish", staff, s.leaderboardPublish, false},
+		{http.MethodGet, "/top-creators", public, s.topCreators, false},
 
-		{http.MethodGet, "/agencies", staff, s.agencyList},
-		{http.MethodGet, "/agencies/new", staff, s.agencyNew},
-		{http.MethodPost, "/agencies", staff, s.agencyCreate},
-		{http.MethodGet, "/agencies/:id", enrollers, s.agencyDetail},
-		{http.MethodGet, "/agencies/:id/edit", staff, s.agencyEdit},
-		{http.MethodPost, "/agencies/:id", staff, s.agencyUpdate},
-		{http.MethodPost, "/agencies/:id/managers", staff, s.agencyAddManager},
-		{http.MethodPost, "/agencies/:id/quota", staff, s.agencyQuotaSet},
+		{http.MethodGet, "/agencies", staff, s.agencyList, false},
+		{http.MethodGet, "/agencies/new", staff, s.agencyNew, false},
+		{http.MethodPost, "/agencies", staff, s.agencyCreate, false},
+		{http.MethodGet, "/agencies/:id", enrollers, s.agencyDetail, false},
+		{http.MethodGet, "/agencies/:id/edit", staff, s.agencyEdit, false},
+		{http.MethodPost, "/agencies/:id", staff, s.agencyUpdate, false},
+		{http.MethodPost, "/agencies/:id/managers", staff, s.agencyAddManager, false},
+		{http.MethodPost, "/agencies/:id/quota", staff, s.agencyQuotaSet, false},
 
-		{http.MethodGet, "/audit", staff, s.auditList},
+		{http.MethodGet, "/audit", staff, s.auditList, false},
 
-		{http.MethodPost, "/api/v1/performance", public, s.apiPerformance}, // token-authenticated inside
-		{http.MethodGet, "/performance/import", staff, s.performanceImportForm},
-		{http.MethodPost, "/performance/import", staff, s.performanceImportUpload},
-		{http.MethodGet, "/performance/import/sample.csv", staff, s.performanceSample},
-		{http.MethodGet, "/performance/import/:id", staff, s.performanceImportPreview},
-		{http.MethodPost, "/performance/import/:id/confirm", staff, s.performanceImportConfirm},
+		{http.MethodPost, "/api/v1/performance", public, s.apiPerformance, false}, // token-authenticated inside
+		{http.MethodGet, "/performance/import", staff, s.performanceImportForm, false},
+		{http.MethodPost, "/performance/import", staff, s.performanceImportUpload, false},
+		{http.MethodGet, "/performance/import/sample.csv", staff, s.performanceSample, false},
+		{http.MethodGet, "/performance/import/:id", staff, s.performanceImportPreview, false},
+		{http.MethodPost, "/performance/import/:id/confirm", staff, s.performanceImportConfirm, false},
 
-		{http.MethodGet, "/bonuses", enrollers, s.bonusQueue},
-		{http.MethodPost, "/bonuses/compute", staff, s.bonusCompute},
-		{http.MethodPost, "/bonuses/decide", staff, s.bonusDecide},
-		{http.MethodGet, "/bonuses/:id", enrollers, s.bonusDetail},
-		{http.MethodPost, "/bonuses/:id/appeal", creatorsOnly, s.bonusAppeal},
-		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision},
-		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement},
+		{http.MethodGet, "/bonuses", enrollers, s.bonusQueue, false},
+		{http.MethodPost, "/bonuses/compute", staff, s.bonusCompute, false},
+		{http.MethodPost, "/bonuses/decide", staff, s.bonusDecide, false},
+		{http.MethodGet, "/bonuses/:id", enrollers, s.bonusDetail, false},
+		{http.MethodPost, "/bonuses/:id/appeal", creatorsOnly, s.bonusAppeal, false},
+		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision, false},
+		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement, false},
 
-		{http.MethodGet, "/mcn-bonuses", staff, s.mcnBonuses},
-		{http.MethodPost, "/mcn-bonuses/compute", staff, s.mcnCompute},
-		{http.MethodPost, "/mcn-bonuses/decide", staff, s.mcnDecide},
-		{http.MethodPost, "/settings/mcn-rule", adminOnly, s.mcnRuleSave},
+		{http.MethodGet, "/mcn-bonuses", staff, s.mcnBonuses, false},
+		{http.MethodPost, "/mcn-bonuses/compute", staff, s.mcnCompute, false},
+		{http.MethodPost, "/mcn-bonuses/decide", staff, s.mcnDecide, false},
+		{http.MethodPost, "/settings/mcn-rule", adminOnly, s.mcnRuleSave, true},
 
-		{http.MethodGet, "/payouts", staff, s.payoutList},
-		{http.MethodPost, "/payouts", staff, s.payoutCreate},
-		{http.MethodGet, "/payouts/:id", staff, s.payoutDetail},
-		{http.MethodGet, "/payouts/:id/export.csv", staff, s.payoutExportCSV},
-		{http.MethodGet, "/payouts/:id/export.xlsx", staff, s.payoutExportXLSX},
-		{http.MethodPost, "/payouts/:id/paid", staff, s.payoutPaid},
-		{http.MethodPost, "/payouts/:id/bank-result", staff, s.payoutBankResult},
+		{http.MethodGet, "/payouts", staff, s.payoutList, false},
+		{http.MethodPost, "/payouts", staff, s.payoutCreate, false},
+		{http.MethodGet, "/payouts/:id", staff, s.payoutDetail, false},
+		{http.MethodGet, "/payouts/:id/export.csv", staff, s.payoutExportCSV, false},
+		{http.MethodGet, "/payouts/:id/export.xlsx", staff, s.payoutExportXLSX, false},
+		{http.MethodPost, "/payouts/:id/paid", staff, s.payoutPaid, true},
+		{http.MethodPost, "/payouts/:id/bank-result", staff, s.payoutBankResult, true},
 
-		{http.MethodGet, "/settings", adminOnly, s.settings},
-		{http.MethodPost, "/settings/subjects/:id", adminOnly, s.subjectUpdate},
-		{http.MethodPost, "/settings/reasons", adminOnly, s.reasonCreate},
-		{http.MethodPost, "/settings/reasons/:id", adminOnly, s.reasonUpdate},
-		{http.MethodGet, "/settings/users", adminOnly, s.userList},
-		{http.MethodPost, "/settings/users", adminOnly, s.userCreate},
-		{http.MethodGet, "/settings/bonus-rule", adminOnly, s.bonusRuleForm},
-		{http.MethodPost, "/settings/bonus-rule", adminOnly, s.bonusRuleSave},
-		{http.MethodPost, "/settings/pools/:name", adminOnly, s.poolUpdate},
-		{http.MethodGet, "/settings/api-tokens", adminOnly, s.apiTokens},
-		{http.MethodPost, "/settings/api-tokens", adminOnly, s.apiTokenCreate},
-		{http.MethodPost, "/settings/api-tokens/:id/revoke", adminOnly, s.apiTokenRevoke},
+		{http.MethodGet, "/settings", adminOnly, s.settings, false},
+		{http.MethodPost, "/settings/subjects/:id", adminOnly, s.subjectUpdate, true},
+		{http.MethodPost, "/settings/reasons", adminOnly, s.reasonCreate, true},
+		{http.MethodPost, "/settings/reasons/:id", adminOnly, s.reasonUpdate, true},
+		{http.MethodGet, "/settings/users", adminOnly, s.userList, false},
+		{http.MethodPost, "/settings/users", adminOnly, s.userCreate, true},
+		{http.MethodGet, "/settings/bonus-rule", adminOnly, s.bonusRuleForm, false},
+		{http.MethodPost, "/settings/bonus-rule", adminOnly, s.bonusRuleSave, true},
+		{http.MethodPost, "/settings/pools/:name", adminOnly, s.poolUpdate, true},
+		{http.MethodGet, "/settings/api-tokens", adminOnly, s.apiTokens, false},
+		{http.MethodPost, "/settings/api-tokens", adminOnly, s.apiTokenCreate, true},
+		{http.MethodPost, "/settings/api-tokens/:id/revoke", adminOnly, s.apiTokenRevoke, true},
+		{http.MethodPost, "/settings/users/:id/disabled", adminOnly, s.userDisabled, true},
 	}
 }
 
@@ -123,8 +130,11 @@ func (s *Server) Routes() []Route { return s.routeTable() }
 func (s *Server) register() {
 	for _, r := range s.routeTable() {
 		h := r.handler
+		if r.Fresh {
+			h = s.requireFreshPassword(h)
+		}
 		if r.Allow != nil {
-			h = requireRole(r.Allow, h)
+			h = s.requireRole(r.Allow, h)
 		}
 		s.echo.Add(r.Method, r.Path, h)
 	}
@@ -135,7 +145,7 @@ func (s *Server) register() {
 
 // requireRole sends the signed-out to the sign-in page and answers 404 to a
 // signed-in user whose role may not use the route, so it reveals nothing.
-func requireRole(allow []models.Role, next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) requireRole(allow []models.Role, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := CurrentUser(c)
 		if u == nil {
@@ -146,6 +156,9 @@ func requireRole(allow []models.Role, next echo.HandlerFunc) echo.HandlerFunc {
 			return c.Redirect(http.StatusSeeOther, target)
 		}
 		if !slices.Contains(allow, u.Role) {
+			if err := s.store.AuditRefusal(c.Request().Context(), actor(c), c.Request().Method, c.Request().URL.Path); err != nil {
+				s.log.Error("audit refusal", "err", err)
+			}
 			return echo.ErrNotFound
 		}
 		return next(c)

@@ -24,6 +24,7 @@ type Config struct {
 	TrustedProxies []*net.IPNet // proxies whose X-Forwarded-For is believed; none by default
 	Static         fs.FS        // the embedded static files
 	Logger         *slog.Logger
+	Now            func() time.Time // the clock for session ages; time.Now when nil (tests move it)
 }
 
 // Server holds the portal's dependencies and its Echo instance.
@@ -31,13 +32,23 @@ type Server struct {
 	store    *models.Store
 	sessions *sessions.CookieStore
 	throttle *models.LoginThrottle
-	log      *slog.Logger
-	cfg      Config
-	echo     *echo.Echo
+	// sessionName is the session cookie's name.
+	sessionName string
+	now         func() time.Time
+	log         *slog.Logger
+	cfg         Config
+	echo        *echo.Echo
 }
 
-// SessionMaxAge is one working day: long enough for a shift, short enough that a forgotten browser signs out.
-const SessionMaxAge = 10 * time.Hour
+// Session lifetimes: a session ends 12 hours after sign-in whatever happens,
+// and after 30 minutes without a request. Sensitive actions want the password
+// again when it was last entered more than 15 minutes ago.
+const (
+	SessionMaxAge   = 12 * time.Hour
+	SessionIdle     = 30 * time.Minute
+	PasswordFresh   = 15 * time.Minute
+	seenGranularity = time.Minute // "last seen" is rewritten at most this often
+)
 
 // New builds the server with every route registered.
 func New(store *models.Store, cfg Config) *Server {
@@ -49,8 +60,17 @@ func New(store *models.Store, cfg Config) *Server {
 		throttle: models.NewLoginThrottle(5, 15*time.Minute, 15*time.Minute),
 		log:      cfg.Logger,
 		cfg:      cfg,
+		now:      cfg.Now,
+	}
+	if s.now == nil {
+		s.now = time.Now
 	}
 	s.sessions = newSessionStore(cfg.SessionSecret, cfg.SecureCookies)
+	s.sessionName = "portal_session"
+	if cfg.SecureCookies {
+		// The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and for path /.
+		s.sessionName = "__Host-portal_session"
+	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -67,7 +87,12 @@ func New(store *models.Store, cfg Config) *Server {
 	}
 	e.Use(middleware.Recover())
 	e.Use(s.requestLog)
+	hsts := 0
+	if cfg.SecureCookies {
+		hsts = 365 * 24 * 3600 // served over HTTPS only: browsers should never try plain HTTP again
+	}
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		HSTSMaxAge:            hsts,
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
@@ -77,7 +102,7 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Use(middleware.BodyLimit("12M"))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		CookieName:     "_csrf",
+		CookieName:     csrfCookieName(cfg.SecureCookies),
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSecure:   cfg.SecureCookies,
@@ -110,4 +135,11 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		return nil
 	}
+}
+
+func csrfCookieName(secure bool) string {
+	if secure {
+		return "__Host-csrf"
+	}
+	return "_csrf"
 }

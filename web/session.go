@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -14,9 +15,11 @@ import (
 )
 
 const (
-	sessionName = "portal_session"
 	keyUserID   = "uid"
 	keyVersion  = "ver"
+	keyIssued   = "iat"  // sign-in time, unix seconds
+	keySeen     = "seen" // last request, unix seconds
+	keyPassword = "pwat" // when the password was last entered, unix seconds
 	ctxUser     = "portal.user"
 )
 
@@ -40,7 +43,7 @@ func newSessionStore(secret []byte, secure bool) *sessions.CookieStore {
 
 func (s *Server) session(c echo.Context) *sessions.Session {
 	// Get returns a new session along with a decode error for a bad cookie; a new session is what we want then.
-	sess, _ := s.sessions.Get(c.Request(), sessionName)
+	sess, _ := s.sessions.Get(c.Request(), s.sessionName)
 	return sess
 }
 
@@ -51,8 +54,19 @@ func (s *Server) saveSession(c echo.Context, sess *sessions.Session) error {
 	return nil
 }
 
+// startSession replaces whatever session the browser had with a fresh one for u.
+func (s *Server) startSession(c echo.Context, u *models.User) error {
+	now := s.now().Unix()
+	sess := s.session(c)
+	sess.Values = map[any]any{keyUserID: u.ID, keyVersion: u.SessionVersion, keyIssued: now, keySeen: now, keyPassword: now}
+	sess.Options.MaxAge = int(SessionMaxAge.Seconds())
+	return s.saveSession(c, sess)
+}
+
 // loadUser resolves the session to an enabled user whose session version
-// still matches; anything else is treated as signed out.
+// still matches and whose session has neither idled out nor grown too old;
+// anything else is treated as signed out. Signing out, a password change or
+// an admin disabling the user bump the version, so copied cookies die too.
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Path() == "/healthz" || isAPI(c) {
@@ -60,23 +74,41 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sess := s.session(c)
 		uid, _ := sess.Values[keyUserID].(uint)
+		if uid == 0 {
+			return next(c)
+		}
 		ver, _ := sess.Values[keyVersion].(int)
-		if uid != 0 {
-			u, err := s.store.UserByID(c.Request().Context(), uid)
-			switch {
-			case err == nil && u.SessionVersion == ver:
-				c.Set(ctxUser, u)
-			case err == nil || errors.Is(err, models.ErrNotFound):
-				sess.Options.MaxAge = -1
+		issued, _ := sess.Values[keyIssued].(int64)
+		seen, _ := sess.Values[keySeen].(int64)
+		now := s.now()
+		expired := now.Sub(time.Unix(issued, 0)) > SessionMaxAge || now.Sub(time.Unix(seen, 0)) > SessionIdle
+		u, err := s.store.UserByID(c.Request().Context(), uid)
+		switch {
+		case err == nil && u.SessionVersion == ver && !expired:
+			c.Set(ctxUser, u)
+			if now.Sub(time.Unix(seen, 0)) > seenGranularity {
+				sess.Values[keySeen] = now.Unix()
 				if err := s.saveSession(c, sess); err != nil {
 					return err
 				}
-			default:
+			}
+		case err == nil || errors.Is(err, models.ErrNotFound):
+			sess.Values = map[any]any{}
+			sess.Options.MaxAge = -1
+			if err := s.saveSession(c, sess); err != nil {
 				return err
 			}
+		default:
+			return err
 		}
 		return next(c)
 	}
+}
+
+// passwordIsFresh reports whether the password was entered within PasswordFresh.
+func (s *Server) passwordIsFresh(c echo.Context) bool {
+	at, _ := s.session(c).Values[keyPassword].(int64)
+	return s.now().Sub(time.Unix(at, 0)) <= PasswordFresh
 }
 
 // CurrentUser is the signed-in user, or nil.

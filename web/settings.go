@@ -84,7 +84,7 @@ func (s *Server) usersView(c echo.Context, values map[string]string, errs views.
 	}
 	v := views.UsersView{Pager: pager(c, page, total), Values: values, Errors: errs}
 	for _, u := range users {
-		row := views.UserRowView{Email: u.Email, Role: roleLabel(u.Role), Disabled: u.Disabled}
+		row := views.UserRowView{ID: u.ID, Email: u.Email, Role: roleLabel(u.Role), Disabled: u.Disabled}
 		if u.Agency != nil {
 			row.Agency = u.Agency.Name
 		}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
+)
+
+// requireFreshPassword sends a user who has not entered their password in
+// the last 15 minutes to confirm it before a sensitive action.
+func (s *Server) requireFreshPassword(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.passwordIsFresh(c) {
+			return next(c)
+		}
+		return s.askPassword(c, "")
+	}
+}
+
+// askPassword redirects to the confirmation page, then back to where the user was.
+func (s *Server) askPassword(c echo.Context, back string) error {
+	if back == "" {
+		back = safeNext(refererPath(c))
+	}
+	if back == "" {
+		back = "/dashboard"
+	}
+	return s.redirectWithFlash(c, "/reauth?next="+url.QueryEscape(back), "info", "Confirm your password to continue.")
+}
+
+// refererPath is the local path of the page a form was posted from.
+func refererPath(c echo.Context) string {
+	u, err := url.Parse(c.Request().Referer())
+	if err != nil || (u.Host != "" && u.Host != c.Request().Host) {
+		return ""
+	}
+	if u.RawQuery != "" {
+		return u.Path + "?" + u.RawQuery
+	}
+	return u.Path
+}
+
+func (s *Server) reauthForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.ReauthPage(s.meta(c, "Confirm your password", ""), safeNext(c.QueryParam("next")), ""))
+}
+
+func (s *Server) reauth(c echo.Context) error {
+	next := safeNext(c.FormValue("next"))
+	if next == "" {
+		next = "/dashboard"
+	}
+	err := s.store.CheckPassword(c.Request().Context(), actor(c), c.FormValue("password"))
+	if errors.Is(err, models.ErrBadCredentials) {
+		if s.throttle.Fail(c.RealIP()) {
+			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many wrong passwords. Sign in again later.")
+		}
+		return render(c, http.StatusUnauthorized, views.ReauthPage(s.meta(c, "Confirm your password", ""), next, "That password is not right."))
+	}
+	if err != nil {
+		return err
+	}
+	sess := s.session(c)
+	sess.Values[keyPassword] = s.now().Unix()
+	if err := s.saveSession(c, sess); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, next, "success", "Password confirmed. You can go on.")
+}
+
+func (s *Server) passwordForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.PasswordPage(s.meta(c, "Change your password", ""), nil))
+}
+
+func (s *Server) passwordChange(c echo.Context) error {
+	next := c.FormValue("password")
+	var err error
+	if next != c.FormValue("password_confirm") {
+		err = models.FieldErrors{"password_confirm": "the two new passwords differ"}
+	} else {
+		err = s.store.ChangePassword(c.Request().Context(), actor(c), c.FormValue("current"), next)
+	}
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, "Change your password", ""), fieldErrors(fe)))
+	}
+	if err != nil {
+		return err
+	}
+	sess := s.session(c)
+	sess.Values = map[any]any{}
+	sess.AddFlash("success|Your password is changed and every session ended. Sign in with the new password.")
+	if err := s.saveSession(c, sess); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) userDisabled(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	disable := c.FormValue("disabled") == "1"
+	err = s.store.SetUserDisabled(c.Request().Context(), actor(c), id, disable)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/settings/users", "error", fe["user"])
+	}
+	if err != nil {
+		return err
+	}
+	msg := "The user is enabled again."
+	if disable {
+		msg = "The user is disabled and signed out everywhere."
+	}
+	return s.redirectWithFlash(c, "/settings/users", "success", msg)
+}

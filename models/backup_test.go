@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -58,5 +59,24 @@ func TestBackupWhileWritingRestoresConsistently(t *testing.T) {
 	_, audited, _ := restored.ListAudit(ctx, models.SystemActor(), models.AuditFilter{Action: "creator.enrol"}, models.NewPage(1, 1))
 	if audited != total {
 		t.Fatalf("%d creators but %d enrolments audited: the copy is not one snapshot", total, audited)
+	}
+}
+
+func TestSQLitePathsWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "portal.db")
+	s, err := models.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: "Hash Agency"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not where it was asked to be: %v", err)
 	}
 }

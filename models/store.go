@@ -56,6 +56,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 			return nil, errors.New("empty database path")
 		}
 		common := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL"
+		// In a file: URI "?" and "#" would cut the path short and drop the options.
+		path = sqlitePathEscaper.Replace(path)
 		writer, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite writer: %w", err)
@@ -83,6 +85,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	return s, nil
 }
+
+var sqlitePathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // IsPostgresURL reports whether u names a PostgreSQL database.
 func IsPostgresURL(u string) bool {

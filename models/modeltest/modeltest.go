@@ -74,7 +74,7 @@ func NewStoreWithDB(t testing.TB) (*models.Store, *gorm.DB) {
 	if models.IsPostgresURL(dsn) {
 		dial = postgres.Open(dsn)
 	} else {
-		dial = sqlite.Open("file:" + dsn + "?_busy_timeout=10000&_foreign_keys=on")
+		dial = sqlite.Open("file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(dsn) + "?_busy_timeout=10000&_foreign_keys=on")
 	}
 	raw, err := gorm.Open(dial, &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
 	if err != nil {

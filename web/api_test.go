@@ -125,3 +125,17 @@ func TestAPITokenShownOnceAndStoredHashed(t *testing.T) {
 		t.Fatalf("new token refused: %d", code)
 	}
 }
+
+func TestAPITokenIsRateLimited(t *testing.T) {
+	a := newApp(t)
+	body := `{"week":"` + lastWeek.String() + `","rows":[{"creator_account_id":"jd_cr_alice1","videos":1,"live_sessions":0,"views":1,"orders":1,"gmv_fen":1}]}`
+	limited := 0
+	for i := 0; i < 40; i++ {
+		if code, _ := a.api(a.token, body); code == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("40 requests in a burst were never limited")
+	}
+}

@@ -258,3 +258,18 @@ func TestHistoryShowsWholeNumbers(t *testing.T) {
 		t.Fatalf("history: %q", history)
 	}
 }
+
+func TestOversizedUploadsAndFormsAreRefusedClearly(t *testing.T) {
+	a := newApp(t)
+	c := a.login("mcnA")
+	big := bytes.Repeat([]byte("x"), 13<<20)
+	res := upload(t, c, "huge.csv", big)
+	if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.body, "at most 10 MB") {
+		t.Fatalf("huge upload: %d", res.StatusCode)
+	}
+	form := url.Values{"display_name": {strings.Repeat("y", 2<<20)}}
+	res = c.postForm("/creators", form)
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("huge form: %d", res.StatusCode)
+	}
+}

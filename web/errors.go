@@ -35,8 +35,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		default:
 			msg = http.StatusText(status)
 		}
-		if status == http.StatusNotFound {
+		switch status {
+		case http.StatusNotFound:
 			msg = "This page does not exist."
+		case http.StatusRequestEntityTooLarge:
+			msg = "What was sent is too large: forms take at most 1 MB and file uploads at most 10 MB."
 		}
 	default:
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)

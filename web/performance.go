@@ -133,6 +133,10 @@ func (s *Server) apiPerformance(c echo.Context) error {
 	if err != nil {
 		return c.JSON(http.StatusUnauthorized, apiError{Error: "the API token is unknown or revoked"})
 	}
+	if !s.apiLimit.Allow(a.Email) {
+		c.Response().Header().Set("Retry-After", "1")
+		return c.JSON(http.StatusTooManyRequests, apiError{Error: fmt.Sprintf("too many requests for this token; at most %d a second", APIRequestsPerSecond)})
+	}
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, MaxAPIBody+1))
 	if err != nil {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the body could not be read"})

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
 )
@@ -128,8 +129,18 @@ func (s *Server) routeTable() []Route {
 func (s *Server) Routes() []Route { return s.routeTable() }
 
 func (s *Server) register() {
+	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true}
+	formLimit, uploadLimit := middleware.BodyLimit("1M"), middleware.BodyLimit("12M")
 	for _, r := range s.routeTable() {
 		h := r.handler
+		// Forms are small; only file uploads and the API may send more.
+		if r.Method == http.MethodPost {
+			if uploads[r.Path] {
+				h = uploadLimit(h)
+			} else {
+				h = formLimit(h)
+			}
+		}
 		if r.Fresh {
 			h = s.requireFreshPassword(h)
 		}

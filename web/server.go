@@ -35,10 +35,17 @@ type Server struct {
 	// sessionName is the session cookie's name.
 	sessionName string
 	now         func() time.Time
+	apiLimit    *keyedLimiter
 	log         *slog.Logger
 	cfg         Config
 	echo        *echo.Echo
 }
+
+// API rate limit per token: a feed may send bursts, but not flood the portal.
+const (
+	APIRequestsPerSecond = 5
+	APIBurst             = 20
+)
 
 // Session lifetimes: a session ends 12 hours after sign-in whatever happens,
 // and after 30 minutes without a request. Sensitive actions want the password
@@ -61,6 +68,7 @@ func New(store *models.Store, cfg Config) *Server {
 		log:      cfg.Logger,
 		cfg:      cfg,
 		now:      cfg.Now,
+		apiLimit: newKeyedLimiter(APIRequestsPerSecond, APIBurst),
 	}
 	if s.now == nil {
 		s.now = time.Now

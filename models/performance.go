@@ -220,3 +220,9 @@ func (s *Store) CheckPerformance(ctx context.Context, rows []PerformanceInput, p
 	_, problems, err := checkPerformance(s.r(ctx), rows, positions, time.Now())
 	return problems, err
 }
+
+// CountPerformanceRows counts stored weekly rows (for checks and reports).
+func (s *Store) CountPerformanceRows(ctx context.Context) (int64, error) {
+	var n int64
+	return n, s.r(ctx).Model(&WeeklyPerformance{}).Count(&n).Error
+}

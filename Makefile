@@ -6,7 +6,7 @@ BIN := bin/portal
 DATABASE_URL ?= portal.db
 export DATABASE_URL
 
-.PHONY: run build generate fmt lint check-generated test screenshots clean
+.PHONY: run build generate fmt lint check-generated test screenshots soak clean
 
 ## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
 run: build
@@ -46,3 +46,7 @@ clean:
 screenshots:
 	mkdir -p docs/screenshots
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser' ./web/
+
+## soak: 60 s of concurrent approvals, imports and reads, then the money invariants (not part of make test)
+soak:
+	SOAK_SECONDS=$${SOAK_SECONDS:-60} $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 10m ./web/ | grep -E '^(soak:|--- |ok|FAIL|\s+soak_test)'

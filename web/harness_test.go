@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -57,10 +58,14 @@ var testUsers = map[string]string{
 // serveStore builds the portal on store exactly as main.go does and serves it.
 func serveStore(t *testing.T, store *models.Store) *app {
 	t.Helper()
+	var logOut io.Writer = io.Discard
+	if os.Getenv("TEST_SERVER_LOG") != "" {
+		logOut = os.Stderr // TEST_SERVER_LOG=1 shows the server's log, errors included
+	}
 	srv := web.New(store, web.Config{
 		SessionSecret: []byte("0123456789abcdef0123456789abcdef-test"),
 		Static:        static.FS,
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:        slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -70,11 +75,13 @@ func serveStore(t *testing.T, store *models.Store) *app {
 // newDemoApp serves the demo programme that `make run` loads.
 func newDemoApp(t *testing.T) *app {
 	t.Helper()
-	store := modeltest.NewStore(t)
+	store, raw := modeltest.NewStoreWithDB(t)
 	if _, err := store.SeedDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return serveStore(t, store)
+	a := serveStore(t, store)
+	a.raw = raw
+	return a
 }
 
 func newApp(t *testing.T) *app {

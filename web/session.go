@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -126,9 +127,31 @@ func actor(c echo.Context) *models.Actor {
 	return models.ActorFor(u, c.RealIP())
 }
 
-// addFlash queues a message for the next page.
+// Flashes live in the cookie, which holds at most 4 KB: keep a few short ones.
+const (
+	maxFlashes    = 3
+	maxFlashBytes = 700
+)
+
+// addFlash queues a message for the next page. Unread older messages beyond
+// a few are dropped, so a client that never follows redirects cannot grow
+// the cookie past what browsers accept.
 func (s *Server) addFlash(c echo.Context, kind, msg string) error {
 	sess := s.session(c)
+	if len(msg) > maxFlashBytes {
+		cut := maxFlashBytes
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	queued := sess.Flashes()
+	if len(queued) >= maxFlashes {
+		queued = queued[len(queued)-maxFlashes+1:]
+	}
+	for _, q := range queued {
+		sess.AddFlash(q)
+	}
 	sess.AddFlash(kind + "|" + msg)
 	return s.saveSession(c, sess)
 }

@@ -54,9 +54,9 @@ var migrations = []func(tx *gorm.DB) error{
 		}
 		return tx.Exec("UPDATE creators SET qualified_agency_id = agency_id WHERE qualified_at IS NOT NULL AND qualified_agency_id IS NULL").Error
 	},
-	// 4: the audit log becomes a hash chain; entries written before are chained in order.
+	// 4: the audit log becomes a hash chain (entries written before are chained in order); password reset links.
 	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&AuditEntry{}); err != nil {
+		if err := tx.AutoMigrate(&AuditEntry{}, &PasswordReset{}); err != nil {
 			return err
 		}
 		prev := ""

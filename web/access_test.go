@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/jd/creator-portal/models"
 )
 
 // The expected access of every route, written independently of the route
@@ -56,6 +58,9 @@ var expectedAccess = map[string]string{
 	"GET /account/password":                "all",
 	"POST /account/password":               "all",
 	"POST /settings/users/:id/disabled":    "admin",
+	"POST /settings/users/:id/reset":       "admin",
+	"GET /reset/:token":                    "public",
+	"POST /reset/:token":                   "public",
 	"GET /audit":                           "admin reviewer",
 	"GET /settings":                        "admin",
 	"POST /settings/subjects/:id":          "admin",
@@ -95,7 +100,7 @@ var expectedAccess = map[string]string{
 // Allowed roles that may still get 404 because the id in the path belongs to
 // a record only its owner can use (another user's upload, another creator's bonus).
 var ownerOnly = map[string]bool{
-	"GET /invite/:token": true, "POST /invite/:token": true,
+	"GET /invite/:token": true, "POST /invite/:token": true, "GET /reset/:token": true, "POST /reset/:token": true,
 	"GET /creators/import/:id": true, "POST /creators/import/:id/confirm": true,
 	"GET /performance/import/:id": true, "POST /performance/import/:id/confirm": true,
 	"POST /bonuses/:id/appeal": true, "POST /transfers/:id/decision": true,
@@ -227,5 +232,61 @@ func TestOtherTenantsAnswer404(t *testing.T) {
 	peek := mcnA.get("/creators?agency=" + itoa(a.agencyB.ID))
 	if strings.Contains(peek.body, "Bob Live") {
 		t.Fatal("agency filter leaked another agency's creator")
+	}
+}
+
+// TestEveryTenantRouteRefusesOtherTenantsIDs is generated from the route table:
+// every route with an id that an MCN manager or a creator may use is asked
+// with an id belonging to someone else, and must answer 404.
+func TestEveryTenantRouteRefusesOtherTenantsIDs(t *testing.T) {
+	a := newApp(t)
+	// A bonus and a payout-free record in agency B, and a transfer for creator B.
+	bob := a.qualifiedCreator("jd_cr_bob002", &a.agencyB.ID)
+	a.perf(lastWeek, bob.AccountID, 1, 0, 0, 0)
+	if _, err := a.store.ComputeWeek(ctx, a.actor("reviewer"), lastWeek.String()); err != nil {
+		t.Fatal(err)
+	}
+	otherBonus := a.bonusOf(bob.ID)
+	tr, err := a.store.RequestTransfer(ctx, a.actor("mcnA"), a.creatorB.AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := map[string]uint{"/creators/": a.creatorB.ID, "/agencies/": a.agencyB.ID, "/bonuses/": otherBonus.ID, "/transfers/": tr.ID}
+	checked := 0
+	for _, role := range []string{"mcn_manager", "creator"} {
+		c := a.login(roleLogins[role])
+		for _, r := range a.server.Routes() {
+			key := r.Method + " " + r.Path
+			allowed := strings.Contains(" "+expectedAccess[key]+" ", " "+role+" ") || expectedAccess[key] == "all"
+			if !allowed || !strings.Contains(r.Path, ":id") {
+				continue
+			}
+			var id uint
+			for prefix, v := range foreign {
+				if strings.HasPrefix(r.Path, prefix) {
+					id = v
+				}
+			}
+			if id == 0 {
+				continue // uploads are keyed by their uploader, covered by the import tests
+			}
+			path := strings.Replace(r.Path, ":id", itoa(id), 1)
+			var res response
+			if r.Method == http.MethodGet {
+				res = c.get(path)
+			} else {
+				res = c.postForm(path, url.Values{"decision": {"accept"}, "message": {"mine"}})
+			}
+			checked++
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s as %s with another tenant's id: %d", key, role, res.StatusCode)
+			}
+		}
+	}
+	if checked < 6 {
+		t.Fatalf("only %d tenant routes checked", checked)
+	}
+	if got, _ := a.store.GetCreator(ctx, models.SystemActor(), a.creatorB.ID); *got.AgencyID != a.agencyB.ID {
+		t.Fatal("a refused request changed another tenant's creator")
 	}
 }

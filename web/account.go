@@ -118,3 +118,50 @@ func (s *Server) userDisabled(c echo.Context) error {
 	}
 	return s.redirectWithFlash(c, "/settings/users", "success", msg)
 }
+
+func (s *Server) userReset(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	token, err := s.store.CreatePasswordReset(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	if err := s.addFlash(c, "reset", absoluteURL(c, "/reset/"+token)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings/users")
+}
+
+func (s *Server) resetForm(c echo.Context) error {
+	email, err := s.store.LookupPasswordReset(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
+	}
+	return render(c, http.StatusOK, views.ResetPage(s.meta(c, "Set a new password", ""), c.Param("token"), email, nil))
+}
+
+func (s *Server) resetUse(c echo.Context) error {
+	token := c.Param("token")
+	email, err := s.store.LookupPasswordReset(c.Request().Context(), token)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
+	}
+	password := c.FormValue("password")
+	if password != c.FormValue("password_confirm") {
+		err = models.FieldErrors{"password_confirm": "the two passwords differ"}
+	} else {
+		err = s.store.UsePasswordReset(c.Request().Context(), token, password, c.RealIP())
+	}
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, "Set a new password", ""), token, email, fieldErrors(fe)))
+	}
+	if errors.Is(err, models.ErrInvitationInvalid) {
+		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/login", "success", "Your password is set. Sign in with "+email+".")
+}

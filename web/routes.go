@@ -42,6 +42,8 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/logout", signedIn, s.logout, false},
 		{http.MethodGet, "/invite/:token", public, s.inviteForm, false},
 		{http.MethodPost, "/invite/:token", public, s.acceptInvite, false},
+		{http.MethodGet, "/reset/:token", public, s.resetForm, false},
+		{http.MethodPost, "/reset/:token", public, s.resetUse, false},
 
 		{http.MethodGet, "/dashboard", signedIn, s.dashboard, false},
 		{http.MethodGet, "/me", creatorsOnly, s.me, false},
@@ -122,6 +124,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/settings/api-tokens", adminOnly, s.apiTokenCreate, true},
 		{http.MethodPost, "/settings/api-tokens/:id/revoke", adminOnly, s.apiTokenRevoke, true},
 		{http.MethodPost, "/settings/users/:id/disabled", adminOnly, s.userDisabled, true},
+		{http.MethodPost, "/settings/users/:id/reset", adminOnly, s.userReset, true},
 	}
 }
 

@@ -166,3 +166,34 @@ func TestSecureCookiesUseTheHostPrefixAndHSTS(t *testing.T) {
 		t.Errorf("CSP allows inline script: %s", csp)
 	}
 }
+
+func TestPasswordResetLinkIsSingleUseAndEndsSessions(t *testing.T) {
+	a := newApp(t)
+	victim := a.login("mcnB")
+	admin := a.login("admin")
+	res := admin.follow(admin.postForm("/settings/users/"+itoa(a.actor("mcnB").UserID)+"/reset", url.Values{}))
+	link, _ := res.doc(t).Find(`[data-testid="reset-link"] input`).Attr("value")
+	if !strings.Contains(link, "/reset/") {
+		t.Fatalf("no reset link shown: %s", res.doc(t).Find("main").Text())
+	}
+	path := strings.TrimPrefix(link, a.ts.URL)
+	anon := a.anon()
+	if page := anon.get(path); page.StatusCode != http.StatusOK || !strings.Contains(page.body, testUsers["mcnB"]) {
+		t.Fatalf("reset page: %d", page.StatusCode)
+	}
+	if r := anon.postForm(path, url.Values{"password": {"qwertyuiop12"}, "password_confirm": {"qwertyuiop12"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("common password accepted: %d", r.StatusCode)
+	}
+	if r := anon.postForm(path, url.Values{"password": {"reset-worked-fine"}, "password_confirm": {"reset-worked-fine"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d", r.StatusCode)
+	}
+	if anon.get(path).StatusCode != http.StatusNotFound {
+		t.Fatal("the reset link works twice")
+	}
+	if signedIn(victim) {
+		t.Fatal("the old session survived the reset")
+	}
+	if r := a.anon().postForm("/login", url.Values{"email": {testUsers["mcnB"]}, "password": {"reset-worked-fine"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatal("the new password does not work")
+	}
+}

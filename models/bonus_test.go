@@ -128,6 +128,11 @@ func TestFourEyes(t *testing.T) {
 	if rep.Refused != 1 || rep.Outcomes[0].Message != "needs a second approval by a different reviewer" {
 		t.Fatalf("same reviewer twice: %+v", rep.Outcomes)
 	}
+	var refusals int64
+	w.raw.Model(&models.AuditEntry{}).Where("action = ? AND after LIKE ?", "bonus.approve_refused", "%same reviewer%").Count(&refusals)
+	if refusals != 1 {
+		t.Fatal("the same reviewer's second approval is not audited")
+	}
 	rep, _ = w.s.ApproveBonuses(ctx, w.rev2, []uint{id})
 	if rep.Approved != 1 || w.bonusOf(t, c.ID, lastWeek).State != models.BonusApproved {
 		t.Fatalf("second reviewer: %+v", rep.Outcomes)
@@ -162,6 +167,11 @@ func TestApprovalRefusedWhenThePoolCannotCoverIt(t *testing.T) {
 	}
 	if msg := rep.Outcomes[2].Message; msg != "the pool cannot cover this amount: ¥500.00 asked, ¥200.00 left" {
 		t.Fatalf("refusal says %q", msg)
+	}
+	var refusals int64
+	w.raw.Model(&models.AuditEntry{}).Where("action = ? AND after LIKE ?", "bonus.approve_refused", "%cannot cover%").Count(&refusals)
+	if refusals != 1 {
+		t.Fatal("the over-pool approval is not audited")
 	}
 	// Approving the same selection again changes nothing.
 	rep, _ = w.s.ApproveBonuses(ctx, w.rev1, ids)

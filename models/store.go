@@ -138,3 +138,17 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	err := s.r(ctx).Model(&User{}).Limit(1).Count(&n).Error
 	return n == 0, err
 }
+
+// OnQuery calls fn for every SQL statement the store runs; tests use it to
+// count queries per page (so a page's query count cannot grow with its rows).
+func (s *Store) OnQuery(fn func()) {
+	for _, g := range []*gorm.DB{s.db, s.read} {
+		cb := g.Callback()
+		_ = cb.Query().After("gorm:query").Register("portal:count_query", func(*gorm.DB) { fn() })
+		_ = cb.Row().After("gorm:row").Register("portal:count_row", func(*gorm.DB) { fn() })
+		_ = cb.Raw().After("gorm:raw").Register("portal:count_raw", func(*gorm.DB) { fn() })
+		if s.db == s.read {
+			return
+		}
+	}
+}

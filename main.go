@@ -160,17 +160,34 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 func seed(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo programme")
+	scale := fs.Bool("scale", false, "load a programme of real size for benchmarks")
+	creators := fs.Int("creators", 100_000, "with --scale: creators")
+	agencies := fs.Int("agencies", 2_000, "with --scale: agencies")
+	weeks := fs.Int("weeks", 52, "with --scale: weeks of performance")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*demo {
-		return errors.New("seed: say what to load, e.g. --demo")
+	if *demo == *scale {
+		return errors.New("seed: say what to load: --demo or --scale")
 	}
 	store, err := openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if *scale {
+		if *creators < 1 || *agencies < 1 || *weeks < 1 {
+			return errors.New("seed --scale: --creators, --agencies and --weeks must be at least 1")
+		}
+		start := time.Now()
+		err := store.SeedScale(ctx, models.ScaleOptions{Creators: *creators, Agencies: *agencies, Weeks: *weeks,
+			Progress: func(f string, a ...any) { fmt.Printf(f+"\n", a...) }}, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Printf("scale programme loaded in %s; sign in as admin@scale.test or reviewer1@scale.test with password %s\n", time.Since(start).Round(time.Second), models.DemoPassword)
+		return nil
+	}
 	logins, err := store.SeedDemo(ctx)
 	if errors.Is(err, models.ErrNotEmpty) {
 		fmt.Println("Demo not loaded:", err)

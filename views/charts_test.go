@@ -68,3 +68,22 @@ func TestProgressPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestBonusRowsEscapeEverything(t *testing.T) {
+	var b strings.Builder
+	rows := []BonusRowView{{ID: 7, Creator: `<script>alert("x")</script>`, AccountID: `a"b`, Agency: "M&M", Week: "2026-W47", GMV: "¥1.00", Amount: "¥2.00", State: "proposed", Appeal: "pending"}}
+	if err := bonusRows(rows, true).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	if strings.Contains(html, "<script>") || !strings.Contains(html, "&lt;script&gt;") || !strings.Contains(html, "M&amp;M") || !strings.Contains(html, `a&#34;b`) {
+		t.Fatalf("not escaped: %s", html)
+	}
+	doc, _ := goquery.NewDocumentFromReader(strings.NewReader("<table><tbody>" + html + "</tbody></table>"))
+	if v, _ := doc.Find(`input[name="ids"]`).Attr("value"); v != "7" {
+		t.Fatalf("checkbox value %q", v)
+	}
+	if href, _ := doc.Find("a").Attr("href"); href != "/bonuses/7" {
+		t.Fatalf("link %q", href)
+	}
+}

@@ -1,0 +1,151 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ScaleOptions sizes a generated programme.
+type ScaleOptions struct {
+	Creators int
+	Agencies int
+	Weeks    int
+	Progress func(format string, args ...any) // reports what was loaded and how fast
+}
+
+// SeedScale loads a programme of realistic size for benchmarks: agencies,
+// qualified and other creators, weeks of performance, an older week approved
+// and partly paid, and last week computed and waiting for review. Rows go in
+// with batched inserts inside transactions; bulk-loaded rows are not audited.
+func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) error {
+	if o.Progress == nil {
+		o.Progress = func(string, ...any) {}
+	}
+	empty, err := s.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return ErrNotEmpty
+	}
+	sys := SystemActor()
+	for _, u := range []NewUser{{Email: "admin@scale.test", Role: RoleAdmin}, {Email: "reviewer1@scale.test", Role: RoleReviewer}, {Email: "reviewer2@scale.test", Role: RoleReviewer}} {
+		u.Password = DemoPassword
+		if _, err := s.CreateUser(ctx, sys, u); err != nil {
+			return err
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 2026))
+	db := s.db.WithContext(ctx)
+	timed := func(what string, rows int, fn func(tx *gorm.DB) error) error {
+		start := time.Now()
+		if err := db.Transaction(fn); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		d := time.Since(start)
+		o.Progress("%-22s %9d rows in %6.1fs (%.0f rows/s)", what, rows, d.Seconds(), float64(rows)/d.Seconds())
+		return nil
+	}
+	agencies := make([]Agency, o.Agencies)
+	for i := range agencies {
+		agencies[i] = Agency{Name: fmt.Sprintf("Scale MCN %05d", i+1), CreatedAt: now, UpdatedAt: now}
+	}
+	if err := timed("agencies", len(agencies), func(tx *gorm.DB) error { return tx.CreateInBatches(&agencies, 500).Error }); err != nil {
+		return err
+	}
+	states := []CreatorState{StateQualified, StateQualified, StateQualified, StateQualified, StateQualified, StateQualified, StatePending, StateRejected, StateSuspended}
+	year := now.AddDate(-1, 0, 0).UTC()
+	creators := make([]Creator, o.Creators)
+	for i := range creators {
+		st := states[rng.IntN(len(states))]
+		ag := agencies[rng.IntN(len(agencies))].ID
+		c := Creator{DisplayName: fmt.Sprintf("Creator %06d", i+1), AccountID: fmt.Sprintf("jd_sc_%07d", i+1),
+			PrimarySubjectID: uint(1 + rng.IntN(len(DefaultSubjectAreas))), ContentType: ContentBoth, Followers: int64(rng.IntN(3_000_000)),
+			AgencyID: &ag, State: st, EnrolledAt: year.Add(time.Duration(rng.IntN(180*24)) * time.Hour), StateChangedAt: now}
+		if st == StateQualified || st == StateSuspended {
+			q := c.EnrolledAt.Add(time.Duration(1+rng.IntN(72)) * time.Hour)
+			c.QualifiedAt, c.QualifiedAgencyID = &q, &ag
+		}
+		if st == StateRejected {
+			c.StateReason = "below_follower_threshold"
+		}
+		creators[i] = c
+	}
+	if err := timed("creators", len(creators), func(tx *gorm.DB) error { return tx.CreateInBatches(&creators, 1000).Error }); err != nil {
+		return err
+	}
+	last := WeekOf(now).Prev()
+	weeks := make([]WeekLabel, o.Weeks)
+	for i := range weeks {
+		weeks[o.Weeks-1-i] = WeekOf(last.Start().AddDate(0, 0, -7*i))
+	}
+	total := 0
+	start := time.Now()
+	for _, w := range weeks {
+		rows := make([]WeeklyPerformance, 0, len(creators))
+		for _, c := range creators {
+			rows = append(rows, WeeklyPerformance{CreatorID: c.ID, Week: w.String(), Videos: int64(rng.IntN(6)), LiveSessions: int64(rng.IntN(3)),
+				Views: int64(rng.IntN(2_000_000)), Orders: int64(rng.IntN(500)), GMVFen: int64(rng.IntN(30_000_000)), CreatedAt: now, UpdatedAt: now})
+		}
+		if err := db.Transaction(func(tx *gorm.DB) error { return tx.CreateInBatches(&rows, 1000).Error }); err != nil {
+			return fmt.Errorf("performance %s: %w", w, err)
+		}
+		total += len(rows)
+	}
+	o.Progress("%-22s %9d rows in %6.1fs (%.0f rows/s)", "weekly performance", total, time.Since(start).Seconds(), float64(total)/time.Since(start).Seconds())
+	var r1, r2 User
+	if err := s.r(ctx).Where("email = ?", "reviewer1@scale.test").First(&r1).Error; err != nil {
+		return err
+	}
+	if err := s.r(ctx).Where("email = ?", "reviewer2@scale.test").First(&r2).Error; err != nil {
+		return err
+	}
+	rev1, rev2 := ActorFor(&r1, ""), ActorFor(&r2, "")
+	if o.Weeks >= 2 {
+		// The week before last: computed, a slice approved (both reviewers, for four eyes) and paid.
+		older := weeks[o.Weeks-2].String()
+		if err := s.timedCompute(ctx, rev1, older, o.Progress); err != nil {
+			return err
+		}
+		ids, err := s.BonusIDs(ctx, rev1, BonusFilter{Week: older}, 10_000)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		for from := 0; from < len(ids); from += MaxBulk {
+			part := ids[from:min(from+MaxBulk, len(ids))]
+			if _, err := s.ApproveBonuses(ctx, rev1, part); err != nil {
+				return err
+			}
+			if _, err := s.ApproveBonuses(ctx, rev2, part); err != nil {
+				return err
+			}
+			batch, _, err := s.CreatePayoutBatch(ctx, rev1, PayCreators, part)
+			if err != nil {
+				return err
+			}
+			if _, _, err := s.ExportPayoutBatch(ctx, rev1, batch.ID); err != nil {
+				return err
+			}
+			if _, err := s.MarkBatchPaid(ctx, rev1, batch.ID); err != nil {
+				return err
+			}
+		}
+		o.Progress("%-22s %9d bonuses in %6.1fs", "approved and paid", len(ids), time.Since(start).Seconds())
+	}
+	return s.timedCompute(ctx, rev1, last.String(), o.Progress)
+}
+
+func (s *Store) timedCompute(ctx context.Context, a *Actor, week string, progress func(string, ...any)) error {
+	start := time.Now()
+	res, err := s.ComputeWeek(ctx, a, week)
+	if err != nil {
+		return err
+	}
+	progress("%-22s %9d proposals in %6.1fs (week %s)", "computed", res.Eligible, time.Since(start).Seconds(), week)
+	return nil
+}

@@ -6,7 +6,7 @@ BIN := bin/portal
 DATABASE_URL ?= portal.db
 export DATABASE_URL
 
-.PHONY: run build generate fmt lint check-generated test screenshots soak clean
+.PHONY: run build generate fmt lint check-generated test screenshots soak bench clean
 
 ## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
 run: build
@@ -50,3 +50,12 @@ screenshots:
 ## soak: 60 s of concurrent approvals, imports and reads, then the money invariants (not part of make test)
 soak:
 	SOAK_SECONDS=$${SOAK_SECONDS:-60} $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 10m ./web/ | grep -E '^(soak:|--- |ok|FAIL|\s+soak_test)'
+
+## bench: Go benchmarks (compute, approve, import, queue rows) and a load run against a portal seeded at scale
+BENCH_DB ?= bench.db
+bench: build
+	$(GO) test -run XXX -bench . -benchmem -benchtime 1x -timeout 30m ./models ./views
+	test -f $(BENCH_DB) || DATABASE_URL=$(BENCH_DB) ./$(BIN) seed --scale
+	DATABASE_URL=$(BENCH_DB) ./$(BIN) serve --addr 127.0.0.1:8089 > bench-serve.log 2>&1 & echo $$! > bench-serve.pid; sleep 2; \
+	LOAD_URL=http://127.0.0.1:8089 $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 30m ./web/ | grep -E '^\|'; \
+	kill $$(cat bench-serve.pid); rm -f bench-serve.pid

@@ -2,8 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -45,23 +43,11 @@ func (s *Server) importUpload(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.CreatorImportPage(s.meta(c, "Import creators", "import"), v))
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return refuse("choose a CSV file to upload")
+	name, data, problem := readUpload(c)
+	if problem != "" {
+		return refuse(problem)
 	}
-	if fh.Size > models.MaxImportBytes {
-		return refuse(fmt.Sprintf("the file is larger than %d MB", models.MaxImportBytes>>20))
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return refuse("the upload could not be read; try again")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, models.MaxImportBytes+1))
-	if err != nil {
-		return refuse("the upload could not be read; try again")
-	}
-	p, err := s.store.UploadCreatorCSV(c.Request().Context(), actor(c), optionalID(c.FormValue("agency_id")), fh.Filename, data)
+	p, err := s.store.UploadCreatorCSV(c.Request().Context(), actor(c), optionalID(c.FormValue("agency_id")), name, data)
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return refuse(fe["file"])
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -132,18 +131,9 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 		v.Errors = views.FieldErrors{"file": msg}
 		return render(c, http.StatusUnprocessableEntity, views.PayoutDetailPage(s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts"), v))
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return refuse("choose the bank's result file")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return refuse("the upload could not be read; try again")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, models.MaxImportBytes+1))
-	if err != nil {
-		return refuse("the upload could not be read; try again")
+	_, data, problem := readUpload(c)
+	if problem != "" {
+		return refuse(problem)
 	}
 	rep, err := s.store.ApplyBankResult(c.Request().Context(), actor(c), id, data)
 	if fe, ok := models.AsFieldErrors(err); ok {

@@ -54,7 +54,12 @@ func scopeBonuses(q *gorm.DB, a *Actor) *gorm.DB {
 }
 
 func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.DB {
-	q := scopeBonuses(s.r(ctx).Table("bonuses AS b").Joins("JOIN creators c ON c.id = b.creator_id"), a)
+	q := scopeBonuses(s.r(ctx).Table("bonuses AS b"), a)
+	// Join creators only when a creator column is searched or sorted: counting a
+	// week of 100k proposals must not touch the creators table.
+	if strings.TrimSpace(f.Search) != "" || f.Sort == "name" {
+		q = q.Joins("JOIN creators c ON c.id = b.creator_id")
+	}
 	if f.Week != "" {
 		q = q.Where("b.week = ?", f.Week)
 	}
@@ -98,8 +103,11 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 		dir = " DESC"
 	}
 	var rows []BonusRow
-	err := s.bonusQuery(ctx, a, f).
-		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").
+	q := s.bonusQuery(ctx, a, f)
+	if strings.TrimSpace(f.Search) == "" && f.Sort != "name" {
+		q = q.Joins("JOIN creators c ON c.id = b.creator_id")
+	}
+	err := q.Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").
 		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").
 		Order(col + dir).Order("b.id" + dir).Limit(page.Size).Offset(page.Offset()).Scan(&rows).Error
 	return rows, totals, err
@@ -116,7 +124,7 @@ func (s *Store) BonusIDs(ctx context.Context, a *Actor, f BonusFilter, limit int
 // GetBonus loads one bonus the actor may see, with its creator.
 func (s *Store) GetBonus(ctx context.Context, a *Actor, id uint) (*BonusRow, error) {
 	var row BonusRow
-	err := s.bonusQuery(ctx, a, BonusFilter{}).Where("b.id = ?", id).
+	err := s.bonusQuery(ctx, a, BonusFilter{}).Joins("JOIN creators c ON c.id = b.creator_id").Where("b.id = ?", id).
 		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").
 		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").Take(&row).Error
 	if err != nil {

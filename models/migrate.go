@@ -81,6 +81,8 @@ var migrations = []func(tx *gorm.DB) error{
 			}
 		}
 	},
+	// 5: the queue's common filter (week, subject area, state) sorted by amount has its own index.
+	func(tx *gorm.DB) error { return tx.AutoMigrate(&Bonus{}) },
 }
 
 func cloneSubjects() []SubjectArea {

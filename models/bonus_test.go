@@ -268,3 +268,31 @@ func TestConcurrentApprovalsNeverOverdrawThePool(t *testing.T) {
 		t.Fatalf("pool has %d left but a bonus of %d stayed unapproved", pool.LeftFen(), smallest)
 	}
 }
+
+func TestRanksAreCachedUntilStandingsChange(t *testing.T) {
+	w := newWorld(t)
+	a := w.qualified(t, "jd_cr_rank01")
+	b := w.qualified(t, "jd_cr_rank02")
+	w.perf(t, lastWeek, a.AccountID, 1, 0, 10, 5_000)
+	w.perf(t, lastWeek, b.AccountID, 1, 0, 10, 1_000)
+	var queries int
+	w.s.OnQuery(func() { queries++ })
+	now := time.Now()
+	if r, of, _ := w.s.CreatorRank(ctx, b.ID, now); r != 2 || of != 2 {
+		t.Fatalf("rank %d of %d", r, of)
+	}
+	first := queries
+	if r, _, _ := w.s.CreatorRank(ctx, b.ID, now); r != 2 || queries != first {
+		t.Fatalf("a second rank lookup ran %d more queries", queries-first)
+	}
+	w.perf(t, lastWeek, b.AccountID, 1, 0, 10, 9_000) // b overtakes a
+	if r, _, _ := w.s.CreatorRank(ctx, b.ID, now); r != 1 {
+		t.Fatalf("after new performance b is %d, want 1", r)
+	}
+	if _, err := w.s.DecideCreator(ctx, w.rev1, models.Decision{CreatorID: b.ID, Action: models.ActionSuspend, Reason: "content_policy"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, of, _ := w.s.CreatorRank(ctx, a.ID, now); r != 1 || of != 1 {
+		t.Fatalf("after suspending b: a is %d of %d", r, of)
+	}
+}

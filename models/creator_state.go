@@ -120,6 +120,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 	if err != nil {
 		return nil, err
 	}
+	s.ranks.invalidate() // who is qualified decides who is ranked
 	return &c, nil
 }
 

@@ -74,6 +74,10 @@ func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now t
 	if last.Year > year {
 		last = WeekOf(time.Date(year, 12, 28, 12, 0, 0, 0, CST))
 	}
+	if e, _, ok := s.ranks.get(year, subjectID, last.String()); ok {
+		return e.rows, e.rankOf, nil
+	}
+	_, key, _ := s.ranks.get(year, subjectID, last.String())
 	from, to := yearWeeks(year, last)
 	current, err := standings(db, from, to, subjectID)
 	if err != nil {
@@ -122,6 +126,7 @@ func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now t
 			}
 		}
 	}
+	s.ranks.put(key, rankEntry{rows: rows, rankOf: rankOf, at: time.Now()})
 	return rows, rankOf, nil
 }
 
@@ -157,12 +162,25 @@ func (s *Store) AgencyRanks(ctx context.Context, a *Actor, agencyID uint, limit 
 			}
 		}
 	}
-	// Names may be missing below the top 500; fill them for this short list.
-	for i := range out {
-		if out[i].DisplayName == "" {
-			var c Creator
-			if err := s.r(ctx).Select("display_name").First(&c, out[i].CreatorID).Error; err == nil {
-				out[i].DisplayName = c.DisplayName
+	// Names may be missing below the top 500; fill them for this short list in one query.
+	var missing []uint
+	for _, r := range out {
+		if r.DisplayName == "" {
+			missing = append(missing, r.CreatorID)
+		}
+	}
+	if len(missing) > 0 {
+		var cs []Creator
+		if err := s.r(ctx).Select("id, display_name").Where("id IN ?", missing).Find(&cs).Error; err != nil {
+			return nil, err
+		}
+		names := make(map[uint]string, len(cs))
+		for _, c := range cs {
+			names[c.ID] = c.DisplayName
+		}
+		for i := range out {
+			if out[i].DisplayName == "" {
+				out[i].DisplayName = names[out[i].CreatorID]
 			}
 		}
 	}

@@ -6,9 +6,6 @@ import (
 	"strings"
 )
 
-// Fen is an amount of money in fen (¥1 = 100 fen). Money is never a float.
-type Fen = int64
-
 // FormatYuan renders fen as ¥12,345.67.
 func FormatYuan(fen int64) string {
 	sign := ""

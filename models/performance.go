@@ -204,6 +204,9 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 		return appendAudit(tx, a, "performance.ingest", "performance", 0, nil,
 			map[string]any{"source": source, "rows": len(rows), "inserted": res.Inserted, "updated": res.Updated})
 	})
+	if err == nil && len(rowErrs) == 0 {
+		s.ranks.invalidate()
+	}
 	return res, rowErrs, err
 }
 

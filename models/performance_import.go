@@ -181,5 +181,8 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 		return appendAudit(tx, a, "performance.import", "performance_import", imp.ID, nil,
 			map[string]any{"file": imp.Filename, "inserted": p.Result.Inserted, "updated": p.Result.Updated, "errors": len(p.Problems)})
 	})
+	if err == nil {
+		s.ranks.invalidate()
+	}
 	return p, err
 }

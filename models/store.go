@@ -24,6 +24,7 @@ type Store struct {
 	db     *gorm.DB // writer
 	read   *gorm.DB // readers
 	driver string
+	ranks  *rankCache
 }
 
 // Driver names the database in use: "sqlite" or "postgres".
@@ -37,7 +38,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
-	s := &Store{}
+	s := &Store{ranks: newRankCache()}
 	if IsPostgresURL(databaseURL) {
 		db, err := gorm.Open(postgres.Open(databaseURL), cfg)
 		if err != nil {

@@ -142,6 +142,9 @@ func (s *Store) ApplyDueTransfers(ctx context.Context, now time.Time) (int, erro
 			return applied, err
 		}
 	}
+	if applied > 0 {
+		s.ranks.invalidate() // agency names on the board
+	}
 	return applied, nil
 }
 

@@ -197,15 +197,9 @@ func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[
 		ids, err := s.store.BonusIDs(c.Request().Context(), a, f, models.MaxBulk+1)
 		return ids, raw, err
 	}
-	form, err := c.FormParams()
+	ids, err := formIDs(c)
 	if err != nil {
 		return nil, raw, err
-	}
-	var ids []uint
-	for _, v := range form["ids"] {
-		if id := optionalID(v); id != nil {
-			ids = append(ids, *id)
-		}
 	}
 	return ids, raw, nil
 }

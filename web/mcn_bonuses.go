@@ -89,15 +89,9 @@ func (s *Server) mcnCompute(c echo.Context) error {
 func (s *Server) mcnDecide(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
-	form, err := c.FormParams()
+	ids, err := formIDs(c)
 	if err != nil {
 		return err
-	}
-	var ids []uint
-	for _, v := range form["ids"] {
-		if id := optionalID(v); id != nil {
-			ids = append(ids, *id)
-		}
 	}
 	var rep *models.DecisionReport
 	switch c.FormValue("action") {

@@ -51,3 +51,18 @@ func pager(c echo.Context, p models.Page, total int64) views.Pager {
 func absoluteURL(c echo.Context, path string) string {
 	return c.Scheme() + "://" + c.Request().Host + path
 }
+
+// formIDs reads the ticked "ids" of a bulk form; junk values are ignored.
+func formIDs(c echo.Context) ([]uint, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint
+	for _, v := range form["ids"] {
+		if id := optionalID(v); id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	return ids, nil
+}

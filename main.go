@@ -145,6 +145,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
 	go applyTransfers(ctx, store, log)
+	if pp := os.Getenv("PORTAL_PPROF"); pp != "" {
+		// Profiles for `make bench`; listen on loopback only (for example 127.0.0.1:6060).
+		go func() { log.Info("pprof", "err", http.ListenAndServe(pp, pprofMux())) }()
+	}
 	log.Info("serving", "addr", *addr, "database", models.RedactURL(databaseURL()), "driver", store.Driver())
 	select {
 	case err := <-errc:
@@ -185,7 +189,7 @@ func seed(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("scale programme loaded in %s; sign in as admin@scale.test or reviewer1@scale.test with password %s\n", time.Since(start).Round(time.Second), models.DemoPassword)
+		fmt.Printf("scale programme loaded in %s; sign in as admin@scale.test, reviewer1@scale.test, mcn1@scale.test or creator1@scale.test with password %s\n", time.Since(start).Round(time.Second), models.DemoPassword)
 		return nil
 	}
 	logins, err := store.SeedDemo(ctx)

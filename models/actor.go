@@ -1,5 +1,7 @@
 package models
 
+import "strings"
+
 // Actor is who is doing something: the signed-in user (or the CLI, when
 // UserID is 0) with the tenant they are bound to and where the request came from.
 type Actor struct {
@@ -41,3 +43,28 @@ func NewPage(number, size int) Page {
 
 // Offset is the number of rows before this page.
 func (p Page) Offset() int { return (p.Number - 1) * p.Size }
+
+// Window says how to read this page of a list of total rows: pages in the back
+// half are read from the end in reverse order (then reversed), so the last page
+// costs what the first does instead of skipping every row before it.
+func (p Page) Window(total int64) (offset, limit int, fromEnd bool) {
+	offset, limit = p.Offset(), p.Size
+	if int64(offset) < total/2 || int64(offset) >= total {
+		return offset, limit, false
+	}
+	back := int(total) - offset - p.Size
+	if back < 0 {
+		limit += back
+		back = 0
+	}
+	return back, limit, true
+}
+
+// orderBy writes an ORDER BY list over cols, all in one direction; reverse flips it.
+func orderBy(desc, reverse bool, cols ...string) string {
+	dir := " ASC"
+	if desc != reverse {
+		dir = " DESC"
+	}
+	return strings.Join(cols, dir+", ") + dir
+}

@@ -175,6 +175,11 @@ func (s *Store) ListAgencies(ctx context.Context, a *Actor, search string, page 
 	return rows, total, nil
 }
 
+// agenciesNamed selects the ids of agencies whose name starts with name, in any case.
+func agenciesNamed(db *gorm.DB, name string) *gorm.DB {
+	return db.Model(&Agency{}).Select("id").Where("LOWER(name) LIKE ?"+likeEscape, likePrefix(strings.ToLower(strings.TrimSpace(name))))
+}
+
 // AgencyOptions lists every agency's id and name for filters and forms.
 func (s *Store) AgencyOptions(ctx context.Context) ([]Agency, error) {
 	var ags []Agency

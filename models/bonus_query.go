@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ type BonusFilter struct {
 	Week        string
 	SubjectID   uint
 	AgencyID    uint
+	AgencyName  string // agencies whose name starts with it, when no AgencyID
 	State       BonusState
 	AppealState string
 	MinFen      int64
@@ -74,6 +76,8 @@ func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.D
 	}
 	if f.AgencyID != 0 && a.IsStaff() {
 		q = q.Where("b.agency_id = ?", f.AgencyID)
+	} else if f.AgencyName != "" && a.IsStaff() {
+		q = q.Where("b.agency_id IN (?)", agenciesNamed(s.r(ctx), f.AgencyName))
 	}
 	if f.MinFen > 0 {
 		q = q.Where("b.amount_fen >= ?", f.MinFen)
@@ -82,7 +86,7 @@ func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.D
 		q = q.Where("b.amount_fen <= ?", f.MaxFen)
 	}
 	if f.Search = strings.TrimSpace(f.Search); f.Search != "" {
-		q = q.Where("(LOWER(c.display_name) LIKE ?"+likeEscape+" OR c.account_id = ?)", likeContains(strings.ToLower(f.Search)), f.Search)
+		q = searchCreators(q, "c", f.Search)
 	}
 	return q
 }
@@ -98,18 +102,28 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 	if !ok {
 		col, f.Desc = "b.amount_fen", true
 	}
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
+	// The page's ids first, from the bonuses' indexes alone; then only those rows
+	// with their creator and agency. Joining first would read every matching row.
+	offset, limit, fromEnd := page.Window(totals.Count)
+	var ids []uint
+	if err := s.bonusQuery(ctx, a, f).Order(orderBy(f.Desc, fromEnd, col, "b.id")).Limit(limit).Offset(offset).Pluck("b.id", &ids).Error; err != nil {
+		return nil, totals, err
+	}
+	if fromEnd {
+		slices.Reverse(ids)
+	}
+	if len(ids) == 0 {
+		return nil, totals, nil
 	}
 	var rows []BonusRow
-	q := s.bonusQuery(ctx, a, f)
-	if strings.TrimSpace(f.Search) == "" && f.Sort != "name" {
-		q = q.Joins("JOIN creators c ON c.id = b.creator_id")
+	err := s.r(ctx).Table("bonuses AS b").Joins("JOIN creators c ON c.id = b.creator_id").
+		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").Where("b.id IN ?", ids).
+		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").Scan(&rows).Error
+	pos := make(map[uint]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
 	}
-	err := q.Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").
-		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").
-		Order(col + dir).Order("b.id" + dir).Limit(page.Size).Offset(page.Offset()).Scan(&rows).Error
+	slices.SortFunc(rows, func(x, y BonusRow) int { return pos[x.ID] - pos[y.ID] })
 	return rows, totals, err
 }
 
@@ -142,9 +156,15 @@ type WeekSummary struct {
 }
 
 // ComputedWeeks lists the weeks that have bonuses, newest first, up to limit.
+// It hops from week to week down the index (one lookup per week) instead of
+// reading a year of bonuses to find the distinct weeks.
 func (s *Store) ComputedWeeks(ctx context.Context, limit int) ([]string, error) {
 	var weeks []string
-	err := s.r(ctx).Model(&Bonus{}).Distinct("week").Order("week DESC").Limit(limit).Pluck("week", &weeks).Error
+	err := s.r(ctx).Raw(`WITH RECURSIVE w(week) AS (
+			SELECT MAX(week) FROM bonuses
+			UNION ALL
+			SELECT (SELECT MAX(b.week) FROM bonuses b WHERE b.week < w.week) FROM w WHERE w.week IS NOT NULL)
+		SELECT week FROM w WHERE week IS NOT NULL LIMIT ?`, limit).Scan(&weeks).Error
 	return weeks, err
 }
 

@@ -52,8 +52,10 @@ func (ct ContentType) Valid() bool {
 // Creator is a creator enrolled in the programme. The JD creator account ID
 // is unique: a creator belongs to at most one agency.
 type Creator struct {
-	ID               uint         `gorm:"primaryKey"`
-	DisplayName      string       `gorm:"size:80;not null;index"`
+	ID          uint   `gorm:"primaryKey"`
+	DisplayName string `gorm:"size:80;not null;index"`
+	// SearchName is DisplayName folded for prefix search (see SearchKey); kept by BeforeSave.
+	SearchName       string       `gorm:"size:80;not null;default:''"`
 	AccountID        string       `gorm:"size:40;not null;uniqueIndex"`
 	PrimarySubjectID uint         `gorm:"not null;index:idx_creators_subject_state,priority:1"`
 	Subject2ID       *uint        `gorm:"index"`

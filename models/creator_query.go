@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,13 +11,14 @@ import (
 
 // CreatorFilter narrows and orders the creators list.
 type CreatorFilter struct {
-	Search    string // display name or account ID, contains
-	State     CreatorState
-	SubjectID uint // any of the creator's subject areas
-	AgencyID  uint // staff only; ignored for managers, who always see their own
-	Featured  bool // only creators featured today
-	Sort      string
-	Desc      bool
+	Search     string // display name or account ID, contains
+	State      CreatorState
+	SubjectID  uint   // any of the creator's subject areas
+	AgencyID   uint   // staff only; ignored for managers, who always see their own
+	AgencyName string // staff only: agencies whose name starts with it, when no AgencyID
+	Featured   bool   // only creators featured today
+	Sort       string
+	Desc       bool
 }
 
 // CreatorSorts maps the sort keys the list accepts to columns.
@@ -55,11 +57,7 @@ func scopedCreator(tx *gorm.DB, a *Actor, id uint) (*Creator, error) {
 func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, page Page) ([]Creator, int64, error) {
 	q := scopeCreators(s.r(ctx).Model(&Creator{}), a)
 	if f.Search = strings.TrimSpace(f.Search); f.Search != "" {
-		if accountIDPattern.MatchString(f.Search) {
-			q = q.Where("(LOWER(display_name) LIKE ?"+likeEscape+" OR account_id = ?)", likeContains(strings.ToLower(f.Search)), f.Search)
-		} else {
-			q = q.Where("LOWER(display_name) LIKE ?"+likeEscape, likeContains(strings.ToLower(f.Search)))
-		}
+		q = searchCreators(q, "creators", f.Search)
 	}
 	if f.State != "" {
 		q = q.Where("state = ?", f.State)
@@ -69,6 +67,8 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 	}
 	if f.AgencyID != 0 && a.IsStaff() {
 		q = q.Where("agency_id = ?", f.AgencyID)
+	} else if f.AgencyName != "" && a.IsStaff() {
+		q = q.Where("agency_id IN (?)", agenciesNamed(s.r(ctx), f.AgencyName))
 	}
 	if f.Featured {
 		q = q.Where("creators.id IN (?)", featuredNow(s.read.WithContext(ctx), time.Now()))
@@ -82,12 +82,12 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 		col = "enrolled_at"
 		f.Desc = true
 	}
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
-	}
+	offset, limit, fromEnd := page.Window(total)
 	var cs []Creator
-	err := q.Preload("Agency").Order(col + dir).Order("id" + dir).Limit(page.Size).Offset(page.Offset()).Find(&cs).Error
+	err := q.Preload("Agency").Order(orderBy(f.Desc, fromEnd, col, "creators.id")).Limit(limit).Offset(offset).Find(&cs).Error
+	if fromEnd {
+		slices.Reverse(cs)
+	}
 	return cs, total, err
 }
 

@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,29 +28,74 @@ type LeaderRow struct {
 	New         bool // not ranked last week
 }
 
-// yearWeeks is the range of week labels of a CST year up to (and including) last.
-func yearWeeks(year int, last WeekLabel) (string, string) {
-	first := WeekOf(time.Date(year, 1, 4, 12, 0, 0, 0, CST)).String()
-	return first, last.String()
-}
-
 type standing struct {
 	CreatorID uint
 	GMV       int64
 	Views     int64
 }
 
-// standings ranks every qualified creator (of a subject, if given) for weeks from..to.
-func standings(db *gorm.DB, from, to string, subjectID uint) ([]standing, error) {
-	q := db.Table("weekly_performances AS p").Joins("JOIN creators c ON c.id = p.creator_id").
-		Select("p.creator_id, SUM(p.gmv_fen) AS gmv, SUM(p.views) AS views").
-		Where("c.state = ? AND p.week >= ? AND p.week <= ?", StateQualified, from, to)
+// rankStandings orders standings best first: GMV, then views, then the lower id.
+func rankStandings(ss []standing) {
+	slices.SortFunc(ss, func(a, b standing) int {
+		if c := cmp.Compare(b.GMV, a.GMV); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Views, a.Views); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.CreatorID, b.CreatorID)
+	})
+}
+
+// standings ranks every qualified creator (of a subject, if given) by the
+// year's weeks up to last (current) and up to the week before (previous).
+// It reads the maintained year totals, one row per creator, and takes off
+// what weeks after last (the week in progress) and last itself contributed.
+func standings(db *gorm.DB, year int, last WeekLabel, subjectID uint) (current, previous []standing, err error) {
+	var rows []struct {
+		CreatorID                  uint
+		GMV, Views, Weeks          int64
+		LastGMV, LastViews, InLast int64
+	}
+	q := db.Table("creator_year_totals AS t").Joins("JOIN creators c ON c.id = t.creator_id").
+		Joins("LEFT JOIN weekly_performances p ON p.creator_id = t.creator_id AND p.week = ?", last.String()).
+		Select("t.creator_id, t.gmv_fen AS gmv, t.views, t.weeks, COALESCE(p.gmv_fen, 0) AS last_gmv, COALESCE(p.views, 0) AS last_views, "+
+			"CASE WHEN p.id IS NULL THEN 0 ELSE 1 END AS in_last").
+		Where("t.year = ? AND c.state = ?", year, StateQualified)
 	if subjectID != 0 {
 		q = q.Where("c.primary_subject_id = ?", subjectID)
 	}
-	var out []standing
-	err := q.Group("p.creator_id").Order("gmv DESC, views DESC, p.creator_id").Scan(&out).Error
-	return out, err
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	var later []struct {
+		standing
+		Weeks int64
+	}
+	if err := db.Model(&WeeklyPerformance{}).Select("creator_id, SUM(gmv_fen) AS gmv, SUM(views) AS views, COUNT(*) AS weeks").
+		Where("week > ? AND week <= ?", last.String(), fmt.Sprintf("%d-W99", year)).Group("creator_id").Scan(&later).Error; err != nil {
+		return nil, nil, err
+	}
+	notYet := make(map[uint]standing, len(later))
+	weeksNotYet := make(map[uint]int64, len(later))
+	for _, l := range later {
+		notYet[l.CreatorID], weeksNotYet[l.CreatorID] = l.standing, l.Weeks
+	}
+	current, previous = make([]standing, 0, len(rows)), make([]standing, 0, len(rows))
+	for _, r := range rows {
+		cur := standing{CreatorID: r.CreatorID, GMV: r.GMV - notYet[r.CreatorID].GMV, Views: r.Views - notYet[r.CreatorID].Views}
+		weeks := r.Weeks - weeksNotYet[r.CreatorID]
+		if weeks == 0 { // only weeks still in progress
+			continue
+		}
+		current = append(current, cur)
+		if weeks-r.InLast > 0 {
+			previous = append(previous, standing{CreatorID: r.CreatorID, GMV: cur.GMV - r.LastGMV, Views: cur.Views - r.LastViews})
+		}
+	}
+	rankStandings(current)
+	rankStandings(previous)
+	return current, previous, nil
 }
 
 // Leaderboard returns the top creators of a year (all subject areas, or one),
@@ -78,12 +125,7 @@ func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now t
 		return e.rows, e.rankOf, nil
 	}
 	_, key, _ := s.ranks.get(year, subjectID, last.String())
-	from, to := yearWeeks(year, last)
-	current, err := standings(db, from, to, subjectID)
-	if err != nil {
-		return nil, nil, err
-	}
-	previous, err := standings(db, from, last.Prev().String(), subjectID)
+	current, previous, err := standings(db, year, last, subjectID)
 	if err != nil {
 		return nil, nil, err
 	}

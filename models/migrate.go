@@ -83,6 +83,23 @@ var migrations = []func(tx *gorm.DB) error{
 	},
 	// 5: the queue's common filter (week, subject area, state) sorted by amount has its own index.
 	func(tx *gorm.DB) error { return tx.AutoMigrate(&Bonus{}) },
+	// 6: programme scale: creators' year totals (kept by ingest), a search key for names, indexes for the
+	// queue's pages and the dashboard's counts.
+	func(tx *gorm.DB) error {
+		if err := tx.AutoMigrate(&CreatorYearTotal{}, &Creator{}, &Bonus{}); err != nil {
+			return err
+		}
+		if err := backfillSearchNames(tx); err != nil {
+			return err
+		}
+		if tx.Dialector.Name() == "postgres" {
+			// Prefix search compares bytes (see prefixRange); the index must use the same order.
+			if err := tx.Exec(`CREATE INDEX IF NOT EXISTS idx_creators_search_c ON creators (search_name COLLATE "C")`).Error; err != nil {
+				return err
+			}
+		}
+		return rebuildYearTotals(tx)
+	},
 }
 
 func cloneSubjects() []SubjectArea {

@@ -145,9 +145,22 @@ func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now
 	return out, errs, nil
 }
 
-// upsertPerformance writes rows keyed by (creator, week) and counts inserts and updates.
+type weekKey struct {
+	creatorID uint
+	week      string
+}
+
+// upsertPerformance writes rows keyed by (creator, week), counts inserts and
+// updates, and moves the creators' year totals by what changed.
 func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, error) {
 	var res IngestResult
+	if tx.Dialector.Name() == "postgres" {
+		// Year totals move by the difference to the rows read below; concurrent
+		// ingests must not both read the same old rows. (SQLite has one writer.)
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(727275)").Error; err != nil {
+			return res, err
+		}
+	}
 	const batch = 500
 	for start := 0; start < len(rows); start += batch {
 		part := rows[start:min(start+batch, len(rows))]
@@ -155,13 +168,15 @@ func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, err
 		for _, r := range part {
 			byWeek[r.Week] = append(byWeek[r.Week], r.CreatorID)
 		}
-		existing := 0
+		before := map[weekKey]WeeklyPerformance{}
 		for week, creators := range byWeek {
-			var n int64
-			if err := tx.Model(&WeeklyPerformance{}).Where("week = ? AND creator_id IN ?", week, creators).Count(&n).Error; err != nil {
+			var old []WeeklyPerformance
+			if err := tx.Select("creator_id, week, gmv_fen, views").Where("week = ? AND creator_id IN ?", week, creators).Find(&old).Error; err != nil {
 				return res, err
 			}
-			existing += int(n)
+			for _, o := range old {
+				before[weekKey{o.CreatorID, o.Week}] = o
+			}
 		}
 		now := time.Now().UTC()
 		for i := range part {
@@ -174,8 +189,11 @@ func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, err
 		if err != nil {
 			return res, err
 		}
-		res.Updated += existing
-		res.Inserted += len(part) - existing
+		if err := addYearTotals(tx, yearDeltas(before, part)); err != nil {
+			return res, err
+		}
+		res.Updated += len(before)
+		res.Inserted += len(part) - len(before)
 	}
 	return res, nil
 }

@@ -97,6 +97,9 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 		total += len(rows)
 	}
 	o.Progress("%-22s %9d rows in %6.1fs (%.0f rows/s)", "weekly performance", total, time.Since(start).Seconds(), float64(total)/time.Since(start).Seconds())
+	if err := timed("year totals", len(creators), rebuildYearTotals); err != nil {
+		return err
+	}
 	var r1, r2 User
 	if err := s.r(ctx).Where("email = ?", "reviewer1@scale.test").First(&r1).Error; err != nil {
 		return err
@@ -137,7 +140,26 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 		}
 		o.Progress("%-22s %9d bonuses in %6.1fs", "approved and paid", len(ids), time.Since(start).Seconds())
 	}
-	return s.timedCompute(ctx, rev1, last.String(), o.Progress)
+	if err := s.timedCompute(ctx, rev1, last.String(), o.Progress); err != nil {
+		return err
+	}
+	return s.seedScaleLogins(ctx, last.String())
+}
+
+// seedScaleLogins adds a manager of the first agency and a creator of it with a
+// bonus in the last week, so the load run can sign in as each role.
+func (s *Store) seedScaleLogins(ctx context.Context, lastWeek string) error {
+	var b Bonus
+	if err := s.r(ctx).Where("week = ? AND agency_id IS NOT NULL", lastWeek).Order("id").First(&b).Error; err != nil {
+		return fmt.Errorf("a creator with a bonus in %s: %w", lastWeek, err)
+	}
+	for _, u := range []NewUser{{Email: "mcn1@scale.test", Role: RoleMCNManager, AgencyID: b.AgencyID}, {Email: "creator1@scale.test", Role: RoleCreator, CreatorID: &b.CreatorID}} {
+		u.Password = DemoPassword
+		if _, err := s.CreateUser(ctx, SystemActor(), u); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Store) timedCompute(ctx context.Context, a *Actor, week string, progress func(string, ...any)) error {

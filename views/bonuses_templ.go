@@ -31,7 +31,7 @@ type BonusQueueView struct {
 	Filter     map[string]string
 	Weeks      []Option
 	Subjects   []Option
-	Agencies   []Option // nil for managers
+	Agencies   *AgencyFilter // nil for managers
 	States     []Option
 	Sorts      []Option
 	Reasons    []Option
@@ -166,7 +166,7 @@ func BonusQueuePage(m PageMeta, v BonusQueueView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Agencies != nil {
-				templ_7745c5c3_Err = SelectField("agency", "Agency", v.Agencies, false, nil).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = AgencyFilterField(*v.Agencies).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

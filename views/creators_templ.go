@@ -31,7 +31,7 @@ type CreatorListView struct {
 	States     []Option
 	Subjects   []Option
 	Featured   bool
-	Agencies   []Option // nil hides the agency filter and column
+	Agencies   *AgencyFilter // staff only
 	Sorts      map[string]SortLink
 	CanEnrol   bool
 	CanImport  bool
@@ -122,8 +122,8 @@ func CreatorListPage(m PageMeta, v CreatorListView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.ShowAgency {
-				templ_7745c5c3_Err = SelectField("agency", "Agency", v.Agencies, false, nil).Render(ctx, templ_7745c5c3_Buffer)
+			if v.Agencies != nil {
+				templ_7745c5c3_Err = AgencyFilterField(*v.Agencies).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

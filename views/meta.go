@@ -70,6 +70,14 @@ type Option struct {
 	Selected bool
 }
 
+// AgencyFilter is the agency filter of a staff list. Thousands of agencies in
+// a select would outweigh the rest of the page, so past a few dozen it is a
+// text box (Options nil, Typed its value).
+type AgencyFilter struct {
+	Options []Option
+	Typed   string
+}
+
 // Pager describes a paged list: where we are and how to link elsewhere.
 type Pager struct {
 	Page    int

@@ -43,8 +43,8 @@ func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFil
 	if id := optionalID(raw["subject"]); id != nil {
 		f.SubjectID = *id
 	}
-	if id := optionalID(raw["agency"]); id != nil && a.IsStaff() {
-		f.AgencyID = *id
+	if a.IsStaff() {
+		f.AgencyID, f.AgencyName = agencyParam(raw["agency"])
 	}
 	for key, dst := range map[string]*int64{"min": &f.MinFen, "max": &f.MaxFen} {
 		if raw[key] == "" {
@@ -133,12 +133,9 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 		v.Sorts[i].Selected = v.Sorts[i].Value == raw["sort"]
 	}
 	if a.IsStaff() {
-		ags, err := s.store.AgencyOptions(ctx)
-		if err != nil {
+		if v.Agencies, err = s.agencyFilter(c, raw["agency"]); err != nil {
 			return v, err
 		}
-		agSel, _ := strconv.ParseUint(raw["agency"], 10, 32)
-		v.Agencies = agencyOptions(ags, uint(agSel), "All agencies")
 		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
 		if err != nil {
 			return v, err

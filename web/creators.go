@@ -28,8 +28,8 @@ func (s *Server) creatorList(c echo.Context) error {
 	if id := optionalID(c.QueryParam("subject")); id != nil {
 		f.SubjectID = *id
 	}
-	if id := optionalID(c.QueryParam("agency")); id != nil && a.IsStaff() {
-		f.AgencyID = *id
+	if a.IsStaff() {
+		f.AgencyID, f.AgencyName = agencyParam(c.QueryParam("agency"))
 	}
 	f.Featured = c.QueryParam("featured") == "1"
 	page := pageParam(c)
@@ -58,11 +58,9 @@ func (s *Server) creatorList(c echo.Context) error {
 	}
 	if a.IsStaff() {
 		v.ShowAgency = true
-		ags, err := s.store.AgencyOptions(ctx)
-		if err != nil {
+		if v.Agencies, err = s.agencyFilter(c, c.QueryParam("agency")); err != nil {
 			return err
 		}
-		v.Agencies = agencyOptions(ags, f.AgencyID, "All agencies")
 	} else {
 		v.Title = "Our creators"
 	}

@@ -85,6 +85,31 @@ func subjectOptions(areas []models.SubjectArea, selected uint, blank string, act
 	return out
 }
 
+// agencySelectMax is the most agencies a filter lists as a select.
+const agencySelectMax = 50
+
+// agencyFilter builds a staff list's agency filter from the raw parameter.
+func (s *Server) agencyFilter(c echo.Context, raw string) (*views.AgencyFilter, error) {
+	n, err := s.store.CountAgencies(c.Request().Context())
+	if err != nil || n > agencySelectMax {
+		return &views.AgencyFilter{Typed: raw}, err
+	}
+	ags, err := s.store.AgencyOptions(c.Request().Context())
+	var selected uint
+	if id := optionalID(raw); id != nil {
+		selected = *id
+	}
+	return &views.AgencyFilter{Options: agencyOptions(ags, selected, "All agencies")}, err
+}
+
+// agencyParam reads an agency filter: an ID, or else the start of a name.
+func agencyParam(raw string) (id uint, name string) {
+	if p := optionalID(raw); p != nil {
+		return *p, ""
+	}
+	return 0, strings.TrimSpace(raw)
+}
+
 func agencyOptions(ags []models.Agency, selected uint, blank string) []views.Option {
 	out := []views.Option{{Value: "", Label: blank}}
 	for _, a := range ags {

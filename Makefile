@@ -51,11 +51,16 @@ screenshots:
 soak:
 	SOAK_SECONDS=$${SOAK_SECONDS:-60} $(GO) test -count=1 -run '^TestSoak$$' -v -timeout 10m ./web/ | grep -E '^(soak:|--- |ok|FAIL|\s+soak_test)'
 
-## bench: Go benchmarks (compute, approve, import, queue rows) and a load run against a portal seeded at scale
+## bench: Go benchmarks (compute, approve, import, queue rows), then a load run against a portal seeded at scale
+## (and one with 1% of the data, for cost growth). BENCH_DB may be a postgres:// URL; seeding reuses what is there.
 BENCH_DB ?= bench.db
+BENCH_SMALL_DB ?= bench-small.db
 bench: build
 	$(GO) test -run XXX -bench . -benchmem -benchtime 1x -timeout 30m ./models ./views
-	test -f $(BENCH_DB) || DATABASE_URL=$(BENCH_DB) ./$(BIN) seed --scale
-	DATABASE_URL=$(BENCH_DB) ./$(BIN) serve --addr 127.0.0.1:8089 > bench-serve.log 2>&1 & echo $$! > bench-serve.pid; sleep 2; \
-	LOAD_URL=http://127.0.0.1:8089 $(GO) test -count=1 -run '^TestLoad$$' -v -timeout 30m ./web/ | grep -E '^\|'; \
-	kill $$(cat bench-serve.pid); rm -f bench-serve.pid
+	DATABASE_URL='$(BENCH_DB)' ./$(BIN) seed --scale
+	DATABASE_URL='$(BENCH_SMALL_DB)' ./$(BIN) seed --scale --creators 1000 --agencies 20 --weeks 52
+	DATABASE_URL='$(BENCH_DB)' ./$(BIN) serve --addr 127.0.0.1:8089 > bench-serve.log 2>&1 & echo $$! > bench-serve.pid; \
+	DATABASE_URL='$(BENCH_SMALL_DB)' ./$(BIN) serve --addr 127.0.0.1:8090 > bench-serve-small.log 2>&1 & echo $$! > bench-serve-small.pid; \
+	sleep 3; LOAD_URL=http://127.0.0.1:8089 LOAD_SMALL_URL=http://127.0.0.1:8090 LOAD_PID=$$(cat bench-serve.pid) \
+	$(GO) test -count=1 -run '^TestLoad$$' -v -timeout 30m ./web/ | grep -E '^(\||[0-9]+ signed-in|server peak|--- FAIL|\s+load_test)'; \
+	status=$${PIPESTATUS[0]}; kill $$(cat bench-serve.pid) $$(cat bench-serve-small.pid); rm -f bench-serve.pid bench-serve-small.pid; exit $$status

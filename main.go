@@ -145,6 +145,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
 	go applyTransfers(ctx, store, log)
+	go refreshStatistics(ctx, store, log)
 	if pp := os.Getenv("PORTAL_PPROF"); pp != "" {
 		// Profiles for `make bench`; listen on loopback only (for example 127.0.0.1:6060).
 		go func() { log.Info("pprof", "err", http.ListenAndServe(pp, pprofMux())) }()
@@ -186,6 +187,10 @@ func seed(ctx context.Context, args []string) error {
 		start := time.Now()
 		err := store.SeedScale(ctx, models.ScaleOptions{Creators: *creators, Agencies: *agencies, Weeks: *weeks,
 			Progress: func(f string, a ...any) { fmt.Printf(f+"\n", a...) }}, time.Now())
+		if errors.Is(err, models.ErrNotEmpty) {
+			fmt.Println("Scale data not loaded:", err, "- reusing what is there (start from an empty database to load it again)")
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -275,6 +280,22 @@ func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) 
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+	}
+}
+
+// refreshStatistics keeps the query planner's statistics current as the data grows.
+func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := store.Optimize(ctx); err != nil {
+				log.Error("refresh statistics", "err", err)
+			}
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package models
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Actor is who is doing something: the signed-in user (or the CLI, when
 // UserID is 0) with the tenant they are bound to and where the request came from.
@@ -20,6 +23,19 @@ func ActorFor(u *User, ip string) *Actor {
 
 // SystemActor is the command-line tool acting on its own.
 func SystemActor() *Actor { return &Actor{Email: "system", Role: RoleAdmin} }
+
+// scopeKey names what the actor may see, for memo keys: all staff see the same.
+func (a *Actor) scopeKey() string {
+	switch {
+	case a.IsStaff():
+		return "staff"
+	case a.Role == RoleMCNManager && a.AgencyID != nil:
+		return fmt.Sprintf("agency %d", *a.AgencyID)
+	case a.Role == RoleCreator && a.CreatorID != nil:
+		return fmt.Sprintf("creator %d", *a.CreatorID)
+	}
+	return "nobody"
+}
 
 // IsStaff reports whether the actor is JD staff.
 func (a *Actor) IsStaff() bool { return a != nil && a.Role.IsStaff() }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -94,8 +95,11 @@ func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.D
 // ListBonuses returns a page of the bonuses the actor may see and the count
 // and total of everything the filter matches.
 func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page Page) ([]BonusRow, BonusTotals, error) {
-	var totals BonusTotals
-	if err := s.bonusQuery(ctx, a, f).Select("COUNT(*) AS count, COALESCE(SUM(b.amount_fen), 0) AS sum_fen").Scan(&totals).Error; err != nil {
+	totals, err := counted(ctx, s, fmt.Sprintf("bonuses %s %+v", a.scopeKey(), f), func(ctx context.Context) (BonusTotals, error) {
+		var t BonusTotals
+		return t, s.bonusQuery(ctx, a, f).Select("COUNT(*) AS count, COALESCE(SUM(b.amount_fen), 0) AS sum_fen").Scan(&t).Error
+	})
+	if err != nil {
 		return nil, totals, err
 	}
 	col, ok := BonusSorts[f.Sort]
@@ -116,7 +120,7 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 		return nil, totals, nil
 	}
 	var rows []BonusRow
-	err := s.r(ctx).Table("bonuses AS b").Joins("JOIN creators c ON c.id = b.creator_id").
+	err = s.r(ctx).Table("bonuses AS b").Joins("JOIN creators c ON c.id = b.creator_id").
 		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").Where("b.id IN ?", ids).
 		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").Scan(&rows).Error
 	pos := make(map[uint]int, len(ids))

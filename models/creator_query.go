@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -73,8 +74,11 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 	if f.Featured {
 		q = q.Where("creators.id IN (?)", featuredNow(s.read.WithContext(ctx), time.Now()))
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	total, err := counted(ctx, s, fmt.Sprintf("creators %s %+v", a.scopeKey(), f), func(ctx context.Context) (int64, error) {
+		var n int64
+		return n, q.Session(&gorm.Session{}).WithContext(ctx).Count(&n).Error
+	})
+	if err != nil {
 		return nil, 0, err
 	}
 	col, ok := CreatorSorts[f.Sort]
@@ -84,7 +88,7 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 	}
 	offset, limit, fromEnd := page.Window(total)
 	var cs []Creator
-	err := q.Preload("Agency").Order(orderBy(f.Desc, fromEnd, col, "creators.id")).Limit(limit).Offset(offset).Find(&cs).Error
+	err = q.Preload("Agency").Order(orderBy(f.Desc, fromEnd, col, "creators.id")).Limit(limit).Offset(offset).Find(&cs).Error
 	if fromEnd {
 		slices.Reverse(cs)
 	}
@@ -110,6 +114,10 @@ func (s *Store) CreatorHasAccount(ctx context.Context, creatorID uint) (bool, er
 
 // CountByState counts the creators the actor may see, per state.
 func (s *Store) CountByState(ctx context.Context, a *Actor) (map[CreatorState]int64, error) {
+	return counted(ctx, s, "by state "+a.scopeKey(), func(ctx context.Context) (map[CreatorState]int64, error) { return s.countByState(ctx, a) })
+}
+
+func (s *Store) countByState(ctx context.Context, a *Actor) (map[CreatorState]int64, error) {
 	var rows []struct {
 		State CreatorState
 		N     int64
@@ -124,6 +132,10 @@ func (s *Store) CountByState(ctx context.Context, a *Actor) (map[CreatorState]in
 
 // CountBySubject counts the creators the actor may see, per primary subject area.
 func (s *Store) CountBySubject(ctx context.Context, a *Actor) (map[uint]int64, error) {
+	return counted(ctx, s, "by subject "+a.scopeKey(), func(ctx context.Context) (map[uint]int64, error) { return s.countBySubject(ctx, a) })
+}
+
+func (s *Store) countBySubject(ctx context.Context, a *Actor) (map[uint]int64, error) {
 	var rows []struct {
 		PrimarySubjectID uint
 		N                int64

@@ -2,12 +2,17 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
 // WeeklySpend sums approved and paid weekly bonuses per week for the given
 // weeks, in one grouped query.
 func (s *Store) WeeklySpend(ctx context.Context, weeks []WeekLabel) (map[string]int64, error) {
+	return counted(ctx, s, fmt.Sprint("weekly spend ", weeks), func(ctx context.Context) (map[string]int64, error) { return s.weeklySpend(ctx, weeks) })
+}
+
+func (s *Store) weeklySpend(ctx context.Context, weeks []WeekLabel) (map[string]int64, error) {
 	out := map[string]int64{}
 	if len(weeks) == 0 {
 		return out, nil
@@ -38,6 +43,10 @@ type Pending struct {
 
 // PendingApprovals counts what waits for reviewers.
 func (s *Store) PendingApprovals(ctx context.Context) (Pending, error) {
+	return counted(ctx, s, "pending approvals", func(ctx context.Context) (Pending, error) { return s.pendingApprovals(ctx) })
+}
+
+func (s *Store) pendingApprovals(ctx context.Context) (Pending, error) {
 	var p Pending
 	waiting := []BonusState{BonusProposed, BonusAwaitingSecond}
 	db := s.r(ctx)
@@ -63,6 +72,10 @@ type Attainment struct {
 
 // QuotaAttainment buckets every agency by how much of this month's quota it has delivered.
 func (s *Store) QuotaAttainment(ctx context.Context, now time.Time) (Attainment, error) {
+	return counted(ctx, s, "attainment "+MonthOf(now).String(), func(ctx context.Context) (Attainment, error) { return s.quotaAttainment(ctx, now) })
+}
+
+func (s *Store) quotaAttainment(ctx context.Context, now time.Time) (Attainment, error) {
 	month := MonthOf(now)
 	out := Attainment{Month: month.String()}
 	db := s.r(ctx)

@@ -116,18 +116,35 @@ func (s *Store) Leaderboard(ctx context.Context, a *Actor, year int, subjectID u
 
 // leaderboard ranks everyone; the caller cuts the list.
 func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now time.Time) ([]LeaderRow, map[uint]int, error) {
-	db := s.r(ctx)
 	last := WeekOf(now).Prev()
 	if last.Year > year {
 		last = WeekOf(time.Date(year, 12, 28, 12, 0, 0, 0, CST))
 	}
-	if e, _, ok := s.ranks.get(year, subjectID, last.String()); ok {
-		return e.rows, e.rankOf, nil
-	}
-	_, key, _ := s.ranks.get(year, subjectID, last.String())
+	e, err := s.ranks.load(rankKey{year: year, subject: subjectID, last: last.String()}, func() (rankEntry, error) {
+		// Detached from the request: a background refresh outlives it, and waiters share it.
+		return rankAll(s.read.WithContext(context.WithoutCancel(ctx)), year, subjectID, last)
+	})
+	return e.rows, e.rankOf, err
+}
+
+// rankKey names one set of standings.
+type rankKey struct {
+	year    int
+	subject uint
+	last    string // the last complete week the standings cover
+}
+
+// rankEntry is a computed ranking: everyone in order, and each creator's rank.
+type rankEntry struct {
+	rows   []LeaderRow
+	rankOf map[uint]int
+}
+
+// rankAll ranks every qualified creator of a year (of a subject, if given) with movement and names for the top.
+func rankAll(db *gorm.DB, year int, subjectID uint, last WeekLabel) (rankEntry, error) {
 	current, previous, err := standings(db, year, last, subjectID)
 	if err != nil {
-		return nil, nil, err
+		return rankEntry{}, err
 	}
 	prevRank := make(map[uint]int, len(previous))
 	for i, p := range previous {
@@ -153,7 +170,7 @@ func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now t
 	var cs []Creator
 	if len(ids) > 0 {
 		if err := db.Preload("Agency").Where("id IN ?", ids).Find(&cs).Error; err != nil {
-			return nil, nil, err
+			return rankEntry{}, err
 		}
 	}
 	byID := map[uint]*Creator{}
@@ -168,8 +185,7 @@ func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now t
 			}
 		}
 	}
-	s.ranks.put(key, rankEntry{rows: rows, rankOf: rankOf, at: time.Now()})
-	return rows, rankOf, nil
+	return rankEntry{rows: rows, rankOf: rankOf}, nil
 }
 
 // CreatorRank is a creator's current place overall (0 when unranked) and how many are ranked.

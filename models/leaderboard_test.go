@@ -1,6 +1,8 @@
 package models_test
 
 import (
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,5 +57,70 @@ func TestYearTotalsFollowIngestAndRankWithMovement(t *testing.T) {
 		if r.CreatorID != p.id || r.GMVFen != p.gmv || r.Movement != p.movement || r.New != p.new || r.Rank != i+1 {
 			t.Errorf("place %d = %+v, want %+v", i+1, r, p)
 		}
+	}
+}
+
+// Many requests needing ranks at once (a dashboard under load) must share one
+// ranking of every creator, not each run their own.
+func TestConcurrentRankLookupsShareOneRanking(t *testing.T) {
+	w := newWorld(t)
+	a := w.qualified(t, "jd_cr_once01")
+	w.perf(t, lastWeek, a.AccountID, 1, 0, 10, 5_000)
+	var queries atomic.Int64
+	w.s.OnQuery(func() { queries.Add(1) })
+	now := time.Now()
+	if _, _, err := w.s.CreatorRank(ctx, a.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	oneRanking := queries.Load()
+	w.perf(t, lastWeek, a.AccountID, 1, 0, 10, 6_000) // new standings: the next lookup ranks again
+	queries.Store(0)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r, _, err := w.s.CreatorRank(ctx, a.ID, now); err != nil || r != 1 {
+				t.Errorf("rank %d: %v", r, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := queries.Load(); got != oneRanking {
+		t.Fatalf("8 concurrent lookups ran %d queries; one ranking takes %d", got, oneRanking)
+	}
+}
+
+// Totals are memoised between writes; a decision must show in them at once.
+func TestQueueTotalsAndPendingCountsFollowDecisionsAtOnce(t *testing.T) {
+	w := newWorld(t)
+	a := w.qualified(t, "jd_cr_tot001")
+	b := w.qualified(t, "jd_cr_tot002")
+	w.perf(t, lastWeek, a.AccountID, 1, 0, 0, 0)
+	w.perf(t, lastWeek, b.AccountID, 1, 0, 0, 0)
+	waiting := models.BonusFilter{Week: lastWeek.String(), State: models.BonusProposed}
+	totals := func() (int64, int64) {
+		t.Helper()
+		_, tot, err := w.s.ListBonuses(ctx, w.rev1, waiting, models.NewPage(1, 50))
+		p, err2 := w.s.PendingApprovals(ctx)
+		if err != nil || err2 != nil {
+			t.Fatal(err, err2)
+		}
+		return tot.Count, p.Weekly.Count
+	}
+	if queue, pending := totals(); queue != 0 || pending != 0 {
+		t.Fatalf("before compute: %d in the queue, %d pending", queue, pending)
+	}
+	if _, err := w.s.ComputeWeek(ctx, w.rev1, lastWeek.String()); err != nil {
+		t.Fatal(err)
+	}
+	if queue, pending := totals(); queue != 2 || pending != 2 {
+		t.Fatalf("after compute: %d in the queue, %d pending", queue, pending)
+	}
+	if _, err := w.s.ApproveBonuses(ctx, w.rev1, []uint{w.bonusOf(t, a.ID, lastWeek).ID}); err != nil {
+		t.Fatal(err)
+	}
+	if queue, pending := totals(); queue != 1 || pending != 1 {
+		t.Fatalf("after an approval: %d in the queue, %d pending", queue, pending)
 	}
 }

@@ -143,7 +143,11 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 	if err := s.timedCompute(ctx, rev1, last.String(), o.Progress); err != nil {
 		return err
 	}
-	return s.seedScaleLogins(ctx, last.String())
+	if err := s.seedScaleLogins(ctx, last.String()); err != nil {
+		return err
+	}
+	// Fresh statistics for the planner after loading millions of rows.
+	return db.Exec("ANALYZE").Error
 }
 
 // seedScaleLogins adds a manager of the first agency and a creator of it with a

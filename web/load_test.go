@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -17,98 +18,282 @@ import (
 )
 
 // TestLoad drives a running portal (LOAD_URL, seeded with `portal seed --scale`)
-// with signed-in clients and prints a table: requests per second and latency
-// percentiles per page, beside /healthz. It is part of `make bench`, not `make test`.
+// with signed-in clients and prints tables: requests per second and latency
+// percentiles per page beside /healthz; with LOAD_SMALL_URL (a portal seeded
+// with a hundredth of the data) how much each page's cost grows with the data;
+// then 20 reviewers approving at once; with LOAD_PID the server's peak memory.
+// It is part of `make bench`, not `make test`: it measures, it does not judge.
 func TestLoad(t *testing.T) {
 	base := os.Getenv("LOAD_URL")
 	if base == "" {
 		t.Skip("set LOAD_URL to a portal seeded with portal seed --scale (make bench)")
 	}
-	clients, _ := strconv.Atoi(os.Getenv("LOAD_CLIENTS"))
-	if clients <= 0 {
-		clients = 64
-	}
-	secs, _ := strconv.Atoi(os.Getenv("LOAD_SECONDS"))
-	if secs <= 0 {
-		secs = 10
-	}
-	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
-	login := func(email string) *http.Client {
-		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar, Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := c.Get(base + "/login")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(body)
-		if m == nil {
-			t.Fatal("no CSRF token on /login")
-		}
-		res, err = c.PostForm(base+"/login", url.Values{"_csrf": {string(m[1])}, "email": {email}, "password": {"demo-password"}})
-		if err != nil || res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("login %s: %v %v", email, res.StatusCode, err)
-		}
-		res.Body.Close()
-		return c
-	}
-	week := regexp.MustCompile(`2\d{3}-W\d{2}`)
-	rev := login("reviewer1@scale.test")
-	res, _ := rev.Get(base + "/bonuses")
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	lastWeek := string(week.Find(page))
-	pages := []struct{ name, who, path string }{
-		{"healthz", "", "/healthz"},
-		{"queue, subject, by amount, page 1", "reviewer1@scale.test", "/bonuses?week=" + lastWeek + "&subject=3&sort="},
-		{"queue, subject, by amount, page 40", "reviewer1@scale.test", "/bonuses?week=" + lastWeek + "&subject=3&page=40"},
-		{"creators list, search", "reviewer1@scale.test", "/creators?q=Creator+0123"},
-		{"creators list, last page", "reviewer1@scale.test", "/creators?page=2000"},
-		{"programme dashboard", "reviewer1@scale.test", "/dashboard"},
-		{"leaderboard", "reviewer1@scale.test", "/leaderboard"},
-		{"MCN dashboard", "reviewer1@scale.test", "/agencies/1"},
-		{"creator /me", "reviewer1@scale.test", "/creators/1"},
-	}
-	fmt.Printf("\n| page | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|\n")
+	clients := envInt("LOAD_CLIENTS", 64)
+	secs := envInt("LOAD_SECONDS", 10)
+	big := newLoadSite(t, base, clients)
+	pages := big.pages(t)
+	results := map[string]loadResult{}
+	fmt.Printf("\n%d signed-in clients, %d s per page, SQLite or PostgreSQL as the server was started\n\n", clients, secs)
+	fmt.Printf("| page | req/s | p50 ms | p99 ms | errors | p99 ≤ 50 ms | ≥ 1/20 of /healthz |\n|---|---|---|---|---|---|---|\n")
+	var healthz float64
 	for _, p := range pages {
-		c := &http.Client{Transport: tr}
-		if p.who != "" {
-			c = login(p.who)
+		r := big.run(p, clients, time.Duration(secs)*time.Second)
+		results[p.name] = r
+		if p.name == "healthz" {
+			healthz = r.rps
+			fmt.Printf("| %s | %.0f | %.1f | %.1f | %d | | |\n", p.name, r.rps, r.p50, r.p99, r.errs)
+			continue
 		}
-		var mu sync.Mutex
-		var lat []time.Duration
-		errs := 0
-		deadline := time.Now().Add(time.Duration(secs) * time.Second)
-		var wg sync.WaitGroup
-		for i := 0; i < clients; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for time.Now().Before(deadline) {
-					start := time.Now()
-					res, err := c.Get(base + p.path)
-					ok := err == nil && res.StatusCode == http.StatusOK
-					if err == nil {
-						io.Copy(io.Discard, res.Body)
-						res.Body.Close()
-					}
-					d := time.Since(start)
-					mu.Lock()
-					lat = append(lat, d)
-					if !ok {
-						errs++
-					}
-					mu.Unlock()
+		fmt.Printf("| %s | %.0f | %.1f | %.1f | %d | %s | %s |\n", p.name, r.rps, r.p50, r.p99, r.errs, tick(r.p99 <= 50), tick(r.rps >= healthz/20))
+		if r.errs > 0 {
+			t.Errorf("%s: %d errors", p.name, r.errs)
+		}
+	}
+	fmt.Printf("\n| list | first page req/s | last page req/s | cost of the last page ÷ the first (≤ 1.5) |\n|---|---|---|---|\n")
+	for _, pair := range [][2]string{{"queue, one subject, page 1", "queue, one subject, last page"}, {"queue, whole week, page 1", "queue, whole week, last page"}, {"creators, page 1", "creators, last page"}} {
+		first, last := results[pair[0]], results[pair[1]]
+		growth := first.rps / last.rps
+		fmt.Printf("| %s | %.0f | %.0f | %.2f %s |\n", strings.TrimSuffix(pair[0], ", page 1"), first.rps, last.rps, growth, tick(growth <= 1.5))
+	}
+	if smallURL := os.Getenv("LOAD_SMALL_URL"); smallURL != "" {
+		small := newLoadSite(t, smallURL, clients)
+		fmt.Printf("\n| page | req/s at 1%% of the data | req/s at full scale | cost at full scale ÷ at 1%% (≤ 1.5) |\n|---|---|---|---|\n")
+		for _, p := range small.pages(t) {
+			if p.name == "healthz" || strings.Contains(p.name, "last page") || strings.Contains(p.name, "middle page") {
+				continue // list lengths differ by design; the table above compares their ends
+			}
+			r := small.run(p, clients, time.Duration(max(secs/2, 2))*time.Second)
+			growth := r.rps / results[p.name].rps
+			fmt.Printf("| %s | %.0f | %.0f | %.2f %s |\n", p.name, r.rps, results[p.name].rps, growth, tick(growth <= 1.5))
+		}
+	}
+	big.approveRace(t, 20, time.Duration(secs)*time.Second)
+	if pid := os.Getenv("LOAD_PID"); pid != "" {
+		status, err := os.ReadFile("/proc/" + pid + "/status")
+		if err == nil {
+			m := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status)
+			if m != nil {
+				kb, _ := strconv.Atoi(string(m[1]))
+				fmt.Printf("\nserver peak memory (VmHWM) over the whole run: %d MB %s (target ≤ 300 MB)\n", kb/1024, tick(kb/1024 <= 300))
+			}
+		}
+	}
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func tick(ok bool) string {
+	if ok {
+		return "✓"
+	}
+	return "✗"
+}
+
+type loadPage struct{ name, who, path string }
+
+type loadResult struct {
+	rps, p50, p99 float64
+	errs          int
+}
+
+type loadSite struct {
+	t     *testing.T
+	base  string
+	tr    *http.Transport
+	users map[string]*http.Client
+}
+
+func newLoadSite(t *testing.T, base string, clients int) *loadSite {
+	return &loadSite{t: t, base: base, tr: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, users: map[string]*http.Client{}}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// login signs in a fresh session (each call is another browser).
+func (s *loadSite) login(email string) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: s.tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	body := s.get(c, "/login")
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		s.t.Fatal("no CSRF token on /login")
+	}
+	res, err := c.PostForm(s.base+"/login", url.Values{"_csrf": {m[1]}, "email": {email}, "password": {"demo-password"}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		s.t.Fatalf("login %s: %v %v", email, res.StatusCode, err)
+	}
+	res.Body.Close()
+	return c
+}
+
+func (s *loadSite) user(email string) *http.Client {
+	if email == "" {
+		return &http.Client{Transport: s.tr}
+	}
+	if s.users[email] == nil {
+		s.users[email] = s.login(email)
+	}
+	return s.users[email]
+}
+
+func (s *loadSite) get(c *http.Client, path string) string {
+	res, err := c.Get(s.base + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return string(body)
+}
+
+var rangeTotal = regexp.MustCompile(`of ([\d,]+)`)
+
+// lastPage reads a list's total from its first page and names its last page.
+func (s *loadSite) lastPage(c *http.Client, path string) (last, middle int) {
+	m := rangeTotal.FindStringSubmatch(s.get(c, path))
+	if m == nil {
+		s.t.Fatalf("no total on %s", path)
+	}
+	n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	last = max(1, (n+49)/50)
+	return last, max(1, last/2)
+}
+
+// pages are the pages of issue 6's table, as the people who use them.
+func (s *loadSite) pages(t *testing.T) []loadPage {
+	const rev, mcn, creator = "reviewer1@scale.test", "mcn1@scale.test", "creator1@scale.test"
+	r := s.user(rev)
+	week := regexp.MustCompile(`2\d{3}-W\d{2}`).FindString(s.get(r, "/bonuses"))
+	if week == "" {
+		t.Fatal("no computed week on /bonuses")
+	}
+	subjectQueue := "/bonuses?week=" + week + "&subject=3"
+	weekQueue := "/bonuses?week=" + week
+	subjectLast, _ := s.lastPage(r, subjectQueue)
+	weekLast, _ := s.lastPage(r, weekQueue)
+	creatorsLast, creatorsMiddle := s.lastPage(r, "/creators")
+	return []loadPage{
+		{"healthz", "", "/healthz"},
+		{"queue, one subject, page 1", rev, subjectQueue},
+		{"queue, one subject, last page", rev, subjectQueue + "&page=" + strconv.Itoa(subjectLast)},
+		{"queue, whole week, page 1", rev, weekQueue},
+		{"queue, whole week, last page", rev, weekQueue + "&page=" + strconv.Itoa(weekLast)},
+		{"creators, page 1", rev, "/creators"},
+		{"creators, last page", rev, "/creators?page=" + strconv.Itoa(creatorsLast)},
+		{"creators, middle page (OFFSET's worst case)", rev, "/creators?page=" + strconv.Itoa(creatorsMiddle)},
+		{"creators, name search", rev, "/creators?q=Creator+0001"},
+		{"programme dashboard", rev, "/dashboard"},
+		{"leaderboard", rev, "/leaderboard"},
+		{"MCN dashboard (manager)", mcn, "/dashboard"},
+		{"MCN creators list (manager)", mcn, "/creators"},
+		{"creator /me", creator, "/me"},
+	}
+}
+
+// run sends requests for d from n clients sharing one session.
+func (s *loadSite) run(p loadPage, n int, d time.Duration) loadResult {
+	c := s.user(p.who)
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				start := time.Now()
+				res, err := c.Get(s.base + p.path)
+				ok := err == nil && res.StatusCode == http.StatusOK
+				if err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
 				}
-			}()
+				took := time.Since(start)
+				mu.Lock()
+				lat = append(lat, took)
+				if !ok {
+					errs++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return summarise(lat, errs, d)
+}
+
+func summarise(lat []time.Duration, errs int, d time.Duration) loadResult {
+	if len(lat) == 0 {
+		return loadResult{errs: errs}
+	}
+	slices.Sort(lat)
+	pct := func(q float64) float64 {
+		return float64(lat[int(math.Ceil(q*float64(len(lat))))-1].Microseconds()) / 1000
+	}
+	return loadResult{rps: float64(len(lat)) / d.Seconds(), p50: pct(0.5), p99: pct(0.99), errs: errs}
+}
+
+// approveRace has n reviewers' browsers approve waiting bonuses one request at
+// a time, each its own, below the four-eyes threshold (smallest first).
+// Every run approves up to n×50 more of the scale data's waiting proposals.
+func (s *loadSite) approveRace(t *testing.T, n int, d time.Duration) {
+	r := s.user("reviewer1@scale.test")
+	week := regexp.MustCompile(`2\d{3}-W\d{2}`).FindString(s.get(r, "/bonuses"))
+	idPattern := regexp.MustCompile(`name="ids" value="(\d+)"`)
+	var ids []string
+	for page := 1; len(ids) < n*50 && page <= n; page++ {
+		body := s.get(r, "/bonuses?week="+week+"&state=proposed&sort=amount_asc&page="+strconv.Itoa(page))
+		for _, m := range idPattern.FindAllStringSubmatch(body, -1) {
+			ids = append(ids, m[1])
 		}
-		wg.Wait()
-		slices.Sort(lat)
-		pct := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
-		fmt.Printf("| %s | %.0f | %.1f | %.1f | %d |\n", p.name, float64(len(lat))/float64(secs), pct(0.5), pct(0.99), errs)
-		if strings.HasPrefix(p.name, "queue") && errs > 0 {
-			t.Errorf("%s: %d errors", p.name, errs)
-		}
+	}
+	if len(ids) < n {
+		t.Logf("only %d waiting bonuses left to approve; skipping the approval race", len(ids))
+		return
+	}
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range n {
+		email := []string{"reviewer1@scale.test", "reviewer2@scale.test"}[i%2]
+		c := s.login(email)
+		token := csrfField.FindStringSubmatch(s.get(c, "/bonuses"))
+		mine := ids[i*len(ids)/n : (i+1)*len(ids)/n]
+		wg.Go(func() {
+			for _, id := range mine {
+				if time.Now().After(deadline) {
+					return
+				}
+				t0 := time.Now()
+				res, err := c.PostForm(s.base+"/bonuses/decide", url.Values{"_csrf": {token[1]}, "ids": {id}, "action": {"approve"}})
+				ok := err == nil && res.StatusCode == http.StatusSeeOther
+				if err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+				took := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, took)
+				if !ok {
+					errs++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	r2 := summarise(lat, errs, time.Since(start))
+	fmt.Printf("\n| %d reviewers approving at once | approvals/s | p50 ms | p99 ms | failed requests | p99 ≤ 100 ms |\n|---|---|---|---|---|---|\n", n)
+	fmt.Printf("| %d requests | %.0f | %.1f | %.1f | %d | %s |\n", len(lat), r2.rps, r2.p50, r2.p99, errs, tick(r2.p99 <= 100))
+	if errs > 0 {
+		t.Errorf("%d approval requests failed (database is locked?)", errs)
 	}
 }

@@ -146,6 +146,11 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	go func() { errc <- hs.ListenAndServe() }()
 	go applyTransfers(ctx, store, log)
 	go refreshStatistics(ctx, store, log)
+	go func() {
+		if err := store.WarmRanks(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Error("warm ranks", "err", err)
+		}
+	}()
 	if pp := os.Getenv("PORTAL_PPROF"); pp != "" {
 		// Profiles for `make bench`; listen on loopback only (for example 127.0.0.1:6060).
 		go func() { log.Info("pprof", "err", http.ListenAndServe(pp, pprofMux())) }()

@@ -43,7 +43,15 @@ func loadWeekPerformance(tx *gorm.DB, week string) ([]weekPerformance, error) {
 // proposalsFor applies the rule to a week's performance: one bonus per
 // eligible creator with a positive amount.
 func proposalsFor(rule BonusRule, version uint, week WeekLabel, rows []weekPerformance, now time.Time) []Bonus {
+	out, _ := proposalsCapped(rule, version, week, rows, now)
+	return out
+}
+
+// proposalsCapped is proposalsFor, also saying which proposals the cap cut
+// (so reports need not decode every breakdown again).
+func proposalsCapped(rule BonusRule, version uint, week WeekLabel, rows []weekPerformance, now time.Time) ([]Bonus, []bool) {
 	out := make([]Bonus, 0, len(rows))
+	capped := make([]bool, 0, len(rows))
 	for _, r := range rows {
 		c := Creator{State: r.State, QualifiedAt: r.QualifiedAt}
 		if ok, _ := Eligible(c, r.WeeklyPerformance, week); !ok {
@@ -59,9 +67,18 @@ func proposalsFor(rule BonusRule, version uint, week WeekLabel, rows []weekPerfo
 			State: BonusProposed, AmountFen: b.AmountFen, GMVFen: r.GMVFen, RuleVersion: version,
 			Breakdown: toJSON(b), ProposedAt: now, UpdatedAt: now,
 		})
+		capped = append(capped, b.Capped)
 	}
-	return out
+	return out, capped
 }
+
+// sameProposal reports whether a recomputed proposal would write what is stored.
+func sameProposal(old, p *Bonus) bool {
+	return old.AmountFen == p.AmountFen && old.GMVFen == p.GMVFen && old.RuleVersion == p.RuleVersion &&
+		old.SubjectID == p.SubjectID && old.Breakdown == p.Breakdown && equalIDs(old.AgencyID, p.AgencyID)
+}
+
+func equalIDs(a, b *uint) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // ComputeWeek proposes bonuses for a week that has ended. Running it again
 // updates proposals still only proposed, never touches decided ones, never
@@ -93,35 +110,41 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 		if err != nil {
 			return err
 		}
-		proposals := proposalsFor(rule, version, week, rows, now)
+		proposals, capped := proposalsCapped(rule, version, week, rows, now)
 		var existing []Bonus
-		if err := tx.Select("id, creator_id, state").Where("week = ?", week.String()).Find(&existing).Error; err != nil {
+		if err := tx.Select("id, creator_id, state, amount_fen, gmv_fen, rule_version, agency_id, subject_id, breakdown").
+			Where("week = ?", week.String()).Find(&existing).Error; err != nil {
 			return err
 		}
-		stateOf := make(map[uint]BonusState, len(existing))
-		for _, b := range existing {
-			stateOf[b.CreatorID] = b.State
+		before := make(map[uint]*Bonus, len(existing))
+		for i := range existing {
+			before[existing[i].CreatorID] = &existing[i]
 		}
 		eligible := make(map[uint]bool, len(proposals))
-		for _, p := range proposals {
+		write := make([]Bonus, 0, len(proposals)) // new or changed: a recompute that changes nothing writes nothing
+		for i, p := range proposals {
 			eligible[p.CreatorID] = true
-			switch st, ok := stateOf[p.CreatorID]; {
+			switch old, ok := before[p.CreatorID]; {
 			case !ok:
 				res.Created++
-			case st == BonusProposed:
+				write = append(write, p)
+			case old.State == BonusProposed:
 				res.Updated++
+				if !sameProposal(old, &p) {
+					write = append(write, p)
+				}
 			default:
 				res.Decided++
 				continue
 			}
 			res.TotalFen += p.AmountFen
-			if p.Explain().Capped {
+			if capped[i] {
 				res.Capped++
 			}
 		}
 		res.Eligible = len(proposals)
-		for start := 0; start < len(proposals); start += 500 {
-			part := proposals[start:min(start+500, len(proposals))]
+		for start := 0; start < len(write); start += 500 {
+			part := write[start:min(start+500, len(write))]
 			err := tx.Clauses(clause.OnConflict{
 				Columns: []clause.Column{{Name: "creator_id"}, {Name: "week"}},
 				DoUpdates: clause.AssignmentColumns([]string{"amount_fen", "gmv_fen", "rule_version", "breakdown",

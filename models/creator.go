@@ -52,7 +52,7 @@ func (ct ContentType) Valid() bool {
 // Creator is a creator enrolled in the programme. The JD creator account ID
 // is unique: a creator belongs to at most one agency.
 type Creator struct {
-	ID          uint   `gorm:"primaryKey"`
+	ID          uint   `gorm:"primaryKey;index:idx_creators_enrolled_id,priority:2"`
 	DisplayName string `gorm:"size:80;not null;index"`
 	// SearchName is DisplayName folded for prefix search (see SearchKey); kept by BeforeSave.
 	SearchName       string       `gorm:"size:80;not null;default:''"`
@@ -69,7 +69,7 @@ type Creator struct {
 	State            CreatorState `gorm:"size:12;not null;index:idx_creators_agency_state,priority:2;index:idx_creators_subject_state,priority:2;index:idx_creators_state_enrolled,priority:1"`
 	StateReason      string       `gorm:"size:40"`
 	StateNote        string       `gorm:"size:500"`
-	EnrolledAt       time.Time    `gorm:"not null;index;index:idx_creators_state_enrolled,priority:2"`
+	EnrolledAt       time.Time    `gorm:"not null;index;index:idx_creators_state_enrolled,priority:2;index:idx_creators_enrolled_id,priority:1"`
 	EnrolledByID     *uint
 	QualifiedAt      *time.Time `gorm:"index;index:idx_creators_qualified_agency,priority:2"`
 	// QualifiedAgencyID is the agency the creator belonged to when first qualified: quota credit stays with it.

@@ -188,6 +188,12 @@ func rankAll(db *gorm.DB, year int, subjectID uint, last WeekLabel) (rankEntry, 
 	return rankEntry{rows: rows, rankOf: rankOf}, nil
 }
 
+// WarmRanks ranks everyone once, so the first visitor after a start does not wait for it.
+func (s *Store) WarmRanks(ctx context.Context, now time.Time) error {
+	_, _, err := s.leaderboard(ctx, WeekOf(now).Prev().Year, 0, now)
+	return err
+}
+
 // CreatorRank is a creator's current place overall (0 when unranked) and how many are ranked.
 func (s *Store) CreatorRank(ctx context.Context, creatorID uint, now time.Time) (rank, of int, err error) {
 	_, rankOf, err := s.leaderboard(ctx, WeekOf(now).Prev().Year, 0, now)

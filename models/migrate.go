@@ -89,6 +89,12 @@ var migrations = []func(tx *gorm.DB) error{
 		if err := tx.AutoMigrate(&CreatorYearTotal{}, &Creator{}, &Bonus{}); err != nil {
 			return err
 		}
+		// Indexes the composite ones above now serve; each one more slowed computing a week.
+		for _, idx := range []string{"idx_bonus_state", "idx_bonuses_subject_id", "idx_bonus_week_subject_state_amount"} {
+			if err := tx.Exec("DROP INDEX IF EXISTS " + idx).Error; err != nil {
+				return err
+			}
+		}
 		if err := backfillSearchNames(tx); err != nil {
 			return err
 		}

@@ -80,7 +80,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		common := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL"
 		// In a file: URI "?" and "#" would cut the path short and drop the options.
 		path = sqlitePathEscaper.Replace(path)
-		writer, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate"), cfg)
+		writer, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate&_cache_size=-65536"), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite writer: %w", err)
 		}

@@ -56,7 +56,8 @@ soak:
 BENCH_DB ?= bench.db
 BENCH_SMALL_DB ?= bench-small.db
 bench: build
-	$(GO) test -run XXX -bench . -benchmem -benchtime 1x -timeout 30m ./models ./views
+	$(GO) test -run XXX -bench . -benchmem -benchtime 1x -timeout 30m ./models
+	$(GO) test -run XXX -bench . -benchmem ./views
 	DATABASE_URL='$(BENCH_DB)' ./$(BIN) seed --scale
 	DATABASE_URL='$(BENCH_SMALL_DB)' ./$(BIN) seed --scale --creators 1000 --agencies 20 --weeks 52
 	DATABASE_URL='$(BENCH_DB)' ./$(BIN) serve --addr 127.0.0.1:8089 > bench-serve.log 2>&1 & echo $$! > bench-serve.pid; \

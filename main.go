@@ -193,7 +193,7 @@ func seed(ctx context.Context, args []string) error {
 		err := store.SeedScale(ctx, models.ScaleOptions{Creators: *creators, Agencies: *agencies, Weeks: *weeks,
 			Progress: func(f string, a ...any) { fmt.Printf(f+"\n", a...) }}, time.Now())
 		if errors.Is(err, models.ErrNotEmpty) {
-			fmt.Println("Scale data not loaded:", err, "- reusing what is there (start from an empty database to load it again)")
+			fmt.Println("Scale data not loaded: the database already holds a programme; reusing it (start from an empty database to load it again)")
 			return nil
 		}
 		if err != nil {

@@ -106,6 +106,8 @@ var migrations = []func(tx *gorm.DB) error{
 		}
 		return rebuildYearTotals(tx)
 	},
+	// 7: each user's language for the pages.
+	func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
 }
 
 func cloneSubjects() []SubjectArea {

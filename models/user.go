@@ -54,9 +54,10 @@ type User struct {
 	Role           Role   `gorm:"size:20;not null;index"`
 	AgencyID       *uint  `gorm:"index"`
 	Agency         *Agency
-	CreatorID      *uint `gorm:"uniqueIndex"`
-	SessionVersion int   `gorm:"not null;default:1"`
-	Disabled       bool  `gorm:"not null;default:false"`
+	CreatorID      *uint  `gorm:"uniqueIndex"`
+	SessionVersion int    `gorm:"not null;default:1"`
+	Disabled       bool   `gorm:"not null;default:false"`
+	Language       string `gorm:"size:8;not null;default:''"` // the pages' language; "" = from the browser
 	LastLoginAt    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -292,6 +293,17 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 }
 
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+
+// SetLanguage records the language the signed-in user reads the portal in.
+// lang is checked by the caller against the languages the pages speak.
+func (s *Store) SetLanguage(ctx context.Context, a *Actor, lang string) error {
+	if a == nil || a.UserID == 0 {
+		return ErrForbidden
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&User{}).Where("id = ?", a.UserID).UpdateColumn("language", lang).Error
+	})
+}
 
 // UserByID loads an enabled user with their agency, for the session middleware.
 func (s *Store) UserByID(ctx context.Context, id uint) (*User, error) {

@@ -17,7 +17,7 @@ var htmlText = strings.NewReplacer(`&`, "&amp;", `<`, "&lt;", `>`, "&gt;", `"`, 
 // allocates for every attribute of every row, this writes straight to the
 // response with no per-row allocation (see BenchmarkQueueTable).
 func bonusRows(rows []BonusRowView, canDecide bool) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		sw, ok := w.(io.StringWriter)
 		if !ok {
 			sw = stringWriter{w}
@@ -64,7 +64,7 @@ func bonusRows(rows []BonusRowView, canDecide bool) templ.Component {
 			put(`</td><td><span class="badge" data-state="`)
 			text(r.State)
 			put(`" data-testid="bonus-state">`)
-			text(BonusStateLabel(r.State))
+			text(BonusStateLabel(ctx, r.State))
 			put(`</span>`)
 			if r.Appeal != "" {
 				put(` <span class="badge badge-appeal">Appeal `)

@@ -3,7 +3,10 @@
 package views
 
 import (
+	"context"
+
 	"fmt"
+	"github.com/jd/creator-portal/views/i18n"
 	"net/url"
 	"strconv"
 )
@@ -16,6 +19,8 @@ type PageMeta struct {
 	Flash  []Flash
 	Active string // the nav item to highlight
 	Unread int64  // unread notifications
+	Lang   string // the page's language (BCP 47)
+	Path   string // this page's path and query, where the language switch comes back to
 }
 
 // UserView is the signed-in user as the header shows them.
@@ -35,27 +40,27 @@ type Flash struct {
 // NavItem is one link of the main navigation.
 type NavItem struct {
 	Key   string
-	Label string
+	Label string // a message ID (views/i18n)
 	Href  string
 }
 
 // Nav returns the navigation for a role.
 func Nav(role string) []NavItem {
-	home := NavItem{"dashboard", "Dashboard", "/dashboard"}
+	home := NavItem{"dashboard", "nav_dashboard", "/dashboard"}
 	switch role {
 	case "admin":
-		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"bonuses", "Bonuses", "/bonuses?state=proposed"}, {"mcn", "MCN bonuses", "/mcn-bonuses"}, {"payouts", "Payouts", "/payouts"}, {"leaderboard", "Leaderboard", "/leaderboard"}, {"performance", "Performance", "/performance/import"},
-			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}, {"settings", "Settings", "/settings/bonus-rule"}}
+		return []NavItem{home, {"creators", "nav_creators", "/creators"}, {"review", "nav_review_queue", "/creators?state=pending&sort=enrolled&dir=asc"},
+			{"bonuses", "nav_bonuses", "/bonuses?state=proposed"}, {"mcn", "nav_mcn_bonuses", "/mcn-bonuses"}, {"payouts", "nav_payouts", "/payouts"}, {"leaderboard", "nav_leaderboard", "/leaderboard"}, {"performance", "nav_performance", "/performance/import"},
+			{"agencies", "nav_agencies", "/agencies"}, {"audit", "nav_audit", "/audit"}, {"settings", "nav_settings", "/settings/bonus-rule"}}
 	case "reviewer":
-		return []NavItem{home, {"creators", "Creators", "/creators"}, {"review", "Review queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"bonuses", "Bonuses", "/bonuses?state=proposed"}, {"mcn", "MCN bonuses", "/mcn-bonuses"}, {"payouts", "Payouts", "/payouts"}, {"leaderboard", "Leaderboard", "/leaderboard"}, {"performance", "Performance", "/performance/import"},
-			{"agencies", "Agencies", "/agencies"}, {"audit", "Audit log", "/audit"}}
+		return []NavItem{home, {"creators", "nav_creators", "/creators"}, {"review", "nav_review_queue", "/creators?state=pending&sort=enrolled&dir=asc"},
+			{"bonuses", "nav_bonuses", "/bonuses?state=proposed"}, {"mcn", "nav_mcn_bonuses", "/mcn-bonuses"}, {"payouts", "nav_payouts", "/payouts"}, {"leaderboard", "nav_leaderboard", "/leaderboard"}, {"performance", "nav_performance", "/performance/import"},
+			{"agencies", "nav_agencies", "/agencies"}, {"audit", "nav_audit", "/audit"}}
 	case "mcn_manager":
-		return []NavItem{home, {"creators", "Our creators", "/creators"}, {"enrol", "Enrol", "/creators/new"}, {"import", "Import CSV", "/creators/import"},
-			{"bonuses", "Weekly bonuses", "/bonuses"}}
+		return []NavItem{home, {"creators", "nav_our_creators", "/creators"}, {"enrol", "nav_enrol", "/creators/new"}, {"import", "nav_import", "/creators/import"},
+			{"bonuses", "nav_weekly_bonuses", "/bonuses"}}
 	case "creator":
-		return []NavItem{{"me", "My status", "/me"}}
+		return []NavItem{{"me", "nav_my_status", "/me"}}
 	}
 	return nil
 }
@@ -180,16 +185,10 @@ func Count(n int64) string {
 }
 
 // StateLabel is the human label of a creator state.
-func StateLabel(state string) string {
+func StateLabel(ctx context.Context, state string) string {
 	switch state {
-	case "pending":
-		return "Pending"
-	case "qualified":
-		return "Qualified"
-	case "rejected":
-		return "Rejected"
-	case "suspended":
-		return "Suspended"
+	case "pending", "qualified", "rejected", "suspended":
+		return i18n.T(ctx, "state_"+state)
 	}
 	return state
 }
@@ -223,4 +222,12 @@ func (c BarChart) Max() int64 {
 // Width is the bar's length in SVG units out of 100.
 func (c BarChart) Width(b Bar) string {
 	return strconv.FormatFloat(float64(b.Value)*100/float64(c.Max()), 'f', 1, 64)
+}
+
+// langOr is the page language, English when none was set.
+func langOr(lang string) string {
+	if lang == "" {
+		return "en"
+	}
+	return lang
 }

@@ -17,6 +17,7 @@ var expectedAccess = map[string]string{
 	"GET /":                                "public",
 	"GET /login":                           "public",
 	"POST /login":                          "public",
+	"POST /language":                       "public",
 	"POST /logout":                         "all",
 	"GET /invite/:token":                   "public",
 	"POST /invite/:token":                  "public",

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -31,7 +30,7 @@ func (s *Server) loginForm(c echo.Context) error {
 	if CurrentUser(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/dashboard")
 	}
-	return render(c, http.StatusOK, views.LoginPage(s.meta(c, "Sign in", ""), views.LoginView{Next: safeNext(c.QueryParam("next"))}))
+	return render(c, http.StatusOK, views.LoginPage(s.meta(c, tr(c, "sign_in_title"), ""), views.LoginView{Next: safeNext(c.QueryParam("next"))}))
 }
 
 // safeNext keeps a post-login redirect on this site.
@@ -46,18 +45,18 @@ func (s *Server) login(c echo.Context) error {
 	ip := c.RealIP()
 	email, next := c.FormValue("email"), safeNext(c.FormValue("next"))
 	again := func(status int, msg string) error {
-		return render(c, status, views.LoginPage(s.meta(c, "Sign in", ""), views.LoginView{Email: email, Next: next, Error: msg}))
+		return render(c, status, views.LoginPage(s.meta(c, tr(c, "sign_in_title"), ""), views.LoginView{Email: email, Next: next, Error: msg}))
 	}
 	if blocked, left := s.throttle.Blocked(ip); blocked {
-		return again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins from your address. Try again in %d minutes.", int(left.Minutes())+1))
+		return again(http.StatusTooManyRequests, tr(c, "login_throttled", "Minutes", int(left.Minutes())+1))
 	}
 	if strings.TrimSpace(email) == "" || c.FormValue("password") == "" {
-		return again(http.StatusUnprocessableEntity, "Enter your email and your password.")
+		return again(http.StatusUnprocessableEntity, tr(c, "login_missing"))
 	}
 	u, err := s.store.Authenticate(c.Request().Context(), email, c.FormValue("password"), ip)
 	if errors.Is(err, models.ErrBadCredentials) {
 		s.throttle.Fail(ip)
-		return again(http.StatusUnauthorized, "Email or password is incorrect.")
+		return again(http.StatusUnauthorized, tr(c, "login_failed"))
 	}
 	if err != nil {
 		return err
@@ -91,7 +90,7 @@ func (s *Server) inviteForm(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, models.ErrInvitationInvalid.Error())
 	}
-	return render(c, http.StatusOK, views.InvitePage(s.meta(c, "Set your password", ""),
+	return render(c, http.StatusOK, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""),
 		views.InviteView{Token: c.Param("token"), Email: inv.Email, DisplayName: inv.DisplayName}))
 }
 
@@ -106,12 +105,12 @@ func (s *Server) acceptInvite(c echo.Context) error {
 	password := c.FormValue("password")
 	if password != c.FormValue("password_confirm") {
 		v.Errors = views.FieldErrors{"password_confirm": "the two passwords differ"}
-		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, "Set your password", ""), v))
+		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""), v))
 	}
 	_, err = s.store.AcceptInvitation(ctx, token, password, c.RealIP())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		v.Errors = fieldErrors(fe)
-		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, "Set your password", ""), v))
+		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""), v))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())

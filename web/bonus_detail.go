@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -37,7 +38,7 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		v.CreatorHref = "/creators/" + itoa(b.CreatorID)
 	}
 	if wk, err := models.ParseWeek(b.Week); err == nil {
-		v.WeekDates = weekDates(wk)
+		v.WeekDates = weekDates(c, wk)
 	}
 	bd := b.Explain()
 	v.Performance = [][2]string{{"Videos", views.Count(bd.Videos)}, {"Live sessions", views.Count(bd.Live)},
@@ -94,10 +95,9 @@ func breakdownView(b models.Breakdown) views.BreakdownView {
 	}
 }
 
-func weekDates(w models.WeekLabel) string {
-	start := w.Start()
-	end := w.End().AddDate(0, 0, -1)
-	return start.Format("Mon 2 Jan") + " – " + end.Format("Sun 2 Jan 2006")
+// weekDates is a week's Monday–Sunday dates in the page's language.
+func weekDates(c echo.Context, w models.WeekLabel) string {
+	return i18n.From(c.Request().Context()).Week(w.Start(), w.End().AddDate(0, 0, -1))
 }
 
 func (s *Server) bonusAppeal(c echo.Context) error {

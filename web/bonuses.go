@@ -119,7 +119,7 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 	}
 	v.States = []views.Option{{Value: "", Label: "All states"}}
 	for _, st := range models.BonusStates {
-		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(string(st)), Selected: raw["state"] == string(st)})
+		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(ctx, string(st)), Selected: raw["state"] == string(st)})
 	}
 	areas, err := s.store.SubjectAreas(ctx)
 	if err != nil {

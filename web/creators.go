@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,7 +52,7 @@ func (s *Server) creatorList(c echo.Context) error {
 		Rows:      listRows,
 		Pager:     pager(c, page, total),
 		Search:    f.Search,
-		States:    stateOptions(string(f.State)),
+		States:    stateOptions(ctx, string(f.State)),
 		Subjects:  subjectOptions(areas, f.SubjectID, "All subject areas", false),
 		CanEnrol:  true,
 		CanImport: true,
@@ -200,7 +201,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 		v.Subjects = append(v.Subjects, names[sid])
 	}
 	if cr.QualifiedAt != nil {
-		v.Qualified = models.FormatCST(*cr.QualifiedAt)
+		v.Qualified = i18n.From(ctx).Date(cr.QualifiedAt.In(models.CST))
 	}
 	now := time.Now()
 	v.Today = now.In(models.CST).Format("2006-01-02")
@@ -209,7 +210,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 		return v, err
 	}
 	if feature != nil {
-		v.Featured = "until " + feature.ToDay
+		v.Featured = i18n.T(ctx, "until", "Date", feature.ToDay)
 		if feature.Note != "" {
 			v.Featured += ": " + feature.Note
 		}
@@ -272,7 +273,7 @@ func (s *Server) creatorDecide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", cr.DisplayName+" is now "+views.StateLabel(string(cr.State))+".")
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", cr.DisplayName+" is now "+views.StateLabel(c.Request().Context(), string(cr.State))+".")
 }
 
 func (s *Server) creatorReinvite(c echo.Context) error {

@@ -116,5 +116,5 @@ func (s *Server) topCreators(c echo.Context) error {
 			v.Entries = append(v.Entries, views.TopEntryView{Rank: e.Rank, Name: e.DisplayName, Subject: e.Subject, Agency: e.Agency})
 		}
 	}
-	return render(c, http.StatusOK, views.TopCreatorsPage(s.meta(c, "Top creators", ""), v))
+	return render(c, http.StatusOK, views.TopCreatorsPage(s.meta(c, tr(c, "top_title"), ""), v))
 }

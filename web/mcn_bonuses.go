@@ -42,7 +42,7 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 	}
 	v.States = []views.Option{{Value: "", Label: "All states"}}
 	for _, st := range models.BonusStates {
-		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(string(st)), Selected: st == state})
+		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(c.Request().Context(), string(st)), Selected: st == state})
 	}
 	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
 	if err != nil {

@@ -49,7 +49,7 @@ func (s *Server) me(c echo.Context) error {
 		row := views.MeWeekView{Week: w.Week.Week, Videos: views.Count(w.Week.Videos), Live: views.Count(w.Week.LiveSessions),
 			Views: views.Count(w.Week.Views), GMV: models.FormatYuan(w.Week.GMVFen)}
 		if wk, err := models.ParseWeek(w.Week.Week); err == nil {
-			row.Dates = weekDates(wk)
+			row.Dates = weekDates(c, wk)
 		}
 		if w.HasBonus {
 			b := w.Bonus
@@ -60,7 +60,7 @@ func (s *Server) me(c echo.Context) error {
 		}
 		v.Weeks = append(v.Weeks, row)
 	}
-	return render(c, http.StatusOK, views.MePage(s.meta(c, "My status", "me"), v))
+	return render(c, http.StatusOK, views.MePage(s.meta(c, tr(c, "nav_my_status"), "me"), v))
 }
 
 // explainShort is one line on how a bonus was computed.

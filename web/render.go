@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/jd/creator-portal/views/i18n"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -12,12 +13,13 @@ import (
 
 // meta builds the layout's PageMeta for this request.
 func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
-	m := views.PageMeta{Title: title, Active: active, Flash: s.takeFlashes(c)}
+	m := views.PageMeta{Title: title, Active: active, Flash: s.takeFlashes(c),
+		Lang: string(i18n.From(c.Request().Context()).Lang), Path: c.Request().URL.RequestURI()}
 	if tok, ok := c.Get("csrf").(string); ok {
 		m.CSRF = tok
 	}
 	if u := CurrentUser(c); u != nil {
-		m.User = &views.UserView{Email: u.Email, Role: string(u.Role), RoleLabel: roleLabel(u.Role)}
+		m.User = &views.UserView{Email: u.Email, Role: string(u.Role), RoleLabel: i18n.T(c.Request().Context(), "role_"+string(u.Role))}
 		if u.Agency != nil {
 			m.User.Agency = u.Agency.Name
 		}
@@ -28,6 +30,11 @@ func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
 		m.Unread = n
 	}
 	return m
+}
+
+// tr translates a message into the request's language (see views/i18n).
+func tr(c echo.Context, id string, pairs ...any) string {
+	return i18n.T(c.Request().Context(), id, pairs...)
 }
 
 func roleLabel(r models.Role) string {

@@ -40,6 +40,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/login", public, s.loginForm, false},
 		{http.MethodPost, "/login", public, s.login, false},
 		{http.MethodPost, "/logout", signedIn, s.logout, false},
+		{http.MethodPost, "/language", public, s.setLanguage, false},
 		{http.MethodGet, "/invite/:token", public, s.inviteForm, false},
 		{http.MethodPost, "/invite/:token", public, s.acceptInvite, false},
 		{http.MethodGet, "/reset/:token", public, s.resetForm, false},

@@ -122,6 +122,7 @@ func New(store *models.Store, cfg Config) *Server {
 		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" || isAPI(c) },
 	}))
 	e.Use(s.loadUser)
+	e.Use(s.language)
 	s.echo = e
 	s.register()
 	return s

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -58,10 +59,10 @@ func creatorRows(cs []models.Creator, subjects map[uint]string) []views.CreatorR
 	return out
 }
 
-func stateOptions(selected string) []views.Option {
+func stateOptions(ctx context.Context, selected string) []views.Option {
 	out := []views.Option{{Value: "", Label: "All states"}}
 	for _, st := range models.CreatorStates {
-		out = append(out, views.Option{Value: string(st), Label: views.StateLabel(string(st)), Selected: string(st) == selected})
+		out = append(out, views.Option{Value: string(st), Label: views.StateLabel(ctx, string(st)), Selected: string(st) == selected})
 	}
 	return out
 }

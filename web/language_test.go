@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jd/creator-portal/views/i18n"
+)
+
+// chinese fetches a page with a browser that asks for Chinese.
+func (c *client) chinese(path string) response {
+	c.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.app.ts.URL+path, nil)
+	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.5")
+	return c.do(req)
+}
+
+// The translated pages render fully in Chinese: no message ID leaks, none of
+// the English it replaces shows, and the page says which language it is in.
+func TestTranslatedPagesRenderInChinese(t *testing.T) {
+	a := newApp(t)
+	rev := a.login("reviewer")
+	if res := rev.follow(rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}})); res.StatusCode != http.StatusOK {
+		t.Fatalf("publish: %d", res.StatusCode)
+	}
+	pages := []struct {
+		who, path string
+		chinese   []string // must show
+		english   []string // must not show
+	}{
+		{"", "/login", []string{"登录", "邮箱", "密码", "百强创作者", "English"}, []string{"Sign in", "Email", "Password", "Top creators"}},
+		{"", "/top-creators", []string{"年百强创作者", "登录"}, []string{"Top 100 creators of", "best-performing"}},
+		{"creator", "/me", []string{"您的登记状态", "每周数据", "下载对账单", "退出登录", "通知", "创作者"}, []string{"Your weeks", "Sign out", "Notifications", "Download your statement", "My status"}},
+	}
+	for _, p := range pages {
+		t.Run(p.who+p.path, func(t *testing.T) {
+			c := a.anon()
+			if p.who != "" {
+				c = a.login(p.who)
+			}
+			res := c.chinese(p.path)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			if strings.Contains(res.body, i18n.Missing) {
+				t.Fatalf("an untranslated message ID leaks: %s", res.body[strings.Index(res.body, i18n.Missing):][:60])
+			}
+			if !strings.Contains(res.body, `<html lang="zh-CN">`) {
+				t.Error(`the page does not say lang="zh-CN"`)
+			}
+			text := res.doc(t).Find("body").Text()
+			for _, s := range p.chinese {
+				if !strings.Contains(text, s) {
+					t.Errorf("missing %q", s)
+				}
+			}
+			for _, s := range p.english {
+				if strings.Contains(text, s) {
+					t.Errorf("still in English: %q", s)
+				}
+			}
+		})
+	}
+}
+
+// The switch in the header changes the language; a signed-in user's choice is
+// kept on their account and wins over the browser's wish.
+func TestLanguageSwitchIsRememberedForTheUser(t *testing.T) {
+	a := newApp(t)
+	anon := a.anon()
+	res := anon.follow(anon.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/top-creators"}}))
+	if !strings.Contains(res.body, `lang="zh-CN"`) || !strings.Contains(res.body, "百强创作者") {
+		t.Fatal("the anonymous switch to Chinese did not stick")
+	}
+	if bad := anon.postForm("/language", url.Values{"lang": {"fr"}}); bad.StatusCode != http.StatusBadRequest || !strings.Contains(bad.body, "zh-CN or en") {
+		t.Fatalf("an unknown language: %d %q", bad.StatusCode, bad.body)
+	}
+	if off := anon.postForm("/language", url.Values{"lang": {"en"}, "back": {"//evil.example/"}}); off.Header.Get("Location") != "/" {
+		t.Fatalf("the switch redirected off the site: %q", off.Header.Get("Location"))
+	}
+	creator := a.login("creator")
+	creator.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/me"}})
+	// Another browser of the same creator, asking for English, still gets Chinese.
+	other := a.login("creator")
+	req, _ := http.NewRequest(http.MethodGet, a.ts.URL+"/me", nil)
+	req.Header.Set("Accept-Language", "en")
+	if page := other.do(req); !strings.Contains(page.body, `lang="zh-CN"`) {
+		t.Fatal("the creator's language preference did not follow them")
+	}
+	if page := a.login("reviewer").get("/dashboard"); !strings.Contains(page.body, `lang="en"`) || !strings.Contains(page.body, "中文") {
+		t.Fatal("another user's pages changed language, or the switch is missing")
+	}
+}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -19,7 +18,8 @@ type AgencyMonth struct {
 // NotCounting is an enrolled creator who does not count towards this month, and why.
 type NotCounting struct {
 	Creator Creator
-	Why     string
+	Why     string     // why not: "rejected", "transferred", "qualified_earlier", or the creator's state
+	Month   MonthLabel // with qualified_earlier: the month they counted in
 }
 
 // QuotaProgress is where an agency stands this month and over the last year.
@@ -88,7 +88,12 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 		return nil, err
 	}
 	for _, c := range others {
-		p.NotCounting = append(p.NotCounting, NotCounting{Creator: c, Why: whyNotCounting(c, agencyID, month)})
+		why := whyNotCounting(c, agencyID)
+		nc := NotCounting{Creator: c, Why: why}
+		if why == "qualified_earlier" {
+			nc.Month = MonthOf(*c.QualifiedAt)
+		}
+		p.NotCounting = append(p.NotCounting, nc)
 	}
 	var bonuses []MCNBonus
 	if err := db.Where("agency_id = ? AND month >= ?", agencyID, first.String()).Find(&bonuses).Error; err != nil {
@@ -106,14 +111,14 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 	return p, nil
 }
 
-func whyNotCounting(c Creator, agencyID uint, month MonthLabel) string {
+func whyNotCounting(c Creator, agencyID uint) string {
 	switch {
 	case c.QualifiedAt == nil && c.State == StateRejected:
 		return "rejected"
 	case c.QualifiedAgencyID != nil && *c.QualifiedAgencyID != agencyID:
-		return "delivered by another agency before the transfer"
+		return "transferred"
 	case c.QualifiedAt != nil:
-		return fmt.Sprintf("qualified in %s", MonthOf(*c.QualifiedAt))
+		return "qualified_earlier"
 	}
 	return string(c.State)
 }

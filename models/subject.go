@@ -41,6 +41,16 @@ var DefaultSubjectAreas = []SubjectArea{
 	{Code: "travel", Name: "Travel"},
 }
 
+// DefaultSubjectName is the programme's own name for a subject area code ("" for codes admins added).
+func DefaultSubjectName(code string) string {
+	for _, s := range DefaultSubjectAreas {
+		if s.Code == code {
+			return s.Name
+		}
+	}
+	return ""
+}
+
 // SubjectAreas lists all subject areas by id.
 func (s *Store) SubjectAreas(ctx context.Context) ([]SubjectArea, error) {
 	var out []SubjectArea

@@ -46,7 +46,7 @@ func refererPath(c echo.Context) string {
 }
 
 func (s *Server) reauthForm(c echo.Context) error {
-	return render(c, http.StatusOK, views.ReauthPage(s.meta(c, "Confirm your password", ""), safeNext(c.QueryParam("next")), ""))
+	return render(c, http.StatusOK, views.ReauthPage(s.meta(c, tr(c, "reauth_title"), ""), safeNext(c.QueryParam("next")), ""))
 }
 
 func (s *Server) reauth(c echo.Context) error {
@@ -59,7 +59,7 @@ func (s *Server) reauth(c echo.Context) error {
 		if s.throttle.Fail(c.RealIP()) {
 			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many wrong passwords. Sign in again later.")
 		}
-		return render(c, http.StatusUnauthorized, views.ReauthPage(s.meta(c, "Confirm your password", ""), next, "That password is not right."))
+		return render(c, http.StatusUnauthorized, views.ReauthPage(s.meta(c, tr(c, "reauth_title"), ""), next, tr(c, "password_wrong")))
 	}
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ func (s *Server) reauth(c echo.Context) error {
 }
 
 func (s *Server) passwordForm(c echo.Context) error {
-	return render(c, http.StatusOK, views.PasswordPage(s.meta(c, "Change your password", ""), nil))
+	return render(c, http.StatusOK, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), nil))
 }
 
 func (s *Server) passwordChange(c echo.Context) error {
@@ -85,7 +85,7 @@ func (s *Server) passwordChange(c echo.Context) error {
 		err = s.store.ChangePassword(c.Request().Context(), actor(c), c.FormValue("current"), next)
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, "Change your password", ""), fieldErrors(fe)))
+		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), fieldErrors(fe)))
 	}
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (s *Server) resetForm(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
 	}
-	return render(c, http.StatusOK, views.ResetPage(s.meta(c, "Set a new password", ""), c.Param("token"), email, nil))
+	return render(c, http.StatusOK, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), c.Param("token"), email, nil))
 }
 
 func (s *Server) resetUse(c echo.Context) error {
@@ -155,7 +155,7 @@ func (s *Server) resetUse(c echo.Context) error {
 		err = s.store.UsePasswordReset(c.Request().Context(), token, password, c.RealIP())
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, "Set a new password", ""), token, email, fieldErrors(fe)))
+		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), token, email, fieldErrors(fe)))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
 		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")

@@ -126,7 +126,7 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 		return v, err
 	}
 	sel, _ := strconv.ParseUint(raw["subject"], 10, 32)
-	v.Subjects = subjectOptions(areas, uint(sel), "All subject areas", false)
+	v.Subjects = subjectOptions(ctx, areas, uint(sel), tr(c, "all_subject_areas"), false)
 	v.Sorts = []views.Option{{Value: "", Label: "Largest first"}, {Value: "amount_asc", Label: "Smallest first"},
 		{Value: "gmv", Label: "Highest GMV"}, {Value: "name", Label: "Creator name"}, {Value: "oldest", Label: "Waiting longest"}}
 	for i := range v.Sorts {

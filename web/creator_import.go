@@ -17,7 +17,7 @@ func (s *Server) importView(c echo.Context, errs views.FieldErrors) (views.Impor
 		if err != nil {
 			return v, err
 		}
-		v.Agencies = agencyOptions(ags, 0, "Independent (no agency)")
+		v.Agencies = agencyOptions(ags, 0, tr(c, "independent_no_agency"))
 	}
 	return v, nil
 }
@@ -27,7 +27,7 @@ func (s *Server) importForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, "Import creators", "import"), v))
+	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), v))
 }
 
 func (s *Server) importSample(c echo.Context) error {
@@ -41,7 +41,7 @@ func (s *Server) importUpload(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return render(c, http.StatusUnprocessableEntity, views.CreatorImportPage(s.meta(c, "Import creators", "import"), v))
+		return render(c, http.StatusUnprocessableEntity, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), v))
 	}
 	name, data, problem := readUpload(c)
 	if problem != "" {
@@ -66,7 +66,7 @@ func (s *Server) importPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, "Import preview", "import"), importViewOf(c, p)))
+	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), importViewOf(c, p)))
 }
 
 func (s *Server) importConfirm(c echo.Context) error {
@@ -82,7 +82,7 @@ func (s *Server) importConfirm(c echo.Context) error {
 		return err
 	}
 	// The report carries one-time invitation links, so it is rendered now rather than after a redirect.
-	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, "Import report", "import"), importViewOf(c, p)))
+	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), importViewOf(c, p)))
 }
 
 func importViewOf(c echo.Context, p *models.ImportPreview) views.ImportView {

@@ -42,18 +42,18 @@ func (s *Server) creatorList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	listRows, err := s.creatorRowsFeatured(c, rows, subjectNameMap(areas))
+	listRows, err := s.creatorRowsFeatured(c, rows, subjectNameMap(ctx, areas))
 	if err != nil {
 		return err
 	}
 	v := views.CreatorListView{
-		Title:     "Creators",
+		Title:     tr(c, "nav_creators"),
 		Featured:  f.Featured,
 		Rows:      listRows,
 		Pager:     pager(c, page, total),
 		Search:    f.Search,
 		States:    stateOptions(ctx, string(f.State)),
-		Subjects:  subjectOptions(areas, f.SubjectID, "All subject areas", false),
+		Subjects:  subjectOptions(ctx, areas, f.SubjectID, tr(c, "all_subject_areas"), false),
 		CanEnrol:  true,
 		CanImport: true,
 	}
@@ -63,10 +63,10 @@ func (s *Server) creatorList(c echo.Context) error {
 			return err
 		}
 	} else {
-		v.Title = "Our creators"
+		v.Title = tr(c, "nav_our_creators")
 	}
 	if f.State == models.StatePending {
-		v.Title = "Pending creators"
+		v.Title = tr(c, "pending_creators")
 	}
 	q := url.Values{}
 	for k, vals := range c.QueryParams() {
@@ -79,8 +79,8 @@ func (s *Server) creatorList(c echo.Context) error {
 		sortKey, f.Desc = "enrolled", true
 	}
 	v.Sorts = map[string]views.SortLink{}
-	for key, label := range map[string]string{"name": "Name", "followers": "Followers", "state": "State", "enrolled": "Enrolled"} {
-		v.Sorts[key] = views.SortLink{Label: label, Key: key, Current: sortKey, Desc: f.Desc, BaseURL: "/creators", Query: q}
+	for key, label := range map[string]string{"name": "col_name", "followers": "col_followers", "state": "col_state", "enrolled": "col_enrolled"} {
+		v.Sorts[key] = views.SortLink{Label: tr(c, label), Key: key, Current: sortKey, Desc: f.Desc, BaseURL: "/creators", Query: q}
 	}
 	active := "creators"
 	if f.State == models.StatePending && a.IsStaff() {
@@ -95,16 +95,16 @@ func (s *Server) creatorFormView(c echo.Context, values map[string]string, errs 
 	if err != nil {
 		return views.CreatorFormView{}, err
 	}
-	v := views.CreatorFormView{Values: values, Errors: errs, Subjects: subjectOptions(areas, 0, "", true)}
+	v := views.CreatorFormView{Values: values, Errors: errs, Subjects: subjectOptions(c.Request().Context(), areas, 0, "", true)}
 	for _, ct := range models.ContentTypes {
-		v.ContentTypes = append(v.ContentTypes, views.Option{Value: string(ct), Label: contentTypeLabel(ct)})
+		v.ContentTypes = append(v.ContentTypes, views.Option{Value: string(ct), Label: tr(c, contentTypeLabel(ct))})
 	}
 	if actor(c).IsStaff() {
 		ags, err := s.store.AgencyOptions(ctx)
 		if err != nil {
 			return v, err
 		}
-		v.Agencies = agencyOptions(ags, 0, "Independent (no agency)")
+		v.Agencies = agencyOptions(ags, 0, tr(c, "independent_no_agency"))
 	}
 	return v, nil
 }
@@ -114,7 +114,7 @@ func (s *Server) creatorForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.CreatorFormPage(s.meta(c, "Enrol a creator", "enrol"), v))
+	return render(c, http.StatusOK, views.CreatorFormPage(s.meta(c, tr(c, "enrol_creator"), "enrol"), v))
 }
 
 var creatorFormFields = []string{"display_name", "account_id", "subject1", "subject2", "subject3", "content_type", "followers", "contact_email", "contact_phone", "agency_id"}
@@ -142,7 +142,7 @@ func (s *Server) creatorCreate(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		return render(c, http.StatusUnprocessableEntity, views.CreatorFormPage(s.meta(c, "Enrol a creator", "enrol"), v))
+		return render(c, http.StatusUnprocessableEntity, views.CreatorFormPage(s.meta(c, tr(c, "enrol_creator"), "enrol"), v))
 	}
 	if err != nil {
 		return err
@@ -184,10 +184,10 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if err != nil {
 		return views.CreatorDetailView{}, err
 	}
-	names := subjectNameMap(areas)
+	names := subjectNameMap(ctx, areas)
 	v := views.CreatorDetailView{
-		ID: cr.ID, Name: cr.DisplayName, AccountID: cr.AccountID, Agency: "Independent",
-		ContentType: contentTypeLabel(cr.ContentType), Followers: cr.Followers, Email: cr.ContactEmail, Phone: cr.ContactPhone,
+		ID: cr.ID, Name: cr.DisplayName, AccountID: cr.AccountID, Agency: tr(c, "independent"),
+		ContentType: tr(c, contentTypeLabel(cr.ContentType)), Followers: cr.Followers, Email: cr.ContactEmail, Phone: cr.ContactPhone,
 		State: string(cr.State), Reason: reasonLabel(reasons, cr.StateReason), Note: cr.StateNote,
 		Enrolled: models.FormatCST(cr.EnrolledAt),
 	}

@@ -51,7 +51,7 @@ func (s *Server) dashboard(c echo.Context) error {
 		if v.Quota, err = s.quotaView(c, *a.AgencyID); err != nil {
 			return err
 		}
-		return render(c, http.StatusOK, views.MCNDashboardPage(s.meta(c, "Dashboard", "dashboard"), v))
+		return render(c, http.StatusOK, views.MCNDashboardPage(s.meta(c, tr(c, "nav_dashboard"), "dashboard"), v))
 	}
 	byState, err := s.store.CountByState(ctx, a)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err := s.fillMoneyPanels(c, &v); err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, "Dashboard", "dashboard"), v))
+	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, tr(c, "nav_dashboard"), "dashboard"), v))
 }
 
 func stateCounts(m map[models.CreatorState]int64) []views.StateCount {

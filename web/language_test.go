@@ -33,6 +33,12 @@ func TestTranslatedPagesRenderInChinese(t *testing.T) {
 		{"", "/login", []string{"登录", "邮箱", "密码", "百强创作者", "English"}, []string{"Sign in", "Email", "Password", "Top creators"}},
 		{"", "/top-creators", []string{"年百强创作者", "登录"}, []string{"Top 100 creators of", "best-performing"}},
 		{"creator", "/me", []string{"您的登记状态", "每周数据", "下载对账单", "退出登录", "通知", "创作者"}, []string{"Your weeks", "Sign out", "Notifications", "Download your statement", "My status"}},
+		{"mcnA", "/dashboard", []string{"配额", "最近 12 个月", "按状态统计的创作者", "转会", "登记创作者", "MCN 经理"}, []string{"Quota for", "The last 12 months", "Transfers", "Enrol a creator", "days left"}},
+		{"mcnA", "/creators", []string{"我们的创作者", "名称或京东账号 ID", "筛选", "全部状态", "全部领域"}, []string{"Our creators", "All states", "Filter", "Followers"}},
+		{"mcnA", "/creators/new", []string{"显示名称", "京东创作者账号 ID", "主领域", "视频测评", "登记"}, []string{"Display name", "Follower count", "Video reviews", "Choose…"}},
+		{"mcnA", "/creators/import", []string{"从 CSV 导入创作者", "下载示例文件", "检查文件"}, []string{"Import creators", "Download a sample file", "Check the file"}},
+		{"mcnA", "/notifications", []string{"通知"}, []string{"Nothing yet"}},
+		{"mcnA", "/account/password", []string{"修改密码", "当前密码"}, []string{"Current password", "Change password"}},
 	}
 	for _, p := range pages {
 		t.Run(p.who+p.path, func(t *testing.T) {

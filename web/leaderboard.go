@@ -66,7 +66,7 @@ func (s *Server) leaderboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.LeaderboardView{Year: year, Subjects: subjectOptions(areas, subjectID, "All subject areas", false)}
+	v := views.LeaderboardView{Year: year, Subjects: subjectOptions(c.Request().Context(), areas, subjectID, tr(c, "all_subject_areas"), false)}
 	if v.Rows, err = s.leaderRows(c, rows); err != nil {
 		return err
 	}

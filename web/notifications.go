@@ -20,5 +20,5 @@ func (s *Server) notifications(c echo.Context) error {
 		rows[i] = views.NotificationView{At: models.FormatCST(n.CreatedAt), Message: n.Message, Link: n.Link, Unread: n.ReadAt == nil}
 	}
 	// meta after the list: the header count then reflects what was just read.
-	return render(c, http.StatusOK, views.NotificationsPage(s.meta(c, "Notifications", "notifications"), rows, pager(c, page, total)))
+	return render(c, http.StatusOK, views.NotificationsPage(s.meta(c, tr(c, "notifications"), "notifications"), rows, pager(c, page, total)))
 }

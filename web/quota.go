@@ -11,6 +11,17 @@ import (
 )
 
 // quotaView maps an agency's quota progress for the dashboard and the agency page.
+// whyNotCounting says in the page's language why a creator does not count this month.
+func whyNotCounting(c echo.Context, n models.NotCounting) string {
+	switch n.Why {
+	case "rejected", "transferred":
+		return tr(c, "why_"+n.Why)
+	case "qualified_earlier":
+		return tr(c, "why_qualified_earlier", "Month", n.Month.String())
+	}
+	return views.StateLabel(c.Request().Context(), n.Why)
+}
+
 func (s *Server) quotaView(c echo.Context, agencyID uint) (views.QuotaView, error) {
 	ctx := c.Request().Context()
 	p, err := s.store.AgencyProgress(ctx, actor(c), agencyID, time.Now())
@@ -22,11 +33,11 @@ func (s *Server) quotaView(c echo.Context, agencyID uint) (views.QuotaView, erro
 		return views.QuotaView{}, err
 	}
 	v := views.QuotaView{Month: p.Month, DaysLeft: p.DaysLeft, Projection: p.Projection,
-		Progress: views.Progress{Label: "creators delivered", Value: int64(p.Delivered), Goal: int64(p.Quota)},
+		Progress: views.Progress{Label: tr(c, "creators_delivered"), Value: int64(p.Delivered), Goal: int64(p.Quota)},
 		Counted:  creatorRows(p.Counted, subjects),
-		Chart:    views.ColumnChart{ID: "quota", Title: "Creators delivered per month", Unit: "Creators"}}
+		Chart:    views.ColumnChart{ID: "quota", Title: tr(c, "delivered_per_month"), Unit: tr(c, "nav_creators")}}
 	for _, n := range p.NotCounting {
-		v.NotCounting = append(v.NotCounting, views.NotCountingRow{Creator: creatorRows([]models.Creator{n.Creator}, subjects)[0], Why: n.Why})
+		v.NotCounting = append(v.NotCounting, views.NotCountingRow{Creator: creatorRows([]models.Creator{n.Creator}, subjects)[0], Why: whyNotCounting(c, n)})
 	}
 	// Oldest first in the chart, newest first in the table.
 	for i := len(p.History) - 1; i >= 0; i-- {

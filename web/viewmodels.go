@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/jd/creator-portal/views/i18n"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,15 +20,25 @@ import (
 
 func (s *Server) subjectNames(c echo.Context) (map[uint]string, error) {
 	areas, err := s.store.SubjectAreas(c.Request().Context())
-	return subjectNameMap(areas), err
+	return subjectNameMap(c.Request().Context(), areas), err
 }
 
-func subjectNameMap(areas []models.SubjectArea) map[uint]string {
+func subjectNameMap(ctx context.Context, areas []models.SubjectArea) map[uint]string {
 	m := make(map[uint]string, len(areas))
 	for _, a := range areas {
-		m[a.ID] = a.Name
+		m[a.ID] = subjectName(ctx, a)
 	}
 	return m
+}
+
+// subjectName is an area's name in the page's language: the catalogue knows
+// the programme's 20 areas by code, as long as an admin has not renamed one
+// (then the admin's name shows in every language).
+func subjectName(ctx context.Context, a models.SubjectArea) string {
+	if a.Name == models.DefaultSubjectName(a.Code) {
+		return i18n.T(ctx, "subject_"+a.Code)
+	}
+	return a.Name
 }
 
 // creatorRowsFeatured maps creators and marks those featured today, with one query for the page.
@@ -48,7 +59,7 @@ func creatorRows(cs []models.Creator, subjects map[uint]string) []views.CreatorR
 	out := make([]views.CreatorRow, len(cs))
 	for i, c := range cs {
 		out[i] = views.CreatorRow{
-			ID: c.ID, Name: c.DisplayName, AccountID: c.AccountID, Agency: "Independent",
+			ID: c.ID, Name: c.DisplayName, AccountID: c.AccountID,
 			Subject: subjects[c.PrimarySubjectID], State: string(c.State), Followers: c.Followers,
 			Enrolled: c.EnrolledAt.In(models.CST).Format("2006-01-02"),
 		}
@@ -60,7 +71,7 @@ func creatorRows(cs []models.Creator, subjects map[uint]string) []views.CreatorR
 }
 
 func stateOptions(ctx context.Context, selected string) []views.Option {
-	out := []views.Option{{Value: "", Label: "All states"}}
+	out := []views.Option{{Value: "", Label: i18n.T(ctx, "all_states")}}
 	for _, st := range models.CreatorStates {
 		out = append(out, views.Option{Value: string(st), Label: views.StateLabel(ctx, string(st)), Selected: string(st) == selected})
 	}
@@ -68,7 +79,7 @@ func stateOptions(ctx context.Context, selected string) []views.Option {
 }
 
 // subjectOptions lists subject areas; blank adds a first empty choice; activeOnly hides retired areas (for enrolment).
-func subjectOptions(areas []models.SubjectArea, selected uint, blank string, activeOnly bool) []views.Option {
+func subjectOptions(ctx context.Context, areas []models.SubjectArea, selected uint, blank string, activeOnly bool) []views.Option {
 	var out []views.Option
 	if blank != "" {
 		out = append(out, views.Option{Value: "", Label: blank})
@@ -77,7 +88,7 @@ func subjectOptions(areas []models.SubjectArea, selected uint, blank string, act
 		if activeOnly && !a.Active {
 			continue
 		}
-		label := a.Name
+		label := subjectName(ctx, a)
 		if !a.Active {
 			label += " (inactive)"
 		}
@@ -119,14 +130,15 @@ func agencyOptions(ags []models.Agency, selected uint, blank string) []views.Opt
 	return out
 }
 
+// contentTypeLabel is the message ID naming a content type.
 func contentTypeLabel(ct models.ContentType) string {
 	switch ct {
 	case models.ContentVideo:
-		return "Video reviews"
+		return "content_video"
 	case models.ContentLive:
-		return "Live streams"
+		return "content_live"
 	case models.ContentBoth:
-		return "Video reviews and live streams"
+		return "content_both"
 	}
 	return string(ct)
 }

@@ -112,6 +112,11 @@ func (l *Localizer) T(id string, pairs ...any) string {
 		cfg.PluralCount = n
 	}
 	s, err := l.loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message without plural forms ("one", "other") reads the same for any count.
+		cfg.PluralCount = nil
+		s, err = l.loc.Localize(cfg)
+	}
 	if err != nil || s == "" {
 		return Missing + id + "⟧"
 	}

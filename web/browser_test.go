@@ -168,6 +168,33 @@ func TestBrowserScreenshots(t *testing.T) {
 	shoot(t, ctx, "public-top-creators")
 	do(t, ctx, chromedp.EmulateViewport(375, 812))
 	shoot(t, ctx, "public-top-creators-phone")
+	// In Chinese, switched with the header's button as a manager and a creator would.
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+	// The manager switches; the browser then keeps Chinese (a cookie) for the creator who signs in after.
+	chinese := []struct {
+		email string
+		paths []string
+	}{{"mcn1@demo.test", []string{"/dashboard", "/creators/new", "/creators/import"}}, {"creator1@demo.test", []string{"/me"}}}
+	for i, u := range chinese {
+		email, paths := u.email, u.paths
+		do(t, ctx, chromedp.Navigate(a.ts.URL+"/login"), chromedp.WaitVisible(`#email`),
+			chromedp.SendKeys(`#email`, email), chromedp.SendKeys(`#password`, "demo-password"),
+			chromedp.Click(`button[type=submit].primary`), chromedp.WaitVisible(`[data-testid="who"]`))
+		if i == 0 {
+			do(t, ctx, chromedp.Click(`[data-testid="who"] button[value="zh-CN"]`))
+		}
+		do(t, ctx, chromedp.WaitVisible(`html[lang="zh-CN"]`))
+		who := strings.TrimSuffix(email, "@demo.test")
+		for _, p := range paths {
+			do(t, ctx, chromedp.Navigate(a.ts.URL+p), chromedp.WaitVisible(`main h1`))
+			name := who + strings.NewReplacer("/", "-", "?", "-", "=", "-").Replace(p) + "-zh"
+			shoot(t, ctx, name)
+			do(t, ctx, chromedp.EmulateViewport(375, 812))
+			shoot(t, ctx, name+"-phone")
+			do(t, ctx, chromedp.EmulateViewport(1280, 900))
+		}
+		do(t, ctx, chromedp.Click(`form[action="/logout"] button`), chromedp.WaitVisible(`#email`))
+	}
 }
 
 // TestBrowserReviewerTakesAWeekToPayout: a reviewer computes last week,

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 	"net/url"
@@ -221,7 +220,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 			return v, err
 		}
 		if rank > 0 {
-			v.Rank = fmt.Sprintf("%d of %d", rank, of)
+			v.Rank = tr(c, "rank_of", "Rank", rank, "Of", of)
 		}
 	}
 	if a.Role == models.RoleCreator {

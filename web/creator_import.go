@@ -76,7 +76,7 @@ func (s *Server) importConfirm(c echo.Context) error {
 	}
 	p, err := s.store.ConfirmCreatorImport(c.Request().Context(), actor(c), id)
 	if errors.Is(err, models.ErrImportConfirmed) {
-		return s.redirectWithFlash(c, "/creators", "info", "This file has already been imported; nothing was added twice.")
+		return s.redirectWithFlash(c, "/creators", "info", tr(c, "flash_already_imported"))
 	}
 	if err != nil {
 		return err

@@ -134,10 +134,11 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	}
 	res, err := s.store.EnrolCreator(c.Request().Context(), actor(c), optionalID(values["agency_id"]), e)
 	if fe, ok := models.AsFieldErrors(err); ok {
+		errs := trErrors(c, fe)
 		if fe["account_id"] == models.ErrCreatorTaken.Error() && actor(c).Role == models.RoleMCNManager {
-			fe["account_id"] += "; you can request a transfer from your dashboard"
+			errs["account_id"] = tr(c, "taken_request_transfer", "Why", errs["account_id"])
 		}
-		v, verr := s.creatorFormView(c, values, fieldErrors(fe))
+		v, verr := s.creatorFormView(c, values, errs)
 		if verr != nil {
 			return verr
 		}
@@ -152,7 +153,7 @@ func (s *Server) creatorCreate(c echo.Context) error {
 			return err
 		}
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(res.Creator.ID), "success", res.Creator.DisplayName+" is enrolled and waiting for JD review.")
+	return s.redirectWithFlash(c, "/creators/"+itoa(res.Creator.ID), "success", tr(c, "flash_enrolled", "Name", res.Creator.DisplayName))
 }
 
 func (s *Server) creatorDetail(c echo.Context) error {
@@ -290,7 +291,7 @@ func (s *Server) creatorReinvite(c echo.Context) error {
 	if err := s.addFlash(c, "invite", absoluteURL(c, "/invite/"+token)); err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", "A new invitation link was made; earlier links no longer work.")
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "flash_new_invitation"))
 }
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }

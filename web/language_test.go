@@ -99,3 +99,31 @@ func TestLanguageSwitchIsRememberedForTheUser(t *testing.T) {
 		t.Fatal("another user's pages changed language, or the switch is missing")
 	}
 }
+
+// A Chinese-speaking manager's mistakes are explained in Chinese, and what
+// they enrol is confirmed in Chinese.
+func TestEnrolmentSpeaksTheManagersLanguage(t *testing.T) {
+	a := newApp(t)
+	mcn := a.login("mcnA")
+	mcn.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/creators/new"}})
+	bad := mcn.postForm("/creators", url.Values{"display_name": {""}, "account_id": {"jd_cr_bob001"}, "subject1": {"1"}, "content_type": {"video"}, "followers": {"-5"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", bad.StatusCode)
+	}
+	for _, want := range []string{"请修改标出的字段", "请填写显示名称", "粉丝数须为"} {
+		if !strings.Contains(bad.body, want) {
+			t.Errorf("the refused form does not say %q", want)
+		}
+	}
+	if strings.Contains(bad.body, "display name is required") {
+		t.Error("an English field error leaks")
+	}
+	taken := mcn.postForm("/creators", url.Values{"display_name": {"Bob again"}, "account_id": {"jd_cr_bob001"}, "subject1": {"1"}, "content_type": {"video"}, "followers": {"5"}})
+	if !strings.Contains(taken.body, "该京东创作者账号已由其他机构登记") {
+		t.Error("enrolling another agency's creator is not refused in Chinese")
+	}
+	ok := mcn.follow(mcn.postForm("/creators", url.Values{"display_name": {"张三测评"}, "account_id": {"jd_cr_zhang3"}, "subject1": {"1"}, "content_type": {"video"}, "followers": {"5000"}}))
+	if got := ok.doc(t).Find(`[data-testid="flash"]`).Text(); !strings.Contains(got, "张三测评 已登记，等待京东审核") {
+		t.Fatalf("enrolment confirmed as %q", got)
+	}
+}

@@ -32,6 +32,16 @@ func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
 	return m
 }
 
+// trErrors translates the models' field messages into the request's language.
+func trErrors(c echo.Context, fe models.FieldErrors) views.FieldErrors {
+	loc := i18n.From(c.Request().Context())
+	out := make(views.FieldErrors, len(fe))
+	for k, msg := range fe {
+		out[k] = loc.Text(msg)
+	}
+	return out
+}
+
 // tr translates a message into the request's language (see views/i18n).
 func tr(c echo.Context, id string, pairs ...any) string {
 	return i18n.T(c.Request().Context(), id, pairs...)

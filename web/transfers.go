@@ -35,7 +35,7 @@ func (s *Server) transferRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/dashboard", "success", "Transfer requested. The creator will accept or decline it.")
+	return s.redirectWithFlash(c, "/dashboard", "success", tr(c, "flash_transfer_requested"))
 }
 
 func (s *Server) transferDecision(c echo.Context) error {
@@ -51,9 +51,9 @@ func (s *Server) transferDecision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "You declined the transfer."
+	msg := tr(c, "flash_transfer_declined")
 	if accept {
-		msg = "You accepted the transfer; it takes effect on " + models.MonthOf(time.Now()).Next().String() + "-01."
+		msg = tr(c, "flash_transfer_accepted", "Date", models.MonthOf(time.Now()).Next().String()+"-01")
 	}
 	return s.redirectWithFlash(c, "/me", "success", msg)
 }

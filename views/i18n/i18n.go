@@ -126,6 +126,16 @@ func (l *Localizer) T(id string, pairs ...any) string {
 	return s
 }
 
+// Text translates a message that the models write in English, keyed in the
+// catalogues by that English text itself; text without a translation (such as
+// a message naming a value) comes back unchanged.
+func (l *Localizer) Text(english string) string {
+	if s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: english}); err == nil && s != "" {
+		return s
+	}
+	return english
+}
+
 // Date formats a calendar date: 2026年11月24日 or 24 Nov 2026.
 func (l *Localizer) Date(t time.Time) string {
 	if l.Lang == ZH {

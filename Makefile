@@ -6,7 +6,7 @@ BIN := bin/portal
 DATABASE_URL ?= portal.db
 export DATABASE_URL
 
-.PHONY: run build generate fmt lint check-generated test screenshots soak bench clean
+.PHONY: run build generate fmt lint check-generated test test-tools screenshots soak bench clean
 
 ## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
 run: build
@@ -36,8 +36,13 @@ check-generated:
 		echo "generated templ files are out of date: run 'make generate' and commit"; git status --short -- '*_templ.go'; exit 1; fi
 
 ## test: every test, with the race detector, on $(DATABASE_URL) (SQLite unless a postgres:// URL)
-test: lint
+test: lint test-tools
 	$(GO) test -race -count=1 ./...
+
+## test-tools: axe-core for the browser tests' accessibility checks (pinned in web/testdata/axe)
+test-tools:
+	@if [ ! -d web/testdata/axe/node_modules/axe-core ] && command -v npm >/dev/null; then \
+		cd web/testdata/axe && npm ci --no-audit --no-fund; fi
 
 clean:
 	rm -rf bin portal.db portal.db-wal portal.db-shm

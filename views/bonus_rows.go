@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"github.com/jd/creator-portal/views/i18n"
 	"io"
 	"strconv"
 	"strings"
@@ -41,7 +42,9 @@ func bonusRows(rows []BonusRowView, canDecide bool) templ.Component {
 			if canDecide {
 				put(`<td><input type="checkbox" name="ids" value="`)
 				put(id)
-				put(`" aria-label="Select `)
+				put(`" aria-label="`)
+				text(i18n.T(ctx, "select"))
+				put(` `)
 				text(r.Creator)
 				put(` `)
 				text(r.Week)
@@ -67,7 +70,9 @@ func bonusRows(rows []BonusRowView, canDecide bool) templ.Component {
 			text(BonusStateLabel(ctx, r.State))
 			put(`</span>`)
 			if r.Appeal != "" {
-				put(` <span class="badge badge-appeal">Appeal `)
+				put(` <span class="badge badge-appeal">`)
+				text(i18n.T(ctx, "appeal_badge"))
+				put(` `)
 				text(r.Appeal)
 				put(`</span>`)
 			}

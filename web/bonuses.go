@@ -95,14 +95,14 @@ func (s *Server) bonusQueue(c echo.Context) error {
 		row := views.BonusRowView{ID: r.ID, Creator: r.DisplayName, AccountID: r.AccountID, Agency: r.AgencyName, Week: r.Week,
 			GMV: models.FormatYuan(r.GMVFen), Amount: models.FormatYuan(r.AmountFen), State: string(r.State), Appeal: r.AppealState}
 		if row.Agency == "" {
-			row.Agency = "Independent"
+			row.Agency = tr(c, "independent")
 		}
 		if r.State == models.BonusProposed || r.State == models.BonusAwaitingSecond {
 			row.Waiting = waited(now.Sub(r.ProposedAt))
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	return render(c, status, views.BonusQueuePage(s.meta(c, "Weekly bonuses", "bonuses"), v))
+	return render(c, status, views.BonusQueuePage(s.meta(c, tr(c, "nav_weekly_bonuses"), "bonuses"), v))
 }
 
 func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs views.FieldErrors) (views.BonusQueueView, error) {
@@ -113,11 +113,11 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 	if err != nil {
 		return v, err
 	}
-	v.Weeks = []views.Option{{Value: "", Label: "All weeks"}}
+	v.Weeks = []views.Option{{Value: "", Label: tr(c, "all_weeks")}}
 	for _, w := range weeks {
 		v.Weeks = append(v.Weeks, views.Option{Value: w, Label: w, Selected: raw["week"] == w})
 	}
-	v.States = []views.Option{{Value: "", Label: "All states"}}
+	v.States = []views.Option{{Value: "", Label: tr(c, "all_states")}}
 	for _, st := range models.BonusStates {
 		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(ctx, string(st)), Selected: raw["state"] == string(st)})
 	}
@@ -127,8 +127,8 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 	}
 	sel, _ := strconv.ParseUint(raw["subject"], 10, 32)
 	v.Subjects = subjectOptions(ctx, areas, uint(sel), tr(c, "all_subject_areas"), false)
-	v.Sorts = []views.Option{{Value: "", Label: "Largest first"}, {Value: "amount_asc", Label: "Smallest first"},
-		{Value: "gmv", Label: "Highest GMV"}, {Value: "name", Label: "Creator name"}, {Value: "oldest", Label: "Waiting longest"}}
+	v.Sorts = []views.Option{{Value: "", Label: tr(c, "sort_largest")}, {Value: "amount_asc", Label: tr(c, "sort_smallest")},
+		{Value: "gmv", Label: tr(c, "sort_gmv")}, {Value: "name", Label: tr(c, "sort_name")}, {Value: "oldest", Label: tr(c, "sort_oldest")}}
 	for i := range v.Sorts {
 		v.Sorts[i].Selected = v.Sorts[i].Value == raw["sort"]
 	}

@@ -9,7 +9,6 @@ import (
 	"embed"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -56,7 +55,19 @@ func init() {
 		if _, err := bundle.LoadMessageFileFS(files, "locales/"+string(l)+".toml"); err != nil {
 			panic(fmt.Sprintf("i18n: %s: %v", l, err))
 		}
-		localizers[l] = &Localizer{Lang: l, loc: goi18n.NewLocalizer(bundle, string(l))}
+		loc := &Localizer{Lang: l, loc: goi18n.NewLocalizer(bundle, string(l)), plain: map[string]string{}}
+		ids, err := MessageIDs(l)
+		if err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", l, err))
+		}
+		// Messages without placeholders are looked up in a plain map: pages show
+		// hundreds of them, and a lookup must not cost an allocation.
+		for _, id := range ids {
+			if s, err := loc.loc.Localize(&goi18n.LocalizeConfig{MessageID: id}); err == nil && !strings.Contains(s, "<no value>") {
+				loc.plain[id] = s
+			}
+		}
+		localizers[l] = loc
 	}
 }
 
@@ -81,7 +92,7 @@ func MessageIDs(l Lang) ([]string, error) {
 type Localizer struct {
 	Lang  Lang
 	loc   *goi18n.Localizer
-	plain sync.Map // message ID -> translation, for messages without data
+	plain map[string]string // message ID -> translation, for messages without placeholders; read-only
 }
 
 // For returns the localizer of a language (English for an unknown one).
@@ -99,8 +110,8 @@ const Missing = "⟦missing:"
 // T("me_paid_in", "Year", "2026").
 func (l *Localizer) T(id string, pairs ...any) string {
 	if len(pairs) == 0 {
-		if s, ok := l.plain.Load(id); ok {
-			return s.(string)
+		if s, ok := l.plain[id]; ok {
+			return s
 		}
 	}
 	data := make(map[string]any, len(pairs)/2)
@@ -119,9 +130,6 @@ func (l *Localizer) T(id string, pairs ...any) string {
 	}
 	if err != nil || s == "" {
 		return Missing + id + "⟧"
-	}
-	if len(pairs) == 0 {
-		l.plain.Store(id, s)
 	}
 	return s
 }

@@ -88,7 +88,7 @@ func (s *Server) importConfirm(c echo.Context) error {
 func importViewOf(c echo.Context, p *models.ImportPreview) views.ImportView {
 	v := views.ImportView{ImportID: p.ImportID, Filename: p.Filename, OK: p.OK, Skipped: p.Skipped, Failed: p.Errors, Confirmed: p.Confirmed}
 	for _, r := range p.Rows {
-		row := views.ImportRowView{Line: r.Line, Name: r.DisplayName, AccountID: r.AccountID, Status: r.Status, Message: r.Message}
+		row := views.ImportRowView{Line: r.Line, Name: r.DisplayName, AccountID: r.AccountID, Status: r.Status, Message: trRowMessage(c, r.Message)}
 		if r.Token != "" {
 			row.InviteLink = absoluteURL(c, "/invite/"+r.Token)
 		}

@@ -127,3 +127,17 @@ func TestEnrolmentSpeaksTheManagersLanguage(t *testing.T) {
 		t.Fatalf("enrolment confirmed as %q", got)
 	}
 }
+
+// The import report explains bad rows in the manager's language; column names stay as in the file.
+func TestImportReportSpeaksTheManagersLanguage(t *testing.T) {
+	a := newApp(t)
+	mcn := a.login("mcnA")
+	mcn.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/creators/import"}})
+	csv := "display_name,account_id,primary_subject,other_subjects,content_type,followers,contact_email,contact_phone\n" +
+		",jd_cr_csv001,electronics,,video,100,,\n" +
+		"Good One,jd_cr_csv002,electronics,,video,100,,\n"
+	res := mcn.follow(upload(t, mcn, "creators.csv", []byte(csv)))
+	if !strings.Contains(res.body, "display_name: 请填写显示名称") || strings.Contains(res.body, "display name is required") {
+		t.Fatalf("the report does not explain the bad row in Chinese: %s", res.doc(t).Find(`[data-testid="import-rows"]`).Text())
+	}
+}

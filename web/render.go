@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"github.com/jd/creator-portal/views/i18n"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -40,6 +41,21 @@ func trErrors(c echo.Context, fe models.FieldErrors) views.FieldErrors {
 		out[k] = loc.Text(msg)
 	}
 	return out
+}
+
+// trRowMessage translates a file row's "column: message; column: message"
+// report part by part; column names stay as the file spells them.
+func trRowMessage(c echo.Context, msg string) string {
+	loc := i18n.From(c.Request().Context())
+	parts := strings.Split(msg, "; ")
+	for i, p := range parts {
+		if col, text, ok := strings.Cut(p, ": "); ok {
+			parts[i] = col + ": " + loc.Text(text)
+		} else {
+			parts[i] = loc.Text(p)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // tr translates a message into the request's language (see views/i18n).

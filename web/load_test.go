@@ -202,33 +202,43 @@ func (s *loadSite) pages(t *testing.T) []loadPage {
 // run sends requests for d from n clients sharing one session.
 func (s *loadSite) run(p loadPage, n int, d time.Duration) loadResult {
 	c := s.user(p.who)
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
+	var rec recorder
 	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
-				start := time.Now()
-				res, err := c.Get(s.base + p.path)
-				ok := err == nil && res.StatusCode == http.StatusOK
-				if err == nil {
-					io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-				}
-				took := time.Since(start)
-				mu.Lock()
-				lat = append(lat, took)
-				if !ok {
-					errs++
-				}
-				mu.Unlock()
+				rec.time(http.StatusOK, func() (*http.Response, error) { return c.Get(s.base + p.path) })
 			}
 		})
 	}
 	wg.Wait()
-	return summarise(lat, errs, d)
+	return summarise(rec.lat, rec.errs, d)
+}
+
+// recorder collects the latency of requests and counts those that failed.
+type recorder struct {
+	mu   sync.Mutex
+	lat  []time.Duration
+	errs int
+}
+
+// time sends one request and records it; a status other than want is a failure.
+func (r *recorder) time(want int, send func() (*http.Response, error)) {
+	start := time.Now()
+	res, err := send()
+	ok := err == nil && res.StatusCode == want
+	if err == nil {
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	took := time.Since(start)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lat = append(r.lat, took)
+	if !ok {
+		r.errs++
+	}
 }
 
 func summarise(lat []time.Duration, errs int, d time.Duration) loadResult {
@@ -260,9 +270,7 @@ func (s *loadSite) approveRace(t *testing.T, n int, d time.Duration) {
 		t.Logf("only %d waiting bonuses left to approve; skipping the approval race", len(ids))
 		return
 	}
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
+	var rec recorder
 	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -276,28 +284,17 @@ func (s *loadSite) approveRace(t *testing.T, n int, d time.Duration) {
 				if time.Now().After(deadline) {
 					return
 				}
-				t0 := time.Now()
-				res, err := c.PostForm(s.base+"/bonuses/decide", url.Values{"_csrf": {token[1]}, "ids": {id}, "action": {"approve"}})
-				ok := err == nil && res.StatusCode == http.StatusSeeOther
-				if err == nil {
-					io.Copy(io.Discard, res.Body)
-					res.Body.Close()
-				}
-				took := time.Since(t0)
-				mu.Lock()
-				lat = append(lat, took)
-				if !ok {
-					errs++
-				}
-				mu.Unlock()
+				rec.time(http.StatusSeeOther, func() (*http.Response, error) {
+					return c.PostForm(s.base+"/bonuses/decide", url.Values{"_csrf": {token[1]}, "ids": {id}, "action": {"approve"}})
+				})
 			}
 		})
 	}
 	wg.Wait()
-	r2 := summarise(lat, errs, time.Since(start))
+	r2 := summarise(rec.lat, rec.errs, time.Since(start))
 	fmt.Printf("\n| %d reviewers approving at once | approvals/s | p50 ms | p99 ms | failed requests | p99 ≤ 100 ms |\n|---|---|---|---|---|---|\n", n)
-	fmt.Printf("| %d requests | %.0f | %.1f | %.1f | %d | %s |\n", len(lat), r2.rps, r2.p50, r2.p99, errs, tick(r2.p99 <= 100))
-	if errs > 0 {
-		t.Errorf("%d approval requests failed (database is locked?)", errs)
+	fmt.Printf("| %d requests | %.0f | %.1f | %.1f | %d | %s |\n", len(rec.lat), r2.rps, r2.p50, r2.p99, rec.errs, tick(r2.p99 <= 100))
+	if rec.errs > 0 {
+		t.Errorf("%d approval requests failed (database is locked?)", rec.errs)
 	}
 }

@@ -33,7 +33,7 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 	}
 	v := views.BonusDetailView{ID: b.ID, Creator: b.DisplayName, AccountID: b.AccountID, Agency: b.AgencyName, Week: b.Week,
 		State: string(b.State), Amount: models.FormatYuan(b.AmountFen), Note: b.Note,
-		Appeal: b.AppealState, AppealMessage: b.AppealMessage, AppealNote: b.AppealNote, Breakdown: breakdownView(b.Explain())}
+		Appeal: b.AppealState, AppealMessage: b.AppealMessage, AppealNote: b.AppealNote, Breakdown: breakdownView(c, b.Explain())}
 	if a.Role != models.RoleCreator {
 		v.CreatorHref = "/creators/" + itoa(b.CreatorID)
 	}
@@ -41,8 +41,8 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		v.WeekDates = weekDates(c, wk)
 	}
 	bd := b.Explain()
-	v.Performance = [][2]string{{"Videos", views.Count(bd.Videos)}, {"Live sessions", views.Count(bd.Live)},
-		{"Views", views.Count(bd.Views)}, {"GMV", models.FormatYuan(bd.GMVFen)}}
+	v.Performance = [][2]string{{tr(c, "col_videos"), views.Count(bd.Videos)}, {tr(c, "live_sessions"), views.Count(bd.Live)},
+		{tr(c, "col_views"), views.Count(bd.Views)}, {tr(c, "col_gmv"), models.FormatYuan(bd.GMVFen)}}
 	if b.Reason != "" {
 		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, false)
 		if err != nil {
@@ -76,20 +76,20 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 	return v, nil
 }
 
-func breakdownView(b models.Breakdown) views.BreakdownView {
+func breakdownView(c echo.Context, b models.Breakdown) views.BreakdownView {
 	tier := func(n int) string {
 		if n == 0 {
-			return "no tier reached"
+			return tr(c, "no_tier")
 		}
-		return fmt.Sprintf("tier %d", n)
+		return tr(c, "tier_n", "N", n)
 	}
 	return views.BreakdownView{
 		RuleVersion: fmt.Sprint(b.RuleVersion),
 		Lines: [][2]string{
-			{fmt.Sprintf("GMV %s: %s", models.FormatYuan(b.GMVFen), tier(b.GMVTier)), models.FormatYuan(b.GMVPartFen)},
-			{fmt.Sprintf("Views %s: %s", views.Count(b.Views), tier(b.ViewTier)), models.FormatYuan(b.ViewPartFen)},
-			{fmt.Sprintf("%s videos", views.Count(b.Videos)), models.FormatYuan(b.VideoFen)},
-			{fmt.Sprintf("%s live sessions", views.Count(b.Live)), models.FormatYuan(b.LiveFen)},
+			{tr(c, "line_gmv", "GMV", models.FormatYuan(b.GMVFen), "Tier", tier(b.GMVTier)), models.FormatYuan(b.GMVPartFen)},
+			{tr(c, "line_views", "Views", views.Count(b.Views), "Tier", tier(b.ViewTier)), models.FormatYuan(b.ViewPartFen)},
+			{tr(c, "line_videos", "N", views.Count(b.Videos)), models.FormatYuan(b.VideoFen)},
+			{tr(c, "line_live", "N", views.Count(b.Live)), models.FormatYuan(b.LiveFen)},
 		},
 		Uncapped: models.FormatYuan(b.UncappedFen), Capped: b.Capped, Amount: models.FormatYuan(b.AmountFen),
 	}

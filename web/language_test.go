@@ -38,6 +38,8 @@ func TestTranslatedPagesRenderInChinese(t *testing.T) {
 		{"mcnA", "/creators/new", []string{"显示名称", "京东创作者账号 ID", "主领域", "视频测评", "登记"}, []string{"Display name", "Follower count", "Video reviews", "Choose…"}},
 		{"mcnA", "/creators/import", []string{"从 CSV 导入创作者", "下载示例文件", "检查文件"}, []string{"Import creators", "Download a sample file", "Check the file"}},
 		{"mcnA", "/notifications", []string{"通知"}, []string{"Nothing yet"}},
+		{"mcnA", "/bonuses", []string{"周奖金", "笔奖金符合条件", "全部周"}, []string{"Weekly bonuses", "bonuses match", "All weeks"}},
+		{"mcnA", "/bonuses/" + itoa(a.bonusC.ID), []string{"金额的计算方式", "规则版本", "合计"}, []string{"How the amount was computed", "Rule version", "live sessions"}},
 		{"mcnA", "/account/password", []string{"修改密码", "当前密码"}, []string{"Current password", "Change password"}},
 	}
 	for _, p := range pages {

@@ -54,7 +54,7 @@ func (s *Server) me(c echo.Context) error {
 		if w.HasBonus {
 			b := w.Bonus
 			row.BonusID, row.State, row.Amount = b.ID, string(b.State), models.FormatYuan(b.AmountFen)
-			row.How = explainShort(w.Explanation)
+			row.How = explainShort(c, w.Explanation)
 			row.Reason, row.Note, row.Appeal = reasonLabel(reasons, b.Reason), b.Note, b.AppealState
 			row.CanAppeal = b.State == models.BonusRejected && b.AppealState == ""
 		}
@@ -64,14 +64,14 @@ func (s *Server) me(c echo.Context) error {
 }
 
 // explainShort is one line on how a bonus was computed.
-func explainShort(b models.Breakdown) string {
-	s := fmt.Sprintf("Rule v%d: GMV tier %d (%s) + views tier %d (%s) + %d videos (%s) + %d live (%s) = %s",
-		b.RuleVersion, b.GMVTier, models.FormatYuan(b.GMVPartFen), b.ViewTier, models.FormatYuan(b.ViewPartFen),
-		b.Videos, models.FormatYuan(b.VideoFen), b.Live, models.FormatYuan(b.LiveFen), models.FormatYuan(b.UncappedFen))
+func explainShort(c echo.Context, b models.Breakdown) string {
+	s := tr(c, "explain_short", "Version", b.RuleVersion, "GMVTier", b.GMVTier, "GMV", models.FormatYuan(b.GMVPartFen),
+		"ViewTier", b.ViewTier, "Views", models.FormatYuan(b.ViewPartFen), "Videos", b.Videos, "VideoAmount", models.FormatYuan(b.VideoFen),
+		"Live", b.Live, "LiveAmount", models.FormatYuan(b.LiveFen), "Total", models.FormatYuan(b.UncappedFen))
 	if b.Capped {
-		s += fmt.Sprintf(", capped at %s", models.FormatYuan(b.AmountFen))
+		s += tr(c, "explain_capped", "Amount", models.FormatYuan(b.AmountFen))
 	}
-	return s + "."
+	return s + tr(c, "full_stop")
 }
 
 func (s *Server) meStatement(c echo.Context) error {

@@ -104,12 +104,12 @@ func (s *Server) acceptInvite(c echo.Context) error {
 	v := views.InviteView{Token: token, Email: inv.Email, DisplayName: inv.DisplayName}
 	password := c.FormValue("password")
 	if password != c.FormValue("password_confirm") {
-		v.Errors = views.FieldErrors{"password_confirm": "the two passwords differ"}
+		v.Errors = views.FieldErrors{"password_confirm": tr(c, "passwords_differ")}
 		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""), v))
 	}
 	_, err = s.store.AcceptInvitation(ctx, token, password, c.RealIP())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v.Errors = fieldErrors(fe)
+		v.Errors = trErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""), v))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
@@ -118,5 +118,5 @@ func (s *Server) acceptInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/login", "success", "Your password is set. Sign in with "+inv.Email+".")
+	return s.redirectWithFlash(c, "/login", "success", tr(c, "flash_password_set", "Email", inv.Email))
 }

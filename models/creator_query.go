@@ -12,7 +12,7 @@ import (
 
 // CreatorFilter narrows and orders the creators list.
 type CreatorFilter struct {
-	Search     string // display name or account ID, contains
+	Search     string // the start of the display name (any case), or the exact account ID
 	State      CreatorState
 	SubjectID  uint   // any of the creator's subject areas
 	AgencyID   uint   // staff only; ignored for managers, who always see their own
@@ -150,6 +150,8 @@ func (s *Store) countBySubject(ctx context.Context, a *Actor) (map[uint]int64, e
 
 // CountAgencies counts all agencies.
 func (s *Store) CountAgencies(ctx context.Context) (int64, error) {
-	var n int64
-	return n, s.r(ctx).Model(&Agency{}).Count(&n).Error
+	return counted(ctx, s, "agencies", func(ctx context.Context) (int64, error) {
+		var n int64
+		return n, s.r(ctx).Model(&Agency{}).Count(&n).Error
+	})
 }

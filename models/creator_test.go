@@ -230,3 +230,32 @@ func TestDemoSeedCoversEveryStateAndSubject(t *testing.T) {
 		}
 	}
 }
+
+// Past a few dozen agencies staff filter by typing the start of an agency's
+// name; a manager's list stays their own whatever they type.
+func TestCreatorListByAgencyName(t *testing.T) {
+	w := newWorld(t)
+	w.enrol(t, w.mcnA, "jd_cr_name01")
+	w.enrol(t, w.mcnB, "jd_cr_name02")
+	w.enrol(t, w.mcnB, "jd_cr_name03")
+	cases := []struct {
+		name  string
+		actor *models.Actor
+		typed string
+		want  int64
+	}{
+		{"staff, one agency", w.rev1, "agency b", 2},
+		{"staff, a prefix both share", w.rev1, "AGENCY", 3},
+		{"staff, no such agency", w.rev1, "Zeta", 0},
+		{"staff, a pattern is literal", w.rev1, "%", 0},
+		{"manager typing another agency", w.mcnA, "Agency B", 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, total, err := w.s.ListCreators(ctx, tc.actor, models.CreatorFilter{AgencyName: tc.typed}, models.NewPage(1, 10))
+			if err != nil || total != tc.want {
+				t.Fatalf("total %d (err %v), want %d", total, err, tc.want)
+			}
+		})
+	}
+}

@@ -39,6 +39,7 @@ const (
 
 // counted memoises a count or sum under key until the next write. compute
 // gets a context that outlives the request: others may be waiting for it.
+// Callers share what it returns (maps too) and must not modify it.
 func counted[V any](ctx context.Context, s *Store, key string, compute func(ctx context.Context) (V, error)) (V, error) {
 	v, err := s.counts.load(key, func() (any, error) { return compute(context.WithoutCancel(ctx)) })
 	if err != nil {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -271,5 +272,30 @@ func TestOversizedUploadsAndFormsAreRefusedClearly(t *testing.T) {
 	res = c.postForm("/creators", form)
 	if res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("huge form: %d", res.StatusCode)
+	}
+}
+
+// With thousands of agencies a select of all of them would outweigh the page:
+// past 50 the filter is a box for the start of a name, and it filters.
+func TestAgencyFilterBecomesASearchBoxPastFiftyAgencies(t *testing.T) {
+	a := newApp(t)
+	rev := a.login("reviewer")
+	if rev.get("/bonuses").doc(t).Find(`select#agency`).Length() != 1 {
+		t.Fatal("with two agencies the filter should be a select")
+	}
+	for i := range 50 {
+		if _, err := a.store.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: fmt.Sprintf("Zeta MCN %02d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := rev.get("/bonuses?agency=agency+a").doc(t)
+	if doc.Find(`select#agency`).Length() != 0 || doc.Find(`input#agency[type="search"]`).AttrOr("value", "") != "agency a" {
+		t.Fatal("past 50 agencies the filter is not a search box keeping what was typed")
+	}
+	if n := doc.Find(`[data-testid="bonus-row"]`).Length(); n != 1 || !strings.Contains(doc.Find(`[data-testid="bonuses"]`).Text(), "Agency A") {
+		t.Fatalf("filtering by the start of a name shows %d rows", n)
+	}
+	if n := rev.get("/creators?agency=zeta").doc(t).Find(`[data-testid="creator-row"]`).Length(); n != 0 {
+		t.Fatalf("agencies without creators list %d creators", n)
 	}
 }

@@ -18,6 +18,9 @@ const langCookie = "lang"
 // every component finds it.
 func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Path() == "/healthz" || isAPI(c) {
+			return next(c) // no page to translate
+		}
 		pref, cookie := "", ""
 		if u := CurrentUser(c); u != nil {
 			pref = u.Language
@@ -45,8 +48,8 @@ func (s *Server) setLanguage(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: string(lang), Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
-	back := c.FormValue("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.Contains(back, `\`) {
+	back := safeNext(c.FormValue("back"))
+	if back == "" {
 		back = "/"
 	}
 	return c.Redirect(http.StatusSeeOther, back)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -21,7 +20,7 @@ func (s *Server) agencyList(c echo.Context) error {
 	for _, r := range rows {
 		v.Rows = append(v.Rows, views.AgencyRowView{ID: r.ID, Name: r.Name, Contact: r.ContactName, Creators: r.Creators, Qualified: r.Qualified, Pending: r.Pending})
 	}
-	return render(c, http.StatusOK, views.AgencyListPage(s.meta(c, "Agencies", "agencies"), v))
+	return render(c, http.StatusOK, views.AgencyListPage(s.meta(c, tr(c, "nav_agencies"), "agencies"), v))
 }
 
 var agencyFormFields = []string{"name", "contact_name", "contact_email", "contact_phone"}
@@ -35,14 +34,14 @@ func agencyInput(c echo.Context) (models.AgencyInput, map[string]string) {
 }
 
 func (s *Server) agencyNew(c echo.Context) error {
-	return render(c, http.StatusOK, views.AgencyFormPage(s.meta(c, "Add an agency", "agencies"), views.AgencyFormView{Values: map[string]string{}}))
+	return render(c, http.StatusOK, views.AgencyFormPage(s.meta(c, tr(c, "agency_add"), "agencies"), views.AgencyFormView{Values: map[string]string{}}))
 }
 
 func (s *Server) agencyCreate(c echo.Context) error {
 	in, values := agencyInput(c)
 	ag, err := s.store.CreateAgency(c.Request().Context(), actor(c), in)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, "Add an agency", "agencies"), views.AgencyFormView{Values: values, Errors: fieldErrors(fe)}))
+		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, tr(c, "agency_add"), "agencies"), views.AgencyFormView{Values: values, Errors: trErrors(c, fe)}))
 	}
 	if err != nil {
 		return err
@@ -60,7 +59,7 @@ func (s *Server) agencyEdit(c echo.Context) error {
 		return err
 	}
 	values := map[string]string{"name": ag.Name, "contact_name": ag.ContactName, "contact_email": ag.ContactEmail, "contact_phone": ag.ContactPhone}
-	return render(c, http.StatusOK, views.AgencyFormPage(s.meta(c, "Edit "+ag.Name, "agencies"), views.AgencyFormView{ID: id, Values: values}))
+	return render(c, http.StatusOK, views.AgencyFormPage(s.meta(c, tr(c, "edit_name", "Name", ag.Name), "agencies"), views.AgencyFormView{ID: id, Values: values}))
 }
 
 func (s *Server) agencyUpdate(c echo.Context) error {
@@ -71,12 +70,12 @@ func (s *Server) agencyUpdate(c echo.Context) error {
 	in, values := agencyInput(c)
 	ag, err := s.store.UpdateAgency(c.Request().Context(), actor(c), id, in)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, "Edit agency", "agencies"), views.AgencyFormView{ID: id, Values: values, Errors: fieldErrors(fe)}))
+		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, tr(c, "edit"), "agencies"), views.AgencyFormView{ID: id, Values: values, Errors: trErrors(c, fe)}))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/agencies/"+itoa(ag.ID), "success", "Saved.")
+	return s.redirectWithFlash(c, "/agencies/"+itoa(ag.ID), "success", tr(c, "flash_saved"))
 }
 
 func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailView, error) {
@@ -115,7 +114,7 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 		return v, err
 	}
 	for _, o := range overrides {
-		v.Overrides = append(v.Overrides, fmt.Sprintf("From %s: %d creators a month (set %s)", o.FromMonth, o.Quota, models.FormatCST(o.CreatedAt)))
+		v.Overrides = append(v.Overrides, tr(c, "quota_override", "Month", o.FromMonth, "Quota", o.Quota, "Set", models.FormatCST(o.CreatedAt)))
 	}
 	if a.IsStaff() {
 		history, err := s.store.AuditFor(ctx, "agency", ag.ID)
@@ -156,11 +155,11 @@ func (s *Server) agencyAddManager(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		v.ManagerEmail, v.ManagerErrors = email, fieldErrors(fe)
+		v.ManagerEmail, v.ManagerErrors = email, trErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.AgencyDetailPage(s.meta(c, v.Name, "agencies"), v))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", "Manager account "+models.NormalizeEmail(email)+" was added.")
+	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", tr(c, "flash_manager_added", "Email", models.NormalizeEmail(email)))
 }

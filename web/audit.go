@@ -46,7 +46,7 @@ func (s *Server) auditList(c echo.Context) error {
 	if len(errs) > 0 {
 		v.Errors = errs
 		status = http.StatusUnprocessableEntity
-		return render(c, status, views.AuditPage(s.meta(c, "Audit log", "audit"), v))
+		return render(c, status, views.AuditPage(s.meta(c, tr(c, "nav_audit"), "audit"), v))
 	}
 	page := pageParam(c)
 	entries, total, err := s.store.ListAudit(c.Request().Context(), actor(c), f, page)
@@ -62,5 +62,5 @@ func (s *Server) auditList(c echo.Context) error {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	return render(c, status, views.AuditPage(s.meta(c, "Audit log", "audit"), v))
+	return render(c, status, views.AuditPage(s.meta(c, tr(c, "nav_audit"), "audit"), v))
 }

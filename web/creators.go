@@ -264,7 +264,7 @@ func (s *Server) creatorDecide(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		v.Errors = fieldErrors(fe)
+		v.Errors = trErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
 	}
 	if errors.Is(err, models.ErrInvalidTransition) {

@@ -19,7 +19,7 @@ import (
 
 func (s *Server) performanceImportForm(c echo.Context) error {
 	v := views.PerformanceImportView{Sample: models.WeekOf(time.Now()).Prev().String()}
-	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, "Import performance", "performance"), v))
+	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), v))
 }
 
 func (s *Server) performanceSample(c echo.Context) error {
@@ -51,7 +51,7 @@ func readUpload(c echo.Context) (string, []byte, string) {
 func (s *Server) performanceImportUpload(c echo.Context) error {
 	refuse := func(msg string) error {
 		v := views.PerformanceImportView{Sample: models.WeekOf(time.Now()).Prev().String(), Errors: views.FieldErrors{"file": msg}}
-		return render(c, http.StatusUnprocessableEntity, views.PerformanceImportPage(s.meta(c, "Import performance", "performance"), v))
+		return render(c, http.StatusUnprocessableEntity, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), v))
 	}
 	name, data, problem := readUpload(c)
 	if problem != "" {
@@ -67,11 +67,11 @@ func (s *Server) performanceImportUpload(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/performance/import/"+itoa(p.ImportID))
 }
 
-func performanceView(p *models.PerformancePreview) views.PerformanceImportView {
+func performanceView(c echo.Context, p *models.PerformancePreview) views.PerformanceImportView {
 	v := views.PerformanceImportView{ImportID: p.ImportID, Filename: p.Filename, Rows: p.Rows, OK: p.OK, Confirmed: p.Confirmed,
 		Inserted: p.Result.Inserted, Updated: p.Result.Updated}
 	for _, pr := range p.Problems {
-		v.Problems = append(v.Problems, fmt.Sprintf("Line %d: %s", pr.Row, pr.Error))
+		v.Problems = append(v.Problems, tr(c, "line_problem", "Line", pr.Row, "Problem", trRowMessage(c, pr.Error)))
 	}
 	return v
 }
@@ -85,7 +85,7 @@ func (s *Server) performanceImportPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, "Performance preview", "performance"), performanceView(p)))
+	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), performanceView(c, p)))
 }
 
 func (s *Server) performanceImportConfirm(c echo.Context) error {
@@ -95,12 +95,12 @@ func (s *Server) performanceImportConfirm(c echo.Context) error {
 	}
 	p, err := s.store.ConfirmPerformanceImport(c.Request().Context(), actor(c), id)
 	if errors.Is(err, models.ErrImportConfirmed) {
-		return s.redirectWithFlash(c, "/performance/import/"+itoa(id), "info", "This file has already been imported; nothing was written twice.")
+		return s.redirectWithFlash(c, "/performance/import/"+itoa(id), "info", tr(c, "flash_already_imported"))
 	}
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, "Performance imported", "performance"), performanceView(p)))
+	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), performanceView(c, p)))
 }
 
 // MaxAPIBody bounds one API request; larger batches are split by the sender.

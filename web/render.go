@@ -88,4 +88,3 @@ func render(c echo.Context, status int, comp templ.Component) error {
 }
 
 // fieldErrors converts model field errors for a view.
-func fieldErrors(fe models.FieldErrors) views.FieldErrors { return views.FieldErrors(fe) }

@@ -40,7 +40,7 @@ func (s *Server) settings(c echo.Context) error {
 // settingsResult ends a settings post: field errors re-render the page with 422, success flashes and redirects.
 func (s *Server) settingsResult(c echo.Context, values map[string]string, err error, done string) error {
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.settingsView(c, values, fieldErrors(fe))
+		v, verr := s.settingsView(c, values, trErrors(c, fe))
 		if verr != nil {
 			return verr
 		}
@@ -117,7 +117,7 @@ func (s *Server) userCreate(c echo.Context) error {
 		_, err = s.store.CreateUser(c.Request().Context(), actor(c), models.NewUser{Email: values["email"], Password: c.FormValue("password"), Role: role})
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.usersView(c, values, fieldErrors(fe))
+		v, verr := s.usersView(c, values, trErrors(c, fe))
 		if verr != nil {
 			return verr
 		}

@@ -78,14 +78,14 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 		return render(c, status, views.BonusRulePage(s.meta(c, "Bonus rule", "settings"), v))
 	}
 	if len(fe) > 0 {
-		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
+		return again(http.StatusUnprocessableEntity, trErrors(c, fe), false)
 	}
 	if c.FormValue("action") != "save" {
 		return again(http.StatusOK, nil, true)
 	}
 	version, err := s.store.SaveBonusRule(ctx, actor(c), rule)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
+		return again(http.StatusUnprocessableEntity, trErrors(c, fe), false)
 	}
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 		return verr
 	}
 	if invalid {
-		v.Name, v.Errors = c.FormValue("name"), fieldErrors(fe)
+		v.Name, v.Errors = c.FormValue("name"), trErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.APITokensPage(s.meta(c, "API tokens", "settings"), v))
 	}
 	// The secret exists only in this response: it is stored hashed.

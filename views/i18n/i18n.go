@@ -8,6 +8,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -68,17 +69,33 @@ func init() {
 			}
 		}
 		localizers[l] = loc
+		if l == EN {
+			for _, id := range ids {
+				if strings.Contains(id, " ") && placeholder.MatchString(id) {
+					valuePatterns = append(valuePatterns, compilePattern(id))
+				}
+			}
+		}
 	}
 }
 
-// MessageIDs lists the IDs a language's file defines (for completeness tests).
-func MessageIDs(l Lang) ([]string, error) {
+// Messages returns a language's file as written: ID to text, or to a table of plural forms.
+func Messages(l Lang) (map[string]any, error) {
 	data, err := files.ReadFile("locales/" + string(l) + ".toml")
 	if err != nil {
 		return nil, err
 	}
 	var raw map[string]any
 	if err := toml.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// MessageIDs lists the IDs a language's file defines (for completeness tests).
+func MessageIDs(l Lang) ([]string, error) {
+	raw, err := Messages(l)
+	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(raw))
@@ -93,6 +110,34 @@ type Localizer struct {
 	Lang  Lang
 	loc   *goi18n.Localizer
 	plain map[string]string // message ID -> translation, for messages without placeholders; read-only
+}
+
+// valuePattern recognises a model message that names a value, such as
+// `no enrolled creator has account ID "x"`, by its catalogue ID
+// `no enrolled creator has account ID {{.Account}}`.
+type valuePattern struct {
+	id     string
+	re     *regexp.Regexp
+	fields []string
+}
+
+// valuePatterns are the catalogue IDs written in English with placeholders.
+var valuePatterns []valuePattern
+
+var placeholder = regexp.MustCompile(`\{\{\.(\w+)\}\}`)
+
+// compilePattern turns an English message ID with placeholders into a
+// pattern that matches the message with values filled in.
+func compilePattern(id string) valuePattern {
+	p := valuePattern{id: id}
+	expr, last := "^", 0
+	for _, m := range placeholder.FindAllStringSubmatchIndex(id, -1) {
+		expr += regexp.QuoteMeta(id[last:m[0]]) + "(.+?)"
+		p.fields = append(p.fields, id[m[2]:m[3]])
+		last = m[1]
+	}
+	p.re = regexp.MustCompile(expr + regexp.QuoteMeta(id[last:]) + "$")
+	return p
 }
 
 // For returns the localizer of a language (English for an unknown one).
@@ -135,11 +180,29 @@ func (l *Localizer) T(id string, pairs ...any) string {
 }
 
 // Text translates a message that the models write in English, keyed in the
-// catalogues by that English text itself; text without a translation (such as
-// a message naming a value) comes back unchanged.
+// catalogues by that English text itself, or by that text with placeholders
+// where it names values; text without a translation comes back unchanged.
 func (l *Localizer) Text(english string) string {
-	if s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: english}); err == nil && s != "" {
+	if s, ok := l.plain[english]; ok {
 		return s
+	}
+	for _, p := range valuePatterns {
+		m := p.re.FindStringSubmatch(english)
+		if m == nil {
+			continue
+		}
+		data := make(map[string]any, len(p.fields))
+		for i, f := range p.fields {
+			// A value that is itself a catalogued word (a state, a reason) is translated too.
+			if t, ok := l.plain[m[i+1]]; ok {
+				data[f] = t
+			} else {
+				data[f] = m[i+1]
+			}
+		}
+		if s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: p.id, TemplateData: data}); err == nil && s != "" {
+			return s
+		}
 	}
 	return english
 }

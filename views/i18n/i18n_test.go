@@ -1,6 +1,8 @@
 package i18n_test
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -83,6 +85,52 @@ func TestDatesAndWeeksFollowTheLanguage(t *testing.T) {
 		}
 		if got := l.Week(mon, sun); got != tc.week {
 			t.Errorf("%s week %q, want %q", tc.lang, got, tc.week)
+		}
+	}
+}
+
+// A model message that names values is found by its English pattern; the
+// values keep their place, and a value that is a catalogued word is translated.
+func TestModelMessagesWithValuesAreTranslated(t *testing.T) {
+	zh := i18n.For(i18n.ZH)
+	cases := []struct{ english, want string }{
+		{`no enrolled creator has account ID "jd_cr_x1"`, `没有已登记的创作者使用账号 ID“jd_cr_x1”`},
+		{"Your bonus of ¥1,200.00 for 2026-W47 is approved.", "您 2026-W47 的奖金 ¥1,200.00 已通过。"},
+		{"Li Wei Reviews is now qualified.", "Li Wei Reviews 现在的状态：已通过。"},
+		{"Li Wei Reviews is now rejected: Duplicate account.", "Li Wei Reviews 现在的状态：已拒绝（重复账号）。"},
+		{"display name is required", "请填写显示名称"},
+		{"a message nobody catalogued 42", "a message nobody catalogued 42"},
+	}
+	for _, c := range cases {
+		if got := zh.Text(c.english); got != c.want {
+			t.Errorf("%q: got %q, want %q", c.english, got, c.want)
+		}
+		if got := i18n.For(i18n.EN).Text(c.english); got != c.english {
+			t.Errorf("English %q became %q", c.english, got)
+		}
+	}
+}
+
+// A translation keeps every placeholder of its message: a value dropped in one
+// language would silently hide a number or a name.
+func TestTranslationsKeepEveryPlaceholder(t *testing.T) {
+	placeholder := regexp.MustCompile(`\{\{\.\w+\}\}`)
+	raw := map[i18n.Lang]map[string]any{}
+	for _, l := range i18n.Langs {
+		m, err := i18n.Messages(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw[l] = m
+	}
+	texts := func(v any) string { return fmt.Sprint(v) }
+	for id, en := range raw[i18n.EN] {
+		want := placeholder.FindAllString(texts(en), -1)
+		slices.Sort(want)
+		got := placeholder.FindAllString(texts(raw[i18n.ZH][id]), -1)
+		slices.Sort(got)
+		if !slices.Equal(slices.Compact(want), slices.Compact(got)) {
+			t.Errorf("%s: English has %v, Chinese %v", id, want, got)
 		}
 	}
 }

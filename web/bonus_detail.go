@@ -58,7 +58,7 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		if err != nil {
 			return v, err
 		}
-		v.Reasons = reasonOptions(reasons)
+		v.Reasons = reasonOptions(c.Request().Context(), reasons)
 		if b.FirstApproverID != nil {
 			if u, err := s.store.UserByID(ctx, *b.FirstApproverID); err == nil {
 				v.FirstApprover = u.Email

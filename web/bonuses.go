@@ -1,17 +1,22 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 // bonusFilterKeys are the query parameters of the bonus queue.
@@ -98,7 +103,7 @@ func (s *Server) bonusQueue(c echo.Context) error {
 			row.Agency = tr(c, "independent")
 		}
 		if r.State == models.BonusProposed || r.State == models.BonusAwaitingSecond {
-			row.Waiting = waited(now.Sub(r.ProposedAt))
+			row.Waiting = waited(c.Request().Context(), now.Sub(r.ProposedAt))
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -140,7 +145,7 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 		if err != nil {
 			return v, err
 		}
-		v.Reasons = reasonOptions(reasons)
+		v.Reasons = reasonOptions(c.Request().Context(), reasons)
 		pool, err := s.store.GetPool(ctx, models.PoolCreators)
 		if err != nil {
 			return v, err
@@ -150,36 +155,36 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 	return v, nil
 }
 
-func reasonOptions(reasons []models.ReasonCode) []views.Option {
-	out := []views.Option{{Value: "", Label: "Choose a reason…"}}
+func reasonOptions(ctx context.Context, reasons []models.ReasonCode) []views.Option {
+	out := []views.Option{{Value: "", Label: i18n.T(ctx, "choose_reason")}}
 	for _, r := range reasons {
-		out = append(out, views.Option{Value: r.Code, Label: r.Label})
+		out = append(out, views.Option{Value: r.Code, Label: i18n.From(ctx).Text(r.Label)})
 	}
 	return out
 }
 
 // waited says how long a proposal has waited, in days or hours.
-func waited(d time.Duration) string {
+func waited(ctx context.Context, d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", int(d.Hours()/24))
+		return i18n.T(ctx, "waited_days", "N", int(d.Hours()/24))
 	case d >= time.Hour:
-		return fmt.Sprintf("%d h", int(d.Hours()))
+		return i18n.T(ctx, "waited_hours", "N", int(d.Hours()))
 	default:
-		return "under 1 h"
+		return i18n.T(ctx, "waited_under_hour")
 	}
 }
 
 func (s *Server) bonusCompute(c echo.Context) error {
 	res, err := s.store.ComputeWeek(c.Request().Context(), actor(c), c.FormValue("week"))
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/bonuses", "error", fe["week"])
+		return s.redirectWithFlash(c, "/bonuses", "error", i18n.From(c.Request().Context()).Text(fe["week"]))
 	}
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Week %s computed with rule version %d: %d new proposals, %d updated, %d already decided and left alone, %d withdrawn; %s proposed, %d at the cap.",
-		res.Week, res.RuleVersion, res.Created, res.Updated, res.Decided, res.Removed, models.FormatYuan(res.TotalFen), res.Capped)
+	msg := tr(c, "flash_week_computed", "Week", res.Week, "Version", res.RuleVersion, "Created", res.Created, "Updated", res.Updated,
+		"Decided", res.Decided, "Removed", res.Removed, "Total", models.FormatYuan(res.TotalFen), "Capped", res.Capped)
 	return s.redirectWithFlash(c, "/bonuses?week="+url.QueryEscape(res.Week)+"&state=proposed", "success", msg)
 }
 
@@ -220,7 +225,7 @@ func (s *Server) bonusDecide(c echo.Context) error {
 		back = b
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, back, "error", fe.Error())
+		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
@@ -237,23 +242,29 @@ func (s *Server) bonusDecide(c echo.Context) error {
 	case "reject":
 		rep, err = s.store.RejectBonuses(c.Request().Context(), a, ids, c.FormValue("reason"), c.FormValue("note"))
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "Choose approve or reject.")
+		return echo.NewHTTPError(http.StatusBadRequest, tr(c, "choose_approve_reject"))
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(fe), " "))
+		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
 	}
-	return s.flashReport(c, back, rep, "Creator pool")
+	return s.flashReport(c, back, rep, tr(c, "creator_pool_left"))
 }
 
-func fieldMessages(fe models.FieldErrors) []string {
-	var out []string
-	for _, k := range []string{"ids", "reason", "note"} {
-		if m, ok := fe[k]; ok {
-			out = append(out, strings.ToUpper(m[:1])+m[1:]+".")
-		}
+// fieldMessages turns field errors into sentences for a flash, in the request's language.
+func fieldMessages(c echo.Context, fe models.FieldErrors) []string {
+	keys := make([]string, 0, len(fe))
+	for k := range fe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		t := i18n.From(c.Request().Context()).Text(fe[k])
+		first, size := utf8.DecodeRuneInString(t)
+		out = append(out, string(unicode.ToUpper(first))+t[size:]+tr(c, "full_stop"))
 	}
 	return out
 }
@@ -262,16 +273,16 @@ func fieldMessages(fe models.FieldErrors) []string {
 func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionReport, pool string) error {
 	var parts []string
 	if rep.Approved > 0 {
-		parts = append(parts, fmt.Sprintf("%d approved (%s)", rep.Approved, models.FormatYuan(rep.ApprovedFen)))
+		parts = append(parts, tr(c, "report_approved", "Count", rep.Approved, "Amount", models.FormatYuan(rep.ApprovedFen)))
 	}
 	if rep.Awaiting > 0 {
-		parts = append(parts, fmt.Sprintf("%d now await a second approval by a different reviewer", rep.Awaiting))
+		parts = append(parts, tr(c, "report_awaiting", "Count", rep.Awaiting))
 	}
 	if rep.Rejected > 0 {
-		parts = append(parts, fmt.Sprintf("%d rejected", rep.Rejected))
+		parts = append(parts, tr(c, "report_rejected", "Count", rep.Rejected))
 	}
 	if len(parts) > 0 {
-		if err := s.addFlash(c, "success", strings.Join(parts, "; ")+". "+pool+" left: "+models.FormatYuan(rep.PoolLeftFen)+"."); err != nil {
+		if err := s.addFlash(c, "success", tr(c, "report_summary", "Parts", strings.Join(parts, tr(c, "list_separator")), "Pool", pool, "Left", models.FormatYuan(rep.PoolLeftFen))); err != nil {
 			return err
 		}
 	}
@@ -279,14 +290,14 @@ func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionRe
 		var why []string
 		for _, o := range rep.Outcomes {
 			if o.Result == "refused" && len(why) < 10 {
-				why = append(why, fmt.Sprintf("#%d: %s", o.BonusID, o.Message))
+				why = append(why, fmt.Sprintf("#%d: %s", o.BonusID, i18n.From(c.Request().Context()).Text(o.Message)))
 			}
 		}
 		more := ""
 		if rep.Refused > len(why) {
-			more = fmt.Sprintf(" (and %d more)", rep.Refused-len(why))
+			more = tr(c, "report_and_more", "Count", rep.Refused-len(why))
 		}
-		if err := s.addFlash(c, "error", fmt.Sprintf("%d not done: %s%s.", rep.Refused, strings.Join(why, "; "), more)); err != nil {
+		if err := s.addFlash(c, "error", tr(c, "report_refused", "Count", rep.Refused, "Why", strings.Join(why, tr(c, "list_separator")), "More", more)); err != nil {
 			return err
 		}
 	}

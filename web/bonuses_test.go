@@ -128,7 +128,7 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 	a := newApp(t)
 	rev := a.login("reviewer")
 	page := rev.get("/payouts/" + itoa(a.batch.ID))
-	if got := page.doc(t).Find(`[data-testid="batch-state"]`).Text(); got != "open" {
+	if got := page.doc(t).Find(`[data-testid="batch-state"]`).Text(); got != "Open" {
 		t.Fatalf("batch state %q", got)
 	}
 	// Carol's name starts with a formula character in a second batch line? Rename her to test escaping.

@@ -249,7 +249,7 @@ func TestBrowserReviewerTakesAWeekToPayout(t *testing.T) {
 	}
 	do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="mark-paid"]`), chromedp.Click(`[data-testid="mark-paid"]`),
 		chromedp.WaitVisible(`[data-testid="flash"]`))
-	if got := text(t, ctx, `[data-testid="batch-state"]`); got != "paid" {
+	if got := text(t, ctx, `[data-testid="batch-state"]`); got != "Paid" {
 		t.Fatalf("batch state %q", got)
 	}
 	// The creator signs in on a phone and sees the paid week.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,11 +35,11 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 		v.Rows = append(v.Rows, views.MCNBonusRowView{ID: r.ID, Agency: r.AgencyName, AgencyID: r.AgencyID, Month: r.Month, Quota: r.Quota,
 			Delivered: r.Delivered, Amount: models.FormatYuan(r.AmountFen), State: string(r.State)})
 	}
-	v.Months = []views.Option{{Value: "", Label: "All months"}}
+	v.Months = []views.Option{{Value: "", Label: tr(c, "all_months")}}
 	for m, i := models.MonthOf(time.Now()).Prev(), 0; i < 12; m, i = m.Prev(), i+1 {
 		v.Months = append(v.Months, views.Option{Value: m.String(), Label: m.String(), Selected: m.String() == month})
 	}
-	v.States = []views.Option{{Value: "", Label: "All states"}}
+	v.States = []views.Option{{Value: "", Label: tr(c, "all_states")}}
 	for _, st := range models.BonusStates {
 		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(c.Request().Context(), string(st)), Selected: st == state})
 	}
@@ -48,7 +47,7 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 	if err != nil {
 		return v, err
 	}
-	v.Reasons = reasonOptions(reasons)
+	v.Reasons = reasonOptions(c.Request().Context(), reasons)
 	pool, err := s.store.GetPool(ctx, models.PoolMCN)
 	if err != nil {
 		return v, err
@@ -70,7 +69,7 @@ func (s *Server) mcnBonuses(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.MCNBonusesPage(s.meta(c, "Monthly MCN bonuses", "mcn"), v))
+	return render(c, http.StatusOK, views.MCNBonusesPage(s.meta(c, tr(c, "mcn_title"), "mcn"), v))
 }
 
 func (s *Server) mcnCompute(c echo.Context) error {
@@ -81,9 +80,8 @@ func (s *Server) mcnCompute(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/mcn-bonuses?month="+res.Month, "success", fmt.Sprintf(
-		"%s computed: %d agencies met their quota; %d new proposals, %d updated, %d already decided, %d withdrawn; %s proposed.",
-		res.Month, res.Agencies, res.Created, res.Updated, res.Decided, res.Removed, models.FormatYuan(res.TotalFen)))
+	return s.redirectWithFlash(c, "/mcn-bonuses?month="+res.Month, "success", tr(c, "flash_mcn_computed",
+		"Month", res.Month, "Agencies", res.Agencies, "Created", res.Created, "Updated", res.Updated, "Decided", res.Decided, "Removed", res.Removed, "Total", models.FormatYuan(res.TotalFen)))
 }
 
 func (s *Server) mcnDecide(c echo.Context) error {
@@ -107,26 +105,26 @@ func (s *Server) mcnDecide(c echo.Context) error {
 	case "payout":
 		batch, skipped, err := s.store.CreatePayoutBatch(ctx, a, models.PayAgencies, ids)
 		if fe, ok := models.AsFieldErrors(err); ok {
-			return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(fe), " "))
+			return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(c, fe), " "))
 		}
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Batch #%d made with %d agency bonuses totalling %s.", batch.ID, batch.Count, models.FormatYuan(batch.TotalFen))
+		msg := tr(c, "flash_batch_made", "ID", batch.ID, "Count", batch.Count, "Total", models.FormatYuan(batch.TotalFen))
 		if skipped > 0 {
-			msg += fmt.Sprintf(" %d ticked bonuses were left out because they are not approved or already in a batch.", skipped)
+			msg += " " + tr(c, "flash_batch_skipped", "Count", skipped)
 		}
 		return s.redirectWithFlash(c, "/payouts/"+itoa(batch.ID), "success", msg)
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "Choose approve, reject or payout.")
+		return echo.NewHTTPError(http.StatusBadRequest, tr(c, "choose_approve_reject_payout"))
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(fe), " "))
+		return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
 	}
-	return s.flashReport(c, "/mcn-bonuses", rep, "MCN pool")
+	return s.flashReport(c, "/mcn-bonuses", rep, tr(c, "mcn_pool_left"))
 }
 
 func (s *Server) mcnRuleSave(c echo.Context) error {
@@ -152,10 +150,10 @@ func (s *Server) mcnRuleSave(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		return render(c, http.StatusUnprocessableEntity, views.MCNBonusesPage(s.meta(c, "Monthly MCN bonuses", "mcn"), v))
+		return render(c, http.StatusUnprocessableEntity, views.MCNBonusesPage(s.meta(c, tr(c, "mcn_title"), "mcn"), v))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/mcn-bonuses", "success", "MCN bonus settings saved.")
+	return s.redirectWithFlash(c, "/mcn-bonuses", "success", tr(c, "flash_mcn_settings_saved"))
 }

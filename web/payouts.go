@@ -22,7 +22,7 @@ func (s *Server) payoutList(c echo.Context) error {
 		v.Rows = append(v.Rows, views.PayoutBatchRow{ID: b.ID, Created: models.FormatCST(b.CreatedAt), State: b.State, Count: b.Count,
 			Total: models.FormatYuan(b.TotalFen), Checksum: b.Checksum})
 	}
-	return render(c, http.StatusOK, views.PayoutListPage(s.meta(c, "Payout batches", "payouts"), v))
+	return render(c, http.StatusOK, views.PayoutListPage(s.meta(c, tr(c, "payout_batches"), "payouts"), v))
 }
 
 func (s *Server) payoutCreate(c echo.Context) error {
@@ -37,14 +37,14 @@ func (s *Server) payoutCreate(c echo.Context) error {
 	}
 	batch, skipped, err := s.store.CreatePayoutBatch(c.Request().Context(), a, models.PayCreators, ids)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, back, "error", fieldMessages(fe)[0])
+		return s.redirectWithFlash(c, back, "error", fieldMessages(c, fe)[0])
 	}
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("Batch #%d made with %d approved bonuses totalling %s.", batch.ID, batch.Count, models.FormatYuan(batch.TotalFen))
+	msg := tr(c, "flash_batch_made", "ID", batch.ID, "Count", batch.Count, "Total", models.FormatYuan(batch.TotalFen))
 	if skipped > 0 {
-		msg += fmt.Sprintf(" %d selected bonuses were left out because they are not approved or already in a batch.", skipped)
+		msg += " " + tr(c, "flash_batch_skipped", "Count", skipped)
 	}
 	return s.redirectWithFlash(c, "/payouts/"+itoa(batch.ID), "success", msg)
 }
@@ -72,7 +72,7 @@ func (s *Server) payoutDetail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PayoutDetailPage(s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts"), v))
+	return render(c, http.StatusOK, views.PayoutDetailPage(s.meta(c, tr(c, "payout_batch_n", "ID", id), "payouts"), v))
 }
 
 func (s *Server) payoutExportCSV(c echo.Context) error  { return s.payoutExport(c, "csv") }
@@ -129,7 +129,7 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 			return err
 		}
 		v.Errors = views.FieldErrors{"file": msg}
-		return render(c, http.StatusUnprocessableEntity, views.PayoutDetailPage(s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts"), v))
+		return render(c, http.StatusUnprocessableEntity, views.PayoutDetailPage(s.meta(c, tr(c, "payout_batch_n", "ID", id), "payouts"), v))
 	}
 	_, data, problem := readUpload(c)
 	if problem != "" {
@@ -147,9 +147,9 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 		return err
 	}
 	for _, m := range rep.Mismatches {
-		v.Mismatches = append(v.Mismatches, fmt.Sprintf("Line %d: %s", m.Row, m.Error))
+		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Row, "Problem", trRowMessage(c, m.Error)))
 	}
-	meta := s.meta(c, fmt.Sprintf("Payout batch #%d", id), "payouts")
-	meta.Flash = append(meta.Flash, views.Flash{Kind: "success", Message: fmt.Sprintf("%d lines marked paid; %d lines did not match.", rep.Paid, len(rep.Mismatches))})
+	meta := s.meta(c, tr(c, "payout_batch_n", "ID", id), "payouts")
+	meta.Flash = append(meta.Flash, views.Flash{Kind: "success", Message: tr(c, "flash_bank_result", "Paid", rep.Paid, "Mismatched", len(rep.Mismatches))})
 	return render(c, http.StatusOK, views.PayoutDetailPage(meta, v))
 }

@@ -121,7 +121,7 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 		if err != nil {
 			return v, err
 		}
-		v.History = historyRows(history)
+		v.History = historyRows(c.Request().Context(), history)
 	}
 	return v, nil
 }

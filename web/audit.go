@@ -55,7 +55,7 @@ func (s *Server) auditList(c echo.Context) error {
 	}
 	v.Pager = pager(c, page, total)
 	for _, e := range entries {
-		row := views.AuditRow{At: models.FormatCST(e.At), Actor: e.ActorEmail, Action: e.Action, Change: auditDetail(e), IP: e.IP,
+		row := views.AuditRow{At: models.FormatCST(e.At), Actor: actorName(c.Request().Context(), e.ActorEmail), Action: e.Action, Change: auditDetail(e), IP: e.IP,
 			Object: e.ObjectType, ObjectHref: auditObjectHref(e)}
 		if e.ObjectID != 0 {
 			row.Object += ":" + strconv.FormatUint(uint64(e.ObjectID), 10)

@@ -48,7 +48,7 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		if err != nil {
 			return v, err
 		}
-		v.Reason = reasonLabel(reasons, b.Reason)
+		v.Reason = reasonLabel(c.Request().Context(), reasons, b.Reason)
 	}
 	if a.IsStaff() {
 		v.CanApprove = b.State == models.BonusProposed || b.State == models.BonusAwaitingSecond
@@ -71,7 +71,7 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		if err != nil {
 			return v, err
 		}
-		v.History = historyRows(history)
+		v.History = historyRows(c.Request().Context(), history)
 	}
 	return v, nil
 }

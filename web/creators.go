@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -188,7 +189,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	v := views.CreatorDetailView{
 		ID: cr.ID, Name: cr.DisplayName, AccountID: cr.AccountID, Agency: tr(c, "independent"),
 		ContentType: tr(c, contentTypeLabel(cr.ContentType)), Followers: cr.Followers, Email: cr.ContactEmail, Phone: cr.ContactPhone,
-		State: string(cr.State), Reason: reasonLabel(reasons, cr.StateReason), Note: cr.StateNote,
+		State: string(cr.State), Reason: reasonLabel(c.Request().Context(), reasons, cr.StateReason), Note: cr.StateNote,
 		Enrolled: models.FormatCST(cr.EnrolledAt),
 	}
 	if cr.Agency != nil {
@@ -234,12 +235,12 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	}
 	if a.IsStaff() {
 		for _, act := range models.ActionsFrom(cr.State) {
-			v.Actions = append(v.Actions, views.ActionView{Action: string(act), Label: actionLabel(act), NeedsReason: models.CreatorTransitions[act].NeedsReason})
+			v.Actions = append(v.Actions, views.ActionView{Action: string(act), Label: actionLabel(c.Request().Context(), act), NeedsReason: models.CreatorTransitions[act].NeedsReason})
 		}
-		v.Reasons = []views.Option{{Value: "", Label: "Choose a reason…"}}
+		v.Reasons = []views.Option{{Value: "", Label: tr(c, "choose_reason")}}
 		for _, r := range reasons {
 			if r.Active {
-				v.Reasons = append(v.Reasons, views.Option{Value: r.Code, Label: r.Label})
+				v.Reasons = append(v.Reasons, views.Option{Value: r.Code, Label: i18n.From(c.Request().Context()).Text(r.Label)})
 			}
 		}
 	}
@@ -247,7 +248,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if err != nil {
 		return v, err
 	}
-	v.History = historyRows(history)
+	v.History = historyRows(c.Request().Context(), history)
 	return v, nil
 }
 
@@ -268,12 +269,12 @@ func (s *Server) creatorDecide(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
 	}
 	if errors.Is(err, models.ErrInvalidTransition) {
-		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", err.Error())
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", i18n.From(c.Request().Context()).Text(models.ErrInvalidTransition.Error()))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", cr.DisplayName+" is now "+views.StateLabel(c.Request().Context(), string(cr.State))+".")
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "{{.Name}} is now {{.State}}.", "Name", cr.DisplayName, "State", views.StateLabel(c.Request().Context(), string(cr.State))))
 }
 
 func (s *Server) creatorReinvite(c echo.Context) error {
@@ -283,7 +284,7 @@ func (s *Server) creatorReinvite(c echo.Context) error {
 	}
 	token, err := s.store.ReissueInvitation(c.Request().Context(), actor(c), id)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", fe.Error())
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
@@ -303,12 +304,12 @@ func (s *Server) creatorFeature(c echo.Context) error {
 	}
 	err = s.store.FeatureCreator(c.Request().Context(), actor(c), id, c.FormValue("from"), c.FormValue("to"), c.FormValue("note"))
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", fe.Error())
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", "The creator is featured from "+c.FormValue("from")+" to "+c.FormValue("to")+".")
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "flash_featured", "From", c.FormValue("from"), "To", c.FormValue("to")))
 }
 
 func (s *Server) creatorUnfeature(c echo.Context) error {
@@ -318,10 +319,10 @@ func (s *Server) creatorUnfeature(c echo.Context) error {
 	}
 	err = s.store.EndFeature(c.Request().Context(), actor(c), id, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", fe.Error())
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", "The creator is no longer featured.")
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "flash_unfeatured"))
 }

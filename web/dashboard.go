@@ -69,9 +69,9 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	chart := views.BarChart{ID: "subjects", Title: "Creators by primary subject area", Unit: "Creators"}
+	chart := views.BarChart{ID: "subjects", Title: tr(c, "chart_by_subject"), Unit: tr(c, "nav_creators")}
 	for _, sa := range areas {
-		chart.Bars = append(chart.Bars, views.Bar{Label: sa.Name, Value: bySubject[sa.ID], Href: "/creators?subject=" + itoa(sa.ID)})
+		chart.Bars = append(chart.Bars, views.Bar{Label: subjectName(ctx, sa), Value: bySubject[sa.ID], Href: "/creators?subject=" + itoa(sa.ID)})
 	}
 	v := views.StaffDashboardView{TotalCreators: sum(byState), Agencies: agencies, ByState: stateCounts(byState), BySubject: chart}
 	if err := s.fillMoneyPanels(c, &v); err != nil {
@@ -100,7 +100,7 @@ func sum(m map[models.CreatorState]int64) int64 {
 func (s *Server) fillMoneyPanels(c echo.Context, v *views.StaffDashboardView) error {
 	ctx := c.Request().Context()
 	now := time.Now()
-	for _, p := range []struct{ name, label string }{{models.PoolCreators, "Creator pool (weekly bonuses)"}, {models.PoolMCN, "MCN pool (monthly bonuses)"}} {
+	for _, p := range []struct{ name, label string }{{models.PoolCreators, tr(c, "pool_creators_label")}, {models.PoolMCN, tr(c, "pool_mcn_label")}} {
 		pool, err := s.store.GetPool(ctx, p.name)
 		if err != nil {
 			return err
@@ -108,7 +108,7 @@ func (s *Server) fillMoneyPanels(c echo.Context, v *views.StaffDashboardView) er
 		v.Pools = append(v.Pools, views.PoolView{Name: p.name, Label: p.label, Total: models.FormatYuan(pool.TotalFen),
 			Committed: models.FormatYuan(pool.CommittedFen), Left: models.FormatYuan(pool.LeftFen())})
 		// The bar counts whole yuan so it can show the share committed.
-		v.PoolBars = append(v.PoolBars, views.Progress{Label: "yuan committed", Value: pool.CommittedFen / 100, Goal: pool.TotalFen / 100})
+		v.PoolBars = append(v.PoolBars, views.Progress{Label: tr(c, "yuan_committed"), Value: pool.CommittedFen / 100, Goal: pool.TotalFen / 100})
 	}
 	pending, err := s.store.PendingApprovals(ctx)
 	if err != nil {
@@ -125,7 +125,7 @@ func (s *Server) fillMoneyPanels(c echo.Context, v *views.StaffDashboardView) er
 	if err != nil {
 		return err
 	}
-	v.Spend = views.ColumnChart{ID: "spend", Title: "Weekly bonuses approved, last 12 weeks", Unit: "Approved and paid"}
+	v.Spend = views.ColumnChart{ID: "spend", Title: tr(c, "chart_spend"), Unit: tr(c, "chart_spend_unit")}
 	for _, w := range weeks {
 		v.Spend.Points = append(v.Spend.Points, views.Point{Label: w.String()[5:], Value: spend[w.String()], Display: models.FormatYuan(spend[w.String()]), Short: views.ShortYuan(spend[w.String()])})
 	}
@@ -133,10 +133,10 @@ func (s *Server) fillMoneyPanels(c echo.Context, v *views.StaffDashboardView) er
 	if err != nil {
 		return err
 	}
-	v.Attainment = views.ColumnChart{ID: "attainment", Title: "Agencies by share of this month's quota", Unit: "Agencies"}
-	for i, label := range []string{"0–24%", "25–49%", "50–74%", "75–99%", "Met"} {
+	v.Attainment = views.ColumnChart{ID: "attainment", Title: tr(c, "chart_attainment"), Unit: tr(c, "nav_agencies")}
+	for i, label := range []string{"0–24%", "25–49%", "50–74%", "75–99%", tr(c, "quota_met")} {
 		v.Attainment.Points = append(v.Attainment.Points, views.Point{Label: label, Value: int64(att.Buckets[i]), Good: i == 4})
 	}
-	v.AttainmentMsg = fmt.Sprintf("%d of %d agencies have met their quota for %s.", att.Met, att.Agencies, att.Month)
+	v.AttainmentMsg = tr(c, "attainment_msg", "Met", att.Met, "Agencies", att.Agencies, "Month", att.Month)
 	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,10 +13,10 @@ import (
 	"github.com/jd/creator-portal/views"
 )
 
-func movement(r models.LeaderRow) string {
+func movement(c echo.Context, r models.LeaderRow) string {
 	switch {
 	case r.New:
-		return "new"
+		return tr(c, "move_new")
 	case r.Movement > 0:
 		return fmt.Sprintf("▲%d", r.Movement)
 	case r.Movement < 0:
@@ -41,10 +42,10 @@ func (s *Server) leaderRows(c echo.Context, rows []models.LeaderRow) ([]views.Le
 	for i, r := range rows {
 		agency := r.AgencyName
 		if agency == "" {
-			agency = "Independent"
+			agency = tr(c, "independent")
 		}
 		out[i] = views.LeaderRowView{Rank: r.Rank, CreatorID: r.CreatorID, Name: r.DisplayName, Agency: agency, Subject: subjects[r.SubjectID],
-			GMV: models.FormatYuan(r.GMVFen), Views: views.Count(r.Views), Movement: movement(r), Featured: featured[r.CreatorID]}
+			GMV: models.FormatYuan(r.GMVFen), Views: views.Count(r.Views), Movement: movement(c, r), Featured: featured[r.CreatorID]}
 	}
 	return out, nil
 }
@@ -77,22 +78,22 @@ func (s *Server) leaderboard(c echo.Context) error {
 	if len(published) > 0 {
 		v.Published = models.FormatCST(published[0].PublishedAt)
 	}
-	return render(c, http.StatusOK, views.LeaderboardPage(s.meta(c, "Leaderboard", "leaderboard"), v))
+	return render(c, http.StatusOK, views.LeaderboardPage(s.meta(c, tr(c, "nav_leaderboard"), "leaderboard"), v))
 }
 
 func (s *Server) leaderboardPublish(c echo.Context) error {
 	year, err := strconv.Atoi(c.FormValue("year"))
 	if err != nil {
-		return s.redirectWithFlash(c, "/leaderboard", "error", "The year must be a number such as 2026.")
+		return s.redirectWithFlash(c, "/leaderboard", "error", tr(c, "year_not_number"))
 	}
 	n, err := s.store.PublishTopList(c.Request().Context(), actor(c), year, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/leaderboard", "error", fe["year"])
+		return s.redirectWithFlash(c, "/leaderboard", "error", i18n.From(c.Request().Context()).Text(fe["year"]))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/leaderboard", "success", fmt.Sprintf("The top %d creators of %d are published on the public page.", n, year))
+	return s.redirectWithFlash(c, "/leaderboard", "success", tr(c, "flash_published", "N", n, "Year", year))
 }
 
 // topCreators is the public page: only what was published, display data only.
@@ -113,8 +114,16 @@ func (s *Server) topCreators(c echo.Context) error {
 			return err
 		}
 		for _, e := range entries {
-			v.Entries = append(v.Entries, views.TopEntryView{Rank: e.Rank, Name: e.DisplayName, Subject: e.Subject, Agency: e.Agency})
+			v.Entries = append(v.Entries, views.TopEntryView{Rank: e.Rank, Name: e.DisplayName, Subject: subjectNameByEnglish(ctx, e.Subject), Agency: independentOr(c, e.Agency)})
 		}
 	}
 	return render(c, http.StatusOK, views.TopCreatorsPage(s.meta(c, tr(c, "top_title"), ""), v))
+}
+
+// independentOr is a published agency name, or "Independent" in the page's language.
+func independentOr(c echo.Context, agency string) string {
+	if agency == "" || agency == "Independent" {
+		return tr(c, "independent")
+	}
+	return agency
 }

@@ -63,20 +63,6 @@ func tr(c echo.Context, id string, pairs ...any) string {
 	return i18n.T(c.Request().Context(), id, pairs...)
 }
 
-func roleLabel(r models.Role) string {
-	switch r {
-	case models.RoleAdmin:
-		return "Programme admin"
-	case models.RoleReviewer:
-		return "Reviewer"
-	case models.RoleMCNManager:
-		return "MCN manager"
-	case models.RoleCreator:
-		return "Creator"
-	}
-	return string(r)
-}
-
 // render writes a component with status. It renders into a buffer first so a
 // failure becomes a clean error page rather than half a page.
 func render(c echo.Context, status int, comp templ.Component) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -21,10 +22,10 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 	}
 	v := views.SettingsView{Values: values, Errors: errs}
 	for _, a := range areas {
-		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Active: a.Active})
+		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Shown: subjectName(c.Request().Context(), a), Active: a.Active})
 	}
 	for _, r := range reasons {
-		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Active: r.Active})
+		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: i18n.From(c.Request().Context()).Text(r.Label), Active: r.Active})
 	}
 	return v, nil
 }
@@ -34,7 +35,7 @@ func (s *Server) settings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.SettingsPage(s.meta(c, "Settings", "settings"), v))
+	return render(c, http.StatusOK, views.SettingsPage(s.meta(c, tr(c, "nav_settings"), "settings"), v))
 }
 
 // settingsResult ends a settings post: field errors re-render the page with 422, success flashes and redirects.
@@ -44,7 +45,7 @@ func (s *Server) settingsResult(c echo.Context, values map[string]string, err er
 		if verr != nil {
 			return verr
 		}
-		return render(c, http.StatusUnprocessableEntity, views.SettingsPage(s.meta(c, "Settings", "settings"), v))
+		return render(c, http.StatusUnprocessableEntity, views.SettingsPage(s.meta(c, tr(c, "nav_settings"), "settings"), v))
 	}
 	if err != nil {
 		return err
@@ -58,13 +59,13 @@ func (s *Server) subjectUpdate(c echo.Context) error {
 		return err
 	}
 	err = s.store.UpdateSubjectArea(c.Request().Context(), actor(c), id, c.FormValue("name"), c.FormValue("active") == "1")
-	return s.settingsResult(c, map[string]string{}, err, "Subject area saved.")
+	return s.settingsResult(c, map[string]string{}, err, tr(c, "flash_subject_saved"))
 }
 
 func (s *Server) reasonCreate(c echo.Context) error {
 	values := map[string]string{"kind": c.FormValue("kind"), "code": c.FormValue("code"), "label": c.FormValue("label")}
 	err := s.store.CreateReasonCode(c.Request().Context(), actor(c), values["kind"], values["code"], values["label"])
-	return s.settingsResult(c, values, err, "Reason code added.")
+	return s.settingsResult(c, values, err, tr(c, "flash_reason_added"))
 }
 
 func (s *Server) reasonUpdate(c echo.Context) error {
@@ -73,7 +74,7 @@ func (s *Server) reasonUpdate(c echo.Context) error {
 		return err
 	}
 	err = s.store.UpdateReasonCode(c.Request().Context(), actor(c), id, c.FormValue("label"), c.FormValue("active") == "1")
-	return s.settingsResult(c, map[string]string{}, err, "Reason code saved.")
+	return s.settingsResult(c, map[string]string{}, err, tr(c, "flash_reason_saved"))
 }
 
 func (s *Server) usersView(c echo.Context, values map[string]string, errs views.FieldErrors) (views.UsersView, error) {
@@ -84,7 +85,7 @@ func (s *Server) usersView(c echo.Context, values map[string]string, errs views.
 	}
 	v := views.UsersView{Pager: pager(c, page, total), Values: values, Errors: errs}
 	for _, u := range users {
-		row := views.UserRowView{ID: u.ID, Email: u.Email, Role: roleLabel(u.Role), Disabled: u.Disabled}
+		row := views.UserRowView{ID: u.ID, Email: u.Email, Role: tr(c, "role_"+string(u.Role)), Disabled: u.Disabled}
 		if u.Agency != nil {
 			row.Agency = u.Agency.Name
 		}
@@ -94,7 +95,7 @@ func (s *Server) usersView(c echo.Context, values map[string]string, errs views.
 		v.Rows = append(v.Rows, row)
 	}
 	for _, r := range []models.Role{models.RoleReviewer, models.RoleAdmin} {
-		v.Roles = append(v.Roles, views.Option{Value: string(r), Label: roleLabel(r), Selected: values["role"] == string(r)})
+		v.Roles = append(v.Roles, views.Option{Value: string(r), Label: tr(c, "role_"+string(r)), Selected: values["role"] == string(r)})
 	}
 	return v, nil
 }
@@ -104,7 +105,7 @@ func (s *Server) userList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.UsersPage(s.meta(c, "Users", "settings"), v))
+	return render(c, http.StatusOK, views.UsersPage(s.meta(c, tr(c, "users"), "settings"), v))
 }
 
 func (s *Server) userCreate(c echo.Context) error {
@@ -121,10 +122,10 @@ func (s *Server) userCreate(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		return render(c, http.StatusUnprocessableEntity, views.UsersPage(s.meta(c, "Users", "settings"), v))
+		return render(c, http.StatusUnprocessableEntity, views.UsersPage(s.meta(c, tr(c, "users"), "settings"), v))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/users", "success", "User "+models.NormalizeEmail(values["email"])+" was added.")
+	return s.redirectWithFlash(c, "/settings/users", "success", tr(c, "flash_user_added", "Email", models.NormalizeEmail(values["email"])))
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -26,7 +27,7 @@ func (s *Server) bonusRuleView(c echo.Context, values map[string]string, errs vi
 		values = ruleValues(models.FormOf(rule))
 	}
 	v := views.BonusRuleView{Version: itoa(version), Values: values, Errors: errs}
-	for _, p := range []struct{ name, label string }{{models.PoolCreators, "Creator weekly bonuses"}, {models.PoolMCN, "MCN monthly bonuses"}} {
+	for _, p := range []struct{ name, label string }{{models.PoolCreators, tr(c, "pool_creators_label")}, {models.PoolMCN, tr(c, "pool_mcn_label")}} {
 		pool, err := s.store.GetPool(ctx, p.name)
 		if err != nil {
 			return v, err
@@ -42,7 +43,7 @@ func (s *Server) bonusRuleForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.BonusRulePage(s.meta(c, "Bonus rule", "settings"), v))
+	return render(c, http.StatusOK, views.BonusRulePage(s.meta(c, tr(c, "bonus_rule"), "settings"), v))
 }
 
 func impactView(r models.RuleImpact) *views.ImpactView {
@@ -70,12 +71,12 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 				return err
 			}
 			if cur.Week == "" {
-				v.Errors = views.FieldErrors{"_": "No week has been computed yet, so there is nothing to compare."}
+				v.Errors = views.FieldErrors{"_": tr(c, "what_if_nothing")}
 			} else {
 				v.Current, v.Proposed = impactView(cur), impactView(next)
 			}
 		}
-		return render(c, status, views.BonusRulePage(s.meta(c, "Bonus rule", "settings"), v))
+		return render(c, status, views.BonusRulePage(s.meta(c, tr(c, "bonus_rule"), "settings"), v))
 	}
 	if len(fe) > 0 {
 		return again(http.StatusUnprocessableEntity, trErrors(c, fe), false)
@@ -90,7 +91,7 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/bonus-rule", "success", "Saved as rule version "+itoa(version)+". It applies to weeks computed from now on; decided bonuses keep their amounts.")
+	return s.redirectWithFlash(c, "/settings/bonus-rule", "success", tr(c, "flash_rule_saved", "Version", version))
 }
 
 func (s *Server) poolUpdate(c echo.Context) error {
@@ -100,16 +101,16 @@ func (s *Server) poolUpdate(c echo.Context) error {
 	}
 	total, err := models.ParseYuan(c.FormValue("total"))
 	if err != nil {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", "Pool total: "+err.Error())
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", i18n.From(c.Request().Context()).Text(err.Error())))
 	}
 	err = s.store.SetPoolTotal(c.Request().Context(), actor(c), name, total)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", fe["pool_total"])
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", i18n.From(c.Request().Context()).Text(fe["pool_total"]))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/bonus-rule", "success", "Pool total set to "+models.FormatYuan(total)+".")
+	return s.redirectWithFlash(c, "/settings/bonus-rule", "success", tr(c, "flash_pool_set", "Total", models.FormatYuan(total)))
 }
 
 func (s *Server) apiTokensView(c echo.Context) (views.APITokensView, error) {
@@ -136,7 +137,7 @@ func (s *Server) apiTokens(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.APITokensPage(s.meta(c, "API tokens", "settings"), v))
+	return render(c, http.StatusOK, views.APITokensPage(s.meta(c, tr(c, "api_tokens"), "settings"), v))
 }
 
 func (s *Server) apiTokenCreate(c echo.Context) error {
@@ -151,11 +152,11 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 	}
 	if invalid {
 		v.Name, v.Errors = c.FormValue("name"), trErrors(c, fe)
-		return render(c, http.StatusUnprocessableEntity, views.APITokensPage(s.meta(c, "API tokens", "settings"), v))
+		return render(c, http.StatusUnprocessableEntity, views.APITokensPage(s.meta(c, tr(c, "api_tokens"), "settings"), v))
 	}
 	// The secret exists only in this response: it is stored hashed.
 	v.NewToken = secret
-	return render(c, http.StatusOK, views.APITokensPage(s.meta(c, "API tokens", "settings"), v))
+	return render(c, http.StatusOK, views.APITokensPage(s.meta(c, tr(c, "api_tokens"), "settings"), v))
 }
 
 func (s *Server) apiTokenRevoke(c echo.Context) error {
@@ -166,5 +167,5 @@ func (s *Server) apiTokenRevoke(c echo.Context) error {
 	if err := s.store.RevokeAPIToken(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/api-tokens", "success", "The token is revoked; requests with it are refused from now on.")
+	return s.redirectWithFlash(c, "/settings/api-tokens", "success", tr(c, "flash_token_revoked"))
 }

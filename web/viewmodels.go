@@ -111,7 +111,7 @@ func (s *Server) agencyFilter(c echo.Context, raw string) (*views.AgencyFilter, 
 	if id := optionalID(raw); id != nil {
 		selected = *id
 	}
-	return &views.AgencyFilter{Options: agencyOptions(ags, selected, "All agencies")}, err
+	return &views.AgencyFilter{Options: agencyOptions(ags, selected, tr(c, "all_agencies"))}, err
 }
 
 // agencyParam reads an agency filter: an ID, or else the start of a name.
@@ -143,35 +143,49 @@ func contentTypeLabel(ct models.ContentType) string {
 	return string(ct)
 }
 
-func actionLabel(a models.CreatorAction) string {
+func actionLabel(ctx context.Context, a models.CreatorAction) string {
 	switch a {
-	case models.ActionQualify:
-		return "Qualify"
-	case models.ActionReject:
-		return "Reject"
-	case models.ActionSuspend:
-		return "Suspend"
-	case models.ActionReinstate:
-		return "Reinstate"
+	case models.ActionQualify, models.ActionReject, models.ActionSuspend, models.ActionReinstate:
+		return i18n.T(ctx, "action_"+string(a))
 	}
 	return string(a)
 }
 
-func reasonLabel(reasons []models.ReasonCode, code string) string {
+// reasonLabel is a reason's label in the page's language (an admin's own wording shows as written).
+func reasonLabel(ctx context.Context, reasons []models.ReasonCode, code string) string {
 	for _, r := range reasons {
 		if r.Code == code {
-			return r.Label
+			return i18n.From(ctx).Text(r.Label)
 		}
 	}
 	return code
 }
 
-func historyRows(es []models.AuditEntry) []views.HistoryRow {
+// subjectNameByEnglish translates a subject area known only by its English
+// default name (as the published top 100 keeps it).
+func subjectNameByEnglish(ctx context.Context, name string) string {
+	for _, a := range models.DefaultSubjectAreas {
+		if a.Name == name {
+			return i18n.T(ctx, "subject_"+a.Code)
+		}
+	}
+	return name
+}
+
+func historyRows(ctx context.Context, es []models.AuditEntry) []views.HistoryRow {
 	out := make([]views.HistoryRow, len(es))
 	for i, e := range es {
-		out[i] = views.HistoryRow{At: models.FormatCST(e.At), Actor: e.ActorEmail, Action: e.Action, Detail: auditDetail(e)}
+		out[i] = views.HistoryRow{At: models.FormatCST(e.At), Actor: actorName(ctx, e.ActorEmail), Action: e.Action, Detail: auditDetail(e)}
 	}
 	return out
+}
+
+// actorName is who made a change: an email, or the portal itself.
+func actorName(ctx context.Context, email string) string {
+	if email == models.SystemActor().Email {
+		return i18n.T(ctx, "actor_system")
+	}
+	return email
 }
 
 // auditDetail summarises an entry's change as "field: before → after" pairs,

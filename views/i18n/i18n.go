@@ -9,6 +9,7 @@ import (
 	"embed"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -75,6 +76,15 @@ func init() {
 					valuePatterns = append(valuePatterns, compilePattern(id))
 				}
 			}
+			// The most specific pattern first: "{{.Name}} is now {{.State}}: {{.Reason}}."
+			// before "{{.Name}} is now {{.State}}.", which would swallow the reason.
+			sort.Slice(valuePatterns, func(i, j int) bool {
+				a, b := valuePatterns[i], valuePatterns[j]
+				if len(a.fields) != len(b.fields) {
+					return len(a.fields) > len(b.fields)
+				}
+				return len(a.id) > len(b.id)
+			})
 		}
 	}
 }

@@ -30,7 +30,7 @@ func (s *Server) askPassword(c echo.Context, back string) error {
 	if back == "" {
 		back = "/dashboard"
 	}
-	return s.redirectWithFlash(c, "/reauth?next="+url.QueryEscape(back), "info", "Confirm your password to continue.")
+	return s.redirectWithFlash(c, "/reauth?next="+url.QueryEscape(back), "info", tr(c, "Confirm your password to continue."))
 }
 
 // refererPath is the local path of the page a form was posted from.
@@ -163,5 +163,5 @@ func (s *Server) resetUse(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/login", "success", "Your password is set. Sign in with "+email+".")
+	return s.redirectWithFlash(c, "/login", "success", tr(c, "flash_password_set", "Email", email))
 }

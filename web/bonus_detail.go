@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -125,7 +126,7 @@ func (s *Server) bonusAppealDecision(c echo.Context) error {
 	overturn := c.FormValue("decision") == "overturn"
 	err = s.store.DecideAppeal(c.Request().Context(), actor(c), id, overturn, c.FormValue("note"))
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "error", fe.Error())
+		return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err

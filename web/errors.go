@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,8 +56,21 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	if rerr := render(c, status, views.ErrorPage(s.meta(c, http.StatusText(status), ""), status, msg)); rerr != nil {
+	if rerr := render(c, status, views.ErrorPage(s.meta(c, errorTitle(c, status), ""), status, msg)); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		_ = c.String(status, msg)
 	}
+}
+
+// errorTitle names an HTTP status in the page's language.
+func errorTitle(c echo.Context, status int) string {
+	switch status {
+	case http.StatusNotFound, http.StatusForbidden, http.StatusBadRequest, http.StatusRequestEntityTooLarge,
+		http.StatusTooManyRequests, http.StatusUnprocessableEntity, http.StatusMethodNotAllowed:
+		return tr(c, "status_"+strconv.Itoa(status))
+	}
+	if status >= 500 {
+		return tr(c, "status_500")
+	}
+	return http.StatusText(status)
 }

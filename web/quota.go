@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -66,10 +67,10 @@ func (s *Server) agencyQuotaSet(c echo.Context) error {
 	}
 	err = s.store.SetAgencyQuota(c.Request().Context(), actor(c), id, c.FormValue("from_month"), quota, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", fe.Error())
+		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", "Quota set to "+strconv.Itoa(quota)+" from "+c.FormValue("from_month")+".")
+	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", tr(c, "Quota set to {{.Quota}} from {{.Month}}.", "Quota", quota, "Month", c.FormValue("from_month")))
 }

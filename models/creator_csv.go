@@ -180,11 +180,12 @@ func csvErr(err error) error {
 	return err
 }
 
-// SampleEnrolmentCSV is the downloadable example file.
-func SampleEnrolmentCSV() []byte {
+// SampleEnrolmentCSV is the downloadable example file; header labels the
+// EnrolmentCSVHeader columns (English names or accepted Chinese ones).
+func SampleEnrolmentCSV(header []string) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write(EnrolmentCSVHeader)
+	_ = w.Write(header)
 	_ = w.Write([]string{"Li Wei Reviews", "jd_cr_100001", "electronics", "mobile_phones;computers", "video", "125000", "liwei@example.com", "+86 138 0000 0001"})
 	_ = w.Write([]string{"Chen Home Live", "jd_cr_100002", "household", "", "live", "48000", "", ""})
 	w.Flush()

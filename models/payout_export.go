@@ -8,7 +8,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// PayoutHeader is the header row of exported payout files.
+// PayoutHeader names the columns of exported payout files; the web layer
+// writes them in the reader's language, in this order.
 var PayoutHeader = []string{"batch_id", "batch_checksum", "creator_account_id", "display_name", "agency", "week", "amount_yuan", "amount_fen"}
 
 // SafeCell stops a spreadsheet from reading text as a formula: a cell that
@@ -31,13 +32,14 @@ func payoutRecord(b *PayoutBatch, l PayoutLine) []string {
 	}
 }
 
-// WritePayoutCSV writes a batch as UTF-8 CSV with a BOM, so Excel shows Chinese names.
-func WritePayoutCSV(w io.Writer, b *PayoutBatch, lines []PayoutLine) error {
+// WritePayoutCSV writes a batch as UTF-8 CSV with a BOM, so Excel shows Chinese
+// names; header labels the PayoutHeader columns.
+func WritePayoutCSV(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []string) error {
 	if _, err := w.Write([]byte{0xEF, 0xBB, 0xBF}); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(PayoutHeader); err != nil {
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, l := range lines {
@@ -49,8 +51,9 @@ func WritePayoutCSV(w io.Writer, b *PayoutBatch, lines []PayoutLine) error {
 	return cw.Error()
 }
 
-// WritePayoutXLSX writes a batch as a spreadsheet with amounts as numbers.
-func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine) error {
+// WritePayoutXLSX writes a batch as a spreadsheet with amounts as numbers;
+// header labels the PayoutHeader columns.
+func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Sheet1"
@@ -58,11 +61,11 @@ func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine) error {
 	if err != nil {
 		return err
 	}
-	header := make([]any, len(PayoutHeader))
-	for i, h := range PayoutHeader {
-		header[i] = h
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = h
 	}
-	if err := sw.SetRow("A1", header); err != nil {
+	if err := sw.SetRow("A1", cells); err != nil {
 		return err
 	}
 	for i, l := range lines {

@@ -56,14 +56,14 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 		t.Fatalf("export: %+v %d %v", b, len(lines), err)
 	}
 	var csv bytes.Buffer
-	if err := models.WritePayoutCSV(&csv, b, lines); err != nil {
+	if err := models.WritePayoutCSV(&csv, b, lines, models.PayoutHeader); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(csv.Bytes(), []byte{0xEF, 0xBB, 0xBF}) || !strings.Contains(csv.String(), ",100.00,10000") {
 		t.Fatalf("csv: %q", csv.String())
 	}
 	var xlsx bytes.Buffer
-	if err := models.WritePayoutXLSX(&xlsx, b, lines); err != nil || xlsx.Len() < 100 {
+	if err := models.WritePayoutXLSX(&xlsx, b, lines, models.PayoutHeader); err != nil || xlsx.Len() < 100 {
 		t.Fatalf("xlsx: %d bytes, %v", xlsx.Len(), err)
 	}
 	paid, err := w.s.MarkBatchPaid(ctx, w.rev1, batch.ID)

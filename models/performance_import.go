@@ -50,12 +50,13 @@ func parsePerformanceCSV(data []byte, maxBytes, maxRows int) ([]PerformanceRow, 
 	return out, nil
 }
 
-// SamplePerformanceCSV is the downloadable example file for last week.
-func SamplePerformanceCSV(now time.Time) []byte {
+// SamplePerformanceCSV is the downloadable example file for last week; header
+// labels the PerformanceCSVHeader columns (English names or accepted Chinese ones).
+func SamplePerformanceCSV(now time.Time, header []string) []byte {
 	week := WeekOf(now).Prev().String()
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write(PerformanceCSVHeader)
+	_ = w.Write(header)
 	_ = w.Write([]string{"jd_cr_100000", week, "3", "1", "120000", "310", "4599000"})
 	_ = w.Write([]string{"jd_cr_100001", week, "0", "2", "45000", "95", "1250000"})
 	w.Flush()

@@ -32,7 +32,7 @@ func (s *Server) importForm(c echo.Context) error {
 
 func (s *Server) importSample(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="creators-sample.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SampleEnrolmentCSV())
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SampleEnrolmentCSV(columnLabels(c, models.EnrolmentCSVHeader)))
 }
 
 func (s *Server) importUpload(c echo.Context) error {

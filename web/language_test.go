@@ -143,3 +143,41 @@ func TestImportReportSpeaksTheManagersLanguage(t *testing.T) {
 		t.Fatalf("the report does not explain the bad row in Chinese: %s", res.doc(t).Find(`[data-testid="import-rows"]`).Text())
 	}
 }
+
+// Downloaded files head their columns in the reader's language, and a sample
+// downloaded in Chinese imports as it is.
+func TestDownloadedFilesSpeakTheReadersLanguage(t *testing.T) {
+	a := newApp(t)
+	mcn := a.login("mcnA")
+	if got := firstLine(mcn.get("/creators/import/sample.csv").body); got != "display_name,account_id,primary_subject,other_subjects,content_type,followers,contact_email,contact_phone" {
+		t.Fatalf("English sample header %q", got)
+	}
+	mcn.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/creators/import"}})
+	sample := mcn.get("/creators/import/sample.csv").body
+	if got := firstLine(sample); got != "昵称,京东创作者账号,主领域,其他领域,内容类型,粉丝数,邮箱,电话" {
+		t.Fatalf("Chinese sample header %q", got)
+	}
+	preview := mcn.follow(upload(t, mcn, "sample.csv", []byte(sample))).doc(t)
+	if rows, bad := preview.Find(`[data-testid="import-rows"] tbody tr`).Length(), preview.Find(".badge-import-error").Length(); rows != 2 || bad != 0 {
+		t.Fatalf("the Chinese sample did not import cleanly: %d rows, %d errors: %s", rows, bad, preview.Find("main").Text())
+	}
+
+	rev := a.login("reviewer")
+	rev.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/payouts"}})
+	if got := firstLine(strings.TrimPrefix(rev.get("/payouts/"+itoa(a.batch.ID)+"/export.csv").body, "\uFEFF")); got != "批次号,批次校验和,京东创作者账号,昵称,机构,周,金额（元）,金额（分）" {
+		t.Fatalf("Chinese payout header %q", got)
+	}
+	if got := firstLine(rev.get("/performance/import/sample.csv").body); got != "京东创作者账号,周,视频数,直播场次,播放量,订单数,GMV（分）" {
+		t.Fatalf("Chinese performance sample header %q", got)
+	}
+	creator := a.login("creator")
+	creator.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/me"}})
+	if got := firstLine(strings.TrimPrefix(creator.get("/me/statement.csv").body, "\uFEFF")); !strings.HasPrefix(got, "周,视频数,直播场次,播放量") {
+		t.Fatalf("Chinese statement header %q", got)
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return strings.TrimSuffix(line, "\r")
+}

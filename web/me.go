@@ -86,7 +86,7 @@ func (s *Server) meStatement(c echo.Context) error {
 	var buf bytes.Buffer
 	buf.Write([]byte{0xEF, 0xBB, 0xBF})
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"week", "videos", "live_sessions", "views", "orders", "gmv_fen", "bonus_state", "amount_fen", "amount_yuan", "rule_version", "capped", "reason"})
+	_ = w.Write(columnLabels(c, statementColumns))
 	for _, wk := range weeks {
 		rec := []string{wk.Week.Week, fmt.Sprint(wk.Week.Videos), fmt.Sprint(wk.Week.LiveSessions), fmt.Sprint(wk.Week.Views),
 			fmt.Sprint(wk.Week.Orders), fmt.Sprint(wk.Week.GMVFen), "", "", "", "", "", ""}
@@ -101,3 +101,6 @@ func (s *Server) meStatement(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="statement.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
+
+// statementColumns are the columns of a creator's statement file.
+var statementColumns = []string{"week", "videos", "live_sessions", "views", "orders", "gmv_fen", "bonus_state", "amount_fen", "amount_yuan", "rule_version", "capped", "reason"}

@@ -91,10 +91,10 @@ func (s *Server) payoutExport(c echo.Context, format string) error {
 	var buf bytes.Buffer
 	contentType := "text/csv; charset=utf-8"
 	if format == "csv" {
-		err = models.WritePayoutCSV(&buf, b, lines)
+		err = models.WritePayoutCSV(&buf, b, lines, columnLabels(c, models.PayoutHeader))
 	} else {
 		contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = models.WritePayoutXLSX(&buf, b, lines)
+		err = models.WritePayoutXLSX(&buf, b, lines, columnLabels(c, models.PayoutHeader))
 	}
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ func (s *Server) performanceImportForm(c echo.Context) error {
 
 func (s *Server) performanceSample(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="performance-sample.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SamplePerformanceCSV(time.Now()))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SamplePerformanceCSV(time.Now(), columnLabels(c, models.PerformanceCSVHeader)))
 }
 
 // readUpload reads the "file" field of a multipart form within the import size limit.

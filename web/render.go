@@ -74,3 +74,13 @@ func render(c echo.Context, status int, comp templ.Component) error {
 }
 
 // fieldErrors converts model field errors for a view.
+
+// columnLabels heads a downloaded file's columns in the reader's language; in
+// English they keep the column names the importers and the API use.
+func columnLabels(c echo.Context, columns []string) []string {
+	out := make([]string, len(columns))
+	for i, col := range columns {
+		out[i] = tr(c, "column_"+col)
+	}
+	return out
+}

@@ -82,7 +82,7 @@ func TestLanguageSwitchIsRememberedForTheUser(t *testing.T) {
 	if !strings.Contains(res.body, `lang="zh-CN"`) || !strings.Contains(res.body, "百强创作者") {
 		t.Fatal("the anonymous switch to Chinese did not stick")
 	}
-	if bad := anon.postForm("/language", url.Values{"lang": {"fr"}}); bad.StatusCode != http.StatusBadRequest || !strings.Contains(bad.body, "zh-CN or en") {
+	if bad := anon.postForm("/language", url.Values{"lang": {"fr"}}); bad.StatusCode != http.StatusBadRequest || !strings.Contains(bad.body, "请选择提供的语言之一：zh-CN 或 en") {
 		t.Fatalf("an unknown language: %d %q", bad.StatusCode, bad.body)
 	}
 	if off := anon.postForm("/language", url.Values{"lang": {"en"}, "back": {"//evil.example/"}}); off.Header.Get("Location") != "/" {

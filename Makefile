@@ -47,7 +47,7 @@ test-tools:
 clean:
 	rm -rf bin portal.db portal.db-wal portal.db-shm
 
-## screenshots: save the main pages (desktop and phone) under docs/screenshots
+## screenshots: save the main pages (desktop and phone, Chinese and English) and the journeys' key steps under docs/screenshots
 screenshots:
 	mkdir -p docs/screenshots
 	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser' ./web/

@@ -5,7 +5,6 @@ package views
 import (
 	"context"
 
-	"fmt"
 	"github.com/jd/creator-portal/views/i18n"
 	"net/url"
 	"strconv"
@@ -115,16 +114,16 @@ func (p Pager) URL(n int) string {
 }
 
 // Range describes which rows are shown, such as "51–100 of 230".
-func (p Pager) Range() string {
+func (p Pager) Range(ctx context.Context) string {
 	if p.Total == 0 {
-		return "0 results"
+		return i18n.T(ctx, "pager_none")
 	}
 	first := int64((p.Page-1)*p.Size + 1)
 	last := first + int64(p.Size) - 1
 	if last > p.Total {
 		last = p.Total
 	}
-	return fmt.Sprintf("%s–%s of %s", Count(first), Count(last), Count(p.Total))
+	return i18n.T(ctx, "pager_range", "First", Count(first), "Last", Count(last), "Total", Count(p.Total))
 }
 
 // SortLink is a column header link that sorts by key, flipping direction when already sorted by it.

@@ -28,14 +28,14 @@ var everyPage = []struct {
 }
 
 // englishWord is a run of Latin letters long enough to be a word of a sentence.
-var englishWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+var englishWord = regexp.MustCompile(`[A-Za-z]{2,}`)
 
 // identifier is a code written with punctuation (creator.reject, car_accessories,
 // jd_cr_100001, a@b.cn): the same in every language, not prose.
 var identifier = regexp.MustCompile(`\S*\w[._:/@]\w\S*`)
 
 // Words a Chinese page may show as they are: names of formats and products.
-var untranslatedOnPurpose = map[string]bool{"CSV": true, "XLSX": true, "MCN": true, "API": true, "English": true, "Excel": true, "UTF": true, "PNG": true, "BOM": true, "GBK": true, "GMV": true, "ISO": true, "Authorization": true}
+var untranslatedOnPurpose = map[string]bool{"CSV": true, "XLSX": true, "MCN": true, "API": true, "English": true, "Excel": true, "UTF": true, "PNG": true, "BOM": true, "GBK": true, "GMV": true, "ISO": true, "Authorization": true, "ID": true, "JD": true, "IP": true}
 
 // Every page of every role, rendered for a Chinese browser, shows no English
 // words beyond the programme's own data (names, e-mails, account IDs): a

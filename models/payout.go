@@ -243,6 +243,13 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 	return paid, err
 }
 
+// bankResultAliases accept a bank's Chinese headers, including those of the
+// portal's own export in Chinese with a status column added.
+var bankResultAliases = map[string]string{
+	"creator_account_id": "account_id", "批次": "batch_id", "批次号": "batch_id", "账号": "account_id", "京东创作者账号": "account_id",
+	"周": "week", "金额（分）": "amount_fen", "状态": "status", "支付状态": "status",
+}
+
 // BankReport is the outcome of applying the bank's result file.
 type BankReport struct {
 	Paid       int
@@ -258,7 +265,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 		return nil, ErrForbidden
 	}
 	recs, err := readCSV(data, []string{"batch_id", "account_id", "week", "amount_fen", "status"}, []string{"batch_id", "account_id", "amount_fen", "status"},
-		map[string]string{"creator_account_id": "account_id", "批次": "batch_id", "账号": "account_id", "金额（分）": "amount_fen", "状态": "status"})
+		bankResultAliases)
 	if err != nil {
 		return nil, FieldErrors{"file": err.Error()}
 	}
@@ -320,7 +327,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			}
 			used[match.BonusID] = true
 			status := strings.ToLower(r.Get("status"))
-			if status != "paid" && status != "success" && status != "ok" && status != "成功" {
+			if status != "paid" && status != "success" && status != "ok" && status != "成功" && status != "已支付" {
 				rep.Failed++
 				miss(fmt.Sprintf("account %s: the bank reports %q; left unpaid", match.AccountID, r.Get("status")))
 				continue

@@ -119,6 +119,37 @@ func TestBankResultFile(t *testing.T) {
 	}
 }
 
+// A bank that adds a status column to the export in Chinese can send it back as it is.
+func TestBankResultFileInChinese(t *testing.T) {
+	w := newWorld(t)
+	ids := w.approvedWeek(t, 2)
+	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, lines, err := w.s.ExportPayoutBatch(ctx, w.rev1, batch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := []string{"批次号", "批次校验和", "京东创作者账号", "昵称", "机构", "周", "金额（元）", "金额（分）"}
+	var export bytes.Buffer
+	if err := models.WritePayoutCSV(&export, batch, lines, header); err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(export.String()), "\n")
+	rows[0] += ",支付状态"
+	for i := 1; i < len(rows); i++ {
+		rows[i] += ",已支付"
+	}
+	rep, err := w.s.ApplyBankResult(ctx, w.rev1, batch.ID, []byte(strings.Join(rows, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Paid != 2 || len(rep.Mismatches) != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+}
+
 func TestAppealOnceAndOverturn(t *testing.T) {
 	w := newWorld(t)
 	c := w.qualified(t, "jd_cr_app001")

@@ -2,12 +2,13 @@ package views
 
 import (
 	"context"
-	"github.com/jd/creator-portal/views/i18n"
 	"io"
 	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
+
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 // htmlText escapes text and attribute values as templ does.

@@ -85,7 +85,7 @@ func (s *Server) passwordChange(c echo.Context) error {
 		err = s.store.ChangePassword(c.Request().Context(), actor(c), c.FormValue("current"), next)
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), trErrors(c, fe)))
+		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), fieldErrors(fe)))
 	}
 	if err != nil {
 		return err
@@ -155,7 +155,7 @@ func (s *Server) resetUse(c echo.Context) error {
 		err = s.store.UsePasswordReset(c.Request().Context(), token, password, c.RealIP())
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), token, email, trErrors(c, fe)))
+		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), token, email, fieldErrors(fe)))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
 		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")

@@ -109,7 +109,7 @@ func (s *Server) acceptInvite(c echo.Context) error {
 	}
 	_, err = s.store.AcceptInvitation(ctx, token, password, c.RealIP())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v.Errors = trErrors(c, fe)
+		v.Errors = fieldErrors(fe)
 		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""), v))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {

@@ -155,10 +155,13 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 	return v, nil
 }
 
+// reasonOptions offers the active reasons, in the page's language.
 func reasonOptions(ctx context.Context, reasons []models.ReasonCode) []views.Option {
 	out := []views.Option{{Value: "", Label: i18n.T(ctx, "choose_reason")}}
 	for _, r := range reasons {
-		out = append(out, views.Option{Value: r.Code, Label: i18n.From(ctx).Text(r.Label)})
+		if r.Active {
+			out = append(out, views.Option{Value: r.Code, Label: i18n.From(ctx).Text(r.Label)})
+		}
 	}
 	return out
 }
@@ -178,7 +181,7 @@ func waited(ctx context.Context, d time.Duration) string {
 func (s *Server) bonusCompute(c echo.Context) error {
 	res, err := s.store.ComputeWeek(c.Request().Context(), actor(c), c.FormValue("week"))
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/bonuses", "error", i18n.From(c.Request().Context()).Text(fe["week"]))
+		return s.redirectWithFlash(c, "/bonuses", "error", fe["week"])
 	}
 	if err != nil {
 		return err
@@ -262,7 +265,7 @@ func fieldMessages(c echo.Context, fe models.FieldErrors) []string {
 	sort.Strings(keys)
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
-		t := i18n.From(c.Request().Context()).Text(fe[k])
+		t := trText(c, fe[k])
 		first, size := utf8.DecodeRuneInString(t)
 		out = append(out, string(unicode.ToUpper(first))+t[size:]+tr(c, "full_stop"))
 	}
@@ -290,7 +293,7 @@ func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionRe
 		var why []string
 		for _, o := range rep.Outcomes {
 			if o.Result == "refused" && len(why) < 10 {
-				why = append(why, fmt.Sprintf("#%d: %s", o.BonusID, i18n.From(c.Request().Context()).Text(o.Message)))
+				why = append(why, fmt.Sprintf("#%d: %s", o.BonusID, trText(c, o.Message)))
 			}
 		}
 		more := ""

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 func (s *Server) creatorList(c echo.Context) error {
@@ -135,9 +135,9 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	}
 	res, err := s.store.EnrolCreator(c.Request().Context(), actor(c), optionalID(values["agency_id"]), e)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		errs := trErrors(c, fe)
+		errs := fieldErrors(fe)
 		if fe["account_id"] == models.ErrCreatorTaken.Error() && actor(c).Role == models.RoleMCNManager {
-			errs["account_id"] = tr(c, "taken_request_transfer", "Why", errs["account_id"])
+			errs["account_id"] = tr(c, "taken_request_transfer", "Why", trText(c, fe["account_id"])) // a sentence around the message: translate its part now
 		}
 		v, verr := s.creatorFormView(c, values, errs)
 		if verr != nil {
@@ -237,12 +237,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 		for _, act := range models.ActionsFrom(cr.State) {
 			v.Actions = append(v.Actions, views.ActionView{Action: string(act), Label: actionLabel(c.Request().Context(), act), NeedsReason: models.CreatorTransitions[act].NeedsReason})
 		}
-		v.Reasons = []views.Option{{Value: "", Label: tr(c, "choose_reason")}}
-		for _, r := range reasons {
-			if r.Active {
-				v.Reasons = append(v.Reasons, views.Option{Value: r.Code, Label: i18n.From(c.Request().Context()).Text(r.Label)})
-			}
-		}
+		v.Reasons = reasonOptions(c.Request().Context(), reasons)
 	}
 	history, err := s.store.AuditFor(ctx, "creator", cr.ID)
 	if err != nil {
@@ -265,11 +260,11 @@ func (s *Server) creatorDecide(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		v.Errors = trErrors(c, fe)
+		v.Errors = fieldErrors(fe)
 		return render(c, http.StatusUnprocessableEntity, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
 	}
 	if errors.Is(err, models.ErrInvalidTransition) {
-		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", i18n.From(c.Request().Context()).Text(models.ErrInvalidTransition.Error()))
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", models.ErrInvalidTransition.Error())
 	}
 	if err != nil {
 		return err

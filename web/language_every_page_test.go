@@ -65,12 +65,7 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	}
 	data := strings.NewReplacer(pairs...)
 	for _, u := range everyPage {
-		c := a.anon()
-		if u.email != "" {
-			if res := c.postForm("/login", url.Values{"email": {u.email}, "password": {"demo-password"}}); res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("sign in as %s: %d", u.email, res.StatusCode)
-			}
-		}
+		c := a.demoUser(u.email)
 		for _, p := range u.paths {
 			t.Run(u.email+p, func(t *testing.T) {
 				res := c.chinese(p)
@@ -101,6 +96,18 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 	}
 }
 
+// demoUser signs in as a demo login ("" stays a visitor).
+func (a *app) demoUser(email string) *client {
+	a.t.Helper()
+	c := a.anon()
+	if email != "" {
+		if res := c.postForm("/login", url.Values{"email": {email}, "password": {"demo-password"}}); res.StatusCode != http.StatusSeeOther {
+			a.t.Fatalf("sign in as %s: %d", email, res.StatusCode)
+		}
+	}
+	return c
+}
+
 // expectedStatus is 404 for the page everyPage lists to check the error page, else 200.
 func expectedStatus(path string) int {
 	if strings.HasSuffix(path, "/999999") {
@@ -115,12 +122,7 @@ func TestEveryPageSpeaksEnglish(t *testing.T) {
 	a := newDemoApp(t)
 	han := regexp.MustCompile(`\p{Han}+`)
 	for _, u := range everyPage {
-		c := a.anon()
-		if u.email != "" {
-			if res := c.postForm("/login", url.Values{"email": {u.email}, "password": {"demo-password"}}); res.StatusCode != http.StatusSeeOther {
-				t.Fatalf("sign in as %s: %d", u.email, res.StatusCode)
-			}
-		}
+		c := a.demoUser(u.email)
 		for _, p := range u.paths {
 			res := c.get(p)
 			if want := expectedStatus(p); res.StatusCode != want {

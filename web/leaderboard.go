@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 	"strconv"
 	"time"
@@ -88,7 +87,7 @@ func (s *Server) leaderboardPublish(c echo.Context) error {
 	}
 	n, err := s.store.PublishTopList(c.Request().Context(), actor(c), year, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/leaderboard", "error", i18n.From(c.Request().Context()).Text(fe["year"]))
+		return s.redirectWithFlash(c, "/leaderboard", "error", fe["year"])
 	}
 	if err != nil {
 		return err

@@ -146,7 +146,7 @@ func (s *Server) mcnRuleSave(c echo.Context) error {
 		err = s.store.SaveMCNRule(c.Request().Context(), actor(c), rule)
 	}
 	if fe, ok := models.AsFieldErrors(err); ok && len(fe) > 0 {
-		v, verr := s.mcnBonusesView(c, trErrors(c, fe))
+		v, verr := s.mcnBonusesView(c, fieldErrors(fe))
 		if verr != nil {
 			return verr
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
-	"github.com/jd/creator-portal/views/i18n"
 )
 
 func (s *Server) notifications(c echo.Context) error {
@@ -18,7 +17,7 @@ func (s *Server) notifications(c echo.Context) error {
 	}
 	rows := make([]views.NotificationView, len(list))
 	for i, n := range list {
-		rows[i] = views.NotificationView{At: models.FormatCST(n.CreatedAt), Message: i18n.From(c.Request().Context()).Text(n.Message), Link: n.Link, Unread: n.ReadAt == nil}
+		rows[i] = views.NotificationView{At: models.FormatCST(n.CreatedAt), Message: trText(c, n.Message), Link: n.Link, Unread: n.ReadAt == nil}
 	}
 	// meta after the list: the header count then reflects what was just read.
 	return render(c, http.StatusOK, views.NotificationsPage(s.meta(c, tr(c, "notifications"), "notifications"), rows, pager(c, page, total)))

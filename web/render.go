@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"github.com/jd/creator-portal/views/i18n"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 // meta builds the layout's PageMeta for this request.
@@ -33,14 +33,13 @@ func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
 	return m
 }
 
-// trErrors translates the models' field messages into the request's language.
-func trErrors(c echo.Context, fe models.FieldErrors) views.FieldErrors {
-	loc := i18n.From(c.Request().Context())
-	out := make(views.FieldErrors, len(fe))
-	for k, msg := range fe {
-		out[k] = loc.Text(msg)
-	}
-	return out
+// fieldErrors hands the models' field messages to a view, which shows them in
+// the page's language (FieldError, FormErrorSummary).
+func fieldErrors(fe models.FieldErrors) views.FieldErrors { return views.FieldErrors(fe) }
+
+// trText translates a message the models wrote in English (see i18n.Localizer.Text).
+func trText(c echo.Context, english string) string {
+	return i18n.From(c.Request().Context()).Text(english)
 }
 
 // trRowMessage translates a file row's "column: message; column: message"
@@ -72,8 +71,6 @@ func render(c echo.Context, status int, comp templ.Component) error {
 	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
-
-// fieldErrors converts model field errors for a view.
 
 // columnLabels heads a downloaded file's columns in the reader's language; in
 // English they keep the column names the importers and the API use.

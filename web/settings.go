@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -25,7 +24,7 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Shown: subjectName(c.Request().Context(), a), Active: a.Active})
 	}
 	for _, r := range reasons {
-		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: i18n.From(c.Request().Context()).Text(r.Label), Active: r.Active})
+		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: trText(c, r.Label), Active: r.Active})
 	}
 	return v, nil
 }
@@ -41,7 +40,7 @@ func (s *Server) settings(c echo.Context) error {
 // settingsResult ends a settings post: field errors re-render the page with 422, success flashes and redirects.
 func (s *Server) settingsResult(c echo.Context, values map[string]string, err error, done string) error {
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.settingsView(c, values, trErrors(c, fe))
+		v, verr := s.settingsView(c, values, fieldErrors(fe))
 		if verr != nil {
 			return verr
 		}
@@ -118,7 +117,7 @@ func (s *Server) userCreate(c echo.Context) error {
 		_, err = s.store.CreateUser(c.Request().Context(), actor(c), models.NewUser{Email: values["email"], Password: c.FormValue("password"), Role: role})
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.usersView(c, values, trErrors(c, fe))
+		v, verr := s.usersView(c, values, fieldErrors(fe))
 		if verr != nil {
 			return verr
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/jd/creator-portal/views/i18n"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -79,14 +78,14 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 		return render(c, status, views.BonusRulePage(s.meta(c, tr(c, "bonus_rule"), "settings"), v))
 	}
 	if len(fe) > 0 {
-		return again(http.StatusUnprocessableEntity, trErrors(c, fe), false)
+		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
 	}
 	if c.FormValue("action") != "save" {
 		return again(http.StatusOK, nil, true)
 	}
 	version, err := s.store.SaveBonusRule(ctx, actor(c), rule)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return again(http.StatusUnprocessableEntity, trErrors(c, fe), false)
+		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
 	}
 	if err != nil {
 		return err
@@ -101,11 +100,11 @@ func (s *Server) poolUpdate(c echo.Context) error {
 	}
 	total, err := models.ParseYuan(c.FormValue("total"))
 	if err != nil {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", i18n.From(c.Request().Context()).Text(err.Error())))
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trText(c, err.Error())))
 	}
 	err = s.store.SetPoolTotal(c.Request().Context(), actor(c), name, total)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", i18n.From(c.Request().Context()).Text(fe["pool_total"]))
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", fe["pool_total"])
 	}
 	if err != nil {
 		return err
@@ -151,7 +150,7 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 		return verr
 	}
 	if invalid {
-		v.Name, v.Errors = c.FormValue("name"), trErrors(c, fe)
+		v.Name, v.Errors = c.FormValue("name"), fieldErrors(fe)
 		return render(c, http.StatusUnprocessableEntity, views.APITokensPage(s.meta(c, tr(c, "api_tokens"), "settings"), v))
 	}
 	// The secret exists only in this response: it is stored hashed.

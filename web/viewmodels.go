@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/jd/creator-portal/views/i18n"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 // This file maps model rows to the small view structs the templates take.
@@ -90,7 +90,7 @@ func subjectOptions(ctx context.Context, areas []models.SubjectArea, selected ui
 		}
 		label := subjectName(ctx, a)
 		if !a.Active {
-			label += " (inactive)"
+			label += i18n.T(ctx, "inactive_suffix")
 		}
 		out = append(out, views.Option{Value: itoa(a.ID), Label: label, Selected: a.ID == selected})
 	}

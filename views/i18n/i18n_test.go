@@ -134,3 +134,17 @@ func TestTranslationsKeepEveryPlaceholder(t *testing.T) {
 		}
 	}
 }
+
+// A message keyed by its English text reads as that text in English: English
+// pages show the models' messages as written, without a lookup.
+func TestEnglishTextMessagesReadAsTheirID(t *testing.T) {
+	en, err := i18n.Messages(i18n.EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, text := range en {
+		if strings.Contains(id, " ") && text != id {
+			t.Errorf("%q reads %q in English", id, text)
+		}
+	}
+}

@@ -34,12 +34,17 @@ Commands:
   import performance FILE.csv
                         check and upsert a (large) weekly performance file, with progress
   backup FILE           consistent copy of a SQLite database, safe while serving
-  audit verify          check the audit log's hash chain; reports the first broken entry
+  audit anchor          print the audit log's head (SEQ:HASH) to keep outside the database
+  audit verify [--anchor SEQ:HASH] [--allow-empty]
+                        check the audit log's HMAC chain and numbering; fails on the first broken
+                        entry, on an empty log, and when the log no longer holds the anchor
 
 Environment:
   DATABASE_URL     SQLite file path (default portal.db) or postgres:// URL
   PORTAL_ADDR      listen address (default :8080)
-  SESSION_SECRET   session signing secret (default: generated once and kept in the database)
+  SESSION_SECRET   session signing secret, 32+ characters (default: the key file session.key in KEY_DIR)
+  AUDIT_KEY        key that chains the audit log, 32+ characters (default: the key file audit.key in KEY_DIR)
+  KEY_DIR          where key files are created once (0600): default beside the SQLite database, else "."
 `
 
 func main() {
@@ -85,7 +90,11 @@ func databaseURL() string {
 }
 
 func openStore(ctx context.Context) (*models.Store, error) {
-	return models.Open(ctx, databaseURL())
+	key, err := auditKey(slog.Default())
+	if err != nil {
+		return nil, err
+	}
+	return models.Open(ctx, databaseURL(), models.WithAuditKey(key))
 }
 
 func envOr(name, fallback string) string {
@@ -119,19 +128,9 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 	defer store.Close()
-	secret := []byte(os.Getenv("SESSION_SECRET"))
-	if len(secret) == 0 {
-		var created bool
-		if secret, created, err = store.SessionSecret(ctx); err != nil {
-			return err
-		}
-		if created {
-			log.Info("SESSION_SECRET is not set; generated a session secret and stored it in the database")
-		} else {
-			log.Info("SESSION_SECRET is not set; using the session secret stored in the database")
-		}
-	} else if len(secret) < 32 {
-		return errors.New("SESSION_SECRET must be at least 32 characters")
+	secret, err := sessionSecret(ctx, store, log)
+	if err != nil {
+		return err
 	}
 	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log})
 	hs := &http.Server{
@@ -146,6 +145,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	go func() { errc <- hs.ListenAndServe() }()
 	go applyTransfers(ctx, store, log)
 	go refreshStatistics(ctx, store, log)
+	go publishAuditHead(ctx, store, log)
 	go func() {
 		if err := store.WarmRanks(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			log.Error("warm ranks", "err", err)
@@ -301,6 +301,9 @@ func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logge
 			if err := store.Optimize(ctx); err != nil {
 				log.Error("refresh statistics", "err", err)
 			}
+			if err := store.PruneSignInThrottles(ctx); err != nil {
+				log.Error("prune sign-in counters", "err", err)
+			}
 		}
 	}
 }
@@ -321,22 +324,71 @@ func backup(ctx context.Context, args []string) error {
 	return nil
 }
 
+// publishAuditHead logs the audit log's head at start and every ten minutes,
+// so the head is kept outside the database (in the server's log) and a later
+// `portal audit verify --anchor` can prove nothing before it was removed or
+// re-written.
+func publishAuditHead(ctx context.Context, store *models.Store, log *slog.Logger) {
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		if head, err := store.AuditHeadNow(ctx); err != nil {
+			log.Error("audit anchor", "err", err)
+		} else {
+			log.Info("audit anchor", "anchor", head.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 func auditCmd(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) != 1 || args[0] != "verify" {
-		return errors.New("audit: the only subcommand is verify")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "anchor") {
+		return errors.New("audit: say verify [--anchor SEQ:HASH] [--allow-empty], or anchor")
+	}
+	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
+	anchor := fs.String("anchor", "", "with verify: a head printed earlier by `portal audit anchor` (SEQ:HASH)")
+	allowEmpty := fs.Bool("allow-empty", false, "with verify: an empty log passes (a new installation)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	opt := models.VerifyOptions{AllowEmpty: *allowEmpty}
+	if *anchor != "" {
+		head, err := models.ParseAuditHead(*anchor)
+		if err != nil {
+			return err
+		}
+		opt.Anchor = &head
 	}
 	store, err := openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	check, err := store.VerifyAudit(ctx)
+	if args[0] == "anchor" {
+		head, err := store.AuditHeadNow(ctx)
+		if err != nil {
+			return err
+		}
+		if head.Seq == 0 {
+			return errors.New("audit anchor: the audit log is empty")
+		}
+		fmt.Fprintln(out, head.String())
+		return nil
+	}
+	check, err := store.VerifyAudit(ctx, opt)
 	if err != nil {
 		return err
 	}
-	if check.BrokenAt != 0 {
-		return fmt.Errorf("audit log broken at entry %d: %s (%d entries checked before it)", check.BrokenAt, check.Problem, check.Checked-1)
+	switch {
+	case check.BrokenAt != 0:
+		return fmt.Errorf("audit log broken at entry %d: %s (%d entries checked before it)", check.BrokenAt, check.Problem, check.Checked)
+	case check.Failed:
+		return fmt.Errorf("audit log fails verification: %s (%d entries checked)", check.Problem, check.Checked)
 	}
-	fmt.Fprintf(out, "audit log intact: %d entries\n", check.Checked)
+	fmt.Fprintf(out, "audit log intact: %d entries, head %s\n", check.Checked, check.Head)
 	return nil
 }

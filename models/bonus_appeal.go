@@ -42,7 +42,11 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 	})
 }
 
-// DecideAppeal upholds a rejection or overturns it (staff). An overturned
+// ErrOwnRejection refuses a reviewer deciding the appeal against their own
+// rejection: a different reviewer must look at it.
+var ErrOwnRejection = errors.New("the reviewer who rejected a bonus cannot decide its appeal")
+
+// DecideAppeal upholds a rejection or overturns it (staff, not the reviewer who rejected it). An overturned
 // bonus goes back to proposed and through the normal approval path.
 func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overturn bool, note string) error {
 	if !a.IsStaff() || a.UserID == 0 {
@@ -53,6 +57,13 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 		return FieldErrors{"note": "note must be at most 500 characters"}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		var current Bonus
+		if err := tx.Select("id", "decided_by_id").First(&current, bonusID).Error; err != nil {
+			return notFound(err)
+		}
+		if current.DecidedByID != nil && *current.DecidedByID == a.UserID {
+			return ErrOwnRejection
+		}
 		updates := map[string]any{"appeal_state": AppealUpheld, "appeal_note": note, "appeal_decided_by_id": a.UserID, "appeal_decided_at": time.Now().UTC()}
 		action := "bonus.appeal_upheld"
 		if overturn {

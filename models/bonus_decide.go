@@ -175,7 +175,8 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 	o := Outcome{BonusID: b.ID, Result: "refused"}
 	refuse := func(msg, why string) (Outcome, error) {
 		o.Message = msg
-		return o, appendAudit(tx, a, kind.objectType+".approve_refused", kind.objectType, b.ID, nil, map[string]any{"reason": why, "amount_fen": b.AmountFen})
+		// Once per reviewer and minute, with a count: a bulk approval against an empty pool must not flood the log.
+		return o, appendAuditTallied(tx, a, kind.objectType+".approve_refused", kind.objectType, b.ID, map[string]any{"reason": why, "amount_fen": b.AmountFen})
 	}
 	if b.AmountFen > capFen {
 		return refuse(fmt.Sprintf("%s is above the cap of %s; recompute it", FormatYuan(b.AmountFen), FormatYuan(capFen)), "over cap")

@@ -212,24 +212,3 @@ func TestInvitationExpiresAfterSevenDays(t *testing.T) {
 		t.Fatalf("accepting an expired link: %v", err)
 	}
 }
-
-func TestLoginThrottle(t *testing.T) {
-	th := models.NewLoginThrottle(3, time.Minute, 5*time.Minute)
-	for i := 0; i < 2; i++ {
-		if th.Fail("1.2.3.4") {
-			t.Fatal("locked out too early")
-		}
-	}
-	if blocked, _ := th.Blocked("1.2.3.4"); blocked {
-		t.Fatal("blocked before the limit")
-	}
-	if !th.Fail("1.2.3.4") {
-		t.Fatal("third failure should lock out")
-	}
-	if blocked, left := th.Blocked("1.2.3.4"); !blocked || left <= 0 {
-		t.Fatal("not blocked after the limit")
-	}
-	if blocked, _ := th.Blocked("5.6.7.8"); blocked {
-		t.Fatal("another address is blocked too")
-	}
-}

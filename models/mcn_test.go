@@ -165,7 +165,7 @@ func TestMCNMonthComputeApproveAndPay(t *testing.T) {
 	if err != nil || batch.Count != 1 {
 		t.Fatalf("batch: %+v %v", batch, err)
 	}
-	_, lines, _ := w.s.ExportPayoutBatch(ctx, w.rev1, batch.ID)
+	_, lines, _ := w.s.FreezePayoutBatch(ctx, w.rev1, batch.ID)
 	if len(lines) != 1 || lines[0].Agency != "Race agency 0" || lines[0].AccountID == "" {
 		t.Fatalf("lines %+v", lines)
 	}

@@ -73,7 +73,7 @@ var migrations = []func(tx *gorm.DB) error{
 				e := &batch[i]
 				e.At = e.At.UTC().Truncate(time.Microsecond)
 				e.PrevHash = prev
-				e.Hash = e.computeHash()
+				e.Hash = e.legacyHash()
 				if err := tx.Model(&AuditEntry{}).Where("id = ?", e.ID).Updates(map[string]any{"at": e.At, "prev_hash": e.PrevHash, "hash": e.Hash}).Error; err != nil {
 					return err
 				}
@@ -108,6 +108,9 @@ var migrations = []func(tx *gorm.DB) error{
 	},
 	// 7: each user's language for the pages.
 	func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
+	// 8: the audit log chained by HMAC under a key outside the database, with gapless sequence numbers
+	// (existing entries re-chained once); refusals tallied per minute; sign-in failures counted in the database.
+	migrateAuditHMACAndThrottles,
 }
 
 func cloneSubjects() []SubjectArea {
@@ -139,7 +142,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for i, step := range migrations {
 		version := i + 1
-		err := db.Transaction(func(tx *gorm.DB) error {
+		err := db.WithContext(withAuditKey(ctx, s.auditKey)).Transaction(func(tx *gorm.DB) error {
 			if s.driver == "postgres" {
 				// Serialise concurrent starters on one lock so a step runs once.
 				if err := tx.Exec("SELECT pg_advisory_xact_lock(727274)").Error; err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -176,9 +177,30 @@ func (s *Store) ListPayoutBatches(ctx context.Context, a *Actor, page Page) ([]P
 	return out, total, err
 }
 
-// ExportPayoutBatch returns a batch's lines for the bank file and freezes the
+// ErrBatchNotFrozen refuses a bank file of a batch that is still open: its
+// lines could change after the download. Freezing is an explicit POST.
+var ErrBatchNotFrozen = errors.New("the batch is not frozen for the bank yet")
+
+// PayoutBatchFile returns a frozen batch's lines for the bank file; it
+// changes nothing, so downloads are plain GETs.
+func (s *Store) PayoutBatchFile(ctx context.Context, a *Actor, id uint) (*PayoutBatch, []PayoutLine, error) {
+	if !a.IsStaff() {
+		return nil, nil, ErrNotFound
+	}
+	var b PayoutBatch
+	if err := s.r(ctx).First(&b, id).Error; err != nil {
+		return nil, nil, notFound(err)
+	}
+	if b.State == BatchOpen {
+		return nil, nil, ErrBatchNotFrozen
+	}
+	lines, err := batchLines(s.r(ctx), &b)
+	return &b, lines, err
+}
+
+// FreezePayoutBatch returns a batch's lines for the bank file and freezes the
 // batch: once exported, nothing can be added or removed.
-func (s *Store) ExportPayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutBatch, []PayoutLine, error) {
+func (s *Store) FreezePayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutBatch, []PayoutLine, error) {
 	if !a.IsStaff() {
 		return nil, nil, ErrNotFound
 	}

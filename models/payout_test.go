@@ -51,7 +51,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 	if _, err := w.s.MarkBatchPaid(ctx, w.rev1, batch.ID); err == nil {
 		t.Fatal("a batch was paid before it was exported")
 	}
-	b, lines, err := w.s.ExportPayoutBatch(ctx, w.rev1, batch.ID)
+	b, lines, err := w.s.FreezePayoutBatch(ctx, w.rev1, batch.ID)
 	if err != nil || b.State != models.BatchExported || len(lines) != 2 {
 		t.Fatalf("export: %+v %d %v", b, len(lines), err)
 	}
@@ -91,7 +91,7 @@ func TestBankResultFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.s.ExportPayoutBatch(ctx, w.rev1, batch.ID)
+	w.s.FreezePayoutBatch(ctx, w.rev1, batch.ID)
 	id := fmt.Sprint(batch.ID)
 	file := "batch_id,account_id,amount_fen,status\n" +
 		id + ",jd_cr_pay000,10000,paid\n" + // ok
@@ -127,7 +127,7 @@ func TestBankResultFileInChinese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, lines, err := w.s.ExportPayoutBatch(ctx, w.rev1, batch.ID)
+	_, lines, err := w.s.FreezePayoutBatch(ctx, w.rev1, batch.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

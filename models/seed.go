@@ -216,7 +216,7 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 			if err != nil {
 				return err
 			}
-			if _, _, err := s.ExportPayoutBatch(ctx, r1, batch.ID); err != nil {
+			if _, _, err := s.FreezePayoutBatch(ctx, r1, batch.ID); err != nil {
 				return err
 			}
 			if _, err := s.MarkBatchPaid(ctx, r1, batch.ID); err != nil {

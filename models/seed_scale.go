@@ -131,7 +131,7 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 			if err != nil {
 				return err
 			}
-			if _, _, err := s.ExportPayoutBatch(ctx, rev1, batch.ID); err != nil {
+			if _, _, err := s.FreezePayoutBatch(ctx, rev1, batch.ID); err != nil {
 				return err
 			}
 			if _, err := s.MarkBatchPaid(ctx, rev1, batch.ID); err != nil {

@@ -2,12 +2,10 @@ package models
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"errors"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Setting is one programme-wide key/value setting.
@@ -16,33 +14,26 @@ type Setting struct {
 	Value string `gorm:"type:text;not null"`
 }
 
+// sessionSecretKey is where versions before the secret moved to the
+// environment or a key file kept it.
 const sessionSecretKey = "session_secret"
 
-// SessionSecret returns the stored session signing secret, creating one the
-// first time. created reports whether it was just made.
-func (s *Store) SessionSecret(ctx context.Context) (secret []byte, created bool, err error) {
+// LegacySessionSecret returns a session secret an older version stored in
+// the database, or nil when there is none.
+func (s *Store) LegacySessionSecret(ctx context.Context) ([]byte, error) {
 	var st Setting
-	err = s.r(ctx).Where("key = ?", sessionSecretKey).First(&st).Error
-	if err == nil {
-		b, derr := hex.DecodeString(st.Value)
-		return b, false, derr
+	err := s.db.WithContext(ctx).Where("key = ?", sessionSecretKey).First(&st).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
 	}
-	if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, false, err
-	}
-	b := make([]byte, 64)
-	if _, err := rand.Read(b); err != nil {
-		return nil, false, err
-	}
-	// Two servers starting at once must agree on one secret: insert if absent, then read back.
-	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&Setting{Key: sessionSecretKey, Value: hex.EncodeToString(b)}).Error
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	if err := s.db.WithContext(ctx).Where("key = ?", sessionSecretKey).First(&st).Error; err != nil {
-		return nil, false, err
-	}
-	got, err := hex.DecodeString(st.Value)
-	return got, true, err
+	return hex.DecodeString(st.Value)
+}
+
+// DropLegacySessionSecret removes the stored session secret once it lives
+// outside the database, so a database copy cannot forge sessions.
+func (s *Store) DropLegacySessionSecret(ctx context.Context) error {
+	return s.db.WithContext(ctx).Where("key = ?", sessionSecretKey).Delete(&Setting{}).Error
 }

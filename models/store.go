@@ -29,7 +29,21 @@ type Store struct {
 	// counts memoises counts and sums over many rows (dashboards, list totals);
 	// every committed write transaction invalidates it.
 	counts *memo[string, any]
+	// auditKey chains the audit log (HMAC); it comes from outside the database.
+	auditKey []byte
+	// now is the clock of rules that depend on time (sign-in throttling).
+	now func() time.Time
 }
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithAuditKey sets the key that chains the audit log. Open refuses to work
+// without one: a log anyone could re-chain proves nothing.
+func WithAuditKey(key []byte) Option { return func(s *Store) { s.auditKey = key } }
+
+// WithClock replaces time.Now for the rules that read the clock through the store.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // Memo lifetimes for what other processes write (see memo).
 const (
@@ -54,13 +68,19 @@ func (s *Store) Driver() string { return s.driver }
 
 // Open connects to databaseURL (a SQLite file path or a postgres:// URL) and
 // brings the schema up to date.
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
 	cfg := &gorm.Config{
 		Logger:         logger.Default.LogMode(logger.Silent),
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
-	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000)}
+	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000), now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if len(s.auditKey) < 32 {
+		return nil, errors.New("open: an audit key of at least 32 bytes is required (AUDIT_KEY or the audit.key file)")
+	}
 	if IsPostgresURL(databaseURL) {
 		db, err := gorm.Open(postgres.Open(databaseURL), cfg)
 		if err != nil {
@@ -168,7 +188,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // tx runs fn in one write transaction.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.db.WithContext(ctx).Transaction(fn)
+	err := s.db.WithContext(withAuditKey(ctx, s.auditKey)).Transaction(fn)
 	if err == nil {
 		s.counts.invalidate() // after the commit, so no reader keeps what it replaced
 	}

@@ -115,28 +115,70 @@ func ValidatePassword(p string) string {
 }
 
 // CheckPassword confirms the signed-in user's password (before a sensitive
-// action); a wrong one is audited.
+// action). It is throttled with the same counters as sign-in, checked before
+// the password; a wrong one is audited.
 func (s *Store) CheckPassword(ctx context.Context, a *Actor, password string) error {
 	var u User
 	if err := s.r(ctx).First(&u, a.UserID).Error; err != nil {
 		return notFound(err)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		if err := s.tx(ctx, func(tx *gorm.DB) error {
-			return appendAudit(tx, a, "auth.reauth_failed", "user", u.ID, nil, nil)
-		}); err != nil {
+	return s.checkThrottled(ctx, a, &u, u.Email, password, "auth.reauth_failed")
+}
+
+// checkThrottled compares password with u's (u nil: an unknown email) under
+// the sign-in throttle: refused without a comparison while a counter is
+// locked; a failure counted and audited as failAction; a success clears the
+// account's own counter.
+func (s *Store) checkThrottled(ctx context.Context, a *Actor, u *User, email, password, failAction string) error {
+	now := s.now()
+	if err := throttleCheck(s.r(ctx), email, a.IP, now); err != nil {
+		if aerr := s.tx(ctx, func(tx *gorm.DB) error {
+			return appendAuditTallied(tx, a, "auth.throttled", "user", userIDOf(u), map[string]any{"email": truncateRunes(NormalizeEmail(email), maxAuditEmail)})
+		}); aerr != nil {
+			return aerr
+		}
+		return err
+	}
+	if u == nil {
+		// Spend the same time as a real check so timing does not reveal which emails exist.
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	}
+	if u == nil || u.Disabled || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		var locked *ThrottledError
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			if err := appendAudit(tx, a, failAction, "user", userIDOf(u), nil, map[string]any{"email": truncateRunes(NormalizeEmail(email), maxAuditEmail)}); err != nil {
+				return err
+			}
+			var err error
+			locked, err = throttleFail(tx, a, userIDOf(u), email, a.IP, now)
 			return err
+		})
+		if err != nil {
+			return err
+		}
+		if locked != nil {
+			return fmt.Errorf("%w: %w", ErrBadCredentials, locked)
 		}
 		return ErrBadCredentials
 	}
-	return nil
+	return s.tx(ctx, func(tx *gorm.DB) error { return throttleSucceed(tx, email, now) })
+}
+
+func userIDOf(u *User) uint {
+	if u == nil {
+		return 0
+	}
+	return u.ID
 }
 
 // ChangePassword sets a new password after checking the current one, and
 // ends every session of the user.
 func (s *Store) ChangePassword(ctx context.Context, a *Actor, current, next string) error {
 	if err := s.CheckPassword(ctx, a, current); err != nil {
-		return FieldErrors{"current": "the current password is not right"}
+		if errors.Is(err, ErrBadCredentials) && !errors.As(err, new(*ThrottledError)) {
+			return FieldErrors{"current": "the current password is not right"}
+		}
+		return err
 	}
 	if msg := ValidatePassword(next); msg != "" {
 		return FieldErrors{"password": msg}
@@ -252,7 +294,9 @@ func userAudit(u *User) map[string]any {
 }
 
 // Authenticate checks an email and password. Unknown email and wrong password
-// give the same error, and both are audited as failed sign-ins.
+// give the same error, and both are audited as failed sign-ins. Attempts are
+// throttled per account and per address (a *ThrottledError, also wrapped in
+// the failure that started a lock).
 func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*User, error) {
 	email = NormalizeEmail(email)
 	var u User
@@ -260,23 +304,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, err
 	}
-	found := err == nil
-	if !found {
-		// Spend the same time as a real check so timing does not reveal which emails exist.
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	known := &u
+	if err != nil {
+		known = nil
 	}
-	if !found || u.Disabled || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		anon := &Actor{Email: email, IP: ip}
-		var id uint
-		if found {
-			id = u.ID
-		}
-		if aerr := s.tx(ctx, func(tx *gorm.DB) error {
-			return appendAudit(tx, anon, "auth.login_failed", "user", id, nil, map[string]any{"email": email})
-		}); aerr != nil {
-			return nil, aerr
-		}
-		return nil, ErrBadCredentials
+	anon := &Actor{Email: email, IP: ip}
+	if err := s.checkThrottled(ctx, anon, known, email, password, "auth.login_failed"); err != nil {
+		return nil, err
 	}
 	now := time.Now().UTC()
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -350,4 +384,10 @@ func (s *Store) ListUsers(ctx context.Context, role Role, page Page) ([]User, in
 }
 
 // UseMinimumPasswordCost makes bcrypt fast; only tests call it, before any work starts.
-func UseMinimumPasswordCost() { bcryptCost = bcrypt.MinCost }
+func UseMinimumPasswordCost() {
+	if bcryptCost == bcrypt.MinCost {
+		return // already; later calls only read, so running servers do not race with them
+	}
+	bcryptCost = bcrypt.MinCost
+	dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.MinCost)
+}

@@ -92,6 +92,7 @@ var expectedAccess = map[string]string{
 	"GET /payouts":                         "admin reviewer",
 	"POST /payouts":                        "admin reviewer",
 	"GET /payouts/:id":                     "admin reviewer",
+	"POST /payouts/:id/freeze":             "admin reviewer",
 	"GET /payouts/:id/export.csv":          "admin reviewer",
 	"GET /payouts/:id/export.xlsx":         "admin reviewer",
 	"POST /payouts/:id/paid":               "admin reviewer",

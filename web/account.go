@@ -55,10 +55,10 @@ func (s *Server) reauth(c echo.Context) error {
 		next = "/dashboard"
 	}
 	err := s.store.CheckPassword(c.Request().Context(), actor(c), c.FormValue("password"))
+	if msg := throttledMessage(c, err); msg != "" {
+		return render(c, http.StatusTooManyRequests, views.ReauthPage(s.meta(c, tr(c, "reauth_title"), ""), next, msg))
+	}
 	if errors.Is(err, models.ErrBadCredentials) {
-		if s.throttle.Fail(c.RealIP()) {
-			return echo.NewHTTPError(http.StatusTooManyRequests, "Too many wrong passwords. Sign in again later.")
-		}
 		return render(c, http.StatusUnauthorized, views.ReauthPage(s.meta(c, tr(c, "reauth_title"), ""), next, tr(c, "password_wrong")))
 	}
 	if err != nil {
@@ -83,6 +83,9 @@ func (s *Server) passwordChange(c echo.Context) error {
 		err = models.FieldErrors{"password_confirm": "the two new passwords differ"}
 	} else {
 		err = s.store.ChangePassword(c.Request().Context(), actor(c), c.FormValue("current"), next)
+	}
+	if msg := throttledMessage(c, err); msg != "" {
+		return render(c, http.StatusTooManyRequests, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), views.FieldErrors{"current": msg}))
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), fieldErrors(fe)))

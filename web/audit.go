@@ -54,9 +54,13 @@ func (s *Server) auditList(c echo.Context) error {
 		return err
 	}
 	v.Pager = pager(c, page, total)
+	repeats, err := s.store.AuditRepeats(c.Request().Context(), entries)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
 		row := views.AuditRow{At: models.FormatCST(e.At), Actor: actorName(c.Request().Context(), e.ActorEmail), Action: e.Action, Change: auditDetail(e), IP: e.IP,
-			Object: e.ObjectType, ObjectHref: auditObjectHref(e)}
+			Object: e.ObjectType, ObjectHref: auditObjectHref(e), Repeats: repeats[e.Seq]}
 		if e.ObjectID != 0 {
 			row.Object += ":" + strconv.FormatUint(uint64(e.ObjectID), 10)
 		}

@@ -33,12 +33,16 @@ func (s *Server) loginForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.LoginPage(s.meta(c, tr(c, "sign_in_title"), ""), views.LoginView{Next: safeNext(c.QueryParam("next"))}))
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+// throttledMessage says how long to wait, or "" when err is not a throttle.
+func throttledMessage(c echo.Context, err error) string {
+	var t *models.ThrottledError
+	if !errors.As(err, &t) {
 		return ""
 	}
-	return next
+	if t.Scope == "address" {
+		return tr(c, "login_throttled", "Minutes", t.WaitMinutes())
+	}
+	return tr(c, "login_throttled_account", "Minutes", t.WaitMinutes())
 }
 
 func (s *Server) login(c echo.Context) error {
@@ -47,22 +51,20 @@ func (s *Server) login(c echo.Context) error {
 	again := func(status int, msg string) error {
 		return render(c, status, views.LoginPage(s.meta(c, tr(c, "sign_in_title"), ""), views.LoginView{Email: email, Next: next, Error: msg}))
 	}
-	if blocked, left := s.throttle.Blocked(ip); blocked {
-		return again(http.StatusTooManyRequests, tr(c, "login_throttled", "Minutes", int(left.Minutes())+1))
-	}
 	if strings.TrimSpace(email) == "" || c.FormValue("password") == "" {
 		return again(http.StatusUnprocessableEntity, tr(c, "login_missing"))
 	}
 	u, err := s.store.Authenticate(c.Request().Context(), email, c.FormValue("password"), ip)
+	if msg := throttledMessage(c, err); msg != "" {
+		return again(http.StatusTooManyRequests, msg)
+	}
 	if errors.Is(err, models.ErrBadCredentials) {
-		s.throttle.Fail(ip)
 		return again(http.StatusUnauthorized, tr(c, "login_failed"))
 	}
 	if err != nil {
 		return err
 	}
-	s.throttle.Succeed(ip)
-	// A fresh session: nothing from before sign-in survives.
+	// A fresh session and a fresh CSRF token: nothing from before sign-in survives.
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
@@ -82,6 +84,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.saveSession(c, sess); err != nil {
 		return err
 	}
+	s.newCSRFToken(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

@@ -71,7 +71,7 @@ func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", "203.0.113.9")
 	res := c.do(req)
-	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "Too many failed sign-ins") {
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.body, "Too many wrong passwords for this account. Try again in 15 minutes.") {
 		t.Fatalf("status %d after 5 failures, want 429: %s", res.StatusCode, res.body)
 	}
 }

@@ -55,6 +55,9 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		v.CanApprove = b.State == models.BonusProposed || b.State == models.BonusAwaitingSecond
 		v.CanReject = v.CanApprove
 		v.CanJudge = b.AppealState == models.AppealPending
+		if v.CanJudge && b.DecidedByID != nil && *b.DecidedByID == a.UserID {
+			v.CanJudge, v.OwnRejection = false, true
+		}
 		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
 		if err != nil {
 			return v, err
@@ -125,6 +128,9 @@ func (s *Server) bonusAppealDecision(c echo.Context) error {
 	}
 	overturn := c.FormValue("decision") == "overturn"
 	err = s.store.DecideAppeal(c.Request().Context(), actor(c), id, overturn, c.FormValue("note"))
+	if errors.Is(err, models.ErrOwnRejection) {
+		return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "error", tr(c, "appeal_own_rejection"))
+	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}

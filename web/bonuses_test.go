@@ -133,7 +133,14 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 	}
 	// Carol's name starts with a formula character in a second batch line? Rename her to test escaping.
 	a.raw.Exec("UPDATE creators SET display_name = ? WHERE id = ?", "=HYPERLINK(\"x\")", a.creatorC.ID)
-	csv := rev.get("/payouts/" + itoa(a.batch.ID) + "/export.csv")
+	// Downloads are plain GETs: an open batch has no file until someone freezes it with a POST.
+	if early := rev.get("/payouts/" + itoa(a.batch.ID) + "/export.csv"); early.StatusCode != http.StatusConflict || !strings.Contains(early.body, "not frozen") {
+		t.Fatalf("download of an open batch: %d", early.StatusCode)
+	}
+	if got := rev.get("/payouts/" + itoa(a.batch.ID)).doc(t).Find(`[data-testid="batch-state"]`).Text(); got != "Open" {
+		t.Fatalf("a GET changed the batch to %q", got)
+	}
+	csv := rev.follow(rev.postForm("/payouts/"+itoa(a.batch.ID)+"/freeze", url.Values{"format": {"csv"}}))
 	if csv.StatusCode != http.StatusOK || !bytes.HasPrefix([]byte(csv.body), []byte{0xEF, 0xBB, 0xBF}) {
 		t.Fatalf("csv: %d", csv.StatusCode)
 	}
@@ -202,7 +209,16 @@ func TestCreatorAppealsARejectedWeek(t *testing.T) {
 	if queue.Find(`[data-testid="bonus-row"]`).Length() != 1 {
 		t.Fatal("the appeal is not in the reviewers' queue")
 	}
+	// The reviewer who rejected it may not decide the appeal: the page says so, and a forged post is refused.
+	if page := rev.get("/bonuses/" + itoa(id)).doc(t); page.Find(`[data-testid="overturn"]`).Length() != 0 || page.Find(`[data-testid="appeal-own-rejection"]`).Length() != 1 {
+		t.Fatal("the rejecting reviewer is offered the appeal decision")
+	}
 	res = rev.follow(rev.postForm("/bonuses/"+itoa(id)+"/appeal-decision", url.Values{"decision": {"overturn"}}))
+	if got := res.doc(t).Find(`h1 [data-testid="bonus-state"]`).Text(); got != "Rejected" || !strings.Contains(res.body, "another reviewer decides the appeal") {
+		t.Fatalf("the rejecting reviewer overturned their own rejection: %q", got)
+	}
+	other := a.login("admin")
+	res = other.follow(other.postForm("/bonuses/"+itoa(id)+"/appeal-decision", url.Values{"decision": {"overturn"}}))
 	if got := res.doc(t).Find(`h1 [data-testid="bonus-state"]`).Text(); got != "Proposed" {
 		t.Fatalf("after overturn: %q", got)
 	}

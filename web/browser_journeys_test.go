@@ -299,11 +299,12 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 		if got, want := text(t, ctx, `[data-testid="batch-summary"]`), loc.T("batch_summary", "Count", "3", "Total", "¥20,600.00"); !strings.Contains(got, want) {
 			t.Fatalf("batch %q, want %q", got, want)
 		}
-		head, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('[data-testid="export-csv"]').href).then(r => r.text()).then(t => t.replace(/^\uFEFF/, '').split('\n')[0].trim())`, chromedp.EvalAwaitPromise))
+		// "Freeze and download" posts the form (with its CSRF token) and follows the redirect to the file.
+		head, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const f = document.querySelector('[data-testid="freeze"]'); const d = new FormData(f); d.append('format', 'csv'); return fetch(f.action, {method: 'POST', body: new URLSearchParams(d)}).then(r => r.text()).then(t => t.replace(/^\uFEFF/, '').split('\n')[0].trim()) })()`, chromedp.EvalAwaitPromise))
 		if want := loc.T("column_batch_id") + "," + loc.T("column_batch_checksum"); err != nil || !strings.HasPrefix(head, want) {
 			t.Fatalf("bank file header %q, want it to start %q (%v)", head, want, err)
 		}
-		do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="mark-paid"]`)) // the download froze the batch
+		do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="mark-paid"]`)) // freezing made it ready for payment
 		load(t, ctx, `[data-testid="mark-paid"]`)
 		if got := text(t, ctx, `[data-testid="batch-state"]`); got != loc.T("batch_paid") {
 			t.Fatalf("batch state %q", got)

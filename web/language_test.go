@@ -164,7 +164,7 @@ func TestDownloadedFilesSpeakTheReadersLanguage(t *testing.T) {
 
 	rev := a.login("reviewer")
 	rev.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/payouts"}})
-	if got := firstLine(strings.TrimPrefix(rev.get("/payouts/"+itoa(a.batch.ID)+"/export.csv").body, "\uFEFF")); got != "批次号,批次校验和,京东创作者账号,昵称,机构,周,金额（元）,金额（分）" {
+	if got := firstLine(strings.TrimPrefix(rev.follow(rev.postForm("/payouts/"+itoa(a.batch.ID)+"/freeze", url.Values{"format": {"csv"}})).body, "\uFEFF")); got != "批次号,批次校验和,京东创作者账号,昵称,机构,周,金额（元）,金额（分）" {
 		t.Fatalf("Chinese payout header %q", got)
 	}
 	if got := firstLine(rev.get("/performance/import/sample.csv").body); got != "京东创作者账号,周,视频数,直播场次,播放量,订单数,GMV（分）" {

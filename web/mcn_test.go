@@ -59,7 +59,7 @@ func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
 	if !strings.Contains(res.doc(t).Find(`[data-testid="batch-summary"]`).Text(), "1 lines, ¥20,000.00") {
 		t.Fatalf("batch: %s", res.body)
 	}
-	csv := admin.get(strings.TrimSuffix(res.Request.URL.Path, "/") + "/export.csv")
+	csv := admin.follow(admin.postForm(strings.TrimSuffix(res.Request.URL.Path, "/")+"/freeze", url.Values{"format": {"csv"}}))
 	if csv.StatusCode != http.StatusOK || !strings.Contains(csv.body, "agency-"+itoa(a.agencyA.ID)+",Agency A,Agency A,"+last.String()+",20000.00,2000000") {
 		t.Fatalf("csv: %s", csv.body)
 	}

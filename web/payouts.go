@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -78,13 +79,33 @@ func (s *Server) payoutDetail(c echo.Context) error {
 func (s *Server) payoutExportCSV(c echo.Context) error  { return s.payoutExport(c, "csv") }
 func (s *Server) payoutExportXLSX(c echo.Context) error { return s.payoutExport(c, "xlsx") }
 
-// payoutExport sends the bank file; the first download freezes the batch.
+// payoutFreeze freezes an open batch for the bank (an explicit POST: no GET
+// changes state), then sends the browser on to download the file.
+func (s *Server) payoutFreeze(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	format := c.FormValue("format")
+	if format != "csv" && format != "xlsx" {
+		return echo.NewHTTPError(http.StatusBadRequest, tr(c, "payout_format_unknown"))
+	}
+	if _, _, err := s.store.FreezePayoutBatch(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/payouts/"+itoa(id)+"/export."+format)
+}
+
+// payoutExport sends the bank file of a frozen batch.
 func (s *Server) payoutExport(c echo.Context, format string) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	b, lines, err := s.store.ExportPayoutBatch(c.Request().Context(), actor(c), id)
+	b, lines, err := s.store.PayoutBatchFile(c.Request().Context(), actor(c), id)
+	if errors.Is(err, models.ErrBatchNotFrozen) {
+		return echo.NewHTTPError(http.StatusConflict, tr(c, "payout_not_frozen"))
+	}
 	if err != nil {
 		return err
 	}

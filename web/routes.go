@@ -107,6 +107,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/payouts", staff, s.payoutList, false},
 		{http.MethodPost, "/payouts", staff, s.payoutCreate, false},
 		{http.MethodGet, "/payouts/:id", staff, s.payoutDetail, false},
+		{http.MethodPost, "/payouts/:id/freeze", staff, s.payoutFreeze, false},
 		{http.MethodGet, "/payouts/:id/export.csv", staff, s.payoutExportCSV, false},
 		{http.MethodGet, "/payouts/:id/export.xlsx", staff, s.payoutExportXLSX, false},
 		{http.MethodPost, "/payouts/:id/paid", staff, s.payoutPaid, true},

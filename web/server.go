@@ -3,6 +3,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -31,7 +32,6 @@ type Config struct {
 type Server struct {
 	store    *models.Store
 	sessions *sessions.CookieStore
-	throttle *models.LoginThrottle
 	// sessionName is the session cookie's name.
 	sessionName string
 	now         func() time.Time
@@ -64,7 +64,6 @@ func New(store *models.Store, cfg Config) *Server {
 	}
 	s := &Server{
 		store:    store,
-		throttle: models.NewLoginThrottle(5, 15*time.Minute, 15*time.Minute),
 		log:      cfg.Logger,
 		cfg:      cfg,
 		now:      cfg.Now,
@@ -108,8 +107,10 @@ func New(store *models.Store, cfg Config) *Server {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 	}))
 	e.Use(middleware.BodyLimit("12M"))
+	e.Use(noStore)
+	e.Use(ignoreQueryCSRF)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		TokenLookup:    "form:" + csrfField + ",header:X-CSRF-Token",
 		CookieName:     csrfCookieName(cfg.SecureCookies),
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
@@ -144,6 +145,51 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		return nil
 	}
+}
+
+// noStore keeps every page and download out of browser and proxy caches:
+// they hold one person's data (static files are the exception).
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		}
+		return next(c)
+	}
+}
+
+// ignoreQueryCSRF drops a CSRF token from the query string before the CSRF
+// check reads the form (Go's form includes the query): a token belongs in the
+// form body or the X-CSRF-Token header, never in a URL that logs, Referer
+// headers and browser history keep.
+func ignoreQueryCSRF(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if strings.Contains(r.URL.RawQuery, "csrf") {
+			if q := r.URL.Query(); q.Has(csrfField) {
+				q.Del(csrfField)
+				r.URL.RawQuery = q.Encode()
+			}
+		}
+		return next(c)
+	}
+}
+
+// csrfField is the form field that carries the CSRF token.
+const csrfField = "_csrf"
+
+// newCSRFToken gives the browser a new CSRF token (at sign-in and sign-out),
+// so a token learnt before sign-in is worth nothing after it.
+func (s *Server) newCSRFToken(c echo.Context) {
+	c.SetCookie(&http.Cookie{
+		Name:     csrfCookieName(s.cfg.SecureCookies),
+		Value:    rand.Text(),
+		Path:     "/",
+		MaxAge:   86400,
+		HttpOnly: true,
+		Secure:   s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode,
+	})
 }
 
 func csrfCookieName(secure bool) string {

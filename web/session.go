@@ -55,8 +55,10 @@ func (s *Server) saveSession(c echo.Context, sess *sessions.Session) error {
 	return nil
 }
 
-// startSession replaces whatever session the browser had with a fresh one for u.
+// startSession replaces whatever session the browser had with a fresh one
+// for u, and the CSRF token with a new one.
 func (s *Server) startSession(c echo.Context, u *models.User) error {
+	s.newCSRFToken(c)
 	now := s.now().Unix()
 	sess := s.session(c)
 	sess.Values = map[any]any{keyUserID: u.ID, keyVersion: u.SessionVersion, keyIssued: now, keySeen: now, keyPassword: now}

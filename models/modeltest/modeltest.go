@@ -51,6 +51,9 @@ func DatabaseURL(t testing.TB) string {
 	return fmt.Sprintf("%s%ssearch_path=%s", base, sep, schema)
 }
 
+// AuditKey is the audit key of test stores (a real one comes from outside the database).
+var AuditKey = []byte("test-audit-key-0123456789abcdef-0123456789")
+
 // NewStore opens a migrated, empty store for one test.
 func NewStore(t testing.TB) *models.Store {
 	t.Helper()
@@ -61,11 +64,11 @@ func NewStore(t testing.TB) *models.Store {
 // NewStoreWithDB also returns a raw handle on the same database, for tests
 // that must change rows behind the application's back (an expired link, a
 // tampered audit row).
-func NewStoreWithDB(t testing.TB) (*models.Store, *gorm.DB) {
+func NewStoreWithDB(t testing.TB, opts ...models.Option) (*models.Store, *gorm.DB) {
 	t.Helper()
 	models.UseMinimumPasswordCost()
 	dsn := DatabaseURL(t)
-	s, err := models.Open(context.Background(), dsn)
+	s, err := models.Open(context.Background(), dsn, append([]models.Option{models.WithAuditKey(AuditKey)}, opts...)...)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

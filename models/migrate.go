@@ -108,6 +108,8 @@ var migrations = []func(tx *gorm.DB) error{
 	},
 	// 7: each user's language for the pages.
 	func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
+	// 8: money settings change by proposal and a second admin's approval; the programme's budgets become a setting.
+	migrateSettingsChanges,
 }
 
 func cloneSubjects() []SubjectArea {

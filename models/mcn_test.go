@@ -177,7 +177,7 @@ func TestMCNMonthComputeApproveAndPay(t *testing.T) {
 // TestConcurrentMCNApprovalsNeverOverdrawThePool races reviewers on a small MCN pool.
 func TestConcurrentMCNApprovalsNeverOverdrawThePool(t *testing.T) {
 	w := newWorld(t)
-	ids := w.monthWithMCNBonuses(t, 12)                                                // ¥20,000 each
+	ids := w.monthWithMCNBonuses(t, 12)                                                             // ¥20,000 each
 	if err := w.s.SetPoolTotal(ctx, models.SystemActor(), models.PoolMCN, 10_000_000); err != nil { // funds five
 		t.Fatal(err)
 	}

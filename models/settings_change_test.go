@@ -146,10 +146,16 @@ func TestOneAdminCannotChangeAMoneySettingAlone(t *testing.T) {
 			r := models.DefaultBonusRule
 			r.WeeklyCapFen, r.FourEyesFen = 2_500_000, 2_500_000
 			return w.s.ProposeBonusRule(ctx, a, r)
-		}, func(w *world) bool { r, _, _ := w.s.CurrentBonusRule(ctx); return r.WeeklyCapFen == 2_500_000 && r.FourEyesFen == 2_500_000 }},
+		}, func(w *world) bool {
+			r, _, _ := w.s.CurrentBonusRule(ctx)
+			return r.WeeklyCapFen == 2_500_000 && r.FourEyesFen == 2_500_000
+		}},
 		{"creator pool", func(w *world, a *models.Actor) (*models.SettingsChange, error) {
 			return w.s.ProposePoolTotal(ctx, a, models.PoolCreators, 90_000_000_000)
-		}, func(w *world) bool { p, _ := w.s.GetPool(ctx, models.PoolCreators); return p.TotalFen == 90_000_000_000 }},
+		}, func(w *world) bool {
+			p, _ := w.s.GetPool(ctx, models.PoolCreators)
+			return p.TotalFen == 90_000_000_000
+		}},
 		{"MCN pool", func(w *world, a *models.Actor) (*models.SettingsChange, error) {
 			return w.s.ProposePoolTotal(ctx, a, models.PoolMCN, 400_000_000)
 		}, func(w *world) bool { p, _ := w.s.GetPool(ctx, models.PoolMCN); return p.TotalFen == 400_000_000 }},

@@ -113,10 +113,10 @@ func (s *Server) poolUpdate(c echo.Context) error {
 	}
 	ch, err := s.store.ProposePoolTotal(c.Request().Context(), actor(c), name, total)
 	if errors.Is(err, models.ErrNoChange) {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trText(c, err.Error())))
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", err.Error()) // translated where shown
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trText(c, fe["pool_total"])))
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", fe["pool_total"])
 	}
 	if err != nil {
 		return err

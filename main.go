@@ -205,7 +205,7 @@ func seed(ctx context.Context, args []string) error {
 	logins, err := store.SeedDemo(ctx)
 	if errors.Is(err, models.ErrNotEmpty) {
 		fmt.Println("Demo not loaded:", err)
-		fmt.Println("If this database was seeded with the demo, sign in as admin@demo.test, reviewer1@demo.test, mcn1@demo.test or creator1@demo.test with password", models.DemoPassword)
+		fmt.Println("If this database was seeded with the demo, sign in as admin@demo.test, admin2@demo.test, reviewer1@demo.test, mcn1@demo.test or creator1@demo.test with password", models.DemoPassword)
 		return nil
 	}
 	if err != nil {

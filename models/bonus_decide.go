@@ -62,13 +62,15 @@ type bonusKind struct {
 var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", period: "week", pool: PoolCreators, objectType: "bonus", reasonKind: ReasonForBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, _, err := currentRule(tx)
-		return min(r.WeeklyCapFen, ProgrammeMaxWeeklyFen), r.FourEyesFen, err
+		// A threshold above the cap would switch four eyes off: never use one (older data may hold one).
+		capFen := min(r.WeeklyCapFen, ProgrammeMaxWeeklyFen)
+		return capFen, min(r.FourEyesFen, capFen), err
 	}}
 
 var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, err := mcnRule(tx)
-		return r.MaxFen, r.FourEyesFen, err
+		return r.MaxFen, min(r.FourEyesFen, r.MaxFen), err
 	}}
 
 // decidable is what a decision needs of a bonus row.

@@ -70,8 +70,12 @@ func (r BonusRule) Validate() FieldErrors {
 	if r.WeeklyCapFen <= 0 || r.WeeklyCapFen > ProgrammeMaxWeeklyFen {
 		fe["weekly_cap"] = fmt.Sprintf("the weekly cap must be above ¥0 and at most %s", FormatYuan(ProgrammeMaxWeeklyFen))
 	}
-	if r.FourEyesFen <= 0 {
+	switch {
+	case r.FourEyesFen <= 0:
 		fe["four_eyes"] = "the four-eyes threshold must be above ¥0"
+	case r.FourEyesFen > r.WeeklyCapFen && r.WeeklyCapFen > 0:
+		// Above the cap no bonus could reach it: one admin would switch four eyes off.
+		fe["four_eyes"] = fmt.Sprintf("the four-eyes threshold (%s) must be at most the weekly cap (%s)", FormatYuan(r.FourEyesFen), FormatYuan(r.WeeklyCapFen))
 	}
 	return fe
 }
@@ -172,9 +176,11 @@ func currentRule(tx *gorm.DB) (BonusRule, uint, error) {
 	return r, v.Version, nil
 }
 
-// SaveBonusRule stores a new version of the rule (admin only, audited).
+// SaveBonusRule stores a new version of the rule directly, for seeding and
+// the command line only (an actor without a user): a signed-in admin proposes
+// a rule and a second admin approves it (ProposeBonusRule, ApproveChange).
 func (s *Store) SaveBonusRule(ctx context.Context, a *Actor, r BonusRule) (uint, error) {
-	if a.Role != RoleAdmin {
+	if !a.isSystem() {
 		return 0, ErrForbidden
 	}
 	if fe := r.Validate(); len(fe) > 0 {
@@ -182,20 +188,31 @@ func (s *Store) SaveBonusRule(ctx context.Context, a *Actor, r BonusRule) (uint,
 	}
 	var version uint
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		before, oldVersion, err := currentRule(tx)
-		if err != nil {
-			return err
-		}
-		v := BonusRuleVersion{Version: oldVersion + 1, Rule: toJSON(r)}
-		if a.UserID != 0 {
-			id := a.UserID
-			v.CreatedByID = &id
-		}
-		if err := tx.Create(&v).Error; err != nil {
-			return err
-		}
-		version = v.Version
-		return appendAudit(tx, a, "settings.bonus_rule", "bonus_rule", v.Version, before, r)
+		var err error
+		version, err = saveBonusRule(tx, a, r, 0)
+		return err
 	})
 	return version, err
+}
+
+// saveBonusRule stores a validated rule as the next version and audits it;
+// changeID names the approved proposal behind it (0: set directly).
+func saveBonusRule(tx *gorm.DB, a *Actor, r BonusRule, changeID uint) (uint, error) {
+	before, oldVersion, err := currentRule(tx)
+	if err != nil {
+		return 0, err
+	}
+	v := BonusRuleVersion{Version: oldVersion + 1, Rule: toJSON(r)}
+	if a.UserID != 0 {
+		id := a.UserID
+		v.CreatedByID = &id
+	}
+	if err := tx.Create(&v).Error; err != nil {
+		return 0, err
+	}
+	var after any = r
+	if changeID != 0 {
+		after = map[string]any{"rule": r, "change_id": changeID}
+	}
+	return v.Version, appendAudit(tx, a, "settings.bonus_rule", "bonus_rule", v.Version, before, after)
 }

@@ -46,7 +46,7 @@ func (w *world) bonusOf(t *testing.T, creatorID uint, week models.WeekLabel) mod
 
 func (w *world) setPool(t *testing.T, totalFen int64) {
 	t.Helper()
-	if err := w.s.SetPoolTotal(ctx, w.admin, models.PoolCreators, totalFen); err != nil {
+	if err := w.s.SetPoolTotal(ctx, models.SystemActor(), models.PoolCreators, totalFen); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -178,7 +178,7 @@ func TestApprovalRefusedWhenThePoolCannotCoverIt(t *testing.T) {
 	if rep.Approved != 0 {
 		t.Fatalf("second bulk approval approved %d", rep.Approved)
 	}
-	if err := w.s.SetPoolTotal(ctx, w.admin, models.PoolCreators, 50_000); err == nil {
+	if err := w.s.SetPoolTotal(ctx, models.SystemActor(), models.PoolCreators, 50_000); err == nil {
 		t.Fatal("pool shrunk below what is committed")
 	}
 }

@@ -198,8 +198,8 @@ func TestDemoSeedCoversEveryStateAndSubject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(logins) != 13 {
-		t.Errorf("%d demo logins, want 13", len(logins))
+	if len(logins) != 14 {
+		t.Errorf("%d demo logins, want 14", len(logins))
 	}
 	sys := models.SystemActor()
 	byState, _ := s.CountByState(ctx, sys)

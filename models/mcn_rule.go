@@ -40,8 +40,12 @@ func (r MCNRule) Validate() FieldErrors {
 	if r.MeetFen > r.MaxFen {
 		fe["meet"] = "the amount for meeting the quota cannot exceed the monthly maximum"
 	}
-	if r.FourEyesFen <= 0 {
+	switch {
+	case r.FourEyesFen <= 0:
 		fe["four_eyes"] = "the four-eyes threshold must be above ¥0"
+	case r.FourEyesFen > r.MaxFen && r.MaxFen > 0:
+		// Above the maximum no agency bonus could reach it: four eyes would be off.
+		fe["four_eyes"] = fmt.Sprintf("the four-eyes threshold (%s) must be at most the monthly maximum per agency (%s)", FormatYuan(r.FourEyesFen), FormatYuan(r.MaxFen))
 	}
 	return fe
 }
@@ -77,25 +81,35 @@ func mcnRule(tx *gorm.DB) (MCNRule, error) {
 	return r, json.Unmarshal([]byte(st.Value), &r)
 }
 
-// SaveMCNRule changes the MCN rule (admin only, audited).
+// SaveMCNRule changes the MCN rule directly, for seeding and the command line
+// only (an actor without a user): a signed-in admin proposes the change and a
+// second admin approves it (ProposeMCNRule, ApproveChange).
 func (s *Store) SaveMCNRule(ctx context.Context, a *Actor, r MCNRule) error {
-	if a.Role != RoleAdmin {
+	if !a.isSystem() {
 		return ErrForbidden
 	}
 	if fe := r.Validate(); len(fe) > 0 {
 		return fe
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		before, err := mcnRule(tx)
-		if err != nil {
-			return err
-		}
-		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoUpdates: clause.AssignmentColumns([]string{"value"})}).
-			Create(&Setting{Key: mcnRuleKey, Value: toJSON(r)}).Error; err != nil {
-			return err
-		}
-		return appendAudit(tx, a, "settings.mcn_rule", "mcn_rule", 0, before, r)
-	})
+	return s.tx(ctx, func(tx *gorm.DB) error { return saveMCNRule(tx, a, r, 0) })
+}
+
+// saveMCNRule stores a validated rule and audits it; changeID names the
+// approved proposal behind it (0: set directly).
+func saveMCNRule(tx *gorm.DB, a *Actor, r MCNRule, changeID uint) error {
+	before, err := mcnRule(tx)
+	if err != nil {
+		return err
+	}
+	if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoUpdates: clause.AssignmentColumns([]string{"value"})}).
+		Create(&Setting{Key: mcnRuleKey, Value: toJSON(r)}).Error; err != nil {
+		return err
+	}
+	var after any = r
+	if changeID != 0 {
+		after = map[string]any{"rule": r, "change_id": changeID}
+	}
+	return appendAudit(tx, a, "settings.mcn_rule", "mcn_rule", 0, before, after)
 }
 
 // AgencyQuota overrides the default quota for one agency from a month on.

@@ -114,7 +114,7 @@ func (w *world) monthWithMCNBonuses(t *testing.T, agencies int) []uint {
 	last := models.MonthOf(now).Prev()
 	rule := models.DefaultMCNRule
 	rule.DefaultQuota = 1
-	if err := w.s.SaveMCNRule(ctx, w.admin, rule); err != nil {
+	if err := w.s.SaveMCNRule(ctx, models.SystemActor(), rule); err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < agencies; i++ {
@@ -177,8 +177,8 @@ func TestMCNMonthComputeApproveAndPay(t *testing.T) {
 // TestConcurrentMCNApprovalsNeverOverdrawThePool races reviewers on a small MCN pool.
 func TestConcurrentMCNApprovalsNeverOverdrawThePool(t *testing.T) {
 	w := newWorld(t)
-	ids := w.monthWithMCNBonuses(t, 12)                                                // ¥20,000 each
-	if err := w.s.SetPoolTotal(ctx, w.admin, models.PoolMCN, 10_000_000); err != nil { // funds five
+	ids := w.monthWithMCNBonuses(t, 12)                                                             // ¥20,000 each
+	if err := w.s.SetPoolTotal(ctx, models.SystemActor(), models.PoolMCN, 10_000_000); err != nil { // funds five
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup

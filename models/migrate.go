@@ -111,6 +111,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 8: the audit log chained by HMAC under a key outside the database, with gapless sequence numbers
 	// (existing entries re-chained once); refusals tallied per minute; sign-in failures counted in the database.
 	migrateAuditHMACAndThrottles,
+	// 9: money settings change by proposal and a second admin's approval; the programme's budgets become a setting.
+	migrateSettingsChanges,
 }
 
 func cloneSubjects() []SubjectArea {

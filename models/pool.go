@@ -64,24 +64,44 @@ func releasePool(tx *gorm.DB, name string, amount int64) error {
 	return tx.Model(&Pool{}).Where("name = ?", name).Update("committed_fen", gorm.Expr("committed_fen - ?", amount)).Error
 }
 
-// SetPoolTotal changes a pool's size (admin only); it cannot drop below what is committed.
+// SetPoolTotal changes a pool's size directly, for seeding and the command
+// line only (an actor without a user): a signed-in admin proposes the change
+// and a second admin approves it (ProposePoolTotal, ApproveChange). The pool
+// cannot drop below what is committed nor rise above the programme's budget.
 func (s *Store) SetPoolTotal(ctx context.Context, a *Actor, name string, totalFen int64) error {
-	if a.Role != RoleAdmin {
+	if !a.isSystem() {
 		return ErrForbidden
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		var p Pool
-		if err := tx.Where("name = ?", name).First(&p).Error; err != nil {
-			return notFound(err)
-		}
-		if totalFen < p.CommittedFen {
-			return FieldErrors{"pool_total": fmt.Sprintf("the pool cannot be smaller than what is already committed (%s)", FormatYuan(p.CommittedFen))}
-		}
-		if err := tx.Model(&Pool{}).Where("name = ? AND committed_fen <= ?", name, totalFen).Update("total_fen", totalFen).Error; err != nil {
+		if err := lockPool(tx, name); err != nil {
 			return err
 		}
-		return appendAudit(tx, a, "settings.pool", "pool", 0, map[string]any{"pool": name, "total_fen": p.TotalFen}, map[string]any{"pool": name, "total_fen": totalFen})
+		if fe, err := checkPoolTotal(tx, name, totalFen); err != nil || len(fe) > 0 {
+			return errOr(err, fe)
+		}
+		return setPoolTotal(tx, a, name, totalFen, 0)
 	})
+}
+
+// setPoolTotal writes a checked pool total and audits it; changeID names the
+// approved proposal behind it (0: set directly).
+func setPoolTotal(tx *gorm.DB, a *Actor, name string, totalFen int64, changeID uint) error {
+	var p Pool
+	if err := tx.Where("name = ?", name).First(&p).Error; err != nil {
+		return notFound(err)
+	}
+	res := tx.Model(&Pool{}).Where("name = ? AND committed_fen <= ?", name, totalFen).Update("total_fen", totalFen)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return FieldErrors{"pool_total": fmt.Sprintf("the pool cannot be smaller than what is already committed (%s)", FormatYuan(p.CommittedFen))}
+	}
+	after := map[string]any{"pool": name, "total_fen": totalFen}
+	if changeID != 0 {
+		after["change_id"] = changeID
+	}
+	return appendAudit(tx, a, "settings.pool", "pool", 0, map[string]any{"pool": name, "total_fen": p.TotalFen}, after)
 }
 
 // lockPool serialises money-moving transactions on PostgreSQL by locking the

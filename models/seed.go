@@ -55,6 +55,7 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		role        Role
 	}{
 		{"admin@demo.test", "programme owner", RoleAdmin},
+		{"admin2@demo.test", "second admin: approves settings changes", RoleAdmin},
 		{"reviewer1@demo.test", "JD reviewer", RoleReviewer},
 		{"reviewer2@demo.test", "JD reviewer", RoleReviewer},
 	} {
@@ -136,6 +137,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		}
 	}
 	if err := s.seedDemoWeeks(ctx, rng, time.Now()); err != nil {
+		return nil, err
+	}
+	if err := s.seedDemoProposal(ctx); err != nil {
 		return nil, err
 	}
 	return logins, nil
@@ -255,6 +259,23 @@ func (s *Store) seedDemoMonthly(ctx context.Context, r1, r2 *Actor, creators []C
 		}
 	}
 	_, err := s.PublishTopList(ctx, r1, WeekOf(now).Prev().Year, now)
+	return err
+}
+
+// seedDemoProposal leaves one settings change waiting for a second admin:
+// admin@demo.test proposes paying more per video, which admin2@demo.test can
+// approve or reject after looking at its effect on last week.
+func (s *Store) seedDemoProposal(ctx context.Context) error {
+	var admin User
+	if err := s.r(ctx).Where("email = ?", "admin@demo.test").First(&admin).Error; err != nil {
+		return err
+	}
+	rule, _, err := s.CurrentBonusRule(ctx)
+	if err != nil {
+		return err
+	}
+	rule.PerVideoFen += 5_000
+	_, err = s.ProposeBonusRule(ctx, ActorFor(&admin, ""), rule)
 	return err
 }
 

@@ -72,6 +72,11 @@ var expectedAccess = map[string]string{
 	"GET /settings/bonus-rule":             "admin",
 	"POST /settings/bonus-rule":            "admin",
 	"POST /settings/pools/:name":           "admin",
+	"POST /settings/programme-budget":      "admin",
+	"GET /settings/changes":                "admin",
+	"POST /settings/changes/:id/approve":   "admin",
+	"POST /settings/changes/:id/reject":    "admin",
+	"POST /settings/changes/:id/withdraw":  "admin",
 	"GET /settings/api-tokens":             "admin",
 	"POST /settings/api-tokens":            "admin",
 	"POST /settings/api-tokens/:id/revoke": "admin",
@@ -125,6 +130,11 @@ func TestRouteAccessMatrix(t *testing.T) {
 			t.Errorf("expectedAccess lists %s, which is not a route", key)
 		}
 	}
+	// A settings change waiting for a second admin, for the /settings/changes/:id routes.
+	change, err := a.store.ProposePoolTotal(ctx, a.actor("admin"), models.PoolMCN, models.DefaultMCNPoolFen-100)
+	if err != nil {
+		t.Fatal(err)
+	}
 	clients := map[string]*client{"anonymous": a.anon()}
 	for role, who := range roleLogins {
 		clients[role] = a.login(who)
@@ -146,6 +156,8 @@ func TestRouteAccessMatrix(t *testing.T) {
 			id = a.batch.ID
 		case strings.HasPrefix(r.Path, "/settings/users/"):
 			id = a.spare
+		case strings.HasPrefix(r.Path, "/settings/changes/"):
+			id = change.ID
 		case strings.HasPrefix(r.Path, "/settings/"):
 			id = 1
 		}

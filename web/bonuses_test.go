@@ -224,7 +224,7 @@ func TestCreatorAppealsARejectedWeek(t *testing.T) {
 	}
 }
 
-func TestBonusRulePreviewAndSave(t *testing.T) {
+func TestBonusRulePreviewAndPropose(t *testing.T) {
 	a := newApp(t)
 	admin := a.login("admin")
 	form := url.Values{"gmv_tiers": {"10000 = 500\n50000 = 2000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},
@@ -247,16 +247,23 @@ func TestBonusRulePreviewAndSave(t *testing.T) {
 	}
 	bad.Set("gmv_tiers", "10000 = 500\nfifty = 2000")
 	bad.Set("weekly_cap", "40000")
-	bad.Set("action", "save")
+	bad.Set("action", "propose")
 	res = admin.postForm("/settings/bonus-rule", bad)
 	doc := res.doc(t)
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find(`[data-testid="error-gmv_tiers"]`).Text(), "line 2") {
 		t.Fatalf("bad tiers: %d %q", res.StatusCode, doc.Find(`[data-testid="error-gmv_tiers"]`).Text())
 	}
-	form.Set("action", "save")
+	form.Set("action", "propose")
 	res = admin.follow(admin.postForm("/settings/bonus-rule", form))
-	if !strings.Contains(res.body, "Saved as rule version 2") {
-		t.Fatal("rule not saved")
+	if !strings.Contains(res.body, "It applies when a second admin approves it") {
+		t.Fatal("rule not proposed")
+	}
+	res = approveAsSecondAdmin(t, a, a.adminLogin("checker@t.test"))
+	if !strings.Contains(flashText(t, res), "approved and applied") {
+		t.Fatalf("approve: %q", flashText(t, res))
+	}
+	if _, version, _ := a.store.CurrentBonusRule(ctx); version != 2 {
+		t.Fatalf("rule version %d after approval", version)
 	}
 	audit := admin.get("/audit?action=settings.bonus_rule").doc(t).Find(`[data-testid="audit-row"]`)
 	if audit.Length() != 1 {

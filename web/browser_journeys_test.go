@@ -327,11 +327,16 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 	})
 }
 
-// An admin changes the bonus rule after previewing what it would do to the
-// last computed week, makes an API token and finds both in the audit log.
+// An admin proposes a bonus rule after previewing what it would do to the
+// last computed week; a second admin sees the same preview and approves it,
+// makes an API token and finds both in the audit log.
 func TestBrowserJourneyAdmin(t *testing.T) {
 	inEachLanguage(t, func(t *testing.T, ctx context.Context, loc *i18n.Localizer) {
 		a := newApp(t)
+		const checker = "checker@t.test"
+		if _, err := a.store.CreateUser(context.Background(), models.SystemActor(), models.NewUser{Email: checker, Password: testPassword, Role: models.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
 		base := a.ts.URL
 		signInAs(t, ctx, base, loc, testUsers["admin"], testPassword)
 		goTo(t, ctx, base, "/settings/bonus-rule")
@@ -343,8 +348,21 @@ func TestBrowserJourneyAdmin(t *testing.T) {
 			t.Fatalf("what-if preview %q", whatIf)
 		}
 		shoot(t, ctx, "journey-what-if-"+string(loc.Lang))
-		load(t, ctx, `[data-testid="rule-save"]`)
-		wantFlash(t, ctx, loc.T("flash_rule_saved", "Version", 2))
+		load(t, ctx, `[data-testid="rule-propose"]`)
+		wantFlash(t, ctx, loc.T("flash_change_proposed", "ID", 1, "Kind", loc.T("change_kind_bonus_rule")))
+		if count(t, ctx, `[data-testid="change-waiting"]`) != 1 || count(t, ctx, `[data-testid="change-approve"]`) != 0 {
+			t.Fatal("the proposer is not told the change waits for a second admin")
+		}
+		signOut(t, ctx)
+
+		signInAs(t, ctx, base, loc, checker, testPassword)
+		goTo(t, ctx, base, "/settings/changes")
+		if whatIf := text(t, ctx, `[data-testid="pending-change"] [data-testid="what-if"]`); !strings.Contains(whatIf, "¥450.00") {
+			t.Fatalf("what-if for the checker %q", whatIf)
+		}
+		shoot(t, ctx, "journey-pending-change-"+string(loc.Lang))
+		load(t, ctx, `[data-testid="change-approve"]`)
+		wantFlash(t, ctx, loc.T("flash_change_approved", "ID", 1, "Kind", loc.T("change_kind_bonus_rule")))
 
 		goTo(t, ctx, base, "/settings/api-tokens")
 		do(t, ctx, chromedp.SendKeys(`#name`, "ERP feed"))
@@ -358,10 +376,10 @@ func TestBrowserJourneyAdmin(t *testing.T) {
 		}
 
 		goTo(t, ctx, base, "/audit")
-		do(t, ctx, chromedp.SendKeys(`#actor`, testUsers["admin"]))
+		do(t, ctx, chromedp.SendKeys(`#actor`, checker))
 		load(t, ctx, `form[action="/audit"] button[type=submit]`)
 		log := text(t, ctx, `[data-testid="audit"]`)
-		for _, want := range []string{loc.T("col_action"), "settings.bonus_rule", "api_token.create"} {
+		for _, want := range []string{loc.T("col_action"), "settings.bonus_rule", "settings_change.approved", "api_token.create"} {
 			if !strings.Contains(log, want) {
 				t.Errorf("audit log lacks %q: %s", want, log)
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -142,8 +143,13 @@ func (s *Server) mcnRuleSave(c echo.Context) error {
 	}
 	rule := models.MCNRule{DefaultQuota: quota, MeetFen: money("meet"), PerExtraFen: money("per_extra"), MaxFen: money("max"), FourEyesFen: money("four_eyes")}
 	err := error(errs)
+	var ch *models.SettingsChange
 	if len(errs) == 0 {
-		err = s.store.SaveMCNRule(c.Request().Context(), actor(c), rule)
+		// A second admin approves it before it applies (a change of the quota alone is proposed as such).
+		ch, err = s.store.ProposeMCNRule(c.Request().Context(), actor(c), rule)
+	}
+	if errors.Is(err, models.ErrNoChange) {
+		err = models.FieldErrors{"_": err.Error()}
 	}
 	if fe, ok := models.AsFieldErrors(err); ok && len(fe) > 0 {
 		v, verr := s.mcnBonusesView(c, fieldErrors(fe))
@@ -155,5 +161,5 @@ func (s *Server) mcnRuleSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/mcn-bonuses", "success", tr(c, "flash_mcn_settings_saved"))
+	return s.proposed(c, ch)
 }

@@ -102,20 +102,20 @@ func TestSensitiveActionsAskForThePasswordAfterFifteenMinutes(t *testing.T) {
 	clk := withClock(t, a)
 	admin := a.login("admin")
 	clk.add(16 * time.Minute)
-	res := admin.postForm("/settings/pools/creators", url.Values{"total": {"2000000000"}})
+	res := admin.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}})
 	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/reauth") {
 		t.Fatalf("stale password: redirected to %q", loc)
 	}
-	if p, _ := a.store.GetPool(ctx, models.PoolCreators); p.TotalFen != models.DefaultCreatorPoolFen {
-		t.Fatal("the pool changed without the password")
+	if pending, _ := a.store.PendingChanges(ctx, models.SystemActor()); len(pending) != 0 {
+		t.Fatal("a pool change was proposed without the password")
 	}
 	wrong := admin.postForm("/reauth", url.Values{"password": {"not-my-password"}, "next": {"/settings/bonus-rule"}})
 	if wrong.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", wrong.StatusCode)
 	}
 	admin.postForm("/reauth", url.Values{"password": {testPassword}, "next": {"/settings/bonus-rule"}})
-	res = admin.follow(admin.postForm("/settings/pools/creators", url.Values{"total": {"2000000000"}}))
-	if !strings.Contains(res.body, "Pool total set") {
+	res = admin.follow(admin.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}}))
+	if !strings.Contains(res.body, "It applies when a second admin approves it") {
 		t.Fatalf("after confirming: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
 	}
 	entries, _, _ := a.store.ListAudit(ctx, models.SystemActor(), models.AuditFilter{Action: "auth.reauth_failed"}, models.NewPage(1, 5))

@@ -20,6 +20,9 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		return views.SettingsView{}, err
 	}
 	v := views.SettingsView{Values: values, Errors: errs}
+	if v.Pending, err = s.pendingCount(c); err != nil {
+		return v, err
+	}
 	for _, a := range areas {
 		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Shown: subjectName(c.Request().Context(), a), Active: a.Active})
 	}

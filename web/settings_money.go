@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -25,14 +26,22 @@ func (s *Server) bonusRuleView(c echo.Context, values map[string]string, errs vi
 	if values == nil {
 		values = ruleValues(models.FormOf(rule))
 	}
-	v := views.BonusRuleView{Version: itoa(version), Values: values, Errors: errs}
+	budget, err := s.store.ProgrammeBudgetNow(ctx)
+	if err != nil {
+		return views.BonusRuleView{}, err
+	}
+	v := views.BonusRuleView{Version: itoa(version), Values: values, Errors: errs,
+		BudgetValues: map[string]string{"creators_budget": models.YuanDecimal(budget.CreatorsFen), "mcn_budget": models.YuanDecimal(budget.MCNFen)}}
+	if v.Pending, err = s.pendingCount(c); err != nil {
+		return v, err
+	}
 	for _, p := range []struct{ name, label string }{{models.PoolCreators, tr(c, "pool_creators_label")}, {models.PoolMCN, tr(c, "pool_mcn_label")}} {
 		pool, err := s.store.GetPool(ctx, p.name)
 		if err != nil {
 			return v, err
 		}
 		v.Pools = append(v.Pools, views.PoolView{Name: p.name, Label: p.label, Total: models.FormatYuan(pool.TotalFen),
-			Committed: models.FormatYuan(pool.CommittedFen), Left: models.FormatYuan(pool.LeftFen())})
+			Committed: models.FormatYuan(pool.CommittedFen), Left: models.FormatYuan(pool.LeftFen()), Budget: models.FormatYuan(budget.For(p.name))})
 	}
 	return v, nil
 }
@@ -50,6 +59,8 @@ func impactView(r models.RuleImpact) *views.ImpactView {
 		Largest: models.FormatYuan(r.LargestFen), Capped: views.Count(int64(r.Capped)), FourEyes: views.Count(int64(r.FourEyes))}
 }
 
+// bonusRuleSave previews a rule's effect, or proposes it; a second admin
+// approves it on the pending changes page before it applies.
 func (s *Server) bonusRuleSave(c echo.Context) error {
 	ctx := c.Request().Context()
 	values := map[string]string{}
@@ -65,14 +76,8 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 			return err
 		}
 		if preview {
-			cur, next, err := s.store.WhatIf(ctx, rule)
-			if err != nil {
+			if v.WhatIf, err = s.whatIf(c, rule); err != nil {
 				return err
-			}
-			if cur.Week == "" {
-				v.Errors = views.FieldErrors{"_": tr(c, "what_if_nothing")}
-			} else {
-				v.Current, v.Proposed = impactView(cur), impactView(next)
 			}
 		}
 		return render(c, status, views.BonusRulePage(s.meta(c, tr(c, "bonus_rule"), "settings"), v))
@@ -80,19 +85,23 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 	if len(fe) > 0 {
 		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
 	}
-	if c.FormValue("action") != "save" {
+	if c.FormValue("action") != "propose" {
 		return again(http.StatusOK, nil, true)
 	}
-	version, err := s.store.SaveBonusRule(ctx, actor(c), rule)
+	ch, err := s.store.ProposeBonusRule(ctx, actor(c), rule)
+	if errors.Is(err, models.ErrNoChange) {
+		err = models.FieldErrors{"_": err.Error()}
+	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/bonus-rule", "success", tr(c, "flash_rule_saved", "Version", version))
+	return s.proposed(c, ch)
 }
 
+// poolUpdate proposes a new pool total.
 func (s *Server) poolUpdate(c echo.Context) error {
 	name := c.Param("name")
 	if name != models.PoolCreators && name != models.PoolMCN {
@@ -102,14 +111,17 @@ func (s *Server) poolUpdate(c echo.Context) error {
 	if err != nil {
 		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trText(c, err.Error())))
 	}
-	err = s.store.SetPoolTotal(c.Request().Context(), actor(c), name, total)
+	ch, err := s.store.ProposePoolTotal(c.Request().Context(), actor(c), name, total)
+	if errors.Is(err, models.ErrNoChange) {
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", err.Error()) // translated where shown
+	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", fe["pool_total"])
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/bonus-rule", "success", tr(c, "flash_pool_set", "Total", models.FormatYuan(total)))
+	return s.proposed(c, ch)
 }
 
 func (s *Server) apiTokensView(c echo.Context) (views.APITokensView, error) {

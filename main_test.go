@@ -2,12 +2,18 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/jd/creator-portal/models"
 )
@@ -109,5 +115,110 @@ func TestBackupAndAuditVerifyCommands(t *testing.T) {
 	out.Reset()
 	if err := auditCmd(ctx, []string{"verify"}, &out); err != nil {
 		t.Fatalf("the backup's audit log: %v", err)
+	}
+}
+
+func TestAuditCommandsFailClosed(t *testing.T) {
+	models.UseMinimumPasswordCost()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live.db")
+	t.Setenv("DATABASE_URL", db)
+	ctx := context.Background()
+	if err := seed(ctx, []string{"--demo"}); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := auditCmd(ctx, []string{"anchor"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	anchor := strings.TrimSpace(out.String())
+	if _, err := models.ParseAuditHead(anchor); err != nil {
+		t.Fatalf("anchor %q: %v", anchor, err)
+	}
+	out.Reset()
+	if err := auditCmd(ctx, []string{"verify", "--anchor", anchor}, &out); err != nil || !strings.Contains(out.String(), "head "+anchor) {
+		t.Fatalf("verify against its own anchor: %v %s", err, out.String())
+	}
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	// The last three entries go: only the anchor notices.
+	if _, err := raw.Exec("DELETE FROM audit_entries WHERE seq > (SELECT MAX(seq) - 3 FROM audit_entries)"); err != nil {
+		t.Fatal(err)
+	}
+	err = auditCmd(ctx, []string{"verify", "--anchor", anchor}, &out)
+	if err == nil || !strings.Contains(err.Error(), "before the anchor") {
+		t.Fatalf("a log cut short passed: %v", err)
+	}
+	if _, err := raw.Exec("DELETE FROM audit_entries"); err != nil {
+		t.Fatal(err)
+	}
+	if err := auditCmd(ctx, []string{"verify"}, &out); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Fatalf("an empty log passed: %v", err)
+	}
+	if err := auditCmd(ctx, []string{"verify", "--allow-empty"}, &out); err != nil {
+		t.Fatalf("--allow-empty: %v", err)
+	}
+	if err := auditCmd(ctx, []string{"verify", "--anchor", "12:abc"}, &out); err == nil || !strings.Contains(err.Error(), "SEQUENCE:HASH") {
+		t.Fatalf("a malformed anchor: %v", err)
+	}
+}
+
+func TestSecretsLiveOutsideTheDatabase(t *testing.T) {
+	models.UseMinimumPasswordCost()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live.db")
+	t.Setenv("DATABASE_URL", db)
+	t.Setenv("SESSION_SECRET", "")
+	t.Setenv("AUDIT_KEY", "")
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store, err := openStore(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	// An older version kept the session secret in the database.
+	legacy := strings.Repeat("ab", 64)
+	raw, err := sql.Open("sqlite3", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("INSERT INTO settings (key, value) VALUES ('session_secret', ?)", legacy); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := sessionSecret(ctx, store, log)
+	if err != nil || hex.EncodeToString(secret) != legacy {
+		t.Fatalf("the stored secret was not kept (signed-in users would be signed out): %x %v", secret, err)
+	}
+	var left int
+	raw.QueryRow("SELECT COUNT(*) FROM settings WHERE key = 'session_secret'").Scan(&left)
+	if left != 0 {
+		t.Fatal("the session secret is still in the database")
+	}
+	for _, f := range []string{sessionKeyFile, auditKeyFile} {
+		info, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || info.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v %v", f, info, err)
+		}
+	}
+	again, err := sessionSecret(ctx, store, log)
+	if err != nil || string(again) != string(secret) {
+		t.Fatalf("second start: %x %v", again, err)
+	}
+	// No secret is anywhere in the database's files, not even in a freed page.
+	key, _ := os.ReadFile(filepath.Join(dir, auditKeyFile))
+	for _, f := range []string{db, db + "-wal"} {
+		data, _ := os.ReadFile(f)
+		if strings.Contains(string(data), legacy) || strings.Contains(string(data), strings.TrimSpace(string(key))) {
+			t.Fatalf("a secret is in %s", f)
+		}
+	}
+	t.Setenv("SESSION_SECRET", "too-short")
+	if _, err := sessionSecret(ctx, store, log); err == nil {
+		t.Fatal("a short SESSION_SECRET was accepted")
 	}
 }

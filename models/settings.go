@@ -35,5 +35,18 @@ func (s *Store) LegacySessionSecret(ctx context.Context) ([]byte, error) {
 // DropLegacySessionSecret removes the stored session secret once it lives
 // outside the database, so a database copy cannot forge sessions.
 func (s *Store) DropLegacySessionSecret(ctx context.Context) error {
-	return s.db.WithContext(ctx).Where("key = ?", sessionSecretKey).Delete(&Setting{}).Error
+	if s.driver != "sqlite" {
+		return s.db.WithContext(ctx).Where("key = ?", sessionSecretKey).Delete(&Setting{}).Error
+	}
+	// secure_delete overwrites the freed bytes, so the file does not keep the secret in a free page.
+	return s.db.WithContext(ctx).Connection(func(tx *gorm.DB) error {
+		if err := tx.Exec("PRAGMA secure_delete = ON").Error; err != nil {
+			return err
+		}
+		defer tx.Exec("PRAGMA secure_delete = OFF")
+		if err := tx.Where("key = ?", sessionSecretKey).Delete(&Setting{}).Error; err != nil {
+			return err
+		}
+		return tx.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	})
 }

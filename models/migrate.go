@@ -108,6 +108,8 @@ var migrations = []func(tx *gorm.DB) error{
 	},
 	// 7: each user's language for the pages.
 	func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
+	// 8: invitations to staff and MCN manager accounts (issue 12: nobody chooses another person's password).
+	migrateUserInvitations,
 }
 
 func cloneSubjects() []SubjectArea {

@@ -38,9 +38,7 @@ func (n *NewInvitation) validate() FieldErrors {
 		fe["email"] = msg
 	}
 	switch {
-	case n.Role == RoleCreator:
-		fe["role"] = "creators are invited when they are enrolled"
-	case !n.Role.Valid():
+	case !n.Role.Valid() || n.Role == RoleCreator: // a creator's account comes with their enrolment
 		fe["role"] = "unknown role"
 	case n.Role == RoleMCNManager && n.AgencyID == nil:
 		fe["agency"] = "an MCN manager needs an agency"

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/web/mail"
 )
 
 // Config is what the server needs beyond the store.
@@ -25,6 +26,7 @@ type Config struct {
 	Static         fs.FS        // the embedded static files
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock for session ages; time.Now when nil (tests move it)
+	Mail           mail.Config      // how invitation and reset links reach their owners' email
 }
 
 // Server holds the portal's dependencies and its Echo instance.

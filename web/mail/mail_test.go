@@ -216,4 +216,12 @@ func TestSMTPServerDownFailsEveryMessage(t *testing.T) {
 	if errs := (mail.Config{}).Send(ctx, []mail.Message{{To: "a@example.cn"}}); errs[0] == nil {
 		t.Fatal("a config without a sender sent")
 	}
+	// Out of time before sending: nothing goes, and every message says so.
+	live, _ := mailtest.Start(t, mailtest.Options{})
+	s, _ = mail.ParseSMTPURL(smtpURL(live, "", "from=portal@jd.example&tls=none"))
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if errs := s.Send(done, []mail.Message{{To: "a@example.cn", Subject: "s", Text: "t"}}); errs[0] == nil || len(live.Messages()) != 0 {
+		t.Fatalf("sent after the deadline: %v", errs)
+	}
 }

@@ -143,12 +143,7 @@ func (s *SMTPSender) Send(ctx context.Context, msgs []Message) []error {
 	if len(out) == 0 {
 		return errs
 	}
-	failAll := func(err error) []error {
-		for _, i := range index {
-			errs[i] = err
-		}
-		return errs
-	}
+	failAll := func(err error) []error { return failRest(errs, index, err) }
 	c, err := s.client()
 	if err != nil {
 		return failAll(fmt.Errorf("smtp: %w", err))
@@ -159,21 +154,27 @@ func (s *SMTPSender) Send(ctx context.Context, msgs []Message) []error {
 	}
 	// Every message is with the server once DATA is accepted; a failing QUIT loses nothing.
 	defer func() { _ = c.CloseWithSMTPClient(conn) }()
-	sendErr := c.SendWithSMTPClient(conn, out...)
-	if sendErr == nil {
-		return errs
-	}
-	anyOwn := false
-	for _, g := range out {
-		anyOwn = anyOwn || g.HasSendError()
-	}
-	if !anyOwn { // the connection failed before any message: none was sent
-		return failAll(fmt.Errorf("smtp: %w", sendErr))
-	}
+	// One message at a time: each send renews the connection's deadline, and a
+	// context that runs out stops between messages rather than in the middle of one.
 	for j, g := range out {
-		if g.HasSendError() {
-			errs[index[j]] = fmt.Errorf("smtp: %w", g.SendError())
+		if err := ctx.Err(); err != nil {
+			return failRest(errs, index[j:], fmt.Errorf("smtp: not sent: %w", err))
 		}
+		err := c.SendWithSMTPClient(conn, g)
+		switch {
+		case err == nil:
+		case g.HasSendError(): // this message was refused; the connection goes on
+			errs[index[j]] = fmt.Errorf("smtp: %w", g.SendError())
+		default: // the connection is gone: this message and the rest are not sent
+			return failRest(errs, index[j:], fmt.Errorf("smtp: %w", err))
+		}
+	}
+	return errs
+}
+
+func failRest(errs []error, rest []int, err error) []error {
+	for _, i := range rest {
+		errs[i] = err
 	}
 	return errs
 }

@@ -1,15 +1,23 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/static"
 	"github.com/jd/creator-portal/views/i18n"
+	"github.com/jd/creator-portal/web"
 	"github.com/jd/creator-portal/web/mail"
 	"github.com/jd/creator-portal/web/mail/mailtest"
 )
@@ -258,4 +266,63 @@ func subjects(ms []mailtest.Received) []string {
 		out[i] = m.Subject
 	}
 	return out
+}
+
+// The server's log records an email that could not be sent (to whom, what), but
+// never a link's secret: not from the mail, not from the request line.
+func TestTheLogRecordsAFailedEmailButNeverALink(t *testing.T) {
+	a := newApp(t)
+	var logs lockedBuffer
+	srv := web.New(a.store, web.Config{SessionSecret: []byte("0123456789abcdef0123456789abcdef-test"), Static: static.FS,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), Mail: mail.Config{Sender: failingSender{}}})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	b := &app{t: t, store: a.store, raw: a.raw, server: srv, ts: ts}
+
+	mgr := b.login("mcnA")
+	mgr.postForm("/creators", enrolForm("jd_cr_cathy1"))
+	if got := logs.String(); !strings.Contains(got, "email not sent") || !strings.Contains(got, "cathy@example.com") || !strings.Contains(got, "kind=invitation") {
+		t.Fatalf("the failure is not logged:\n%s", got)
+	}
+	link, err := a.store.CreatePasswordReset(ctx, a.actor("admin"), a.actor("mcnB").UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := b.anon()
+	anon.get("/reset/" + link.Token)
+	anon.get("/invite/some-guessed-token-1234567890")
+	got := logs.String()
+	if strings.Contains(got, link.Token) || strings.Contains(got, "some-guessed-token") || !strings.Contains(got, "path=/reset/:token") {
+		t.Fatalf("the log holds a link's secret:\n%s", got)
+	}
+}
+
+type failingSender struct{}
+
+func (failingSender) Send(_ context.Context, msgs []mail.Message) []error {
+	errs := make([]error, len(msgs))
+	for i := range errs {
+		errs[i] = errors.New("451 test: try again later")
+	}
+	return errs
+}
+
+func (failingSender) String() string { return "nowhere" }
+
+// lockedBuffer is a log destination handlers may write to at once.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

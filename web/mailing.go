@@ -90,3 +90,14 @@ func (s *Server) mailOneLink(c echo.Context, kind linkKind, link *models.OneTime
 	errs := s.mailLinks(c, kind, []*models.OneTimeLink{link})
 	return s.flashLinkSent(c, kind, link, errs[0])
 }
+
+// loggedPath is the request's path for the log, with the secret of an
+// invitation or reset link left out: whoever reads the log must not be able
+// to use someone's link.
+func loggedPath(c echo.Context) string {
+	switch c.Path() {
+	case "/invite/:token", "/reset/:token":
+		return c.Path()
+	}
+	return c.Request().URL.Path
+}

@@ -142,7 +142,7 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		s.log.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+		s.log.Info("request", "method", c.Request().Method, "path", loggedPath(c),
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		return nil
 	}

@@ -36,10 +36,10 @@ func TestMaskShowsOnlyTheFirstCharacterOfTheLocalPart(t *testing.T) {
 func TestSMTPURLShapes(t *testing.T) {
 	good := map[string]string{
 		"smtp://mailer:s3cr%40t@smtp.jd.example?from=portal@jd.example":                    "smtp://mailer@smtp.jd.example:587 from portal@jd.example",
-		"smtps://mailer:pw@smtp.jd.example?from=portal@jd.example":                          "smtps://mailer@smtp.jd.example:465 from portal@jd.example",
-		"smtp://relay.internal:25?from=portal@jd.example&tls=none":                          "smtp://relay.internal:25 from portal@jd.example (tls=none)",
+		"smtps://mailer:pw@smtp.jd.example?from=portal@jd.example":                         "smtps://mailer@smtp.jd.example:465 from portal@jd.example",
+		"smtp://relay.internal:25?from=portal@jd.example&tls=none":                         "smtp://relay.internal:25 from portal@jd.example (tls=none)",
 		"smtp://relay:2525?from=JD%20Portal%20%3Cportal%40jd.example%3E&tls=opportunistic": "smtp://relay:2525 from JD Portal <portal@jd.example> (tls=opportunistic)",
-		"smtp://relay?from=portal@jd.example&timeout=3s":                                    "smtp://relay:587 from portal@jd.example",
+		"smtp://relay?from=portal@jd.example&timeout=3s":                                   "smtp://relay:587 from portal@jd.example",
 	}
 	for raw, want := range good {
 		s, err := mail.ParseSMTPURL(raw)

@@ -45,7 +45,7 @@ test-tools:
 		cd web/testdata/axe && npm ci --no-audit --no-fund; fi
 
 clean:
-	rm -rf bin portal.db portal.db-wal portal.db-shm
+	rm -rf bin portal.db portal.db-wal portal.db-shm outbox
 
 ## screenshots: save the main pages (desktop and phone, Chinese and English) and the journeys' key steps under docs/screenshots
 screenshots:

@@ -22,6 +22,7 @@ import (
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/static"
 	"github.com/jd/creator-portal/web"
+	"github.com/jd/creator-portal/web/mail"
 )
 
 const usage = `Usage: portal <command> [flags]
@@ -45,6 +46,11 @@ Environment:
   SESSION_SECRET   session signing secret, 32+ characters (default: the key file session.key in KEY_DIR)
   AUDIT_KEY        key that chains the audit log, 32+ characters (default: the key file audit.key in KEY_DIR)
   KEY_DIR          where key files are created once (0600): default beside the SQLite database, else "."
+  SMTP_URL         send invitation and reset emails through SMTP:
+                   smtp://USER:PASS@HOST:587?from=portal@example.com (STARTTLS required; &tls=none to relax)
+                   or smtps://USER:PASS@HOST:465?from=... (default: write them to the outbox folder)
+  OUTBOX_DIR       where emails are written without SMTP_URL (default: outbox/ beside the SQLite file)
+  PORTAL_BASE_URL  the portal's address, for links in emails (default http://localhost:8080)
 `
 
 func main() {
@@ -132,7 +138,12 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log})
+	mailer, err := mail.FromEnv(os.Getenv, databaseURL())
+	if err != nil {
+		return err
+	}
+	log.Info("invitation and password-reset emails go to "+mailer.Sender.String(), "links", mailer.BaseURL)
+	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log, Mail: mailer})
 	hs := &http.Server{
 		Addr:              *addr,
 		Handler:           srv.Handler(),

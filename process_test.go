@@ -109,6 +109,10 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	if !strings.Contains(logs.String(), "shutting down") {
 		t.Fatalf("no shutdown log: %s", logs.String())
 	}
+	// Without SMTP_URL the log says where emails go: the outbox beside the database.
+	if outbox := filepath.Join(dir, "outbox"); !strings.Contains(logs.String(), "outbox folder "+outbox) {
+		t.Fatalf("the log does not name the outbox %s: %s", outbox, logs.String())
+	}
 	if fi, err := os.Stat(db + "-wal"); err == nil && fi.Size() > 0 {
 		t.Fatalf("the write-ahead log was left with %d bytes: the database was not closed cleanly", fi.Size())
 	}

@@ -187,16 +187,13 @@ func (s *Store) AgencyOptions(ctx context.Context) ([]Agency, error) {
 	return ags, err
 }
 
-// AddAgencyManager creates an MCN manager account for an agency (staff only).
-func (s *Store) AddAgencyManager(ctx context.Context, a *Actor, agencyID uint, email, password string) (*User, error) {
-	if !a.IsStaff() {
+// AddAgencyManager invites a person to be an MCN manager of an agency (admins
+// only): they set their own password through the link emailed to them.
+func (s *Store) AddAgencyManager(ctx context.Context, a *Actor, agencyID uint, email string) (*OneTimeLink, error) {
+	if a == nil || a.Role != RoleAdmin {
 		return nil, ErrForbidden
 	}
-	// Reviewers may add managers too: it is part of running agencies, not of
-	// administering staff accounts.
-	system := *a
-	system.Role = RoleAdmin
-	return s.CreateUser(ctx, &system, NewUser{Email: email, Password: password, Role: RoleMCNManager, AgencyID: &agencyID})
+	return s.InviteUser(ctx, a, NewInvitation{Email: email, Role: RoleMCNManager, AgencyID: &agencyID})
 }
 
 func notFound(err error) error {

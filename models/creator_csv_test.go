@@ -117,8 +117,8 @@ func TestImportConfirmIsAllGoodRowsOnceAndRespectsOtherAgencies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done.Rows[0].Token == "" {
-		t.Error("the row with an email should get an invitation link")
+	if inv := done.Rows[0].Invitation; inv == nil || inv.Token == "" || inv.Email == "" {
+		t.Errorf("the row with an email should get an invitation to send: %+v", inv)
 	}
 	if _, err := w.s.ConfirmCreatorImport(ctx, w.mcnA, p.ImportID); !errors.Is(err, models.ErrImportConfirmed) {
 		t.Fatalf("second confirm: %v", err)
@@ -149,7 +149,7 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := res.InvitationToken
+	token := res.Invitation.Token
 	inv, err := w.s.LookupInvitation(ctx, token)
 	if err != nil || inv.Email != "invitee@example.com" {
 		t.Fatalf("lookup: %+v %v", inv, err)
@@ -175,14 +175,17 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 	e2 := enrolment("jd_cr_inv002")
 	e2.ContactEmail = "second@example.com"
 	res2, _ := w.s.EnrolCreator(ctx, w.mcnA, nil, e2)
-	newToken, err := w.s.ReissueInvitation(ctx, w.mcnA, res2.Creator.ID)
+	again, err := w.s.ReissueInvitation(ctx, w.mcnA, res2.Creator.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.LookupInvitation(ctx, res2.InvitationToken); !errors.Is(err, models.ErrInvitationInvalid) {
+	if again.Email != "second@example.com" || again.Token == res2.Invitation.Token {
+		t.Fatalf("reissued invitation %+v", again)
+	}
+	if _, err := w.s.LookupInvitation(ctx, res2.Invitation.Token); !errors.Is(err, models.ErrInvitationInvalid) {
 		t.Fatal("the replaced link still works")
 	}
-	if _, err := w.s.LookupInvitation(ctx, newToken); err != nil {
+	if _, err := w.s.LookupInvitation(ctx, again.Token); err != nil {
 		t.Fatalf("the new link: %v", err)
 	}
 }
@@ -205,10 +208,10 @@ func TestInvitationExpiresAfterSevenDays(t *testing.T) {
 	if err := raw.Exec("UPDATE creator_invitations SET expires_at = ? WHERE creator_id = ?", time.Now().UTC().Add(-time.Second), res.Creator.ID).Error; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.LookupInvitation(ctx, res.InvitationToken); !errors.Is(err, models.ErrInvitationInvalid) {
+	if _, err := s.LookupInvitation(ctx, res.Invitation.Token); !errors.Is(err, models.ErrInvitationInvalid) {
 		t.Fatalf("expired link: %v", err)
 	}
-	if _, err := s.AcceptInvitation(ctx, res.InvitationToken, "a-good-long-password", ""); !errors.Is(err, models.ErrInvitationInvalid) {
+	if _, err := s.AcceptInvitation(ctx, res.Invitation.Token, "a-good-long-password", ""); !errors.Is(err, models.ErrInvitationInvalid) {
 		t.Fatalf("accepting an expired link: %v", err)
 	}
 }

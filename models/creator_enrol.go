@@ -9,10 +9,10 @@ import (
 )
 
 // EnrolResult is a newly enrolled creator and, when an email was given, the
-// one-time invitation token to pass on.
+// invitation to email them.
 type EnrolResult struct {
-	Creator         *Creator
-	InvitationToken string
+	Creator    *Creator
+	Invitation *OneTimeLink
 }
 
 // enrolmentAgency decides which agency a new creator belongs to: a manager's
@@ -128,11 +128,11 @@ func insertCreator(tx *gorm.DB, a *Actor, agency *uint, v validEnrolment) (*Enro
 	}
 	res := &EnrolResult{Creator: c}
 	if c.ContactEmail != "" {
-		token, err := createInvitation(tx, a, c)
+		link, err := createInvitation(tx, a, c)
 		if err != nil {
 			return nil, err
 		}
-		res.InvitationToken = token
+		res.Invitation = link
 	}
 	return res, nil
 }

@@ -39,7 +39,7 @@ type ImportRow struct {
 	AccountID   string
 	Status      string
 	Message     string
-	Token       string // invitation token after confirm, when the row had an email
+	Invitation  *OneTimeLink // after confirm, when the row had an email: to be emailed to the creator
 }
 
 // ImportPreview is the outcome of checking a whole file.
@@ -213,19 +213,19 @@ func (s *Store) ConfirmCreatorImport(ctx context.Context, a *Actor, id uint) (*I
 		if err != nil {
 			return err
 		}
-		tokens := map[string]string{}
+		invitations := map[string]*OneTimeLink{}
 		for _, v := range ready {
 			res, err := insertCreator(tx, a, imp.AgencyID, v)
 			if err != nil {
 				return fmt.Errorf("account %s: %w", v.AccountID, err)
 			}
-			if res.InvitationToken != "" {
-				tokens[v.AccountID] = res.InvitationToken
+			if res.Invitation != nil {
+				invitations[v.AccountID] = res.Invitation
 			}
 		}
 		for i := range p.Rows {
 			if p.Rows[i].Status == RowOK {
-				p.Rows[i].Token = tokens[strings.TrimSpace(p.Rows[i].AccountID)]
+				p.Rows[i].Invitation = invitations[strings.TrimSpace(p.Rows[i].AccountID)]
 			}
 		}
 		now := time.Now().UTC()

@@ -29,6 +29,17 @@ type CreatorInvitation struct {
 	CreatedAt   time.Time
 }
 
+// OneTimeLink is a link just made for one person: an invitation or a password
+// reset. The token exists only here (the database keeps its hash), so the
+// caller passes it on once, to Email and to no one else, after the
+// transaction that made it has committed.
+type OneTimeLink struct {
+	Email     string
+	Language  string // the recipient's page language when known, else ""
+	Token     string
+	ExpiresAt time.Time
+}
+
 func newToken() (token, hash string, err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
@@ -44,16 +55,16 @@ func hashToken(token string) string {
 }
 
 // createInvitation replaces any open invitation of the creator with a new one
-// and returns the new token.
-func createInvitation(tx *gorm.DB, a *Actor, c *Creator) (string, error) {
+// and returns its link.
+func createInvitation(tx *gorm.DB, a *Actor, c *Creator) (*OneTimeLink, error) {
 	token, hash, err := newToken()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	now := time.Now().UTC()
 	if err := tx.Model(&CreatorInvitation{}).Where("creator_id = ? AND used_at IS NULL AND expires_at > ?", c.ID, now).
 		Update("expires_at", now).Error; err != nil {
-		return "", err
+		return nil, err
 	}
 	inv := CreatorInvitation{CreatorID: c.ID, Email: c.ContactEmail, TokenHash: hash, ExpiresAt: now.Add(InvitationTTL)}
 	if a != nil && a.UserID != 0 {
@@ -61,15 +72,16 @@ func createInvitation(tx *gorm.DB, a *Actor, c *Creator) (string, error) {
 		inv.CreatedByID = &id
 	}
 	if err := tx.Create(&inv).Error; err != nil {
-		return "", err
+		return nil, err
 	}
-	return token, appendAudit(tx, a, "invitation.create", "creator", c.ID, nil, map[string]any{"email": c.ContactEmail, "expires_at": inv.ExpiresAt})
+	link := &OneTimeLink{Email: c.ContactEmail, Token: token, ExpiresAt: inv.ExpiresAt}
+	return link, appendAudit(tx, a, "invitation.create", "creator", c.ID, nil, map[string]any{"email": c.ContactEmail, "expires_at": inv.ExpiresAt})
 }
 
 // ReissueInvitation makes a fresh invitation link for a creator who has not
 // signed up yet; earlier links stop working.
-func (s *Store) ReissueInvitation(ctx context.Context, a *Actor, creatorID uint) (string, error) {
-	var token string
+func (s *Store) ReissueInvitation(ctx context.Context, a *Actor, creatorID uint) (*OneTimeLink, error) {
+	var link *OneTimeLink
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		c, err := scopedCreator(tx, a, creatorID)
 		if err != nil {
@@ -85,30 +97,41 @@ func (s *Store) ReissueInvitation(ctx context.Context, a *Actor, creatorID uint)
 		if n > 0 {
 			return FieldErrors{"contact_email": "this creator has already set a password"}
 		}
-		token, err = createInvitation(tx, a, c)
+		link, err = createInvitation(tx, a, c)
 		return err
 	})
-	return token, err
+	return link, err
 }
 
 // OpenInvitation is what the invitation page shows.
 type OpenInvitation struct {
 	Email       string
-	DisplayName string
+	DisplayName string // the creator's name; the email for a staff or manager account
+	Role        Role
 }
 
-// LookupInvitation finds a usable invitation by its token.
+// LookupInvitation finds a usable invitation, a creator's or a user's, by its token.
 func (s *Store) LookupInvitation(ctx context.Context, token string) (*OpenInvitation, error) {
+	hash := hashToken(token)
+	now := time.Now()
 	var inv CreatorInvitation
-	err := s.r(ctx).Preload("Creator").Where("token_hash = ?", hashToken(token)).First(&inv).Error
-	if err != nil || inv.UsedAt != nil || !time.Now().Before(inv.ExpiresAt) || inv.Creator == nil {
+	err := s.r(ctx).Preload("Creator").Where("token_hash = ?", hash).First(&inv).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		var ui UserInvitation
+		if err := s.r(ctx).Where("token_hash = ?", hash).First(&ui).Error; err != nil || ui.UsedAt != nil || !now.Before(ui.ExpiresAt) {
+			return nil, ErrInvitationInvalid
+		}
+		return &OpenInvitation{Email: ui.Email, DisplayName: ui.Email, Role: ui.Role}, nil
+	}
+	if err != nil || inv.UsedAt != nil || !now.Before(inv.ExpiresAt) || inv.Creator == nil {
 		return nil, ErrInvitationInvalid
 	}
-	return &OpenInvitation{Email: inv.Email, DisplayName: inv.Creator.DisplayName}, nil
+	return &OpenInvitation{Email: inv.Email, DisplayName: inv.Creator.DisplayName, Role: RoleCreator}, nil
 }
 
-// AcceptInvitation sets the creator's password and creates their account. It
-// can succeed once per invitation: the used_at update is conditional.
+// AcceptInvitation sets the invitee's password and creates their account: a
+// creator's, or the staff or manager account a user invitation is for. It can
+// succeed once per invitation: the used_at update is conditional.
 func (s *Store) AcceptInvitation(ctx context.Context, token, password, ip string) (*User, error) {
 	if msg := ValidatePassword(password); msg != "" {
 		return nil, FieldErrors{"password": msg}
@@ -120,8 +143,12 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password, ip string
 	var u User
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var inv CreatorInvitation
-		if err := tx.Where("token_hash = ?", hashToken(token)).First(&inv).Error; err != nil {
-			return ErrInvitationInvalid
+		err := tx.Where("token_hash = ?", hashToken(token)).First(&inv).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return acceptUserInvitation(tx, hashToken(token), hash, ip, &u)
+		}
+		if err != nil {
+			return err
 		}
 		now := time.Now().UTC()
 		res := tx.Model(&CreatorInvitation{}).Where("id = ? AND used_at IS NULL AND expires_at > ?", inv.ID, now).Update("used_at", now)

@@ -113,6 +113,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateAuditHMACAndThrottles,
 	// 9: money settings change by proposal and a second admin's approval; the programme's budgets become a setting.
 	migrateSettingsChanges,
+	// 10: invitations to staff and MCN manager accounts (issue 12: nobody chooses another person's password).
+	migrateUserInvitations,
 }
 
 func cloneSubjects() []SubjectArea {

@@ -21,19 +21,20 @@ type PasswordReset struct {
 	CreatedAt   time.Time
 }
 
-// CreatePasswordReset makes a single-use reset link for a user (admin only);
-// earlier open links of that user stop working.
-func (s *Store) CreatePasswordReset(ctx context.Context, a *Actor, userID uint) (string, error) {
+// CreatePasswordReset makes a single-use reset link for a user (admin only),
+// to be emailed to the user alone; earlier open links of that user stop working.
+func (s *Store) CreatePasswordReset(ctx context.Context, a *Actor, userID uint) (*OneTimeLink, error) {
 	if a.Role != RoleAdmin {
-		return "", ErrForbidden
+		return nil, ErrForbidden
 	}
 	token, hash, err := newToken()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	now := time.Now().UTC()
+	var u User
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Select("id").First(&User{}, userID).Error; err != nil {
+		if err := tx.Select("id", "email", "language").First(&u, userID).Error; err != nil {
 			return notFound(err)
 		}
 		if err := tx.Model(&PasswordReset{}).Where("user_id = ? AND used_at IS NULL AND expires_at > ?", userID, now).Update("expires_at", now).Error; err != nil {
@@ -44,7 +45,10 @@ func (s *Store) CreatePasswordReset(ctx context.Context, a *Actor, userID uint) 
 		}
 		return appendAudit(tx, a, "user.reset_link", "user", userID, nil, map[string]any{"expires_at": now.Add(ResetTTL)})
 	})
-	return token, err
+	if err != nil {
+		return nil, err
+	}
+	return &OneTimeLink{Email: u.Email, Language: u.Language, Token: token, ExpiresAt: now.Add(ResetTTL)}, nil
 }
 
 // LookupPasswordReset returns the email a usable reset link is for.

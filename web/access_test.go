@@ -40,7 +40,7 @@ var expectedAccess = map[string]string{
 	"GET /agencies/:id":                    "admin reviewer mcn_manager",
 	"GET /agencies/:id/edit":               "admin reviewer",
 	"POST /agencies/:id":                   "admin reviewer",
-	"POST /agencies/:id/managers":          "admin reviewer",
+	"POST /agencies/:id/managers":          "admin",
 	"POST /agencies/:id/quota":             "admin reviewer",
 	"GET /mcn-bonuses":                     "admin reviewer",
 	"POST /mcn-bonuses/compute":            "admin reviewer",

@@ -105,6 +105,12 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 	for _, m := range managers {
 		v.Managers = append(v.Managers, m.Email)
 	}
+	if a.Role == models.RoleAdmin {
+		v.CanAddManager = true
+		if v.Invited, err = s.pendingInvitations(c, &ag.ID); err != nil {
+			return v, err
+		}
+	}
 	if v.Quota, err = s.quotaView(c, ag.ID); err != nil {
 		return v, err
 	}
@@ -138,6 +144,8 @@ func (s *Server) agencyDetail(c echo.Context) error {
 	return render(c, http.StatusOK, views.AgencyDetailPage(s.meta(c, v.Name, "agencies"), v))
 }
 
+// agencyAddManager invites a manager (admins only): the invitation goes to their
+// own email, and they choose their password themselves.
 func (s *Server) agencyAddManager(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -149,7 +157,7 @@ func (s *Server) agencyAddManager(c echo.Context) error {
 		return err
 	}
 	email := c.FormValue("email")
-	_, err = s.store.AddAgencyManager(ctx, a, id, email, c.FormValue("password"))
+	link, err := s.store.AddAgencyManager(ctx, a, id, email)
 	if fe, ok := models.AsFieldErrors(err); ok {
 		v, verr := s.agencyDetailView(c, id)
 		if verr != nil {
@@ -161,5 +169,22 @@ func (s *Server) agencyAddManager(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", tr(c, "flash_manager_added", "Email", models.NormalizeEmail(email)))
+	if err := s.mailOneLink(c, inviteLink, link); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/agencies/"+itoa(id))
+}
+
+// pendingInvitations lists invitations to accounts not yet taken up: one
+// agency's managers, or everyone's when agencyID is nil.
+func (s *Server) pendingInvitations(c echo.Context, agencyID *uint) ([]string, error) {
+	open, err := s.store.OpenUserInvitations(c.Request().Context(), agencyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(open))
+	for _, inv := range open {
+		out = append(out, tr(c, "pending_invitation", "Email", inv.Email, "Role", tr(c, "role_"+string(inv.Role)), "Until", models.FormatCST(inv.ExpiresAt)))
+	}
+	return out, nil
 }

@@ -94,7 +94,7 @@ func (s *Server) inviteForm(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, models.ErrInvitationInvalid.Error())
 	}
 	return render(c, http.StatusOK, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""),
-		views.InviteView{Token: c.Param("token"), Email: inv.Email, DisplayName: inv.DisplayName}))
+		views.InviteView{Token: c.Param("token"), Email: inv.Email, DisplayName: inv.DisplayName, ForCreator: inv.Role == models.RoleCreator}))
 }
 
 func (s *Server) acceptInvite(c echo.Context) error {
@@ -104,7 +104,7 @@ func (s *Server) acceptInvite(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, models.ErrInvitationInvalid.Error())
 	}
-	v := views.InviteView{Token: token, Email: inv.Email, DisplayName: inv.DisplayName}
+	v := views.InviteView{Token: token, Email: inv.Email, DisplayName: inv.DisplayName, ForCreator: inv.Role == models.RoleCreator}
 	password := c.FormValue("password")
 	if password != c.FormValue("password_confirm") {
 		v.Errors = views.FieldErrors{"password_confirm": tr(c, "passwords_differ")}

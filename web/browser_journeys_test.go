@@ -14,6 +14,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views/i18n"
+	"github.com/jd/creator-portal/web/mail"
 )
 
 // The journeys below run once in Chinese and once in English. What a page must
@@ -119,9 +120,9 @@ func writeFile(t *testing.T, name, content string) string {
 	return path
 }
 
-// An MCN manager enrols a creator by form and copies the invitation link,
+// An MCN manager enrols a creator by form (the invitation goes to the creator's email),
 // imports a file with bad rows, fixes it and imports it again, and watches the
-// quota rise as JD qualifies the creator; the creator opens the link on a
+// quota rise as JD qualifies the creator; the creator opens the emailed link on a
 // phone, sets a password and reads their weeks, bonus and rank.
 func TestBrowserJourneyManagerAndCreator(t *testing.T) {
 	inEachLanguage(t, func(t *testing.T, ctx context.Context, loc *i18n.Localizer) {
@@ -132,17 +133,18 @@ func TestBrowserJourneyManagerAndCreator(t *testing.T) {
 		signInAs(t, ctx, base, loc, testUsers["mcnA"], testPassword)
 		before := text(t, ctx, `[data-testid="progress-value"]`)
 
-		// Enrol by form, with an email: the page hands over an invitation link to copy.
+		// Enrol by form, with an email: the invitation goes to Dora's email; the page only says where.
 		goTo(t, ctx, base, "/creators/new")
 		do(t, ctx, chromedp.SendKeys(`#display_name`, name), chromedp.SendKeys(`#account_id`, account),
 			chromedp.SetValue(`#subject1`, "4"), chromedp.SetValue(`#content_type`, "video"),
 			chromedp.SendKeys(`#followers`, "52000"), chromedp.SendKeys(`#contact_email`, email))
 		load(t, ctx, `form[action="/creators"] button[type=submit]`)
 		wantFlash(t, ctx, loc.T("flash_enrolled", "Name", name))
-		link, err := chromedp.Run(ctx, chromedp.Value(`[data-testid="invite-link"] input[readonly]`))
-		if err != nil || !strings.HasPrefix(link, base+"/invite/") {
-			t.Fatalf("invitation link %q: %v", link, err)
+		wantFlash(t, ctx, loc.T("flash_invitation_sent", "Email", mail.Mask(email)))
+		if html, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err != nil || strings.Contains(html, "/invite/") {
+			t.Fatalf("the manager's page holds an invitation link (%v)", err)
 		}
+		link := a.lastLinkTo(email) // what Dora finds in her mailbox
 		shoot(t, ctx, "journey-enrolled-"+string(loc.Lang))
 		goTo(t, ctx, base, "/creators")
 		if list := text(t, ctx, `[data-testid="creators"]`); !strings.Contains(list, name) || strings.Contains(list, a.creatorB.DisplayName) {

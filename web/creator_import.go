@@ -8,6 +8,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/web/mail"
 )
 
 func (s *Server) importView(c echo.Context, errs views.FieldErrors) (views.ImportView, error) {
@@ -81,18 +82,35 @@ func (s *Server) importConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The report carries one-time invitation links, so it is rendered now rather than after a redirect.
-	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), importViewOf(c, p)))
+	// The new creators' invitations go to their own emails, now that the import has committed.
+	var links []*models.OneTimeLink
+	for _, r := range p.Rows {
+		if r.Invitation != nil {
+			links = append(links, r.Invitation)
+		}
+	}
+	errs := s.mailLinks(c, inviteLink, links)
+	v := importViewOf(c, p)
+	for i, j := 0, 0; i < len(p.Rows); i++ {
+		if p.Rows[i].Invitation == nil {
+			continue
+		}
+		masked := mail.Mask(p.Rows[i].Invitation.Email)
+		if errs[j] != nil {
+			v.Rows[i].Invitation, v.Rows[i].InvitationFailed = tr(c, "import_invitation_not_sent", "Email", masked), true
+		} else {
+			v.Rows[i].Invitation = tr(c, "import_invitation_sent", "Email", masked)
+		}
+		j++
+	}
+	// The report says which emails went out, which only this response knows, so it is rendered now.
+	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), v))
 }
 
 func importViewOf(c echo.Context, p *models.ImportPreview) views.ImportView {
 	v := views.ImportView{ImportID: p.ImportID, Filename: p.Filename, OK: p.OK, Skipped: p.Skipped, Failed: p.Errors, Confirmed: p.Confirmed}
 	for _, r := range p.Rows {
-		row := views.ImportRowView{Line: r.Line, Name: r.DisplayName, AccountID: r.AccountID, Status: r.Status, Message: trRowMessage(c, r.Message)}
-		if r.Token != "" {
-			row.InviteLink = absoluteURL(c, "/invite/"+r.Token)
-		}
-		v.Rows = append(v.Rows, row)
+		v.Rows = append(v.Rows, views.ImportRowView{Line: r.Line, Name: r.DisplayName, AccountID: r.AccountID, Status: r.Status, Message: trRowMessage(c, r.Message)})
 	}
 	return v
 }

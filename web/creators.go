@@ -148,13 +148,16 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if res.InvitationToken != "" {
-		// The token exists only now (it is stored hashed), so the link is shown once, on the next page.
-		if err := s.addFlash(c, "invite", absoluteURL(c, "/invite/"+res.InvitationToken)); err != nil {
+	if err := s.addFlash(c, "success", tr(c, "flash_enrolled", "Name", res.Creator.DisplayName)); err != nil {
+		return err
+	}
+	if res.Invitation != nil {
+		// The link goes to the creator's own email only: whoever enrols them never sees it.
+		if err := s.mailOneLink(c, inviteLink, res.Invitation); err != nil {
 			return err
 		}
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(res.Creator.ID), "success", tr(c, "flash_enrolled", "Name", res.Creator.DisplayName))
+	return c.Redirect(http.StatusSeeOther, "/creators/"+itoa(res.Creator.ID))
 }
 
 func (s *Server) creatorDetail(c echo.Context) error {
@@ -277,17 +280,17 @@ func (s *Server) creatorReinvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	token, err := s.store.ReissueInvitation(c.Request().Context(), actor(c), id)
+	link, err := s.store.ReissueInvitation(c.Request().Context(), actor(c), id)
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
 	}
-	if err := s.addFlash(c, "invite", absoluteURL(c, "/invite/"+token)); err != nil {
+	if err := s.mailOneLink(c, inviteLink, link); err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "flash_new_invitation"))
+	return c.Redirect(http.StatusSeeOther, "/creators/"+itoa(id))
 }
 
 func itoa(id uint) string { return strconv.FormatUint(uint64(id), 10) }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -56,11 +55,15 @@ func TestEnrolByFormThenInvitationSignIn(t *testing.T) {
 	if doc.Find(`[data-testid="state"]`).First().Text() != "Pending" {
 		t.Error("a new creator should be pending")
 	}
-	link := regexp.MustCompile(`http://[^ "<]+/invite/[A-Za-z0-9_-]+`).FindString(res.body)
-	if link == "" {
-		t.Fatalf("no invitation link shown: %s", res.body)
+	// The invitation went to Cathy's own email; the manager's page only says where.
+	if got := doc.Find(`[data-testid="flash"]`).Text(); !strings.Contains(got, "emailed to c***@example.com") {
+		t.Fatalf("flash after enrolment: %q", got)
 	}
+	link := a.lastLinkTo("cathy@example.com")
 	path := strings.TrimPrefix(link, a.ts.URL)
+	if strings.Contains(res.body, "/invite/") || strings.Contains(res.body, strings.TrimPrefix(path, "/invite/")) {
+		t.Fatal("the manager's page shows the invitation link")
+	}
 
 	// The creator opens the link and sets a password.
 	creator := a.anon()
@@ -229,14 +232,36 @@ func TestAgencyAndManagerAccount(t *testing.T) {
 	if !strings.Contains(res.body, "Lotus Media was added") {
 		t.Fatalf("new agency: %s", res.body)
 	}
-	action, _ := res.doc(t).Find(`form[action$="/managers"]`).Attr("action")
+	form := res.doc(t).Find(`form[action$="/managers"]`)
+	if form.Find(`input[name="password"]`).Length() != 0 {
+		t.Fatal("the manager form asks the admin for the manager's password")
+	}
+	action, _ := form.Attr("action")
+	// A password in a forged form is ignored: the manager chooses their own.
 	res = admin.follow(admin.postForm(action, url.Values{"email": {"boss@lotus.example"}, "password": {"lotus-manager-pw"}}))
-	if !strings.Contains(res.doc(t).Find(`[data-testid="managers"]`).Text(), "boss@lotus.example") {
-		t.Fatal("manager not listed")
+	doc := res.doc(t)
+	if got := doc.Find(`[data-testid="flash"]`).Text(); !strings.Contains(got, "emailed to b***@lotus.example") {
+		t.Fatalf("flash after inviting: %q", got)
+	}
+	if !strings.Contains(doc.Find(`[data-testid="pending-invitations"]`).Text(), "boss@lotus.example") {
+		t.Fatal("the invitation is not listed as pending")
 	}
 	mgr := a.anon()
-	if r := mgr.postForm("/login", url.Values{"email": {"boss@lotus.example"}, "password": {"lotus-manager-pw"}}); r.StatusCode != http.StatusSeeOther {
+	if r := mgr.postForm("/login", url.Values{"email": {"boss@lotus.example"}, "password": {"lotus-manager-pw"}}); r.StatusCode == http.StatusSeeOther {
+		t.Fatal("the manager signed in with the password the admin typed")
+	}
+	path := strings.TrimPrefix(a.lastLinkTo("boss@lotus.example"), a.ts.URL)
+	if page := mgr.get(path); page.StatusCode != http.StatusOK || page.doc(t).Find(`[data-testid="invite-email"]`).Text() != "boss@lotus.example" {
+		t.Fatalf("invitation page: %d", page.StatusCode)
+	}
+	if r := mgr.postForm(path, url.Values{"password": {"lotus-own-password"}, "password_confirm": {"lotus-own-password"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setting the password: %d %s", r.StatusCode, r.body)
+	}
+	if r := mgr.postForm("/login", url.Values{"email": {"boss@lotus.example"}, "password": {"lotus-own-password"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("new manager cannot sign in: %d", r.StatusCode)
+	}
+	if !strings.Contains(admin.get(strings.TrimSuffix(action, "/managers")).doc(t).Find(`[data-testid="managers"]`).Text(), "boss@lotus.example") {
+		t.Fatal("manager not listed")
 	}
 	if body := mgr.get("/dashboard").body; !strings.Contains(body, "Lotus Media") {
 		t.Fatal("new manager does not land on their agency's dashboard")

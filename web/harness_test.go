@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,8 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +25,8 @@ import (
 	"github.com/jd/creator-portal/models/modeltest"
 	"github.com/jd/creator-portal/static"
 	"github.com/jd/creator-portal/web"
+	"github.com/jd/creator-portal/web/mail"
+	"github.com/jd/creator-portal/web/mail/mailtest"
 )
 
 var ctx = context.Background()
@@ -42,6 +48,8 @@ type app struct {
 	raw      *gorm.DB
 	token    string // a live API token's secret
 	spare    uint   // a reviewer account no test signs in as, for user admin routes
+	outbox   string // the folder the portal's mail is written to
+	mailer   *switchableSender
 }
 
 const testPassword = "correct-horse-battery"
@@ -56,20 +64,114 @@ var testUsers = map[string]string{
 }
 
 // serveStore builds the portal on store exactly as main.go does and serves it.
+// Its mail goes to an outbox folder of its own (a.mails reads it), as it does
+// without SMTP_URL; links in it point at the test server.
 func serveStore(t *testing.T, store *models.Store) *app {
+	t.Helper()
+	return serveStoreWith(t, store, nil)
+}
+
+// serveStoreWith serves the portal with mail through sender (nil: the test outbox).
+func serveStoreWith(t *testing.T, store *models.Store, sender mail.Sender) *app {
 	t.Helper()
 	var logOut io.Writer = io.Discard
 	if os.Getenv("TEST_SERVER_LOG") != "" {
 		logOut = os.Stderr // TEST_SERVER_LOG=1 shows the server's log, errors included
 	}
-	srv := web.New(store, web.Config{
+	a := &app{t: t, store: store, mailer: &switchableSender{}}
+	if sender == nil {
+		outbox, err := mail.NewOutbox(filepath.Join(t.TempDir(), "outbox"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.outbox, sender = outbox.Dir(), outbox
+	}
+	a.mailer.next = sender
+	// The listener first, so links in mail can name the server's address.
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	a.server = web.New(store, web.Config{
 		SessionSecret: []byte("0123456789abcdef0123456789abcdef-test"),
 		Static:        static.FS,
 		Logger:        slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Mail:          mail.Config{Sender: a.mailer, BaseURL: base},
 	})
-	ts := httptest.NewServer(srv.Handler())
+	ts.Config.Handler = a.server.Handler()
+	ts.Start()
 	t.Cleanup(ts.Close)
-	return &app{t: t, store: store, server: srv, ts: ts}
+	a.ts = ts
+	return a
+}
+
+// switchableSender passes mail on, or fails every message while down is set.
+type switchableSender struct {
+	mu   sync.Mutex
+	down error
+	next mail.Sender
+}
+
+func (s *switchableSender) Send(ctx context.Context, msgs []mail.Message) []error {
+	s.mu.Lock()
+	down := s.down
+	s.mu.Unlock()
+	if down != nil {
+		errs := make([]error, len(msgs))
+		for i := range errs {
+			errs[i] = down
+		}
+		return errs
+	}
+	return s.next.Send(ctx, msgs)
+}
+
+func (s *switchableSender) String() string { return "test mail" }
+
+// mailDown makes every email fail until mailUp.
+func (a *app) mailDown() {
+	a.mailer.mu.Lock()
+	a.mailer.down = errors.New("550 test: the mail server is down")
+	a.mailer.mu.Unlock()
+}
+
+func (a *app) mailUp() {
+	a.mailer.mu.Lock()
+	a.mailer.down = nil
+	a.mailer.mu.Unlock()
+}
+
+// mails reads the test outbox: what the portal has emailed, oldest first.
+func (a *app) mails() []mailtest.Received {
+	a.t.Helper()
+	if a.outbox == "" {
+		a.t.Fatal("this app sends mail elsewhere, not to the test outbox")
+	}
+	return mailtest.ReadOutbox(a.t, a.outbox)
+}
+
+// mailsTo is what the portal has emailed to addr, oldest first.
+func (a *app) mailsTo(addr string) []mailtest.Received {
+	a.t.Helper()
+	var out []mailtest.Received
+	for _, m := range a.mails() {
+		if slices.Contains(m.To, addr) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// lastLinkTo is the link in the latest email to addr; the test fails without one.
+func (a *app) lastLinkTo(addr string) string {
+	a.t.Helper()
+	ms := a.mailsTo(addr)
+	if len(ms) == 0 {
+		a.t.Fatalf("no email to %s", addr)
+	}
+	link := ms[len(ms)-1].Link()
+	if !strings.HasPrefix(link, a.ts.URL+"/") {
+		a.t.Fatalf("email to %s has no link to the portal:\n%s", addr, ms[len(ms)-1].Text)
+	}
+	return link
 }
 
 // newDemoApp serves the demo programme that `make run` loads.
@@ -86,8 +188,14 @@ func newDemoApp(t *testing.T) *app {
 
 func newApp(t *testing.T) *app {
 	t.Helper()
+	return newAppMailingThrough(t, nil)
+}
+
+// newAppMailingThrough is newApp with its mail sent through sender (nil: the test outbox).
+func newAppMailingThrough(t *testing.T, sender mail.Sender) *app {
+	t.Helper()
 	store, raw := modeltest.NewStoreWithDB(t)
-	a := serveStore(t, store)
+	a := serveStoreWith(t, store, sender)
 	a.raw = raw
 	sys := models.SystemActor()
 	must := func(err error) {

@@ -47,11 +47,6 @@ func pager(c echo.Context, p models.Page, total int64) views.Pager {
 	return views.Pager{Page: p.Number, Size: p.Size, Total: total, BaseURL: c.Request().URL.Path, Query: q}
 }
 
-// absoluteURL makes a link a person can copy elsewhere, such as an invitation.
-func absoluteURL(c echo.Context, path string) string {
-	return c.Scheme() + "://" + c.Request().Host + path
-}
-
 // formIDs reads the ticked "ids" of a bulk form; junk values are ignored.
 func formIDs(c echo.Context) ([]uint, error) {
 	form, err := c.FormParams()

@@ -79,7 +79,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/agencies/:id", enrollers, s.agencyDetail, false},
 		{http.MethodGet, "/agencies/:id/edit", staff, s.agencyEdit, false},
 		{http.MethodPost, "/agencies/:id", staff, s.agencyUpdate, false},
-		{http.MethodPost, "/agencies/:id/managers", staff, s.agencyAddManager, false},
+		{http.MethodPost, "/agencies/:id/managers", adminOnly, s.agencyAddManager, true},
 		{http.MethodPost, "/agencies/:id/quota", staff, s.agencyQuotaSet, false},
 
 		{http.MethodGet, "/audit", staff, s.auditList, false},

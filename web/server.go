@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/web/mail"
 )
 
 // Config is what the server needs beyond the store.
@@ -26,6 +27,7 @@ type Config struct {
 	Static         fs.FS        // the embedded static files
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock for session ages; time.Now when nil (tests move it)
+	Mail           mail.Config      // how invitation and reset links reach their owners' email
 }
 
 // Server holds the portal's dependencies and its Echo instance.
@@ -141,7 +143,7 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		s.log.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+		s.log.Info("request", "method", c.Request().Method, "path", loggedPath(c),
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "ip", c.RealIP())
 		return nil
 	}

@@ -96,6 +96,9 @@ func (s *Server) usersView(c echo.Context, values map[string]string, errs views.
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	if v.Invited, err = s.pendingInvitations(c, nil); err != nil {
+		return v, err
+	}
 	for _, r := range []models.Role{models.RoleReviewer, models.RoleAdmin} {
 		v.Roles = append(v.Roles, views.Option{Value: string(r), Label: tr(c, "role_"+string(r)), Selected: values["role"] == string(r)})
 	}
@@ -110,14 +113,17 @@ func (s *Server) userList(c echo.Context) error {
 	return render(c, http.StatusOK, views.UsersPage(s.meta(c, tr(c, "users"), "settings"), v))
 }
 
+// userCreate invites a staff member: the invitation goes to their own email,
+// and they choose their password themselves.
 func (s *Server) userCreate(c echo.Context) error {
 	values := map[string]string{"email": c.FormValue("email"), "role": c.FormValue("role")}
 	role := models.Role(values["role"])
+	var link *models.OneTimeLink
 	var err error
 	if role != models.RoleAdmin && role != models.RoleReviewer {
 		err = models.FieldErrors{"role": "staff accounts are admins or reviewers"}
 	} else {
-		_, err = s.store.CreateUser(c.Request().Context(), actor(c), models.NewUser{Email: values["email"], Password: c.FormValue("password"), Role: role})
+		link, err = s.store.InviteUser(c.Request().Context(), actor(c), models.NewInvitation{Email: values["email"], Role: role})
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		v, verr := s.usersView(c, values, fieldErrors(fe))
@@ -129,5 +135,8 @@ func (s *Server) userCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/settings/users", "success", tr(c, "flash_user_added", "Email", models.NormalizeEmail(values["email"])))
+	if err := s.mailOneLink(c, inviteLink, link); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings/users")
 }

@@ -108,6 +108,8 @@ var migrations = []func(tx *gorm.DB) error{
 	},
 	// 7: each user's language for the pages.
 	func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
+	// 8: creators' account IDs are unique regardless of case and spaces (account_key); stops, listing them, on collisions.
+	migrateAccountKeys,
 }
 
 func cloneSubjects() []SubjectArea {

@@ -112,7 +112,7 @@ func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now
 			}
 			continue
 		}
-		key := v.AccountID + "|" + v.Week
+		key := AccountKey(v.AccountID) + "|" + v.Week
 		if first, dup := seen[key]; dup {
 			errs = append(errs, RowProblem{Row: positions[i], Field: "creator_account_id", Error: fmt.Sprintf("%s %s repeats row %d", v.AccountID, v.Week, first)})
 			continue
@@ -120,21 +120,22 @@ func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now
 		seen[key] = positions[i]
 		valid = append(valid, v)
 		validPos = append(validPos, positions[i])
-		accounts = append(accounts, v.AccountID)
+		accounts = append(accounts, AccountKey(v.AccountID))
 	}
+	// Resolved by account key: a feed that writes "JD_CR_1" updates the creator enrolled as "jd_cr_1".
 	ids := map[string]uint{}
 	for _, chunk := range chunks(accounts, 500) {
 		var cs []Creator
-		if err := tx.Select("id, account_id").Where("account_id IN ?", chunk).Find(&cs).Error; err != nil {
+		if err := tx.Select("id, account_key").Where("account_key IN ?", chunk).Find(&cs).Error; err != nil {
 			return nil, nil, err
 		}
 		for _, c := range cs {
-			ids[c.AccountID] = c.ID
+			ids[c.AccountKey] = c.ID
 		}
 	}
 	out := make([]WeeklyPerformance, 0, len(valid))
 	for i, v := range valid {
-		id, ok := ids[v.AccountID]
+		id, ok := ids[AccountKey(v.AccountID)]
 		if !ok {
 			errs = append(errs, RowProblem{Row: validPos[i], Field: "creator_account_id", Error: fmt.Sprintf("no enrolled creator has account ID %q", v.AccountID)})
 			continue

@@ -174,6 +174,7 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 	case n > 80:
 		fe["display_name"] = "display name must be at most 80 characters"
 	}
+	checkTexts(fe, map[string]string{"display_name": v.DisplayName})
 	switch {
 	case v.AccountID == "":
 		fe["account_id"] = "JD creator account ID is required"

@@ -48,8 +48,9 @@ type validPerformance struct {
 // maxCount bounds counts and money so sums over a year stay far from overflow.
 const maxCount = 1_000_000_000_000
 
-// Validate checks one row; now decides which weeks have started.
-func (in PerformanceInput) Validate(now time.Time) (validPerformance, FieldErrors) {
+// Validate checks one row; now decides which weeks have started, and start
+// is the programme's first week (see ProgrammeStartWeek): earlier weeks are refused.
+func (in PerformanceInput) Validate(now time.Time, start WeekLabel) (validPerformance, FieldErrors) {
 	fe := FieldErrors{}
 	v := validPerformance{AccountID: strings.TrimSpace(in.AccountID)}
 	if v.AccountID == "" {
@@ -59,6 +60,8 @@ func (in PerformanceInput) Validate(now time.Time) (validPerformance, FieldError
 		fe["week"] = err.Error()
 	} else if w.Start().After(now) {
 		fe["week"] = fmt.Sprintf("week %s has not started yet", w)
+	} else if w.Start().Before(start.Start()) {
+		fe["week"] = fmt.Sprintf("week %s is before the programme's start (%s)", w, start)
 	} else {
 		v.Week = w.String()
 	}
@@ -99,13 +102,17 @@ type IngestResult struct {
 // checkPerformance validates rows and resolves account IDs. positions gives
 // each row's number for error reports (API index or file line).
 func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now time.Time) ([]WeeklyPerformance, []RowProblem, error) {
+	start, err := programmeStartWeek(tx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var errs []RowProblem
 	valid := make([]validPerformance, 0, len(rows))
 	validPos := make([]int, 0, len(rows))
 	seen := map[string]int{}
 	var accounts []string
 	for i, in := range rows {
-		v, fe := in.Validate(now)
+		v, fe := in.Validate(now, start)
 		if len(fe) > 0 {
 			for _, f := range sortedKeys(fe) {
 				errs = append(errs, RowProblem{Row: positions[i], Field: f, Error: fe[f]})

@@ -257,4 +257,12 @@ func TestAccountKeyMigrationUpgradesAnOldDatabase(t *testing.T) {
 	if err := raw.Create(&c).Error; err == nil {
 		t.Fatal("the upgraded database has no unique index on the account key")
 	}
+	// A later step that migrates Creator again finds the added column as it
+	// would have made it: nothing is rebuilt, the key's index stays.
+	if err := raw.AutoMigrate(&models.Creator{}); err != nil {
+		t.Fatal(err)
+	}
+	if !raw.Migrator().HasIndex("creators", "idx_creators_account_key") {
+		t.Fatal("migrating Creator again dropped the account key's index")
+	}
 }

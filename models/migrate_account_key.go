@@ -2,18 +2,29 @@ package models
 
 import "gorm.io/gorm"
 
+// creatorAccountKeyV1 is the creators table's new column as this step adds it.
+type creatorAccountKeyV1 struct {
+	AccountKey string `gorm:"size:40;not null;default:''"`
+}
+
+func (creatorAccountKeyV1) TableName() string { return "creators" }
+
 // migrateAccountKeys gives every creator an account key (AccountKey of the
 // account ID: trimmed, lower case) under a unique index, so that one JD
 // account cannot be enrolled twice in different letter case. When two
 // creators already hold one ID written differently, it stops with an
 // AccountKeyCollisionError that lists them, and changes nothing.
 //
-// Frozen SQL (the schema as it is on the day of this step), valid on SQLite
-// and PostgreSQL. The column may exist already: the first steps migrate
-// today's Creator struct, which has it.
+// The column is declared as it is on the day of this step (a frozen struct);
+// the rest is SQL valid on SQLite and PostgreSQL. The column may exist
+// already: the first steps migrate today's Creator struct, which has it.
 func migrateAccountKeys(tx *gorm.DB) error {
-	if !tx.Migrator().HasColumn("creators", "account_key") {
-		if err := tx.Exec(`ALTER TABLE creators ADD COLUMN account_key VARCHAR(40) NOT NULL DEFAULT ''`).Error; err != nil {
+	if !tx.Migrator().HasColumn(&creatorAccountKeyV1{}, "AccountKey") {
+		// Added by GORM from the frozen struct, so that the column reads exactly
+		// as AutoMigrate of Creator makes it and a later AutoMigrate sees nothing
+		// to change (on SQLite a changed column means rebuilding the table and
+		// losing its indexes).
+		if err := tx.Migrator().AddColumn(&creatorAccountKeyV1{}, "AccountKey"); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 // buildPortal builds the real binary once per test run.
@@ -136,7 +137,11 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	if out, err := (&exec.Cmd{Path: bin, Args: []string{bin, "seed", "--demo"}, Env: env}).CombinedOutput(); err != nil {
 		t.Fatalf("seed: %v %s", err, out)
 	}
-	// 200 demo creators × 300 weeks = 60,000 rows.
+	// 200 demo creators × 300 weeks = 60,000 rows, reaching back before the
+	// default programme start: this programme starts earlier.
+	if err := modeltest.OpenRaw(t, db).Create(&models.Setting{Key: "programme_start_week", Value: "2020-W01"}).Error; err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
 	b.WriteString("account_id,week,videos,live_sessions,views,orders,gmv_fen\n")
 	start := time.Now().AddDate(0, 0, -7*305)

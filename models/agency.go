@@ -48,6 +48,7 @@ func (in *AgencyInput) validate() FieldErrors {
 	if len(in.ContactPhone) > 40 {
 		fe["contact_phone"] = "phone must be at most 40 characters"
 	}
+	checkTexts(fe, map[string]string{"name": in.Name, "contact_name": in.ContactName, "contact_phone": in.ContactPhone})
 	return fe
 }
 

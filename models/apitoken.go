@@ -32,6 +32,9 @@ func (s *Store) CreateAPIToken(ctx context.Context, a *Actor, name string) (stri
 	if name == "" || len([]rune(name)) > 80 {
 		return "", nil, FieldErrors{"name": "give the token a name of at most 80 characters, such as the system that uses it"}
 	}
+	if msg := CheckText(name, false); msg != "" {
+		return "", nil, FieldErrors{"name": msg}
+	}
 	raw, _, err := newToken()
 	if err != nil {
 		return "", nil, err

@@ -25,6 +25,9 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 	if message == "" || len([]rune(message)) > MaxAppealLength {
 		return FieldErrors{"message": "explain the appeal in 1 to 1,000 characters"}
 	}
+	if msg := CheckText(message, true); msg != "" {
+		return FieldErrors{"message": msg}
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var b Bonus
 		if err := tx.Where("id = ? AND creator_id = ?", bonusID, *a.CreatorID).First(&b).Error; err != nil {
@@ -55,6 +58,9 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > MaxNoteLength {
 		return FieldErrors{"note": "note must be at most 500 characters"}
+	}
+	if msg := CheckText(note, true); msg != "" {
+		return FieldErrors{"note": msg}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var current Bonus

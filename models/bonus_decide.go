@@ -249,6 +249,9 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 	case len([]rune(note)) > MaxNoteLength:
 		return nil, FieldErrors{"note": fmt.Sprintf("note must be at most %d characters", MaxNoteLength)}
 	}
+	if msg := CheckText(note, true); msg != "" {
+		return nil, FieldErrors{"note": msg}
+	}
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
 	err := s.tx(ctx, func(tx *gorm.DB) error {

@@ -50,7 +50,8 @@ func (ct ContentType) Valid() bool {
 }
 
 // Creator is a creator enrolled in the programme. The JD creator account ID
-// is unique: a creator belongs to at most one agency.
+// is unique, whatever its letter case (AccountKey): a creator belongs to at
+// most one agency.
 type Creator struct {
 	ID          uint   `gorm:"primaryKey;index:idx_creators_enrolled_id,priority:2"`
 	DisplayName string `gorm:"size:80;not null;index"`
@@ -75,6 +76,10 @@ type Creator struct {
 	// QualifiedAgencyID is the agency the creator belonged to when first qualified: quota credit stays with it.
 	QualifiedAgencyID *uint     `gorm:"index:idx_creators_qualified_agency,priority:1"`
 	StateChangedAt    time.Time `gorm:"not null"`
+	// AccountKey is AccountKey(AccountID), kept by BeforeSave; its unique index
+	// (idx_creators_account_key) is made by a migration step, not by this tag,
+	// because earlier steps migrate this struct onto tables that hold rows.
+	AccountKey string `gorm:"size:40;not null;default:''"`
 }
 
 // SubjectIDs returns the creator's subject areas, primary first.
@@ -169,6 +174,7 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 	case n > 80:
 		fe["display_name"] = "display name must be at most 80 characters"
 	}
+	checkTexts(fe, map[string]string{"display_name": v.DisplayName})
 	switch {
 	case v.AccountID == "":
 		fe["account_id"] = "JD creator account ID is required"

@@ -39,10 +39,23 @@ type CSVRow struct {
 	Err       string // a problem found while reading the row itself
 }
 
+// Messages for files in a form the portal does not read; each says what to do.
+var (
+	// ErrFileUTF16 is a file saved as UTF-16 ("Unicode text" in Excel), with or without a BOM.
+	ErrFileUTF16 = errors.New("the file is UTF-16 text; save it as CSV (UTF-8 or GBK) and upload it again")
+	// ErrFileCROnly is a file whose lines end in CR alone (classic Mac OS), which reads as one long line.
+	ErrFileCROnly = errors.New("the file uses CR line endings only (old Mac format); save it as CSV with Windows or Unix line endings and upload it again")
+)
+
 // DecodeText turns an uploaded file into UTF-8: a UTF-8 BOM is dropped, valid
 // UTF-8 is kept, anything else is read as GB18030 (a superset of GBK, what
-// Excel and WPS save in China).
+// Excel and WPS save in China). A UTF-16 file is refused with ErrFileUTF16:
+// without its BOM it is valid UTF-8 full of NULs, with it GB18030 reads it as
+// nonsense, and either way the header would not be found.
 func DecodeText(data []byte) ([]byte, error) {
+	if looksUTF16(data) {
+		return nil, ErrFileUTF16
+	}
 	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
 		data = data[3:]
 	}
@@ -54,6 +67,24 @@ func DecodeText(data []byte) ([]byte, error) {
 		return nil, errors.New("the file is neither UTF-8 nor GBK text")
 	}
 	return out, nil
+}
+
+// looksUTF16 reports whether data starts with a UTF-16 byte-order mark, or
+// has NUL bytes in a quarter or more of its even or odd positions (the high
+// bytes of the ASCII commas, digits and line breaks every CSV is full of).
+func looksUTF16(data []byte) bool {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return true
+	}
+	sample := data[:min(len(data), 4096)]
+	var nul [2]int
+	for i, b := range sample {
+		if b == 0 {
+			nul[i%2]++
+		}
+	}
+	half := len(sample) / 2
+	return half > 0 && (nul[0]*4 >= half || nul[1]*4 >= half)
 }
 
 // csvRecord is one data row of an uploaded file, with its line number.
@@ -87,6 +118,9 @@ func readCSVWithin(data []byte, expected, required []string, aliases map[string]
 	text, err := DecodeText(data)
 	if err != nil {
 		return nil, err
+	}
+	if bytes.IndexByte(text, '\n') < 0 && bytes.IndexByte(text, '\r') >= 0 {
+		return nil, ErrFileCROnly
 	}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1

@@ -62,7 +62,7 @@ func (s *Store) EnrolCreator(ctx context.Context, a *Actor, agencyID *uint, e En
 		// Lost a race with a concurrent enrolment of the same account: report who holds it now.
 		err = s.tx(ctx, func(tx *gorm.DB) error { return checkEnrolable(tx, agency, v) })
 		if err == nil {
-			err = FieldErrors{"account_id": ErrCreatorTaken.Error()}
+			err = fieldErr("account_id", ErrCreatorTaken)
 		}
 	}
 	if err != nil {
@@ -74,13 +74,13 @@ func (s *Store) EnrolCreator(ctx context.Context, a *Actor, agencyID *uint, e En
 // checkEnrolable refuses an account already held and an email already in use.
 func checkEnrolable(tx *gorm.DB, agency *uint, v validEnrolment) error {
 	var holder Creator
-	err := tx.Select("id, agency_id").Where("account_id = ?", v.AccountID).First(&holder).Error
+	err := tx.Select("id, agency_id").Where("account_key = ?", AccountKey(v.AccountID)).First(&holder).Error
 	switch {
 	case err == nil:
 		if sameAgency(holder.AgencyID, agency) {
-			return FieldErrors{"account_id": ErrAlreadyEnrolled.Error()}
+			return fieldErr("account_id", ErrAlreadyEnrolled)
 		}
-		return FieldErrors{"account_id": ErrCreatorTaken.Error()}
+		return fieldErr("account_id", ErrCreatorTaken)
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return err
 	}

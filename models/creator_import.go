@@ -118,13 +118,13 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 			out.Status, out.Message = RowError, row.Err
 		case len(fe) > 0:
 			out.Status, out.Message = RowError, fe.Error()
-		case accountLine[v.AccountID] != 0:
-			out.Status, out.Message = RowError, fmt.Sprintf("account_id: repeats line %d", accountLine[v.AccountID])
+		case accountLine[AccountKey(v.AccountID)] != 0:
+			out.Status, out.Message = RowError, fmt.Sprintf("account_id: repeats line %d", accountLine[AccountKey(v.AccountID)])
 		case v.ContactEmail != "" && emailLine[v.ContactEmail] != 0:
 			out.Status, out.Message = RowError, fmt.Sprintf("contact_email: repeats line %d", emailLine[v.ContactEmail])
 		default:
-			accountLine[v.AccountID] = row.Line
-			accounts = append(accounts, v.AccountID)
+			accountLine[AccountKey(v.AccountID)] = row.Line
+			accounts = append(accounts, AccountKey(v.AccountID))
 			if v.ContactEmail != "" {
 				emailLine[v.ContactEmail] = row.Line
 				emails = append(emails, v.ContactEmail)
@@ -133,15 +133,15 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 		}
 		p.Rows = append(p.Rows, out)
 	}
-	// Look up holders and used emails in chunks, not one query per row.
+	// Look up holders (by account key) and used emails in chunks, not one query per row.
 	holders := map[string]*uint{}
 	for _, chunk := range chunks(accounts, 500) {
 		var cs []Creator
-		if err := tx.Select("account_id, agency_id").Where("account_id IN ?", chunk).Find(&cs).Error; err != nil {
+		if err := tx.Select("account_key, agency_id").Where("account_key IN ?", chunk).Find(&cs).Error; err != nil {
 			return nil, nil, err
 		}
 		for _, c := range cs {
-			holders[c.AccountID] = c.AgencyID
+			holders[c.AccountKey] = c.AgencyID
 		}
 	}
 	usedEmails := map[string]bool{}
@@ -159,7 +159,7 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 		r := &p.Rows[i]
 		if ok[i] {
 			v := valid[i]
-			if holder, held := holders[v.AccountID]; held {
+			if holder, held := holders[AccountKey(v.AccountID)]; held {
 				if sameAgency(holder, imp.AgencyID) {
 					r.Status, r.Message = RowSkipped, ErrAlreadyEnrolled.Error()
 				} else {

@@ -10,9 +10,11 @@ import (
 // SearchKey folds a name for search: case and surrounding space do not matter.
 func SearchKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// BeforeSave keeps the search key in step with the display name.
+// BeforeSave keeps the search key in step with the display name and the
+// account key with the account ID.
 func (c *Creator) BeforeSave(*gorm.DB) error {
 	c.SearchName = SearchKey(c.DisplayName)
+	c.AccountKey = AccountKey(c.AccountID)
 	return nil
 }
 
@@ -60,7 +62,7 @@ func searchCreators(q *gorm.DB, t, term string) *gorm.DB {
 	lo, hi := prefixBounds(SearchKey(term))
 	cond := prefixRange(q, t+".search_name")
 	if accountIDPattern.MatchString(term) {
-		return q.Where("(("+cond+") OR "+t+".account_id = ?)", lo, hi, term)
+		return q.Where("(("+cond+") OR "+t+".account_key = ?)", lo, hi, AccountKey(term))
 	}
 	return q.Where(cond, lo, hi)
 }

@@ -72,6 +72,9 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 	if len([]rune(d.Note)) > MaxNoteLength {
 		return nil, FieldErrors{"note": fmt.Sprintf("note must be at most %d characters", MaxNoteLength)}
 	}
+	if msg := CheckText(d.Note, true); msg != "" {
+		return nil, FieldErrors{"note": msg}
+	}
 	if tr.NeedsReason && d.Reason == "" {
 		return nil, FieldErrors{"reason": "choose a reason code for this decision"}
 	}

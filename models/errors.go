@@ -39,6 +39,22 @@ func (fe FieldErrors) Error() string {
 	return strings.Join(parts, "; ")
 }
 
+// fieldSentinel is a field error that also answers errors.Is for a sentinel
+// error, so a handler can tell one refusal from another without comparing text.
+type fieldSentinel struct {
+	fe       FieldErrors
+	sentinel error
+}
+
+// fieldErr is the field error on field whose message is sentinel's, and which
+// errors.Is matches to sentinel; AsFieldErrors still finds the field error.
+func fieldErr(field string, sentinel error) error {
+	return &fieldSentinel{fe: FieldErrors{field: sentinel.Error()}, sentinel: sentinel}
+}
+
+func (e *fieldSentinel) Error() string   { return e.fe.Error() }
+func (e *fieldSentinel) Unwrap() []error { return []error{e.fe, e.sentinel} }
+
 // AsFieldErrors extracts field errors from err, if it carries any.
 func AsFieldErrors(err error) (FieldErrors, bool) {
 	var fe FieldErrors

@@ -45,6 +45,8 @@ func (s *Store) FeatureCreator(ctx context.Context, a *Actor, creatorID uint, fr
 	}
 	if note = strings.TrimSpace(note); len([]rune(note)) > MaxNoteLength {
 		fe["note"] = fmt.Sprintf("note must be at most %d characters", MaxNoteLength)
+	} else if msg := CheckText(note, true); msg != "" {
+		fe["note"] = msg
 	}
 	if len(fe) > 0 {
 		return fe

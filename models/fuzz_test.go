@@ -45,13 +45,14 @@ func FuzzParsePerformanceCSV(f *testing.F) {
 	f.Add([]byte("account_id,week,videos,live_sessions,views,orders,gmv_fen\njd_cr_1,2026-W99,-1,x,1e9,1.5,\n"))
 	f.Add([]byte("week\n"))
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, models.CST)
+	start, _ := models.ParseWeek(models.DefaultProgrammeStartWeek)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, err := models.ParsePerformanceCSV(data)
 		if err != nil {
 			return
 		}
 		for _, r := range rows {
-			v, fe := r.Input.Validate(now)
+			v, fe := r.Input.Validate(now, start)
 			if len(fe) > 0 {
 				continue
 			}

@@ -115,6 +115,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateSettingsChanges,
 	// 10: invitations to staff and MCN manager accounts (issue 12: nobody chooses another person's password).
 	migrateUserInvitations,
+	// 11: creators' account IDs are unique regardless of case and spaces (account_key); stops, listing them, on collisions.
+	migrateAccountKeys,
 }
 
 func cloneSubjects() []SubjectArea {

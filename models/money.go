@@ -52,6 +52,10 @@ func ParseYuan(s string) (int64, error) {
 	if hasFrac && (len(frac) == 0 || len(frac) > 2) {
 		return 0, fmt.Errorf("amount %q: at most two decimals", orig)
 	}
+	if !allDigits(whole) || (hasFrac && !allDigits(frac)) {
+		// strconv takes a sign, so "1000000000.-5" would be 5 fen short and ".+5" 5 fen.
+		return 0, fmt.Errorf("amount %q is not a number of yuan", orig)
+	}
 	for len(frac) < 2 {
 		frac += "0"
 	}
@@ -61,4 +65,17 @@ func ParseYuan(s string) (int64, error) {
 		return 0, fmt.Errorf("amount %q is not a number of yuan", orig)
 	}
 	return y*100 + f, nil
+}
+
+// allDigits reports whether s is ASCII digits only (and not empty).
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -14,6 +14,11 @@ func TestMoney(t *testing.T) {
 	}{
 		"12,345.67": {1234567, true}, "¥300": {30000, true}, "0.5": {50, true}, ".25": {25, true},
 		"-1": {0, false}, "1.234": {0, false}, "abc": {0, false}, "": {0, false}, "1.": {0, false}, "1e5": {0, false},
+		// Signs inside the number: strconv would read them.
+		"1000000000.-5": {0, false}, ".+5": {0, false}, ".-5": {0, false}, "1.+1": {0, false}, "+5": {0, false}, "1-2": {0, false},
+		"¥-5": {0, false}, "5.0-": {0, false}, " 1 000": {0, false}, "0x10": {0, false}, "1_000": {0, false},
+		// Still accepted: plain forms people type.
+		"1000000000": {100_000_000_000, true}, "1,000,000,000.00": {100_000_000_000, true}, " ¥ 12.5 ": {1250, true}, "007.05": {705, true},
 	}
 	for in, want := range parse {
 		got, err := ParseYuan(in)

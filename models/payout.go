@@ -329,7 +329,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			amountDiffers := false
 			for i := range lines {
 				l := &lines[i]
-				if used[l.BonusID] || l.AccountID != r.Get("account_id") || (r.Get("week") != "" && l.Week != r.Get("week")) {
+				if used[l.BonusID] || AccountKey(l.AccountID) != AccountKey(r.Get("account_id")) || (r.Get("week") != "" && l.Week != r.Get("week")) {
 					continue
 				}
 				if l.AmountFen != amount {

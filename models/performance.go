@@ -48,8 +48,9 @@ type validPerformance struct {
 // maxCount bounds counts and money so sums over a year stay far from overflow.
 const maxCount = 1_000_000_000_000
 
-// Validate checks one row; now decides which weeks have started.
-func (in PerformanceInput) Validate(now time.Time) (validPerformance, FieldErrors) {
+// Validate checks one row; now decides which weeks have started, and start
+// is the programme's first week (see ProgrammeStartWeek): earlier weeks are refused.
+func (in PerformanceInput) Validate(now time.Time, start WeekLabel) (validPerformance, FieldErrors) {
 	fe := FieldErrors{}
 	v := validPerformance{AccountID: strings.TrimSpace(in.AccountID)}
 	if v.AccountID == "" {
@@ -59,6 +60,8 @@ func (in PerformanceInput) Validate(now time.Time) (validPerformance, FieldError
 		fe["week"] = err.Error()
 	} else if w.Start().After(now) {
 		fe["week"] = fmt.Sprintf("week %s has not started yet", w)
+	} else if w.Start().Before(start.Start()) {
+		fe["week"] = fmt.Sprintf("week %s is before the programme's start (%s)", w, start)
 	} else {
 		v.Week = w.String()
 	}
@@ -99,20 +102,24 @@ type IngestResult struct {
 // checkPerformance validates rows and resolves account IDs. positions gives
 // each row's number for error reports (API index or file line).
 func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now time.Time) ([]WeeklyPerformance, []RowProblem, error) {
+	start, err := programmeStartWeek(tx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var errs []RowProblem
 	valid := make([]validPerformance, 0, len(rows))
 	validPos := make([]int, 0, len(rows))
 	seen := map[string]int{}
 	var accounts []string
 	for i, in := range rows {
-		v, fe := in.Validate(now)
+		v, fe := in.Validate(now, start)
 		if len(fe) > 0 {
 			for _, f := range sortedKeys(fe) {
 				errs = append(errs, RowProblem{Row: positions[i], Field: f, Error: fe[f]})
 			}
 			continue
 		}
-		key := v.AccountID + "|" + v.Week
+		key := AccountKey(v.AccountID) + "|" + v.Week
 		if first, dup := seen[key]; dup {
 			errs = append(errs, RowProblem{Row: positions[i], Field: "creator_account_id", Error: fmt.Sprintf("%s %s repeats row %d", v.AccountID, v.Week, first)})
 			continue
@@ -120,21 +127,22 @@ func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now
 		seen[key] = positions[i]
 		valid = append(valid, v)
 		validPos = append(validPos, positions[i])
-		accounts = append(accounts, v.AccountID)
+		accounts = append(accounts, AccountKey(v.AccountID))
 	}
+	// Resolved by account key: a feed that writes "JD_CR_1" updates the creator enrolled as "jd_cr_1".
 	ids := map[string]uint{}
 	for _, chunk := range chunks(accounts, 500) {
 		var cs []Creator
-		if err := tx.Select("id, account_id").Where("account_id IN ?", chunk).Find(&cs).Error; err != nil {
+		if err := tx.Select("id, account_key").Where("account_key IN ?", chunk).Find(&cs).Error; err != nil {
 			return nil, nil, err
 		}
 		for _, c := range cs {
-			ids[c.AccountID] = c.ID
+			ids[c.AccountKey] = c.ID
 		}
 	}
 	out := make([]WeeklyPerformance, 0, len(valid))
 	for i, v := range valid {
-		id, ok := ids[v.AccountID]
+		id, ok := ids[AccountKey(v.AccountID)]
 		if !ok {
 			errs = append(errs, RowProblem{Row: validPos[i], Field: "creator_account_id", Error: fmt.Sprintf("no enrolled creator has account ID %q", v.AccountID)})
 			continue

@@ -69,6 +69,7 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, kind, code, labe
 	if label == "" || len([]rune(label)) > 120 {
 		fe["label"] = "label is required and must be at most 120 characters"
 	}
+	checkTexts(fe, map[string]string{"label": label})
 	if kind != ReasonForCreator && kind != ReasonForBonus {
 		fe["kind"] = "choose whether the reason is for creators or for bonuses"
 	}
@@ -95,6 +96,9 @@ func (s *Store) UpdateReasonCode(ctx context.Context, a *Actor, id uint, label s
 	label = strings.TrimSpace(label)
 	if label == "" || len([]rune(label)) > 120 {
 		return FieldErrors{"label": "label is required and must be at most 120 characters"}
+	}
+	if msg := CheckText(label, false); msg != "" {
+		return FieldErrors{"label": msg}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var rc ReasonCode

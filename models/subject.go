@@ -67,6 +67,9 @@ func (s *Store) UpdateSubjectArea(ctx context.Context, a *Actor, id uint, name s
 	if name == "" || len([]rune(name)) > 80 {
 		return FieldErrors{"name": "name is required and must be at most 80 characters"}
 	}
+	if msg := CheckText(name, false); msg != "" {
+		return FieldErrors{"name": msg}
+	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var sa SubjectArea
 		if err := tx.First(&sa, id).Error; err != nil {

@@ -48,7 +48,7 @@ func (s *Store) RequestTransfer(ctx context.Context, a *Actor, accountID string)
 	var t *Transfer
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		var c Creator
-		if err := tx.Where("account_id = ?", accountID).First(&c).Error; err != nil {
+		if err := tx.Where("account_key = ?", AccountKey(accountID)).First(&c).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return FieldErrors{"account_id": "no creator is enrolled with this JD account ID; enrol them instead"}
 			}

@@ -80,6 +80,9 @@ func ValidateEmail(s string) string {
 	if s == "" {
 		return "email is required"
 	}
+	if msg := CheckText(s, false); msg != "" {
+		return msg // net/mail takes any non-ASCII character, invisible ones too
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s, "@") {
 		return "not a valid email address"
@@ -106,6 +109,8 @@ func ValidatePassword(p string) string {
 	switch {
 	case len([]rune(p)) < MinPasswordLength:
 		return fmt.Sprintf("password must be at least %d characters", MinPasswordLength)
+	case strings.TrimSpace(p) == "":
+		return "password must not be only spaces"
 	case len(p) > 72:
 		return "password must be at most 72 bytes"
 	case commonPasswords[strings.ToLower(p)]:

@@ -136,7 +136,7 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	res, err := s.store.EnrolCreator(c.Request().Context(), actor(c), optionalID(values["agency_id"]), e)
 	if fe, ok := models.AsFieldErrors(err); ok {
 		errs := fieldErrors(fe)
-		if fe["account_id"] == models.ErrCreatorTaken.Error() && actor(c).Role == models.RoleMCNManager {
+		if errors.Is(err, models.ErrCreatorTaken) && actor(c).Role == models.RoleMCNManager {
 			errs["account_id"] = tr(c, "taken_request_transfer", "Why", trText(c, fe["account_id"])) // a sentence around the message: translate its part now
 		}
 		v, verr := s.creatorFormView(c, values, errs)

@@ -153,6 +153,11 @@ func (s *Server) apiPerformance(c echo.Context) error {
 	if err := dec.Decode(&req); err != nil {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the body is not the expected JSON: " + err.Error()})
 	}
+	// One JSON value and nothing after it (whitespace aside): a body such as
+	// {...}{...} or {...}garbage is a sender's mistake, not something to half-read.
+	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the body has more after its JSON object; send exactly one JSON object"})
+	}
 	if len(req.Rows) == 0 {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "rows is empty", Errors: []models.RowProblem{{Row: -1, Field: "rows", Error: "send at least one row"}}})
 	}

@@ -1,0 +1,43 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// DefaultProgrammeStartWeek is the programme's first week when the settings
+// row programme_start_week is absent: performance for an earlier week is
+// refused by every ingest (API, CSV upload, command line).
+const DefaultProgrammeStartWeek = "2024-W14"
+
+// programmeStartWeekKey names the settings row that holds the first week
+// (a label such as "2024-W14"). No page edits it yet; an operator may set it
+// with SQL, and changes to it belong under the two-admin rule for settings.
+const programmeStartWeekKey = "programme_start_week"
+
+// ProgrammeStartWeek returns the programme's first week: the settings row
+// programme_start_week, or DefaultProgrammeStartWeek when there is none.
+func (s *Store) ProgrammeStartWeek(ctx context.Context) (WeekLabel, error) {
+	return programmeStartWeek(s.r(ctx))
+}
+
+func programmeStartWeek(tx *gorm.DB) (WeekLabel, error) {
+	value := DefaultProgrammeStartWeek
+	var st Setting
+	err := tx.Where("key = ?", programmeStartWeekKey).First(&st).Error
+	switch {
+	case err == nil:
+		value = st.Value
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return WeekLabel{}, err
+	}
+	w, err := ParseWeek(value)
+	if err != nil {
+		// A broken setting stops ingest rather than letting every week in.
+		return WeekLabel{}, fmt.Errorf("setting %s: %w", programmeStartWeekKey, err)
+	}
+	return w, nil
+}

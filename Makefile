@@ -37,7 +37,7 @@ check-generated:
 
 ## test: every test, with the race detector, on $(DATABASE_URL) (SQLite unless a postgres:// URL)
 test: lint test-tools
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## test-tools: axe-core for the browser tests' accessibility checks (pinned in web/testdata/axe)
 test-tools:

@@ -37,6 +37,9 @@ const (
 	AppealOverturned = "overturned"
 )
 
+// AppealStates lists the appeal states in display order (each has a label in every language).
+var AppealStates = []string{AppealPending, AppealUpheld, AppealOverturned}
+
 // Bonus is one creator's weekly bonus: at most one per creator per week.
 // Agency and subject are copied from the creator when computed, so the
 // queue filters without joins and history keeps who delivered the week.

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -90,11 +89,11 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 		if err := tx.Select("creator_id, week").First(&b, bonusID).Error; err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("Your appeal for %s was upheld: the rejection stands.", b.Week)
+		msg := M(NotifyAppealUpheld, "Period", b.Week)
 		if overturn {
-			msg = fmt.Sprintf("Your appeal for %s succeeded: the bonus goes back for approval.", b.Week)
+			msg = M(NotifyAppealOverturned, "Period", b.Week)
 		}
-		if err := notifyCreator(tx, b.CreatorID, action, msg, "/me"); err != nil {
+		if err := notifyCreator(tx, b.CreatorID, msg, Target{Type: TargetMe}); err != nil {
 			return err
 		}
 		return appendAudit(tx, a, action, "bonus", bonusID, nil, map[string]any{"note": note})

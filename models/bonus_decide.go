@@ -11,11 +11,46 @@ import (
 	"gorm.io/gorm"
 )
 
-// Outcome is what happened to one bonus in a (bulk) decision.
+// Outcome is what happened to one bonus in a (bulk) decision, as data: a
+// refusal carries its reason code and the amounts it names, and the row is
+// named by the creator's display name (weekly) or the agency's name (monthly).
 type Outcome struct {
-	BonusID uint
-	Result  string // "approved", "awaiting_second", "rejected" or "refused"
-	Message string // why it was refused
+	BonusID   uint
+	Name      string     // whose bonus it is; "" when there is no such bonus
+	Result    string     // "approved", "awaiting_second", "rejected" or "refused"
+	Reason    string     // why it was refused: one of the Refused… codes
+	AmountFen int64      // the bonus's amount (RefusedOverCap, RefusedPoolShort)
+	LimitFen  int64      // the cap (RefusedOverCap) or what the pool has left (RefusedPoolShort)
+	State     BonusState // the state it is already in (RefusedAlreadyDecided)
+}
+
+// Why a bonus of a decision was refused; each is the catalogue ID of its message.
+const (
+	RefusedNoSuchBonus      = "refused_no_such_bonus"
+	RefusedOverCap          = "refused_over_cap"      // Amount above Cap
+	RefusedSameReviewer     = "refused_same_reviewer" // four eyes: the first approver cannot complete it
+	RefusedPoolShort        = "refused_pool_short"    // Asked, Left
+	RefusedDecidedMeanwhile = "refused_decided_meanwhile"
+	RefusedAlreadyDecided   = "refused_already_decided" // State
+)
+
+// BonusStateWord is the catalogue ID of a bonus state as it reads inside a
+// sentence ("it is already awaiting second").
+func BonusStateWord(s BonusState) Word { return Word("word_bonus_" + string(s)) }
+
+// Msg is why the bonus was refused, as a message (an empty Msg when it was not refused).
+func (o Outcome) Msg() Msg {
+	switch o.Reason {
+	case "":
+		return Msg{}
+	case RefusedOverCap:
+		return M(o.Reason, "Amount", Fen(o.AmountFen), "Cap", Fen(o.LimitFen))
+	case RefusedPoolShort:
+		return M(o.Reason, "Asked", Fen(o.AmountFen), "Left", Fen(o.LimitFen))
+	case RefusedAlreadyDecided:
+		return M(o.Reason, "State", BonusStateWord(o.State))
+	}
+	return M(o.Reason)
 }
 
 // DecisionReport lists every bonus of a decision and where the pool stands:
@@ -52,6 +87,7 @@ const MaxBulk = 5000
 type bonusKind struct {
 	table      string
 	owner      string // the column naming who is told: creator_id or agency_id
+	ownerName  string // the table and column of the owner's name, which names the rows of a report
 	period     string // week or month
 	pool       string
 	objectType string // in the audit log
@@ -59,7 +95,7 @@ type bonusKind struct {
 	limits     func(tx *gorm.DB) (capFen, fourEyesFen int64, err error)
 }
 
-var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", period: "week", pool: PoolCreators, objectType: "bonus", reasonKind: ReasonForBonus,
+var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", ownerName: "creators.display_name", period: "week", pool: PoolCreators, objectType: "bonus", reasonKind: ReasonForBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, _, err := currentRule(tx)
 		// A threshold above the cap would switch four eyes off: never use one (older data may hold one).
@@ -67,7 +103,7 @@ var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", period: "we
 		return capFen, min(r.FourEyesFen, capFen), err
 	}}
 
-var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
+var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerName: "agencies.name", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, err := mcnRule(tx)
 		return r.MaxFen, min(r.FourEyesFen, r.MaxFen), err
@@ -77,6 +113,7 @@ var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", period:
 type decidable struct {
 	ID              uint
 	Owner           uint
+	Name            string // the creator's display name or the agency's name
 	Period          string
 	State           BonusState
 	AmountFen       int64
@@ -134,7 +171,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
-				rep.add(Outcome{BonusID: id, Result: "refused", Message: "no such bonus"})
+				rep.add(Outcome{BonusID: id, Result: "refused", Reason: RefusedNoSuchBonus})
 				continue
 			}
 			o, err := approveOne(tx, a, kind, b, capFen, fourEyesFen, now)
@@ -174,14 +211,15 @@ func poolLeft(tx *gorm.DB, name string) (int64, error) {
 }
 
 func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fourEyesFen int64, now time.Time) (Outcome, error) {
-	o := Outcome{BonusID: b.ID, Result: "refused"}
-	refuse := func(msg, why string) (Outcome, error) {
-		o.Message = msg
+	o := Outcome{BonusID: b.ID, Name: b.Name, Result: "refused", AmountFen: b.AmountFen}
+	refuse := func(reason string, limitFen int64, audit map[string]any) (Outcome, error) {
+		o.Reason, o.LimitFen = reason, limitFen
+		audit["amount_fen"] = b.AmountFen
 		// Once per reviewer and minute, with a count: a bulk approval against an empty pool must not flood the log.
-		return o, appendAuditTallied(tx, a, kind.objectType+".approve_refused", kind.objectType, b.ID, map[string]any{"reason": why, "amount_fen": b.AmountFen})
+		return o, appendAuditTallied(tx, a, kind.objectType+".approve_refused", kind.objectType, b.ID, audit)
 	}
 	if b.AmountFen > capFen {
-		return refuse(fmt.Sprintf("%s is above the cap of %s; recompute it", FormatYuan(b.AmountFen), FormatYuan(capFen)), "over cap")
+		return refuse(RefusedOverCap, capFen, map[string]any{"reason": "over cap", "cap_fen": capFen})
 	}
 	before := b.audit()
 	update := func(from BonusState, values map[string]any) (bool, error) {
@@ -192,18 +230,18 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 	case b.State == BonusProposed && b.AmountFen >= fourEyesFen:
 		ok, err := update(BonusProposed, map[string]any{"state": BonusAwaitingSecond, "first_approver_id": a.UserID, "first_approved_at": now, "updated_at": now})
 		if err != nil || !ok {
-			o.Message = "someone else decided it meanwhile"
+			o.Reason = RefusedDecidedMeanwhile
 			return o, err
 		}
 		b.State = BonusAwaitingSecond
 		o.Result = "awaiting_second"
 		return o, appendAudit(tx, a, kind.objectType+".first_approval", kind.objectType, b.ID, before, b.audit())
 	case b.State == BonusAwaitingSecond && b.FirstApproverID != nil && *b.FirstApproverID == a.UserID:
-		return refuse("needs a second approval by a different reviewer", "same reviewer")
+		return refuse(RefusedSameReviewer, 0, map[string]any{"reason": "same reviewer"})
 	case b.State == BonusProposed || b.State == BonusAwaitingSecond:
-		if _, err := chargePool(tx, kind.pool, b.AmountFen); err != nil {
+		if left, err := chargePool(tx, kind.pool, b.AmountFen); err != nil {
 			if errors.Is(err, ErrPoolExhausted) {
-				return refuse(err.Error(), err.Error())
+				return refuse(RefusedPoolShort, left, map[string]any{"reason": "pool cannot cover", "left_fen": left})
 			}
 			return o, err
 		}
@@ -213,17 +251,17 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 		}
 		if !ok {
 			// Lost a race after charging: give the money back within this transaction.
-			o.Message = "someone else decided it meanwhile"
+			o.Reason = RefusedDecidedMeanwhile
 			return o, releasePool(tx, kind.pool, b.AmountFen)
 		}
 		b.State = BonusApproved
 		o.Result = "approved"
-		if err := kind.notify(tx, b, fmt.Sprintf("Your bonus of %s for %s is approved.", FormatYuan(b.AmountFen), b.Period)); err != nil {
+		if err := kind.notify(tx, b, M(NotifyBonusApproved, "Amount", Fen(b.AmountFen), "Period", b.Period)); err != nil {
 			return o, err
 		}
 		return o, appendAudit(tx, a, kind.objectType+".approve", kind.objectType, b.ID, before, b.audit())
 	default:
-		o.Message = fmt.Sprintf("it is already %s", strings.ReplaceAll(string(b.State), "_", " "))
+		o.Reason, o.State = RefusedAlreadyDecided, b.State
 		return o, nil
 	}
 }
@@ -273,11 +311,11 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
-				rep.add(Outcome{BonusID: id, Result: "refused", Message: "no such bonus"})
+				rep.add(Outcome{BonusID: id, Result: "refused", Reason: RefusedNoSuchBonus})
 				continue
 			}
 			if b.State != BonusProposed && b.State != BonusAwaitingSecond {
-				rep.add(Outcome{BonusID: id, Result: "refused", Message: fmt.Sprintf("it is already %s", strings.ReplaceAll(string(b.State), "_", " "))})
+				rep.add(Outcome{BonusID: id, Name: b.Name, Result: "refused", Reason: RefusedAlreadyDecided, AmountFen: b.AmountFen, State: b.State})
 				continue
 			}
 			before := b.audit()
@@ -287,17 +325,17 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 				return res.Error
 			}
 			if res.RowsAffected != 1 {
-				rep.add(Outcome{BonusID: id, Result: "refused", Message: "someone else decided it meanwhile"})
+				rep.add(Outcome{BonusID: id, Name: b.Name, Result: "refused", Reason: RefusedDecidedMeanwhile, AmountFen: b.AmountFen})
 				continue
 			}
 			b.State, b.Reason, b.Note = BonusRejected, reason, note
-			if err := kind.notify(tx, b, fmt.Sprintf("Your bonus for %s was rejected: %s.", b.Period, rc.Label)); err != nil {
+			if err := kind.notify(tx, b, M(NotifyBonusRejected, "Period", b.Period, "Reason", Reason(rc.Code))); err != nil {
 				return err
 			}
 			if err := appendAudit(tx, a, kind.objectType+".reject", kind.objectType, id, before, b.audit()); err != nil {
 				return err
 			}
-			rep.add(Outcome{BonusID: id, Result: "rejected"})
+			rep.add(Outcome{BonusID: id, Name: b.Name, Result: "rejected", AmountFen: b.AmountFen})
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
 		return err
@@ -312,8 +350,10 @@ func loadDecidable(tx *gorm.DB, kind bonusKind, ids []uint) (map[uint]*decidable
 	out := make(map[uint]*decidable, len(ids))
 	for start := 0; start < len(ids); start += 500 {
 		var rows []decidable
-		if err := tx.Table(kind.table).Select("id, "+kind.owner+" AS owner, "+kind.period+" AS period, state, amount_fen, first_approver_id, reason, note").
-			Where("id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
+		ownerTable, _, _ := strings.Cut(kind.ownerName, ".")
+		if err := tx.Table(kind.table+" AS b").Select("b.id, b."+kind.owner+" AS owner, "+kind.ownerName+" AS name, b."+kind.period+" AS period, b.state, b.amount_fen, b.first_approver_id, b.reason, b.note").
+			Joins("JOIN "+ownerTable+" ON "+ownerTable+".id = b."+kind.owner).
+			Where("b.id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
 			return nil, err
 		}
 		for i := range rows {
@@ -332,10 +372,10 @@ func dedupe(ids []uint) []uint {
 }
 
 // notify tells whoever the bonus belongs to: the creator for weekly bonuses, the agency's managers for monthly ones.
-func (k bonusKind) notify(tx *gorm.DB, b *decidable, message string) error {
+func (k bonusKind) notify(tx *gorm.DB, b *decidable, m Msg) error {
 	if k.owner == "agency_id" {
 		id := b.Owner
-		return notifyAgency(tx, &id, k.objectType+"."+string(b.State), message, "/dashboard")
+		return notifyAgency(tx, &id, m, Target{Type: TargetDashboard})
 	}
-	return notifyCreator(tx, b.Owner, k.objectType+"."+string(b.State), message, "/me")
+	return notifyCreator(tx, b.Owner, m, Target{Type: TargetMe})
 }

@@ -125,7 +125,7 @@ func TestFourEyes(t *testing.T) {
 		t.Fatal("a first approval charged the pool")
 	}
 	rep, _ = w.s.ApproveBonuses(ctx, w.rev1, []uint{id})
-	if rep.Refused != 1 || rep.Outcomes[0].Message != "needs a second approval by a different reviewer" {
+	if o := rep.Outcomes[0]; rep.Refused != 1 || o.Reason != models.RefusedSameReviewer || o.Name != c.DisplayName || o.Msg().ID != models.RefusedSameReviewer {
 		t.Fatalf("same reviewer twice: %+v", rep.Outcomes)
 	}
 	var refusals int64
@@ -165,8 +165,9 @@ func TestApprovalRefusedWhenThePoolCannotCoverIt(t *testing.T) {
 	if rep.Approved != 2 || rep.Refused != 1 || rep.PoolLeftFen != 20_000 {
 		t.Fatalf("report %+v", rep)
 	}
-	if msg := rep.Outcomes[2].Message; msg != "the pool cannot cover this amount: ¥500.00 asked, ¥200.00 left" {
-		t.Fatalf("refusal says %q", msg)
+	want := models.M(models.RefusedPoolShort, "Asked", models.Fen(50_000), "Left", models.Fen(20_000))
+	if o := rep.Outcomes[2]; o.Reason != models.RefusedPoolShort || o.AmountFen != 50_000 || o.LimitFen != 20_000 || o.Msg().String() != want.String() || o.Name != "Creator jd_cr_pool02" {
+		t.Fatalf("refusal %+v says %v", o, o.Msg())
 	}
 	var refusals int64
 	w.raw.Model(&models.AuditEntry{}).Where("action = ? AND after LIKE ?", "bonus.approve_refused", "%cannot cover%").Count(&refusals)

@@ -130,18 +130,20 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 // notifyDecision tells the creator and their agency's managers, and the
 // managers when this qualification completes the month's quota.
 func notifyDecision(tx *gorm.DB, c *Creator, d Decision) error {
-	msg := fmt.Sprintf("%s is now %s", c.DisplayName, c.State)
+	msg := M(NotifyCreatorState, "Name", c.DisplayName, "State", CreatorStateWord(c.State))
 	if d.Reason != "" {
-		var rc ReasonCode
-		if err := tx.Where("code = ?", d.Reason).First(&rc).Error; err == nil {
-			msg += ": " + rc.Label
+		var n int64
+		if err := tx.Model(&ReasonCode{}).Where("code = ?", d.Reason).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			msg = M(NotifyCreatorStateReason, "Name", c.DisplayName, "State", CreatorStateWord(c.State), "Reason", Reason(d.Reason))
 		}
 	}
-	link := fmt.Sprintf("/creators/%d", c.ID)
-	if err := notifyCreator(tx, c.ID, "creator."+string(d.Action), msg+".", "/me"); err != nil {
+	if err := notifyCreator(tx, c.ID, msg, Target{Type: TargetMe}); err != nil {
 		return err
 	}
-	if err := notifyAgency(tx, c.AgencyID, "creator."+string(d.Action), msg+".", link); err != nil {
+	if err := notifyAgency(tx, c.AgencyID, msg, Target{Type: TargetCreator, ID: c.ID}); err != nil {
 		return err
 	}
 	if d.Action != ActionQualify || c.AgencyID == nil || c.QualifiedAt == nil {
@@ -158,7 +160,7 @@ func notifyDecision(tx *gorm.DB, c *Creator, d Decision) error {
 		return err
 	}
 	if quota := book.For(*c.AgencyID, month); int(delivered) == quota {
-		return notifyAgency(tx, c.AgencyID, "quota.met", fmt.Sprintf("Your agency met its quota of %d creators for %s.", quota, month), "/dashboard")
+		return notifyAgency(tx, c.AgencyID, M(NotifyQuotaMet, "Quota", quota, "Month", month.String()), Target{Type: TargetDashboard})
 	}
 	return nil
 }

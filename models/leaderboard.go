@@ -312,11 +312,11 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 			return err
 		}
 		for _, r := range rows {
-			msg := fmt.Sprintf("You are number %d in JD's top %d creators of %d!", r.Rank, TopListSize, year)
-			if err := notifyCreator(tx, r.CreatorID, "top100.published", msg, "/top-creators"); err != nil {
+			to := Target{Type: TargetTopCreators}
+			if err := notifyCreator(tx, r.CreatorID, M(NotifyTopCreator, "Rank", r.Rank, "Top", TopListSize, "Year", year), to); err != nil {
 				return err
 			}
-			if err := notifyAgency(tx, r.AgencyID, "top100.published", fmt.Sprintf("%s is number %d in the top %d of %d.", r.DisplayName, r.Rank, TopListSize, year), "/top-creators"); err != nil {
+			if err := notifyAgency(tx, r.AgencyID, M(NotifyTopCreatorOfAgency, "Name", r.DisplayName, "Rank", r.Rank, "Top", TopListSize, "Year", year), to); err != nil {
 				return err
 			}
 		}

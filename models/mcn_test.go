@@ -149,6 +149,11 @@ func TestMCNMonthComputeApproveAndPay(t *testing.T) {
 	if err != nil || rep.Approved != 1 {
 		t.Fatalf("approve: %+v %v", rep, err)
 	}
+	// Approving it again is refused, the row named by its agency.
+	rep, err = w.s.ApproveMCNBonuses(ctx, w.rev2, ids[:1])
+	if o := rep.Outcomes[0]; err != nil || rep.Refused != 1 || o.Name != "Race agency 0" || o.Msg().String() != models.M(models.RefusedAlreadyDecided, "State", models.BonusStateWord(models.BonusApproved)).String() {
+		t.Fatalf("second approval: %+v %v", rep, err)
+	}
 	res, _ := w.s.ComputeMonth(ctx, w.rev2, models.MonthOf(time.Now()).Prev().String(), time.Now())
 	if res.Created != 0 || res.Decided != 1 || res.Updated != 1 {
 		t.Fatalf("recompute: %+v", res)

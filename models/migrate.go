@@ -117,6 +117,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateUserInvitations,
 	// 11: creators' account IDs are unique regardless of case and spaces (account_key); stops, listing them, on collisions.
 	migrateAccountKeys,
+	// 12: notifications stored as a kind, JSON arguments and a target instead of an English sentence and a URL (old ones read back; the rest kept as legacy_text).
+	migrateNotificationMessages,
 }
 
 func cloneSubjects() []SubjectArea {

@@ -276,7 +276,53 @@ var bankResultAliases = map[string]string{
 type BankReport struct {
 	Paid       int
 	Failed     int
-	Mismatches []RowProblem
+	Mismatches []BankMismatch
+}
+
+// BankMismatch is a line of the bank's result file that paid nothing, as
+// data: a reason code and the values it names, rendered where it is shown.
+type BankMismatch struct {
+	Line      int    // the line of the file
+	Reason    string // one of the Bank… codes
+	Account   string // the account ID as the file writes it (as the batch writes it once matched)
+	Name      string // the payee's display name (the agency's name) once the line matched the batch
+	Week      string // the matched line's week (a month for agencies)
+	AmountFen int64  // the amount the file reports (BankAmountDiffers)
+	Value     string // the file's value at fault: its batch (BankOtherBatch) or amount (BankAmountNotFen)
+	BatchID   uint   // the batch being recorded
+	Status    string // the bank's status (BankFailed)
+	Detail    string // the row's shape problem (BankRowMalformed), in the file reader's words
+}
+
+// Why a line of the bank's result file paid nothing; each is the catalogue ID of its message.
+const (
+	BankRowMalformed  = "bank_row_malformed"  // Detail
+	BankOtherBatch    = "bank_other_batch"    // Value (the file's batch), N (this batch)
+	BankAmountNotFen  = "bank_amount_not_fen" // Value
+	BankAmountDiffers = "bank_amount_differs" // Account, Amount
+	BankNotInBatch    = "bank_not_in_batch"   // Account, N
+	BankFailed        = "bank_failed"         // Account, Status
+	BankAlreadyPaid   = "bank_already_paid"   // Account, Week
+)
+
+// Msg is the mismatch as a message. A malformed row (BankRowMalformed) has
+// its problem in Detail instead.
+func (m BankMismatch) Msg() Msg {
+	switch m.Reason {
+	case BankOtherBatch:
+		return M(m.Reason, "Value", m.Value, "N", m.BatchID)
+	case BankAmountNotFen:
+		return M(m.Reason, "Value", m.Value)
+	case BankAmountDiffers:
+		return M(m.Reason, "Account", m.Account, "Amount", Fen(m.AmountFen))
+	case BankNotInBatch:
+		return M(m.Reason, "Account", m.Account, "N", m.BatchID)
+	case BankFailed:
+		return M(m.Reason, "Account", m.Account, "Status", m.Status)
+	case BankAlreadyPaid:
+		return M(m.Reason, "Account", m.Account, "Week", m.Week)
+	}
+	return M(m.Reason)
 }
 
 // ApplyBankResult marks the lines the bank reports as paid, matching on batch,
@@ -311,51 +357,56 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 		used := map[uint]bool{}
 		now := time.Now().UTC()
 		for _, r := range recs {
-			miss := func(msg string) { rep.Mismatches = append(rep.Mismatches, RowProblem{Row: r.Line, Error: msg}) }
+			miss := func(m BankMismatch) {
+				m.Line, m.BatchID = r.Line, batchID
+				rep.Mismatches = append(rep.Mismatches, m)
+			}
 			if r.Err != "" {
-				miss(r.Err)
+				miss(BankMismatch{Reason: BankRowMalformed, Detail: r.Err})
 				continue
 			}
 			if r.Get("batch_id") != strconv.FormatUint(uint64(batchID), 10) {
-				miss(fmt.Sprintf("batch %q is not batch %d", r.Get("batch_id"), batchID))
+				miss(BankMismatch{Reason: BankOtherBatch, Value: r.Get("batch_id")})
 				continue
 			}
 			amount, err := strconv.ParseInt(r.Get("amount_fen"), 10, 64)
 			if err != nil {
-				miss(fmt.Sprintf("amount_fen %q is not a whole number of fen", r.Get("amount_fen")))
+				miss(BankMismatch{Reason: BankAmountNotFen, Value: r.Get("amount_fen")})
 				continue
 			}
-			var match *PayoutLine
-			amountDiffers := false
+			var match, differs *PayoutLine
 			for i := range lines {
 				l := &lines[i]
 				if used[l.BonusID] || AccountKey(l.AccountID) != AccountKey(r.Get("account_id")) || (r.Get("week") != "" && l.Week != r.Get("week")) {
 					continue
 				}
 				if l.AmountFen != amount {
-					amountDiffers = true
+					differs = l
 					continue
 				}
 				match = l
 				break
 			}
 			switch {
-			case match == nil && amountDiffers:
-				miss(fmt.Sprintf("account %s: the amount %s differs from the batch", r.Get("account_id"), FormatYuan(amount)))
+			case match == nil && differs != nil:
+				miss(BankMismatch{Reason: BankAmountDiffers, Account: r.Get("account_id"), Name: differs.DisplayName, AmountFen: amount})
 				continue
 			case match == nil:
-				miss(fmt.Sprintf("account %s is not in batch %d", r.Get("account_id"), batchID))
+				miss(BankMismatch{Reason: BankNotInBatch, Account: r.Get("account_id"), AmountFen: amount})
 				continue
 			}
 			used[match.BonusID] = true
+			matched := BankMismatch{Account: match.AccountID, Name: match.DisplayName, Week: match.Week, AmountFen: amount}
 			status := strings.ToLower(r.Get("status"))
 			if status != "paid" && status != "success" && status != "ok" && status != "成功" && status != "已支付" {
 				rep.Failed++
-				miss(fmt.Sprintf("account %s: the bank reports %q; left unpaid", match.AccountID, r.Get("status")))
+				matched.Reason, matched.Status = BankFailed, r.Get("status")
+				miss(matched)
 				continue
 			}
+			matched.Reason = BankAlreadyPaid
 			if match.State == BonusPaid {
-				miss(fmt.Sprintf("account %s %s is already paid", match.AccountID, match.Week))
+				miss(matched)
 				continue
 			}
 			res := tx.Table(table).Where("id = ? AND state = ?", match.BonusID, BonusApproved).Updates(map[string]any{"state": BonusPaid, "paid_at": now})
@@ -363,7 +414,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 				return res.Error
 			}
 			if res.RowsAffected != 1 {
-				miss(fmt.Sprintf("account %s %s is already paid", match.AccountID, match.Week))
+				miss(matched)
 				continue
 			}
 			match.State = BonusPaid

@@ -106,15 +106,20 @@ func TestBankResultFile(t *testing.T) {
 	if rep.Paid != 1 || len(rep.Mismatches) != 4 {
 		t.Fatalf("report %+v", rep)
 	}
-	wantLines := map[int]string{3: "differs", 4: "not in batch", 5: "reports \"failed\"", 6: "is not batch"}
+	wantLines := map[int]string{
+		3: models.M(models.BankAmountDiffers, "Account", "jd_cr_pay001", "Amount", models.Fen(99999)).String(),
+		4: models.M(models.BankNotInBatch, "Account", "jd_cr_nobody", "N", batch.ID).String(),
+		5: models.M(models.BankFailed, "Account", "jd_cr_pay002", "Status", "failed").String(),
+		6: models.M(models.BankOtherBatch, "Value", "999", "N", batch.ID).String(),
+	}
 	for _, m := range rep.Mismatches {
-		if !strings.Contains(m.Error, wantLines[m.Row]) {
-			t.Errorf("line %d: %q, want %q", m.Row, m.Error, wantLines[m.Row])
+		if got := m.Msg().String(); got != wantLines[m.Line] {
+			t.Errorf("line %d: %s, want %s", m.Line, got, wantLines[m.Line])
 		}
 	}
 	// The same file again pays nothing twice.
 	rep, _ = w.s.ApplyBankResult(ctx, w.rev1, batch.ID, []byte(file))
-	if rep.Paid != 0 || !strings.Contains(rep.Mismatches[0].Error, "already paid") {
+	if rep.Paid != 0 || rep.Mismatches[0].Reason != models.BankAlreadyPaid || rep.Mismatches[0].Week == "" {
 		t.Fatalf("second application: %+v", rep)
 	}
 }

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -17,6 +16,9 @@ const (
 	TransferDeclined  = "declined"
 	TransferEffective = "effective" // the creator now belongs to the new agency
 )
+
+// TransferStates lists the transfer states in display order (each has a label in every language).
+var TransferStates = []string{TransferRequested, TransferAccepted, TransferDeclined, TransferEffective}
 
 // Transfer is an agency's request to take over a creator another agency holds.
 // The creator accepts or declines; an accepted transfer takes effect on the
@@ -72,7 +74,7 @@ func (s *Store) RequestTransfer(ctx context.Context, a *Actor, accountID string)
 		if err := tx.First(&to, *a.AgencyID).Error; err != nil {
 			return err
 		}
-		if err := notifyCreator(tx, c.ID, "transfer.requested", fmt.Sprintf("%s asks you to move to their agency. Accept or decline on your page.", to.Name), "/me"); err != nil {
+		if err := notifyCreator(tx, c.ID, M(NotifyTransferRequested, "Agency", to.Name), Target{Type: TargetMe}); err != nil {
 			return err
 		}
 		return appendAudit(tx, a, "transfer.request", "creator", c.ID, nil, map[string]any{"to_agency_id": *a.AgencyID, "transfer_id": t.ID})
@@ -91,11 +93,11 @@ func (s *Store) DecideTransfer(ctx context.Context, a *Actor, transferID uint, a
 			return notFound(err)
 		}
 		updates := map[string]any{"state": TransferDeclined, "decided_at": now.UTC()}
-		msg := "The creator declined your transfer request."
+		msg := M(NotifyTransferDeclined)
 		if accept {
 			updates["state"] = TransferAccepted
 			updates["effective_month"] = MonthOf(now).Next().String()
-			msg = fmt.Sprintf("The creator accepted your transfer request; they join your agency on %s-01.", MonthOf(now).Next())
+			msg = M(NotifyTransferAccepted, "Month", MonthOf(now).Next().String())
 		}
 		res := tx.Model(&Transfer{}).Where("id = ? AND state = ?", t.ID, TransferRequested).Updates(updates)
 		if res.Error != nil {
@@ -105,11 +107,11 @@ func (s *Store) DecideTransfer(ctx context.Context, a *Actor, transferID uint, a
 			return FieldErrors{"transfer": "this request has already been answered"}
 		}
 		to := t.ToAgencyID
-		if err := notifyAgency(tx, &to, "transfer."+updates["state"].(string), msg, "/dashboard"); err != nil {
+		if err := notifyAgency(tx, &to, msg, Target{Type: TargetDashboard}); err != nil {
 			return err
 		}
 		if accept {
-			if err := notifyAgency(tx, t.FromAgencyID, "transfer.accepted", fmt.Sprintf("A creator of yours accepted a transfer to another agency from %s-01.", MonthOf(now).Next()), "/dashboard"); err != nil {
+			if err := notifyAgency(tx, t.FromAgencyID, M(NotifyTransferLeaving, "Month", MonthOf(now).Next().String()), Target{Type: TargetDashboard}); err != nil {
 				return err
 			}
 		}

@@ -74,7 +74,7 @@ func bonusRows(rows []BonusRowView, canDecide bool) templ.Component {
 				put(` <span class="badge badge-appeal">`)
 				text(i18n.T(ctx, "appeal_badge"))
 				put(` `)
-				text(r.Appeal)
+				text(AppealStateLabel(ctx, r.Appeal))
 				put(`</span>`)
 			}
 			put(`</td><td>`)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -293,7 +292,11 @@ func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionRe
 		var why []string
 		for _, o := range rep.Outcomes {
 			if o.Result == "refused" && len(why) < 10 {
-				why = append(why, fmt.Sprintf("#%d: %s", o.BonusID, trText(c, o.Message)))
+				name := o.Name
+				if name == "" { // no such bonus: its number is all there is
+					name = "#" + itoa(o.BonusID)
+				}
+				why = append(why, tr(c, "report_row", "Name", name, "Problem", renderMsg(c, o.Msg())))
 			}
 		}
 		more := ""

@@ -255,11 +255,11 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 		// Qualify Alice; reject Bob with a reason.
 		goTo(t, ctx, base, "/creators/"+itoa(a.creatorA.ID))
 		load(t, ctx, `[data-testid="action-qualify"]`)
-		wantFlash(t, ctx, loc.T("{{.Name}} is now {{.State}}.", "Name", a.creatorA.DisplayName, "State", loc.T("state_qualified")))
+		wantFlash(t, ctx, loc.T("flash_creator_state", "Name", a.creatorA.DisplayName, "State", loc.T("state_qualified")))
 		goTo(t, ctx, base, "/creators/"+itoa(a.creatorB.ID))
 		do(t, ctx, chromedp.SetValue(`#reason-reject`, "duplicate_account"))
 		load(t, ctx, `[data-testid="action-reject"]`)
-		wantFlash(t, ctx, loc.T("{{.Name}} is now {{.State}}.", "Name", a.creatorB.DisplayName, "State", loc.T("state_rejected")))
+		wantFlash(t, ctx, loc.T("flash_creator_state", "Name", a.creatorB.DisplayName, "State", loc.T("state_rejected")))
 		if got := text(t, ctx, `[data-testid="state-reason"]`); !strings.Contains(got, loc.Text("Duplicate account")) {
 			t.Errorf("the reason shown %q", got)
 		}

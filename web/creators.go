@@ -272,7 +272,7 @@ func (s *Server) creatorDecide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "{{.Name}} is now {{.State}}.", "Name", cr.DisplayName, "State", views.StateLabel(c.Request().Context(), string(cr.State))))
+	return s.redirectWithFlash(c, "/creators/"+itoa(id), "success", tr(c, "flash_creator_state", "Name", cr.DisplayName, "State", views.StateLabel(c.Request().Context(), string(cr.State))))
 }
 
 func (s *Server) creatorReinvite(c echo.Context) error {

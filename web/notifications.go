@@ -10,15 +10,46 @@ import (
 )
 
 func (s *Server) notifications(c echo.Context) error {
+	ctx := c.Request().Context()
 	page := pageParam(c)
-	list, total, err := s.store.Notifications(c.Request().Context(), actor(c), page)
+	list, total, err := s.store.Notifications(ctx, actor(c), page)
 	if err != nil {
 		return err
 	}
+	var reasons []models.ReasonCode // loaded once, and only when a notification names a reason
 	rows := make([]views.NotificationView, len(list))
 	for i, n := range list {
-		rows[i] = views.NotificationView{At: models.FormatCST(n.CreatedAt), Message: trText(c, n.Message), Link: n.Link, Unread: n.ReadAt == nil}
+		text := n.LegacyText // stored as a sentence before messages were data: shown as it is
+		m, ok, err := n.Message()
+		if err != nil {
+			s.log.Error("notification arguments", "id", n.ID, "err", err)
+			m, ok = models.Msg{ID: n.Kind}, true
+		}
+		if ok {
+			if reasons == nil && msgHasReason(m) {
+				if reasons, err = s.store.ReasonCodes(ctx, "", false); err != nil {
+					return err
+				}
+			}
+			text = renderMsgIn(ctx, m, reasons)
+		}
+		rows[i] = views.NotificationView{At: models.FormatCST(n.CreatedAt), Message: text, Link: notificationLink(n.Target()), Unread: n.ReadAt == nil}
 	}
 	// meta after the list: the header count then reflects what was just read.
 	return render(c, http.StatusOK, views.NotificationsPage(s.meta(c, tr(c, "notifications"), "notifications"), rows, pager(c, page, total)))
+}
+
+// notificationLink is the page a notification's target is shown on ("" for none).
+func notificationLink(t models.Target) string {
+	switch t.Type {
+	case models.TargetCreator:
+		return "/creators/" + itoa(t.ID)
+	case models.TargetMe:
+		return "/me"
+	case models.TargetDashboard:
+		return "/dashboard"
+	case models.TargetTopCreators:
+		return "/top-creators"
+	}
+	return ""
 }

@@ -168,7 +168,11 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 		return err
 	}
 	for _, m := range rep.Mismatches {
-		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Row, "Problem", trRowMessage(c, m.Error)))
+		problem := renderMsg(c, m.Msg())
+		if m.Reason == models.BankRowMalformed {
+			problem = trRowMessage(c, m.Detail) // the file reader's words about the row's shape
+		}
+		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Line, "Problem", problem))
 	}
 	meta := s.meta(c, tr(c, "payout_batch_n", "ID", id), "payouts")
 	meta.Flash = append(meta.Flash, views.Flash{Kind: "success", Message: tr(c, "flash_bank_result", "Paid", rep.Paid, "Mismatched", len(rep.Mismatches))})

@@ -98,3 +98,27 @@ func OpenRaw(t testing.TB, dsn string) *gorm.DB {
 	})
 	return raw
 }
+
+// RewindNotificationMessages turns a migrated database's notifications table
+// back into its shape before notifications were stored as data (an English
+// sentence in message and a URL in link) and forgets the step that changed
+// it, as a database of an earlier release holds it: tests then insert
+// old-style rows and open a store to upgrade them.
+func RewindNotificationMessages(t testing.TB, raw *gorm.DB) {
+	t.Helper()
+	for _, sql := range []string{
+		"ALTER TABLE notifications DROP COLUMN args",
+		"ALTER TABLE notifications DROP COLUMN target_type",
+		"ALTER TABLE notifications DROP COLUMN target_id",
+		"ALTER TABLE notifications DROP COLUMN legacy_text",
+		"ALTER TABLE notifications ADD COLUMN message VARCHAR(500) NOT NULL DEFAULT ''",
+		"ALTER TABLE notifications ADD COLUMN link VARCHAR(200)",
+	} {
+		if err := raw.Exec(sql).Error; err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	if err := raw.Exec("DELETE FROM schema_migrations WHERE version = ?", models.NotificationMessagesStep()).Error; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -36,8 +36,8 @@ func YuanDecimal(fen int64) string {
 // ParseYuan reads an amount typed in yuan ("12,345.67", "¥300", "0.5") into
 // fen, refusing negatives, more than two decimals and absurd sizes.
 func ParseYuan(s string) (int64, error) {
-	orig := s
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "¥"))
+	orig := strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(orig, "¥"))
 	s = strings.ReplaceAll(s, ",", "")
 	if s == "" {
 		return 0, errMsg("err_amount_empty")

@@ -138,17 +138,18 @@ func satMul(n, fen int64) int64 {
 
 // Eligible says whether a creator earns anything for a week: qualified now,
 // qualified before the week ended (a creator qualified mid-week counts for
-// that week), and at least one video or live session in it.
-func Eligible(c Creator, p WeeklyPerformance, week WeekLabel) (bool, string) {
+// that week), and at least one video or live session in it. The message
+// says why not.
+func Eligible(c Creator, p WeeklyPerformance, week WeekLabel) (bool, Msg) {
 	switch {
 	case c.State != StateQualified:
-		return false, "not qualified"
+		return false, Msg{ID: "ineligible_not_qualified"}
 	case c.QualifiedAt == nil || !c.QualifiedAt.Before(week.End()):
-		return false, "qualified after the week ended"
+		return false, Msg{ID: "ineligible_qualified_late"}
 	case p.Videos+p.LiveSessions <= 0:
-		return false, "no video or live session that week"
+		return false, Msg{ID: "ineligible_no_content"}
 	}
-	return true, ""
+	return true, Msg{}
 }
 
 // BonusRuleVersion is one saved version of the rule; the newest is in force.

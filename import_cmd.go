@@ -36,7 +36,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 	}
 	rows, err := models.ParseLargePerformanceCSV(data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fmt.Errorf("%s: %w", fs.Arg(0), cliError(err))
 	}
 	store, err := openStore(ctx)
 	if err != nil {
@@ -51,8 +51,8 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 		inputs := make([]models.PerformanceInput, 0, len(part))
 		lines := make([]int, 0, len(part))
 		for _, r := range part {
-			if r.Err != "" {
-				problems = append(problems, models.RowProblem{Row: r.Line, Error: r.Err})
+			if !r.Err.IsZero() {
+				problems = append(problems, models.RowProblem{Row: r.Line, Msg: r.Err})
 				continue
 			}
 			inputs, lines = append(inputs, r.Input), append(lines, r.Line)
@@ -60,6 +60,9 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 		p, err := store.CheckPerformance(ctx, inputs, lines)
 		if err != nil {
 			return err
+		}
+		if len(part) > 0 {
+			models.NameColumns(p, part[0].Header)
 		}
 		problems = append(problems, p...)
 	}
@@ -69,7 +72,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 				fmt.Fprintf(out, "… and %d more\n", len(problems)-50)
 				break
 			}
-			fmt.Fprintf(out, "line %d: %s\n", p.Row, p.Error)
+			fmt.Fprintf(out, "line %d: %s\n", p.Row, rowProblemText(p))
 		}
 		return fmt.Errorf("%d lines have problems; nothing was imported", len(problems))
 	}
@@ -85,7 +88,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		if len(probs) > 0 { // the data changed between check and write (a creator was removed)
-			return fmt.Errorf("line %d: %s; rows before it were imported, fix the file and run again", part[probs[0].Row].Line, probs[0].Error)
+			return fmt.Errorf("line %d: %s; rows before it were imported, fix the file and run again", part[probs[0].Row].Line, rowProblemText(probs[0]))
 		}
 		total.Inserted += res.Inserted
 		total.Updated += res.Updated

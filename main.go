@@ -83,7 +83,7 @@ func main() {
 		err = fmt.Errorf("unknown command %q\n\n%s", os.Args[1], usage)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "portal:", err)
+		fmt.Fprintln(os.Stderr, "portal:", cliError(err))
 		os.Exit(1)
 	}
 }

@@ -21,8 +21,11 @@ func TestAccountIDInAnotherCaseIsTheSameCreator(t *testing.T) {
 
 	for _, variant := range []string{"JD_CR_100049", " jd_cr_100049 ", "Jd_Cr_100049"} {
 		_, err := w.s.EnrolCreator(ctx, w.mcnB, nil, enrolment(variant))
-		if msg := fieldError(t, err, "account_id"); msg != models.ErrCreatorTaken.Error() {
-			t.Errorf("agency B enrolling %q: %q, want %q", variant, msg, models.ErrCreatorTaken)
+		if msg := fieldError(t, err, "account_id"); msg.ID != "err_creator_taken" {
+			t.Errorf("agency B enrolling %q: %s, want err_creator_taken", variant, msg)
+		}
+		if taken := (models.CreatorTakenError{}); !errors.As(err, &taken) || taken.AccountID != strings.TrimSpace(variant) {
+			t.Errorf("agency B enrolling %q: the error does not name the account: %v", variant, err)
 		}
 		if !errors.Is(err, models.ErrCreatorTaken) {
 			t.Errorf("agency B enrolling %q: errors.Is(ErrCreatorTaken) is false for %v", variant, err)
@@ -45,11 +48,11 @@ func TestAccountIDInAnotherCaseIsTheSameCreator(t *testing.T) {
 	if p.OK != 1 || p.Errors != 2 {
 		t.Fatalf("preview: %d ok, %d errors: %+v", p.OK, p.Errors, p.Rows)
 	}
-	if r := p.Rows[0]; r.Status != models.RowError || r.Message != "account_id: "+models.ErrCreatorTaken.Error() {
-		t.Errorf("line 2: %s %q", r.Status, r.Message)
+	if r := p.Rows[0]; r.Status != models.RowError || problemIDs(r.Problems) != "account_id:err_creator_taken" {
+		t.Errorf("line 2: %s %q", r.Status, problemIDs(r.Problems))
 	}
-	if r := p.Rows[2]; r.Status != models.RowError || !strings.Contains(r.Message, "repeats line 3") {
-		t.Errorf("line 4: %s %q", r.Status, r.Message)
+	if r := p.Rows[2]; r.Status != models.RowError || problemIDs(r.Problems) != "account_id:err_repeats_line" || r.Problems[0].Msg.Args["N"] != 3 {
+		t.Errorf("line 4: %s %v", r.Status, r.Problems)
 	}
 	if _, err := w.s.ConfirmCreatorImport(ctx, w.mcnB, p.ImportID); err != nil {
 		t.Fatal(err)
@@ -110,7 +113,7 @@ func TestPerformanceForAccountInAnotherCaseUpdatesTheCreator(t *testing.T) {
 	}
 	// Two spellings of one account in one batch are one row given twice.
 	_, probs, err = w.s.IngestPerformance(ctx, models.SystemActor(), "api", []models.PerformanceInput{row("jd_cr_x001", "5"), row(" Jd_Cr_X001 ", "6")})
-	if err != nil || len(probs) != 1 || !strings.Contains(probs[0].Error, "repeats row 0") {
+	if err != nil || len(probs) != 1 || !strings.Contains(english(probs[0].Msg), "repeats row 0") {
 		t.Fatalf("two spellings in one batch: %v %v", probs, err)
 	}
 	// The CSV import resolves the same way.

@@ -36,17 +36,17 @@ func (in *AgencyInput) validate() FieldErrors {
 	in.ContactPhone = strings.TrimSpace(in.ContactPhone)
 	switch n := len([]rune(in.Name)); {
 	case n == 0:
-		fe["name"] = "name is required"
+		fe["name"] = Msg{ID: "err_name_required"}
 	case n > 120:
-		fe["name"] = "name must be at most 120 characters"
+		fe["name"] = M("err_name_too_long", "N", 120)
 	}
 	if in.ContactEmail != "" {
-		if msg := ValidateEmail(in.ContactEmail); msg != "" {
+		if msg := ValidateEmail(in.ContactEmail); !msg.IsZero() {
 			fe["contact_email"] = msg
 		}
 	}
 	if len(in.ContactPhone) > 40 {
-		fe["contact_phone"] = "phone must be at most 40 characters"
+		fe["contact_phone"] = M("err_phone_too_long", "N", 40)
 	}
 	checkTexts(fe, map[string]string{"name": in.Name, "contact_name": in.ContactName, "contact_phone": in.ContactPhone})
 	return fe
@@ -68,7 +68,7 @@ func (s *Store) CreateAgency(ctx context.Context, a *Actor, in AgencyInput) (*Ag
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(ag).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"name": "an agency with this name already exists"}
+				return FieldErrors{"name": M("err_agency_name_taken", "Name", in.Name)}
 			}
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Store) UpdateAgency(ctx context.Context, a *Actor, id uint, in AgencyIn
 		ag.Name, ag.ContactName, ag.ContactEmail, ag.ContactPhone = in.Name, in.ContactName, in.ContactEmail, in.ContactPhone
 		if err := tx.Save(&ag).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"name": "an agency with this name already exists"}
+				return FieldErrors{"name": M("err_agency_name_taken", "Name", in.Name)}
 			}
 			return err
 		}

@@ -30,9 +30,9 @@ func (s *Store) CreateAPIToken(ctx context.Context, a *Actor, name string) (stri
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 80 {
-		return "", nil, FieldErrors{"name": "give the token a name of at most 80 characters, such as the system that uses it"}
+		return "", nil, FieldErrors{"name": M("err_token_name", "N", 80)}
 	}
-	if msg := CheckText(name, false); msg != "" {
+	if msg := CheckText(name, false); !msg.IsZero() {
 		return "", nil, FieldErrors{"name": msg}
 	}
 	raw, _, err := newToken()

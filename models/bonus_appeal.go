@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -10,7 +9,7 @@ import (
 )
 
 // ErrAppealNotAllowed means the bonus is not rejected or was appealed already.
-var ErrAppealNotAllowed = errors.New("only a rejected week can be appealed, and only once")
+var ErrAppealNotAllowed = sentinel("err_appeal_not_allowed", "only a rejected week can be appealed, and only once")
 
 // MaxAppealLength bounds an appeal message.
 const MaxAppealLength = 1000
@@ -22,9 +21,9 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 	}
 	message = strings.TrimSpace(message)
 	if message == "" || len([]rune(message)) > MaxAppealLength {
-		return FieldErrors{"message": "explain the appeal in 1 to 1,000 characters"}
+		return FieldErrors{"message": Msg{ID: "err_appeal_length"}}
 	}
-	if msg := CheckText(message, true); msg != "" {
+	if msg := CheckText(message, true); !msg.IsZero() {
 		return FieldErrors{"message": msg}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
@@ -46,7 +45,7 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 
 // ErrOwnRejection refuses a reviewer deciding the appeal against their own
 // rejection: a different reviewer must look at it.
-var ErrOwnRejection = errors.New("the reviewer who rejected a bonus cannot decide its appeal")
+var ErrOwnRejection = sentinel("appeal_own_rejection", "the reviewer who rejected a bonus cannot decide its appeal")
 
 // DecideAppeal upholds a rejection or overturns it (staff, not the reviewer who rejected it). An overturned
 // bonus goes back to proposed and through the normal approval path.
@@ -56,9 +55,9 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 	}
 	note = strings.TrimSpace(note)
 	if len([]rune(note)) > MaxNoteLength {
-		return FieldErrors{"note": "note must be at most 500 characters"}
+		return FieldErrors{"note": M("err_note_too_long", "N", MaxNoteLength)}
 	}
-	if msg := CheckText(note, true); msg != "" {
+	if msg := CheckText(note, true); !msg.IsZero() {
 		return FieldErrors{"note": msg}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
@@ -83,7 +82,7 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return FieldErrors{"appeal": "this appeal has already been decided"}
+			return FieldErrors{"appeal": Msg{ID: "err_appeal_decided"}}
 		}
 		var b Bonus
 		if err := tx.Select("creator_id, week").First(&b, bonusID).Error; err != nil {

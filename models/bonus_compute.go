@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -90,11 +89,11 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 	}
 	week, err := ParseWeek(label)
 	if err != nil {
-		return nil, FieldErrors{"week": err.Error()}
+		return nil, FieldErrors{"week": msgOf(err)}
 	}
 	now := time.Now().UTC()
 	if !week.HasEnded(now) {
-		return nil, FieldErrors{"week": fmt.Sprintf("week %s ends %s CST; bonuses are computed after it ends", week, FormatCST(week.End()))}
+		return nil, FieldErrors{"week": M("err_week_not_ended", "Week", week.String(), "End", FormatCST(week.End()))}
 	}
 	res := &ComputeResult{Week: week.String()}
 	err = s.tx(ctx, func(tx *gorm.DB) error {

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -197,9 +196,9 @@ func checkBulk(a *Actor, ids []uint) error {
 	case !a.IsStaff() || a.UserID == 0:
 		return ErrForbidden
 	case len(ids) == 0:
-		return FieldErrors{"ids": "select at least one bonus"}
+		return FieldErrors{"ids": Msg{ID: "err_select_bonus"}}
 	case len(ids) > MaxBulk:
-		return FieldErrors{"ids": fmt.Sprintf("at most %d bonuses at once", MaxBulk)}
+		return FieldErrors{"ids": M("err_bulk_too_many", "N", MaxBulk)}
 	}
 	return nil
 }
@@ -283,11 +282,11 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
 	switch {
 	case reason == "":
-		return nil, FieldErrors{"reason": "choose a reason code for the rejection"}
+		return nil, FieldErrors{"reason": Msg{ID: "err_reject_reason_required"}}
 	case len([]rune(note)) > MaxNoteLength:
-		return nil, FieldErrors{"note": fmt.Sprintf("note must be at most %d characters", MaxNoteLength)}
+		return nil, FieldErrors{"note": M("err_note_too_long", "N", MaxNoteLength)}
 	}
-	if msg := CheckText(note, true); msg != "" {
+	if msg := CheckText(note, true); !msg.IsZero() {
 		return nil, FieldErrors{"note": msg}
 	}
 	rep := &DecisionReport{}
@@ -299,7 +298,7 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		var rc ReasonCode
 		if err := tx.Where("code = ? AND kind = ? AND active = ?", reason, kind.reasonKind, true).First(&rc).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return FieldErrors{"reason": fmt.Sprintf("unknown reason code %q", reason)}
+				return FieldErrors{"reason": M("err_reason_unknown", "Code", reason)}
 			}
 			return err
 		}

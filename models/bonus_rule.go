@@ -48,34 +48,34 @@ func (r BonusRule) Validate() FieldErrors {
 		for i, t := range tiers {
 			switch {
 			case t.Min <= 0 || t.AmountFen < 0:
-				fe[field] = fmt.Sprintf("tier %d: thresholds must be positive and amounts not negative", i+1)
+				fe[field] = M("err_tier_not_positive", "N", i+1)
 			case i > 0 && t.Min <= tiers[i-1].Min:
-				fe[field] = fmt.Sprintf("tier %d: thresholds must rise from tier to tier", i+1)
+				fe[field] = M("err_tier_not_rising", "N", i+1)
 			case t.AmountFen > ProgrammeMaxWeeklyFen:
-				fe[field] = fmt.Sprintf("tier %d: amount is above the programme's weekly maximum of %s", i+1, FormatYuan(ProgrammeMaxWeeklyFen))
+				fe[field] = M("err_tier_above_max", "N", i+1, "Max", FormatYuan(ProgrammeMaxWeeklyFen))
 			}
 		}
 		if len(tiers) > 10 {
-			fe[field] = "at most 10 tiers"
+			fe[field] = M("err_tiers_too_many", "N", 10)
 		}
 	}
 	checkTiers("gmv_tiers", r.GMVTiers)
 	checkTiers("view_tiers", r.ViewTiers)
 	if r.PerVideoFen < 0 || r.PerVideoFen > ProgrammeMaxWeeklyFen {
-		fe["per_video"] = "amount per video must be between ¥0 and the weekly maximum"
+		fe["per_video"] = Msg{ID: "err_per_video_range"}
 	}
 	if r.PerLiveFen < 0 || r.PerLiveFen > ProgrammeMaxWeeklyFen {
-		fe["per_live"] = "amount per live session must be between ¥0 and the weekly maximum"
+		fe["per_live"] = Msg{ID: "err_per_live_range"}
 	}
 	if r.WeeklyCapFen <= 0 || r.WeeklyCapFen > ProgrammeMaxWeeklyFen {
-		fe["weekly_cap"] = fmt.Sprintf("the weekly cap must be above ¥0 and at most %s", FormatYuan(ProgrammeMaxWeeklyFen))
+		fe["weekly_cap"] = M("err_weekly_cap_range", "Max", FormatYuan(ProgrammeMaxWeeklyFen))
 	}
 	switch {
 	case r.FourEyesFen <= 0:
-		fe["four_eyes"] = "the four-eyes threshold must be above ¥0"
+		fe["four_eyes"] = Msg{ID: "err_four_eyes_positive"}
 	case r.FourEyesFen > r.WeeklyCapFen && r.WeeklyCapFen > 0:
 		// Above the cap no bonus could reach it: one admin would switch four eyes off.
-		fe["four_eyes"] = fmt.Sprintf("the four-eyes threshold (%s) must be at most the weekly cap (%s)", FormatYuan(r.FourEyesFen), FormatYuan(r.WeeklyCapFen))
+		fe["four_eyes"] = M("err_four_eyes_above_cap", "Threshold", FormatYuan(r.FourEyesFen), "Cap", FormatYuan(r.WeeklyCapFen))
 	}
 	return fe
 }
@@ -138,17 +138,18 @@ func satMul(n, fen int64) int64 {
 
 // Eligible says whether a creator earns anything for a week: qualified now,
 // qualified before the week ended (a creator qualified mid-week counts for
-// that week), and at least one video or live session in it.
-func Eligible(c Creator, p WeeklyPerformance, week WeekLabel) (bool, string) {
+// that week), and at least one video or live session in it. The message
+// says why not.
+func Eligible(c Creator, p WeeklyPerformance, week WeekLabel) (bool, Msg) {
 	switch {
 	case c.State != StateQualified:
-		return false, "not qualified"
+		return false, Msg{ID: "ineligible_not_qualified"}
 	case c.QualifiedAt == nil || !c.QualifiedAt.Before(week.End()):
-		return false, "qualified after the week ended"
+		return false, Msg{ID: "ineligible_qualified_late"}
 	case p.Videos+p.LiveSessions <= 0:
-		return false, "no video or live session that week"
+		return false, Msg{ID: "ineligible_no_content"}
 	}
-	return true, ""
+	return true, Msg{}
 }
 
 // BonusRuleVersion is one saved version of the rule; the newest is in force.

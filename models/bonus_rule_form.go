@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +48,7 @@ func (f RuleForm) Parse() (BonusRule, FieldErrors) {
 			}
 			left, right, ok := strings.Cut(line, "=")
 			if !ok {
-				fe[field] = fmt.Sprintf("line %d: write a tier as \"threshold = amount\"", i+1)
+				fe[field] = M("err_tier_line_format", "N", i+1)
 				return nil
 			}
 			var min int64
@@ -60,12 +59,12 @@ func (f RuleForm) Parse() (BonusRule, FieldErrors) {
 				min, err = strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(left), ",", ""), 10, 64)
 			}
 			if err != nil {
-				fe[field] = fmt.Sprintf("line %d: threshold %q is not a number", i+1, strings.TrimSpace(left))
+				fe[field] = M("err_tier_threshold_not_number", "N", i+1, "Value", strings.TrimSpace(left))
 				return nil
 			}
 			amount, err := ParseYuan(right)
 			if err != nil {
-				fe[field] = fmt.Sprintf("line %d: %v", i+1, err)
+				fe[field] = M("err_tier_line", "N", i+1, "Problem", msgOf(err))
 				return nil
 			}
 			out = append(out, Tier{Min: min, AmountFen: amount})
@@ -80,7 +79,7 @@ func (f RuleForm) Parse() (BonusRule, FieldErrors) {
 	}{"per_video": {f.PerVideo, &r.PerVideoFen}, "per_live": {f.PerLive, &r.PerLiveFen}, "weekly_cap": {f.WeeklyCap, &r.WeeklyCapFen}, "four_eyes": {f.FourEyes, &r.FourEyesFen}} {
 		v, err := ParseYuan(p.in)
 		if err != nil {
-			fe[field] = err.Error()
+			fe[field] = msgOf(err)
 			continue
 		}
 		*p.dst = v

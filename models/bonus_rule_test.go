@@ -45,12 +45,12 @@ func TestBonusRuleCompute(t *testing.T) {
 	}
 	high := r
 	high.WeeklyCapFen = 3_000_001
-	if fe := high.Validate(); fe["weekly_cap"] == "" {
+	if fe := high.Validate(); fe["weekly_cap"].IsZero() {
 		t.Fatal("a cap above ¥30,000 was accepted")
 	}
 	bad := r
 	bad.GMVTiers = []models.Tier{{5_000_000, 100}, {1_000_000, 200}}
-	if fe := bad.Validate(); fe["gmv_tiers"] == "" {
+	if fe := bad.Validate(); fe["gmv_tiers"].IsZero() {
 		t.Fatal("falling tiers accepted")
 	}
 }

@@ -73,16 +73,16 @@ func ParseWeek(s string) (WeekLabel, error) {
 	var w WeekLabel
 	s = strings.TrimSpace(s)
 	if len(s) != 8 || s[4] != '-' || (s[5] != 'W' && s[5] != 'w') {
-		return w, fmt.Errorf("week %q: write it like 2026-W47", s)
+		return w, errMsg("err_week_format", "Value", s)
 	}
 	y, err1 := strconv.Atoi(s[:4])
 	n, err2 := strconv.Atoi(s[6:])
 	if err1 != nil || err2 != nil || y < 2000 || y > 2100 || n < 1 {
-		return w, fmt.Errorf("week %q: write it like 2026-W47", s)
+		return w, errMsg("err_week_format", "Value", s)
 	}
 	w = WeekLabel{y, n}
 	if got := WeekOf(w.Start()); got != w {
-		return WeekLabel{}, fmt.Errorf("week %q: %d has no week %d", s, y, n)
+		return WeekLabel{}, errMsg("err_week_missing", "Value", s, "Year", y, "N", n)
 	}
 	return w, nil
 }
@@ -122,7 +122,7 @@ func ParseMonth(s string) (MonthLabel, error) {
 	s = strings.TrimSpace(s)
 	t, err := time.ParseInLocation("2006-01", s, CST)
 	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return MonthLabel{}, fmt.Errorf("month %q: write it like 2026-11", s)
+		return MonthLabel{}, errMsg("err_month_format", "Value", s)
 	}
 	return MonthOf(t), nil
 }

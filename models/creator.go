@@ -170,16 +170,16 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 	}
 	switch n := len([]rune(v.DisplayName)); {
 	case n == 0:
-		fe["display_name"] = "display name is required"
+		fe["display_name"] = Msg{ID: "err_display_name_required"}
 	case n > 80:
-		fe["display_name"] = "display name must be at most 80 characters"
+		fe["display_name"] = M("err_display_name_too_long", "N", 80)
 	}
 	checkTexts(fe, map[string]string{"display_name": v.DisplayName})
 	switch {
 	case v.AccountID == "":
-		fe["account_id"] = "JD creator account ID is required"
+		fe["account_id"] = Msg{ID: "err_account_id_required"}
 	case !accountIDPattern.MatchString(v.AccountID):
-		fe["account_id"] = "JD creator account ID must be 4-40 letters, digits, '-' or '_'"
+		fe["account_id"] = Msg{ID: "err_account_id_format"}
 	}
 	var names []string
 	for _, s := range e.Subjects {
@@ -190,18 +190,18 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 	seen := map[uint]bool{}
 	switch {
 	case len(names) == 0:
-		fe["subjects"] = "a primary subject area is required"
+		fe["subjects"] = Msg{ID: "err_primary_subject_required"}
 	case len(names) > MaxSubjects:
-		fe["subjects"] = "at most 3 subject areas (one primary and two more)"
+		fe["subjects"] = M("err_subjects_too_many", "N", MaxSubjects)
 	default:
 		for _, n := range names {
 			sa, ok := subjects[strings.ToLower(n)]
 			if !ok {
-				fe["subjects"] = "unknown subject area \"" + n + "\""
+				fe["subjects"] = M("err_subject_unknown", "Value", n)
 				break
 			}
 			if seen[sa.ID] {
-				fe["subjects"] = "subject area \"" + sa.Name + "\" is listed twice"
+				fe["subjects"] = M("err_subject_twice", "Name", sa.NameArg())
 				break
 			}
 			seen[sa.ID] = true
@@ -209,23 +209,23 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 		}
 	}
 	if !v.ContentType.Valid() {
-		fe["content_type"] = "content type must be video, live or both"
+		fe["content_type"] = Msg{ID: "err_content_type"}
 	}
 	followers := strings.ReplaceAll(strings.TrimSpace(e.Followers), ",", "")
 	if followers == "" {
-		fe["followers"] = "follower count is required"
+		fe["followers"] = Msg{ID: "err_followers_required"}
 	} else if n, err := strconv.ParseInt(followers, 10, 64); err != nil || n < 0 || n > 10_000_000_000 {
-		fe["followers"] = "follower count must be a whole number from 0 to 10,000,000,000"
+		fe["followers"] = Msg{ID: "err_followers_range"}
 	} else {
 		v.Followers = n
 	}
 	if v.ContactEmail != "" {
-		if msg := ValidateEmail(v.ContactEmail); msg != "" {
+		if msg := ValidateEmail(v.ContactEmail); !msg.IsZero() {
 			fe["contact_email"] = msg
 		}
 	}
 	if v.ContactPhone != "" && !phonePattern.MatchString(v.ContactPhone) {
-		fe["contact_phone"] = "phone may hold only digits, spaces, '-' and a leading '+' (5-20 characters)"
+		fe["contact_phone"] = Msg{ID: "err_phone_format"}
 	}
 	return v, fe
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -36,15 +35,16 @@ var requiredEnrolmentColumns = []string{"display_name", "account_id", "primary_s
 type CSVRow struct {
 	Line      int
 	Enrolment Enrolment
-	Err       string // a problem found while reading the row itself
+	Err       Msg               // a problem found while reading the row itself
+	Header    map[string]string // column name -> the file's own header for it (shared by all rows)
 }
 
-// Messages for files in a form the portal does not read; each says what to do.
+// Files in a form the portal does not read; each one's message says what to do.
 var (
 	// ErrFileUTF16 is a file saved as UTF-16 ("Unicode text" in Excel), with or without a BOM.
-	ErrFileUTF16 = errors.New("the file is UTF-16 text; save it as CSV (UTF-8 or GBK) and upload it again")
+	ErrFileUTF16 = sentinel("err_file_utf16", "the file is UTF-16 text; save it as CSV (UTF-8 or GBK) and upload it again")
 	// ErrFileCROnly is a file whose lines end in CR alone (classic Mac OS), which reads as one long line.
-	ErrFileCROnly = errors.New("the file uses CR line endings only (old Mac format); save it as CSV with Windows or Unix line endings and upload it again")
+	ErrFileCROnly = sentinel("err_file_cr_only", "the file uses CR line endings only (old Mac format); save it as CSV with Windows or Unix line endings and upload it again")
 )
 
 // DecodeText turns an uploaded file into UTF-8: a UTF-8 BOM is dropped, valid
@@ -64,7 +64,7 @@ func DecodeText(data []byte) ([]byte, error) {
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
 	if err != nil {
-		return nil, errors.New("the file is neither UTF-8 nor GBK text")
+		return nil, errMsg("err_file_encoding")
 	}
 	return out, nil
 }
@@ -92,7 +92,17 @@ type csvRecord struct {
 	Line   int
 	fields []string
 	cols   map[string]int
-	Err    string // a problem with the row's shape
+	names  map[string]string // column name -> the header as the file spells it
+	Err    Msg               // a problem with the row's shape
+}
+
+// Column is the file's own header for a column (its Chinese alias, say), so a
+// report names the column the way the person who made the file knows it.
+func (r csvRecord) Column(name string) string {
+	if h, ok := r.names[name]; ok {
+		return h
+	}
+	return name
 }
 
 // Get returns a column's trimmed value, or "" when the row is short.
@@ -113,7 +123,7 @@ func readCSV(data []byte, expected, required []string, aliases map[string]string
 // readCSVWithin is readCSV with explicit size limits (the command-line import takes larger files).
 func readCSVWithin(data []byte, expected, required []string, aliases map[string]string, maxBytes, maxRows int) ([]csvRecord, error) {
 	if len(data) > maxBytes {
-		return nil, fmt.Errorf("the file is larger than %d MB", maxBytes>>20)
+		return nil, errMsg("err_file_too_large", "N", maxBytes>>20)
 	}
 	text, err := DecodeText(data)
 	if err != nil {
@@ -127,21 +137,23 @@ func readCSVWithin(data []byte, expected, required []string, aliases map[string]
 	r.TrimLeadingSpace = true
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, errors.New("the file is empty")
+		return nil, errMsg("err_file_empty")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("line 1: %v", csvErr(err))
+		return nil, csvErr(1, err)
 	}
 	cols := map[string]int{}
+	names := map[string]string{}
 	for i, h := range header {
 		key := strings.ToLower(strings.TrimSpace(h))
 		if alias, ok := aliases[strings.TrimSpace(h)]; ok {
 			key = alias
 		}
 		if _, dup := cols[key]; dup && key != "" {
-			return nil, fmt.Errorf("line 1: column %q appears twice", h)
+			return nil, errMsg("err_csv_column_twice", "Column", h)
 		}
 		cols[key] = i
+		names[key] = strings.TrimSpace(h)
 	}
 	var missing []string
 	for _, c := range required {
@@ -150,7 +162,7 @@ func readCSVWithin(data []byte, expected, required []string, aliases map[string]
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("line 1: the header lacks column(s) %s; expected %s", strings.Join(missing, ", "), strings.Join(expected, ","))
+		return nil, errMsg("err_csv_header_lacks", "Missing", strings.Join(missing, ", "), "Expected", strings.Join(expected, ","))
 	}
 	var rows []csvRecord
 	for {
@@ -161,7 +173,7 @@ func readCSVWithin(data []byte, expected, required []string, aliases map[string]
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("line %d: %v", pe.StartLine, csvErr(err))
+				return nil, csvErr(pe.StartLine, err)
 			}
 			return nil, err
 		}
@@ -170,16 +182,16 @@ func readCSVWithin(data []byte, expected, required []string, aliases map[string]
 			continue // blank line
 		}
 		if len(rows) >= maxRows {
-			return nil, fmt.Errorf("the file has more than %d rows; split it (or use the command line import)", maxRows)
+			return nil, errMsg("err_file_too_many_rows", "N", maxRows)
 		}
-		row := csvRecord{Line: line, fields: rec, cols: cols}
+		row := csvRecord{Line: line, fields: rec, cols: cols, names: names}
 		if len(rec) > len(header) {
-			row.Err = fmt.Sprintf("%d fields, but the header has %d", len(rec), len(header))
+			row.Err = M("err_csv_row_fields", "N", len(rec), "Header", len(header))
 		}
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {
-		return nil, errors.New("the file has a header but no rows")
+		return nil, errMsg("err_file_no_rows")
 	}
 	return rows, nil
 }
@@ -192,12 +204,16 @@ func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
 		return nil, err
 	}
 	rows := make([]CSVRow, len(recs))
+	var header map[string]string
+	if len(recs) > 0 {
+		header = recs[0].names
+	}
 	for i, rec := range recs {
 		subjects := []string{rec.Get("primary_subject")}
 		if other := rec.Get("other_subjects"); other != "" {
 			subjects = append(subjects, strings.FieldsFunc(other, func(r rune) bool { return r == ';' || r == '|' || r == '；' || r == '、' })...)
 		}
-		rows[i] = CSVRow{Line: rec.Line, Err: rec.Err, Enrolment: Enrolment{
+		rows[i] = CSVRow{Line: rec.Line, Err: rec.Err, Header: header, Enrolment: Enrolment{
 			DisplayName: rec.Get("display_name"), AccountID: rec.Get("account_id"), Subjects: subjects,
 			ContentType: rec.Get("content_type"), Followers: rec.Get("followers"),
 			ContactEmail: rec.Get("contact_email"), ContactPhone: rec.Get("contact_phone"),
@@ -206,12 +222,15 @@ func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
 	return rows, nil
 }
 
-func csvErr(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err
+// csvErr names what encoding/csv could not read on a line.
+func csvErr(line int, err error) error {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return errMsg("err_csv_bare_quote", "N", line)
+	case errors.Is(err, csv.ErrQuote):
+		return errMsg("err_csv_quote", "N", line)
 	}
-	return err
+	return errMsg("err_csv_unreadable", "N", line)
 }
 
 // SampleEnrolmentCSV is the downloadable example file; header labels the

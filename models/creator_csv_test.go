@@ -61,7 +61,7 @@ func TestParseEnrolmentCSVFileErrors(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := models.ParseEnrolmentCSV([]byte(tc.data))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
+			if err == nil || !strings.Contains(errText(err), tc.want) {
 				t.Fatalf("err %v, want it to contain %q", err, tc.want)
 			}
 		})
@@ -76,12 +76,12 @@ func TestImportPreviewNamesEveryBadLine(t *testing.T) {
 	}
 	want := map[int]string{
 		2: models.RowOK,
-		3: "display name is required",
-		4: `unknown subject area "underwater_basket_weaving"`,
-		5: "whole number",
-		6: "repeats line 2",
-		7: "at most 3 subject areas",
-		8: "not a valid email",
+		3: "display_name:err_display_name_required",
+		4: "primary_subject:err_subject_unknown",
+		5: "followers:err_followers_range",
+		6: "account_id:err_repeats_line",
+		7: "primary_subject/other_subjects:err_subjects_too_many",
+		8: "contact_email:err_email_invalid",
 		9: models.RowOK,
 	}
 	if len(p.Rows) != len(want) || p.OK != 2 || p.Errors != 6 {
@@ -91,10 +91,10 @@ func TestImportPreviewNamesEveryBadLine(t *testing.T) {
 		w := want[r.Line]
 		if w == models.RowOK {
 			if r.Status != models.RowOK {
-				t.Errorf("line %d: %s %s", r.Line, r.Status, r.Message)
+				t.Errorf("line %d: %s %s", r.Line, r.Status, problemIDs(r.Problems))
 			}
-		} else if r.Status != models.RowError || !strings.Contains(r.Message, w) {
-			t.Errorf("line %d: %s %q, want error containing %q", r.Line, r.Status, r.Message, w)
+		} else if r.Status != models.RowError || problemIDs(r.Problems) != w {
+			t.Errorf("line %d: %s %q, want %q", r.Line, r.Status, problemIDs(r.Problems), w)
 		}
 	}
 	// Preview writes nothing.
@@ -110,7 +110,7 @@ func TestImportConfirmIsAllGoodRowsOnceAndRespectsOtherAgencies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.OK != 1 || p.Errors != 1 || !strings.Contains(p.Rows[1].Message, "another agency") {
+	if p.OK != 1 || p.Errors != 1 || problemIDs(p.Rows[1].Problems) != "account_id:err_creator_taken" {
 		t.Fatalf("preview: %+v", p.Rows)
 	}
 	done, err := w.s.ConfirmCreatorImport(ctx, w.mcnA, p.ImportID)

@@ -48,7 +48,7 @@ func (s *Store) EnrolCreator(ctx context.Context, a *Actor, agencyID *uint, e En
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if agency != nil {
 			if err := tx.Select("id").First(&Agency{}, *agency).Error; err != nil {
-				return FieldErrors{"agency": "no such agency"}
+				return FieldErrors{"agency": Msg{ID: "err_no_such_agency"}}
 			}
 		}
 		if err := checkEnrolable(tx, agency, v); err != nil {
@@ -62,7 +62,7 @@ func (s *Store) EnrolCreator(ctx context.Context, a *Actor, agencyID *uint, e En
 		// Lost a race with a concurrent enrolment of the same account: report who holds it now.
 		err = s.tx(ctx, func(tx *gorm.DB) error { return checkEnrolable(tx, agency, v) })
 		if err == nil {
-			err = fieldErr("account_id", ErrCreatorTaken)
+			err = fieldErr("account_id", CreatorTakenError{AccountID: v.AccountID})
 		}
 	}
 	if err != nil {
@@ -78,9 +78,9 @@ func checkEnrolable(tx *gorm.DB, agency *uint, v validEnrolment) error {
 	switch {
 	case err == nil:
 		if sameAgency(holder.AgencyID, agency) {
-			return fieldErr("account_id", ErrAlreadyEnrolled)
+			return fieldErr("account_id", AlreadyEnrolledError{AccountID: v.AccountID})
 		}
-		return fieldErr("account_id", ErrCreatorTaken)
+		return fieldErr("account_id", CreatorTakenError{AccountID: v.AccountID})
 	case !errors.Is(err, gorm.ErrRecordNotFound):
 		return err
 	}
@@ -90,7 +90,7 @@ func checkEnrolable(tx *gorm.DB, agency *uint, v validEnrolment) error {
 			return err
 		}
 		if n > 0 {
-			return FieldErrors{"contact_email": "a portal account already uses this email"}
+			return FieldErrors{"contact_email": Msg{ID: "err_contact_email_in_use"}}
 		}
 	}
 	return nil

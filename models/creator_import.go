@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -38,8 +37,34 @@ type ImportRow struct {
 	DisplayName string
 	AccountID   string
 	Status      string
-	Message     string
+	Problems    []RowProblem // why the row is refused or skipped, each naming the file's column when there is one
 	Invitation  *OneTimeLink // after confirm, when the row had an email: to be emailed to the creator
+}
+
+// enrolmentColumns maps an enrolment's field to the file's column that holds it.
+var enrolmentColumns = map[string]string{"subjects": "primary_subject"}
+
+// problem is a row problem on an enrolment field, naming the column as the
+// file's header spells it ("" for a problem with the whole row).
+func (r CSVRow) problem(field string, m Msg) RowProblem {
+	p := RowProblem{Row: r.Line, Field: field, Msg: m}
+	if field == "" {
+		return p
+	}
+	col := field
+	if c, ok := enrolmentColumns[field]; ok {
+		col = c
+	}
+	p.Column = col
+	if h, ok := r.Header[col]; ok {
+		p.Column = h
+	}
+	if field == "subjects" && len(r.Enrolment.Subjects) > 1 {
+		if h, ok := r.Header["other_subjects"]; ok {
+			p.Column += "/" + h // the problem may be in either column
+		}
+	}
+	return p
 }
 
 // ImportPreview is the outcome of checking a whole file.
@@ -54,7 +79,7 @@ type ImportPreview struct {
 }
 
 // ErrImportConfirmed means the file was imported already.
-var ErrImportConfirmed = errors.New("this file has already been imported")
+var ErrImportConfirmed = sentinel("err_import_confirmed", "this file has already been imported")
 
 // UploadCreatorCSV stores an uploaded file and returns its preview. A file
 // that cannot be read at all is refused with an error naming the problem.
@@ -64,7 +89,7 @@ func (s *Store) UploadCreatorCSV(ctx context.Context, a *Actor, agencyID *uint, 
 		return nil, err
 	}
 	if _, err := ParseEnrolmentCSV(data); err != nil {
-		return nil, FieldErrors{"file": err.Error()}
+		return nil, FieldErrors{"file": msgOf(err)}
 	}
 	imp := &CreatorImport{UserID: a.UserID, AgencyID: agency, Filename: filename, Content: data}
 	if err := s.db.WithContext(ctx).Create(imp).Error; err != nil {
@@ -97,7 +122,7 @@ func (s *Store) PreviewCreatorImport(ctx context.Context, a *Actor, id uint) (*I
 func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []validEnrolment, error) {
 	rows, err := ParseEnrolmentCSV(imp.Content)
 	if err != nil {
-		return nil, nil, FieldErrors{"file": err.Error()}
+		return nil, nil, FieldErrors{"file": msgOf(err)}
 	}
 	var areas []SubjectArea
 	if err := tx.Find(&areas).Error; err != nil {
@@ -114,14 +139,17 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 		out := ImportRow{Line: row.Line, DisplayName: row.Enrolment.DisplayName, AccountID: row.Enrolment.AccountID, Status: RowOK}
 		v, fe := row.Enrolment.Validate(subjects)
 		switch {
-		case row.Err != "":
-			out.Status, out.Message = RowError, row.Err
+		case !row.Err.IsZero():
+			out.Status, out.Problems = RowError, []RowProblem{row.problem("", row.Err)}
 		case len(fe) > 0:
-			out.Status, out.Message = RowError, fe.Error()
+			out.Status = RowError
+			for _, f := range sortedKeys(fe) {
+				out.Problems = append(out.Problems, row.problem(f, fe[f]))
+			}
 		case accountLine[AccountKey(v.AccountID)] != 0:
-			out.Status, out.Message = RowError, fmt.Sprintf("account_id: repeats line %d", accountLine[AccountKey(v.AccountID)])
+			out.Status, out.Problems = RowError, []RowProblem{row.problem("account_id", M("err_repeats_line", "N", accountLine[AccountKey(v.AccountID)]))}
 		case v.ContactEmail != "" && emailLine[v.ContactEmail] != 0:
-			out.Status, out.Message = RowError, fmt.Sprintf("contact_email: repeats line %d", emailLine[v.ContactEmail])
+			out.Status, out.Problems = RowError, []RowProblem{row.problem("contact_email", M("err_repeats_line", "N", emailLine[v.ContactEmail]))}
 		default:
 			accountLine[AccountKey(v.AccountID)] = row.Line
 			accounts = append(accounts, AccountKey(v.AccountID))
@@ -161,12 +189,12 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 			v := valid[i]
 			if holder, held := holders[AccountKey(v.AccountID)]; held {
 				if sameAgency(holder, imp.AgencyID) {
-					r.Status, r.Message = RowSkipped, ErrAlreadyEnrolled.Error()
+					r.Status, r.Problems = RowSkipped, []RowProblem{rows[i].problem("", AlreadyEnrolledError{AccountID: v.AccountID}.Msg())}
 				} else {
-					r.Status, r.Message = RowError, "account_id: "+ErrCreatorTaken.Error()
+					r.Status, r.Problems = RowError, []RowProblem{rows[i].problem("account_id", CreatorTakenError{AccountID: v.AccountID}.Msg())}
 				}
 			} else if v.ContactEmail != "" && usedEmails[v.ContactEmail] {
-				r.Status, r.Message = RowError, "contact_email: a portal account already uses this email"
+				r.Status, r.Problems = RowError, []RowProblem{rows[i].problem("contact_email", Msg{ID: "err_contact_email_in_use"})}
 			} else {
 				ready = append(ready, v)
 			}

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -66,17 +65,17 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 	}
 	tr, ok := CreatorTransitions[d.Action]
 	if !ok {
-		return nil, FieldErrors{"action": fmt.Sprintf("unknown action %q", d.Action)}
+		return nil, FieldErrors{"action": M("err_action_unknown", "Value", string(d.Action))}
 	}
 	d.Reason, d.Note = strings.TrimSpace(d.Reason), strings.TrimSpace(d.Note)
 	if len([]rune(d.Note)) > MaxNoteLength {
-		return nil, FieldErrors{"note": fmt.Sprintf("note must be at most %d characters", MaxNoteLength)}
+		return nil, FieldErrors{"note": M("err_note_too_long", "N", MaxNoteLength)}
 	}
-	if msg := CheckText(d.Note, true); msg != "" {
+	if msg := CheckText(d.Note, true); !msg.IsZero() {
 		return nil, FieldErrors{"note": msg}
 	}
 	if tr.NeedsReason && d.Reason == "" {
-		return nil, FieldErrors{"reason": "choose a reason code for this decision"}
+		return nil, FieldErrors{"reason": Msg{ID: "err_decision_reason_required"}}
 	}
 	if !tr.NeedsReason {
 		d.Reason = ""
@@ -89,14 +88,14 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 				return err
 			}
 			if n == 0 {
-				return FieldErrors{"reason": fmt.Sprintf("unknown reason code %q", d.Reason)}
+				return FieldErrors{"reason": M("err_reason_unknown", "Code", d.Reason)}
 			}
 		}
 		if err := tx.First(&c, d.CreatorID).Error; err != nil {
 			return notFound(err)
 		}
 		if c.State != tr.From {
-			return fmt.Errorf("%w: %s is %s, %s needs %s", ErrInvalidTransition, c.DisplayName, c.State, d.Action, tr.From)
+			return TransitionError{Name: c.DisplayName, State: c.State, Action: d.Action}
 		}
 		before := creatorAudit(&c)
 		now := time.Now().UTC()
@@ -110,7 +109,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return fmt.Errorf("%w: %s changed meanwhile", ErrInvalidTransition, c.DisplayName)
+			return TransitionError{Name: c.DisplayName, State: c.State, Action: d.Action} // changed meanwhile
 		}
 		if err := tx.First(&c, c.ID).Error; err != nil {
 			return err

@@ -21,21 +21,21 @@ func TestEnrolmentValidation(t *testing.T) {
 		"valid":                   {func(e *models.Enrolment) {}, "", ""},
 		"subject by name":         {func(e *models.Enrolment) { e.Subjects = []string{"Skincare", "fashion"} }, "", ""},
 		"followers with commas":   {func(e *models.Enrolment) { e.Followers = "1,250,000" }, "", ""},
-		"missing name":            {func(e *models.Enrolment) { e.DisplayName = "  " }, "display_name", "required"},
-		"name too long":           {func(e *models.Enrolment) { e.DisplayName = strings.Repeat("名", 81) }, "display_name", "at most 80"},
-		"missing account":         {func(e *models.Enrolment) { e.AccountID = "" }, "account_id", "required"},
-		"account with spaces":     {func(e *models.Enrolment) { e.AccountID = "jd cr 1" }, "account_id", "letters, digits"},
-		"no subject":              {func(e *models.Enrolment) { e.Subjects = nil }, "subjects", "primary subject area is required"},
-		"unknown subject":         {func(e *models.Enrolment) { e.Subjects = []string{"knitting"} }, "subjects", `unknown subject area "knitting"`},
-		"four subjects":           {func(e *models.Enrolment) { e.Subjects = []string{"food", "fresh", "baby", "books"} }, "subjects", "at most 3"},
-		"subject twice":           {func(e *models.Enrolment) { e.Subjects = []string{"food", "Food and drink"} }, "subjects", "listed twice"},
-		"bad content type":        {func(e *models.Enrolment) { e.ContentType = "podcast" }, "content_type", "video, live or both"},
-		"negative followers":      {func(e *models.Enrolment) { e.Followers = "-1" }, "followers", "whole number"},
-		"fractional followers":    {func(e *models.Enrolment) { e.Followers = "12.5" }, "followers", "whole number"},
-		"missing followers":       {func(e *models.Enrolment) { e.Followers = "" }, "followers", "required"},
-		"bad email":               {func(e *models.Enrolment) { e.ContactEmail = "x@" }, "contact_email", "not a valid email"},
-		"bad phone":               {func(e *models.Enrolment) { e.ContactPhone = "call me" }, "contact_phone", "digits"},
-		"email with display name": {func(e *models.Enrolment) { e.ContactEmail = "Bob <bob@example.com>" }, "contact_email", "not a valid email"},
+		"missing name":            {func(e *models.Enrolment) { e.DisplayName = "  " }, "display_name", "err_display_name_required"},
+		"name too long":           {func(e *models.Enrolment) { e.DisplayName = strings.Repeat("名", 81) }, "display_name", "err_display_name_too_long"},
+		"missing account":         {func(e *models.Enrolment) { e.AccountID = "" }, "account_id", "err_account_id_required"},
+		"account with spaces":     {func(e *models.Enrolment) { e.AccountID = "jd cr 1" }, "account_id", "err_account_id_format"},
+		"no subject":              {func(e *models.Enrolment) { e.Subjects = nil }, "subjects", "err_primary_subject_required"},
+		"unknown subject":         {func(e *models.Enrolment) { e.Subjects = []string{"knitting"} }, "subjects", "err_subject_unknown"},
+		"four subjects":           {func(e *models.Enrolment) { e.Subjects = []string{"food", "fresh", "baby", "books"} }, "subjects", "err_subjects_too_many"},
+		"subject twice":           {func(e *models.Enrolment) { e.Subjects = []string{"food", "Food and drink"} }, "subjects", "err_subject_twice"},
+		"bad content type":        {func(e *models.Enrolment) { e.ContentType = "podcast" }, "content_type", "err_content_type"},
+		"negative followers":      {func(e *models.Enrolment) { e.Followers = "-1" }, "followers", "err_followers_range"},
+		"fractional followers":    {func(e *models.Enrolment) { e.Followers = "12.5" }, "followers", "err_followers_range"},
+		"missing followers":       {func(e *models.Enrolment) { e.Followers = "" }, "followers", "err_followers_required"},
+		"bad email":               {func(e *models.Enrolment) { e.ContactEmail = "x@" }, "contact_email", "err_email_invalid"},
+		"bad phone":               {func(e *models.Enrolment) { e.ContactPhone = "call me" }, "contact_phone", "err_phone_format"},
+		"email with display name": {func(e *models.Enrolment) { e.ContactEmail = "Bob <bob@example.com>" }, "contact_email", "err_email_invalid"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -49,8 +49,8 @@ func TestEnrolmentValidation(t *testing.T) {
 				}
 				return
 			}
-			if !strings.Contains(fe[tc.field], tc.want) {
-				t.Fatalf("error on %s = %q, want it to contain %q (all: %v)", tc.field, fe[tc.field], tc.want, fe)
+			if fe[tc.field].ID != tc.want {
+				t.Fatalf("error on %s = %s, want %s (all: %v)", tc.field, fe[tc.field], tc.want, fe)
 			}
 		})
 	}
@@ -61,12 +61,12 @@ func TestOneAgencyPerCreator(t *testing.T) {
 	w.enrol(t, w.mcnA, "jd_cr_000001")
 
 	_, err := w.s.EnrolCreator(ctx, w.mcnB, nil, enrolment("jd_cr_000001"))
-	if msg := fieldError(t, err, "account_id"); msg != models.ErrCreatorTaken.Error() {
-		t.Errorf("other agency: %q", msg)
+	if msg := fieldError(t, err, "account_id"); msg.ID != "err_creator_taken" {
+		t.Errorf("other agency: %s", msg)
 	}
 	_, err = w.s.EnrolCreator(ctx, w.mcnA, nil, enrolment("jd_cr_000001"))
-	if msg := fieldError(t, err, "account_id"); msg != models.ErrAlreadyEnrolled.Error() {
-		t.Errorf("same agency: %q", msg)
+	if msg := fieldError(t, err, "account_id"); msg.ID != "err_already_enrolled" || !errors.Is(err, models.ErrAlreadyEnrolled) {
+		t.Errorf("same agency: %s", msg)
 	}
 	// A manager cannot place a creator in another agency by asking for it.
 	res, err := w.s.EnrolCreator(ctx, w.mcnA, &w.agenB.ID, enrolment("jd_cr_000002"))

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -35,17 +34,17 @@ func (s *Store) FeatureCreator(ctx context.Context, a *Actor, creatorID uint, fr
 	t, err2 := time.ParseInLocation("2006-01-02", strings.TrimSpace(to), CST)
 	switch {
 	case err1 != nil:
-		fe["from"] = "use a date like 2026-11-24"
+		fe["from"] = M("err_date_format", "Example", "2026-11-24")
 	case err2 != nil:
-		fe["to"] = "use a date like 2026-12-24"
+		fe["to"] = M("err_date_format", "Example", "2026-12-24")
 	case t.Before(f):
-		fe["to"] = "the end date is before the start date"
+		fe["to"] = Msg{ID: "err_end_before_start"}
 	case t.Sub(f) > 366*24*time.Hour:
-		fe["to"] = "feature a creator for at most a year at a time"
+		fe["to"] = Msg{ID: "err_feature_too_long"}
 	}
 	if note = strings.TrimSpace(note); len([]rune(note)) > MaxNoteLength {
-		fe["note"] = fmt.Sprintf("note must be at most %d characters", MaxNoteLength)
-	} else if msg := CheckText(note, true); msg != "" {
+		fe["note"] = M("err_note_too_long", "N", MaxNoteLength)
+	} else if msg := CheckText(note, true); !msg.IsZero() {
 		fe["note"] = msg
 	}
 	if len(fe) > 0 {
@@ -77,7 +76,7 @@ func (s *Store) EndFeature(ctx context.Context, a *Actor, creatorID uint, now ti
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return FieldErrors{"feature": "this creator is not featured today"}
+			return FieldErrors{"feature": Msg{ID: "err_not_featured"}}
 		}
 		return appendAudit(tx, a, "creator.unfeature", "creator", creatorID, nil, map[string]any{"ended": today})
 	})

@@ -2,12 +2,14 @@ package models_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/models/modeltest"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 var ctx = context.Background()
@@ -62,7 +64,27 @@ func (w *world) enrol(t *testing.T, a *models.Actor, account string) *models.Cre
 	return res.Creator
 }
 
-func fieldError(t *testing.T, err error, field string) string {
+// english renders a message of the models as an English page shows it.
+func english(m models.Msg) string { return i18n.For(i18n.EN).Msg(m) }
+
+// errText renders the message an error carries, as an English page shows it.
+func errText(err error) string {
+	if m, ok := models.MsgOf(err); ok {
+		return english(m)
+	}
+	return err.Error()
+}
+
+// problemIDs lists problems as "column:id", joined by "; ".
+func problemIDs(ps []models.RowProblem) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.Column + ":" + p.Msg.ID
+	}
+	return strings.Join(parts, "; ")
+}
+
+func fieldError(t *testing.T, err error, field string) models.Msg {
 	t.Helper()
 	fe, ok := models.AsFieldErrors(err)
 	if !ok {

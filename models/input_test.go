@@ -48,8 +48,8 @@ func TestCheckText(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := models.CheckText(tc.text, tc.multiline)
-			if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-				t.Fatalf("CheckText(%q) = %q, want %q", tc.text, got, tc.want)
+			if tc.want == "" && !got.IsZero() || tc.want != "" && !strings.Contains(english(got), tc.want) {
+				t.Fatalf("CheckText(%q) = %s, want %q", tc.text, got, tc.want)
 			}
 		})
 	}
@@ -107,7 +107,7 @@ func TestHiddenCharactersAreRefusedInEveryTextField(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			msg := fieldError(t, tc.call(), tc.field)
+			msg := english(fieldError(t, tc.call(), tc.field))
 			if !strings.Contains(msg, "the text") || !strings.Contains(msg, "U+") {
 				t.Fatalf("%s: %q does not name the problem", tc.field, msg)
 			}
@@ -126,16 +126,16 @@ func TestHiddenCharactersAreRefusedInEveryTextField(t *testing.T) {
 
 func TestPasswordOfOnlySpacesIsRefused(t *testing.T) {
 	for _, p := range []string{strings.Repeat(" ", 16), strings.Repeat("\t \u3000", 6), strings.Repeat("\u00a0", 14)} {
-		if msg := models.ValidatePassword(p); !strings.Contains(msg, "only spaces") {
+		if msg := models.ValidatePassword(p); msg.ID != "err_password_spaces" {
 			t.Errorf("ValidatePassword(%q) = %q", p, msg)
 		}
 	}
-	if msg := models.ValidatePassword("  two words with spaces  "); msg != "" {
+	if msg := models.ValidatePassword("  two words with spaces  "); !msg.IsZero() {
 		t.Errorf("a password with spaces inside was refused: %q", msg)
 	}
 	w := newWorld(t)
 	_, err := w.s.CreateUser(ctx, models.SystemActor(), models.NewUser{Email: "blank@t.test", Password: strings.Repeat(" ", 20), Role: models.RoleReviewer})
-	if msg := fieldError(t, err, "password"); !strings.Contains(msg, "only spaces") {
+	if msg := fieldError(t, err, "password"); msg.ID != "err_password_spaces" {
 		t.Fatalf("create user: %q", msg)
 	}
 }
@@ -152,7 +152,7 @@ func TestPerformanceBeforeTheProgrammeStartIsRefused(t *testing.T) {
 	}
 	_, probs, err := w.s.IngestPerformance(ctx, models.SystemActor(), "api", []models.PerformanceInput{row("2024-W14"), row("2024-W13")})
 	if err != nil || len(probs) != 1 || probs[0].Row != 1 || probs[0].Field != "week" ||
-		probs[0].Error != "week 2024-W13 is before the programme's start (2024-W14)" {
+		english(probs[0].Msg) != "week 2024-W13 is before the programme's start (2024-W14)" {
 		t.Fatalf("problems %+v %v", probs, err)
 	}
 	if n, _ := w.s.CountPerformanceRows(ctx); n != 0 {
@@ -171,7 +171,7 @@ func TestPerformanceBeforeTheProgrammeStartIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.OK != 1 || len(p.Problems) != 1 || p.Problems[0].Row != 2 || !strings.Contains(p.Problems[0].Error, "2025-W01 is before the programme's start (2025-W02)") {
+	if p.OK != 1 || len(p.Problems) != 1 || p.Problems[0].Row != 2 || !strings.Contains(english(p.Problems[0].Msg), "2025-W01 is before the programme's start (2025-W02)") {
 		t.Fatalf("preview %+v", p)
 	}
 	// A broken setting stops ingest rather than letting every week in.
@@ -229,11 +229,11 @@ func TestCSVInUTF16OrWithCROnlyLineEndingsSaysSo(t *testing.T) {
 	// Through the upload, the message is the form's field error.
 	w := newWorld(t)
 	_, err := w.s.UploadCreatorCSV(ctx, w.mcnA, nil, "u16.csv", utf16Bytes(enrolCSV, binary.LittleEndian, true))
-	if msg := fieldError(t, err, "file"); !strings.Contains(msg, "UTF-16") {
+	if msg := fieldError(t, err, "file"); msg.ID != "err_file_utf16" {
 		t.Fatalf("creator upload: %q", msg)
 	}
 	_, err = w.s.UploadPerformanceCSV(ctx, w.admin, "mac.csv", []byte(strings.ReplaceAll(perfCSV, "\n", "\r")))
-	if msg := fieldError(t, err, "file"); !strings.Contains(msg, "CR line endings") {
+	if msg := fieldError(t, err, "file"); msg.ID != "err_file_cr_only" {
 		t.Fatalf("performance upload: %q", msg)
 	}
 }

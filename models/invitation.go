@@ -88,14 +88,14 @@ func (s *Store) ReissueInvitation(ctx context.Context, a *Actor, creatorID uint)
 			return err
 		}
 		if c.ContactEmail == "" {
-			return FieldErrors{"contact_email": "this creator has no email to invite"}
+			return FieldErrors{"contact_email": Msg{ID: "err_no_email_to_invite"}}
 		}
 		var n int64
 		if err := tx.Model(&User{}).Where("creator_id = ?", c.ID).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
-			return FieldErrors{"contact_email": "this creator has already set a password"}
+			return FieldErrors{"contact_email": Msg{ID: "err_password_already_set"}}
 		}
 		link, err = createInvitation(tx, a, c)
 		return err
@@ -133,7 +133,7 @@ func (s *Store) LookupInvitation(ctx context.Context, token string) (*OpenInvita
 // creator's, or the staff or manager account a user invitation is for. It can
 // succeed once per invitation: the used_at update is conditional.
 func (s *Store) AcceptInvitation(ctx context.Context, token, password, ip string) (*User, error) {
-	if msg := ValidatePassword(password); msg != "" {
+	if msg := ValidatePassword(password); !msg.IsZero() {
 		return nil, FieldErrors{"password": msg}
 	}
 	hash, err := hashPassword(password)
@@ -162,7 +162,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password, ip string
 		u = User{Email: inv.Email, PasswordHash: hash, Role: RoleCreator, CreatorID: &cid, SessionVersion: 1}
 		if err := tx.Create(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"password": "an account already exists for this email or creator; sign in instead"}
+				return FieldErrors{"password": Msg{ID: "err_account_exists"}}
 			}
 			return err
 		}

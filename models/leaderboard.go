@@ -273,7 +273,7 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 		return 0, ErrForbidden
 	}
 	if year < 2000 || year > now.In(CST).Year() {
-		return 0, FieldErrors{"year": fmt.Sprintf("%d is not a programme year that has started", year)}
+		return 0, FieldErrors{"year": M("err_year_not_started", "Year", year)}
 	}
 	rows, _, err := s.leaderboard(ctx, year, 0, now)
 	if err != nil {
@@ -281,7 +281,7 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 	}
 	rows = rows[:min(len(rows), TopListSize)]
 	if len(rows) == 0 {
-		return 0, FieldErrors{"year": fmt.Sprintf("no creator has performance in %d yet", year)}
+		return 0, FieldErrors{"year": M("err_year_no_performance", "Year", year)}
 	}
 	areas, err := s.SubjectAreas(ctx)
 	if err != nil {

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -54,10 +53,10 @@ func (s *Store) ComputeMonth(ctx context.Context, a *Actor, label string, now ti
 	}
 	month, err := ParseMonth(label)
 	if err != nil {
-		return nil, FieldErrors{"month": err.Error()}
+		return nil, FieldErrors{"month": msgOf(err)}
 	}
 	if !month.HasEnded(now) {
-		return nil, FieldErrors{"month": fmt.Sprintf("%s ends %s CST; agency bonuses are computed after it ends", month, FormatCST(month.End()))}
+		return nil, FieldErrors{"month": M("err_month_not_ended", "Month", month.String(), "End", FormatCST(month.End()))}
 	}
 	res := &MonthResult{Month: month.String()}
 	err = s.tx(ctx, func(tx *gorm.DB) error {

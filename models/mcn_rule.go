@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -29,23 +28,23 @@ var DefaultMCNRule = MCNRule{DefaultQuota: 10, MeetFen: 2_000_000, PerExtraFen: 
 func (r MCNRule) Validate() FieldErrors {
 	fe := FieldErrors{}
 	if r.DefaultQuota < 1 || r.DefaultQuota > 100_000 {
-		fe["default_quota"] = "the quota must be between 1 and 100,000 creators a month"
+		fe["default_quota"] = Msg{ID: "err_quota_range"}
 	}
 	if r.MeetFen < 0 || r.PerExtraFen < 0 {
-		fe["meet"] = "amounts cannot be negative"
+		fe["meet"] = Msg{ID: "err_amounts_negative"}
 	}
 	if r.MaxFen <= 0 || r.MaxFen > DefaultMCNPoolFen {
-		fe["max"] = "the monthly maximum per agency must be above ¥0 and within the MCN pool"
+		fe["max"] = Msg{ID: "err_mcn_max_range"}
 	}
 	if r.MeetFen > r.MaxFen {
-		fe["meet"] = "the amount for meeting the quota cannot exceed the monthly maximum"
+		fe["meet"] = Msg{ID: "err_meet_above_max"}
 	}
 	switch {
 	case r.FourEyesFen <= 0:
-		fe["four_eyes"] = "the four-eyes threshold must be above ¥0"
+		fe["four_eyes"] = Msg{ID: "err_four_eyes_positive"}
 	case r.FourEyesFen > r.MaxFen && r.MaxFen > 0:
 		// Above the maximum no agency bonus could reach it: four eyes would be off.
-		fe["four_eyes"] = fmt.Sprintf("the four-eyes threshold (%s) must be at most the monthly maximum per agency (%s)", FormatYuan(r.FourEyesFen), FormatYuan(r.MaxFen))
+		fe["four_eyes"] = M("err_four_eyes_above_mcn_max", "Threshold", FormatYuan(r.FourEyesFen), "Max", FormatYuan(r.MaxFen))
 	}
 	return fe
 }
@@ -131,13 +130,13 @@ func (s *Store) SetAgencyQuota(ctx context.Context, a *Actor, agencyID uint, fro
 	}
 	m, err := ParseMonth(from)
 	if err != nil {
-		return FieldErrors{"from_month": err.Error()}
+		return FieldErrors{"from_month": msgOf(err)}
 	}
 	if m.String() < MonthOf(now).String() {
-		return FieldErrors{"from_month": fmt.Sprintf("%s has passed; a quota change takes effect this month or later", m)}
+		return FieldErrors{"from_month": M("err_month_passed", "Month", m.String())}
 	}
 	if quota < 1 || quota > 100_000 {
-		return FieldErrors{"quota": "the quota must be between 1 and 100,000 creators a month"}
+		return FieldErrors{"quota": Msg{ID: "err_quota_range"}}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Select("id").First(&Agency{}, agencyID).Error; err != nil {

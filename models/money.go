@@ -36,25 +36,25 @@ func YuanDecimal(fen int64) string {
 // ParseYuan reads an amount typed in yuan ("12,345.67", "¥300", "0.5") into
 // fen, refusing negatives, more than two decimals and absurd sizes.
 func ParseYuan(s string) (int64, error) {
-	orig := s
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "¥"))
+	orig := strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimPrefix(orig, "¥"))
 	s = strings.ReplaceAll(s, ",", "")
 	if s == "" {
-		return 0, fmt.Errorf("amount is empty")
+		return 0, errMsg("err_amount_empty")
 	}
 	if strings.HasPrefix(s, "-") {
-		return 0, fmt.Errorf("amount %q is negative", orig)
+		return 0, errMsg("err_amount_negative", "Value", orig)
 	}
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	if whole == "" {
 		whole = "0"
 	}
 	if hasFrac && (len(frac) == 0 || len(frac) > 2) {
-		return 0, fmt.Errorf("amount %q: at most two decimals", orig)
+		return 0, errMsg("err_amount_decimals", "Value", orig)
 	}
 	if !allDigits(whole) || (hasFrac && !allDigits(frac)) {
 		// strconv takes a sign, so "1000000000.-5" would be 5 fen short and ".+5" 5 fen.
-		return 0, fmt.Errorf("amount %q is not a number of yuan", orig)
+		return 0, errMsg("err_amount_not_number", "Value", orig)
 	}
 	for len(frac) < 2 {
 		frac += "0"
@@ -62,7 +62,7 @@ func ParseYuan(s string) (int64, error) {
 	y, err1 := strconv.ParseInt(whole, 10, 64)
 	f, err2 := strconv.ParseInt(frac, 10, 64)
 	if err1 != nil || err2 != nil || y > 100_000_000_000 {
-		return 0, fmt.Errorf("amount %q is not a number of yuan", orig)
+		return 0, errMsg("err_amount_not_number", "Value", orig)
 	}
 	return y*100 + f, nil
 }

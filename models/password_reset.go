@@ -66,7 +66,7 @@ func (s *Store) LookupPasswordReset(ctx context.Context, token string) (string, 
 
 // UsePasswordReset sets the new password once and ends the user's sessions.
 func (s *Store) UsePasswordReset(ctx context.Context, token, password, ip string) error {
-	if msg := ValidatePassword(password); msg != "" {
+	if msg := ValidatePassword(password); !msg.IsZero() {
 		return FieldErrors{"password": msg}
 	}
 	hash, err := hashPassword(password)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,10 +49,10 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, id
 	}
 	ids = dedupe(ids)
 	if len(ids) == 0 {
-		return nil, 0, FieldErrors{"ids": "select approved bonuses to pay"}
+		return nil, 0, FieldErrors{"ids": Msg{ID: "err_select_approved"}}
 	}
 	if len(ids) > MaxBulk {
-		return nil, 0, FieldErrors{"ids": fmt.Sprintf("at most %d bonuses in one batch", MaxBulk)}
+		return nil, 0, FieldErrors{"ids": M("err_batch_too_many", "N", MaxBulk)}
 	}
 	table, pool, err := payoutSource(kind)
 	if err != nil {
@@ -79,7 +78,7 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, id
 		}
 		skipped = len(ids) - batch.Count
 		if batch.Count == 0 {
-			return FieldErrors{"ids": "none of the selected bonuses is approved and waiting for payment"}
+			return FieldErrors{"ids": Msg{ID: "err_none_approved"}}
 		}
 		lines, err := batchLines(tx, batch)
 		if err != nil {
@@ -117,7 +116,7 @@ func payoutSource(kind string) (table, pool string, err error) {
 	case PayAgencies:
 		return "mcn_bonuses", PoolMCN, nil
 	}
-	return "", "", FieldErrors{"kind": "unknown kind of payout"}
+	return "", "", FieldErrors{"kind": Msg{ID: "err_payout_kind"}}
 }
 
 func batchLines(tx *gorm.DB, b *PayoutBatch) ([]PayoutLine, error) {
@@ -179,7 +178,7 @@ func (s *Store) ListPayoutBatches(ctx context.Context, a *Actor, page Page) ([]P
 
 // ErrBatchNotFrozen refuses a bank file of a batch that is still open: its
 // lines could change after the download. Freezing is an explicit POST.
-var ErrBatchNotFrozen = errors.New("the batch is not frozen for the bank yet")
+var ErrBatchNotFrozen = sentinel("payout_not_frozen", "the batch is not frozen for the bank yet")
 
 // PayoutBatchFile returns a frozen batch's lines for the bank file; it
 // changes nothing, so downloads are plain GETs.
@@ -241,10 +240,10 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 			return notFound(err)
 		}
 		if b.State == BatchOpen {
-			return FieldErrors{"batch": "export the batch for the bank before recording payment"}
+			return FieldErrors{"batch": Msg{ID: "err_export_before_paying"}}
 		}
 		if b.State == BatchPaid {
-			return FieldErrors{"batch": "this batch is already paid"}
+			return FieldErrors{"batch": Msg{ID: "err_batch_paid"}}
 		}
 		table, _, err := payoutSource(b.Kind)
 		if err != nil {
@@ -291,7 +290,7 @@ type BankMismatch struct {
 	Value     string // the file's value at fault: its batch (BankOtherBatch) or amount (BankAmountNotFen)
 	BatchID   uint   // the batch being recorded
 	Status    string // the bank's status (BankFailed)
-	Detail    string // the row's shape problem (BankRowMalformed), in the file reader's words
+	Detail    Msg    // the row's shape problem (BankRowMalformed), as the file reader says it
 }
 
 // Why a line of the bank's result file paid nothing; each is the catalogue ID of its message.
@@ -305,10 +304,11 @@ const (
 	BankAlreadyPaid   = "bank_already_paid"   // Account, Week
 )
 
-// Msg is the mismatch as a message. A malformed row (BankRowMalformed) has
-// its problem in Detail instead.
+// Msg is the mismatch as a message.
 func (m BankMismatch) Msg() Msg {
 	switch m.Reason {
+	case BankRowMalformed:
+		return m.Detail
 	case BankOtherBatch:
 		return M(m.Reason, "Value", m.Value, "N", m.BatchID)
 	case BankAmountNotFen:
@@ -335,7 +335,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 	recs, err := readCSV(data, []string{"batch_id", "account_id", "week", "amount_fen", "status"}, []string{"batch_id", "account_id", "amount_fen", "status"},
 		bankResultAliases)
 	if err != nil {
-		return nil, FieldErrors{"file": err.Error()}
+		return nil, FieldErrors{"file": msgOf(err)}
 	}
 	rep := &BankReport{}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -344,7 +344,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			return notFound(err)
 		}
 		if b.State == BatchOpen {
-			return FieldErrors{"file": "export the batch for the bank before recording payment"}
+			return FieldErrors{"file": Msg{ID: "err_export_before_paying"}}
 		}
 		lines, err := batchLines(tx, &b)
 		if err != nil {
@@ -361,7 +361,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 				m.Line, m.BatchID = r.Line, batchID
 				rep.Mismatches = append(rep.Mismatches, m)
 			}
-			if r.Err != "" {
+			if !r.Err.IsZero() {
 				miss(BankMismatch{Reason: BankRowMalformed, Detail: r.Err})
 				continue
 			}

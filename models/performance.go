@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -54,26 +53,26 @@ func (in PerformanceInput) Validate(now time.Time, start WeekLabel) (validPerfor
 	fe := FieldErrors{}
 	v := validPerformance{AccountID: strings.TrimSpace(in.AccountID)}
 	if v.AccountID == "" {
-		fe["creator_account_id"] = "JD creator account ID is required"
+		fe["creator_account_id"] = Msg{ID: "err_account_id_required"}
 	}
 	if w, err := ParseWeek(in.Week); err != nil {
-		fe["week"] = err.Error()
+		fe["week"] = msgOf(err)
 	} else if w.Start().After(now) {
-		fe["week"] = fmt.Sprintf("week %s has not started yet", w)
+		fe["week"] = M("err_week_not_started", "Week", w.String())
 	} else if w.Start().Before(start.Start()) {
-		fe["week"] = fmt.Sprintf("week %s is before the programme's start (%s)", w, start)
+		fe["week"] = M("err_week_before_start", "Week", w.String(), "Start", start.String())
 	} else {
 		v.Week = w.String()
 	}
 	num := func(field, s string) int64 {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			fe[field] = field + " is required"
+			fe[field] = M("err_column_required", "Column", field)
 			return 0
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 0 || n > maxCount {
-			fe[field] = fmt.Sprintf("%s must be a whole number from 0 to %d, not %q", field, int64(maxCount), s)
+			fe[field] = M("err_column_count", "Column", field, "Max", int64(maxCount), "Value", s)
 			return 0
 		}
 		return n
@@ -88,9 +87,25 @@ func (in PerformanceInput) Validate(now time.Time, start WeekLabel) (validPerfor
 
 // RowProblem is a problem with one row of a batch, by its position.
 type RowProblem struct {
-	Row   int    `json:"row"`             // 0-based index for the API, line number for files
-	Field string `json:"field,omitempty"` // the field at fault, when there is one
-	Error string `json:"error"`
+	Row    int    // 0-based index for the API, line number for files
+	Field  string // the field at fault, when there is one (as the API names it)
+	Column string // for files: the file's own header for the field, when the report names it before the message
+	Msg    Msg    // what is wrong; an argument "Column" names the column inside the message
+	Error  string // bank-result mismatches only, until they become messages too (issue 13)
+}
+
+// inColumn names the column in a message that names it ("videos must be a
+// whole number") as a file's header spells it.
+func (p RowProblem) inColumn(header string) RowProblem {
+	if _, ok := p.Msg.Args["Column"]; ok {
+		args := make(map[string]any, len(p.Msg.Args))
+		for k, v := range p.Msg.Args {
+			args[k] = v
+		}
+		args["Column"] = header
+		p.Msg.Args = args
+	}
+	return p
 }
 
 // IngestResult counts what an ingest wrote.
@@ -115,13 +130,13 @@ func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now
 		v, fe := in.Validate(now, start)
 		if len(fe) > 0 {
 			for _, f := range sortedKeys(fe) {
-				errs = append(errs, RowProblem{Row: positions[i], Field: f, Error: fe[f]})
+				errs = append(errs, RowProblem{Row: positions[i], Field: f, Msg: fe[f]})
 			}
 			continue
 		}
 		key := AccountKey(v.AccountID) + "|" + v.Week
 		if first, dup := seen[key]; dup {
-			errs = append(errs, RowProblem{Row: positions[i], Field: "creator_account_id", Error: fmt.Sprintf("%s %s repeats row %d", v.AccountID, v.Week, first)})
+			errs = append(errs, RowProblem{Row: positions[i], Field: "creator_account_id", Msg: M("err_perf_repeats_row", "Account", v.AccountID, "Week", v.Week, "N", first)})
 			continue
 		}
 		seen[key] = positions[i]
@@ -144,7 +159,7 @@ func checkPerformance(tx *gorm.DB, rows []PerformanceInput, positions []int, now
 	for i, v := range valid {
 		id, ok := ids[AccountKey(v.AccountID)]
 		if !ok {
-			errs = append(errs, RowProblem{Row: validPos[i], Field: "creator_account_id", Error: fmt.Sprintf("no enrolled creator has account ID %q", v.AccountID)})
+			errs = append(errs, RowProblem{Row: validPos[i], Field: "creator_account_id", Msg: M("err_no_creator_with_account", "Account", v.AccountID)})
 			continue
 		}
 		v.Row.CreatorID = id

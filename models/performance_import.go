@@ -20,9 +20,31 @@ var performanceHeaderAliases = map[string]string{
 
 // PerformanceRow is one data row of a performance file with its line.
 type PerformanceRow struct {
-	Line  int
-	Input PerformanceInput
-	Err   string
+	Line   int
+	Input  PerformanceInput
+	Err    Msg               // a problem with the row's shape
+	Header map[string]string // column name -> the file's own header for it (shared by all rows)
+}
+
+// performanceColumns maps a performance field (as the API names it) to the file's column.
+var performanceColumns = map[string]string{"creator_account_id": "account_id"}
+
+// NameColumns names the column in each message that names one as the
+// file's header spells it (a Chinese alias, say).
+func NameColumns(problems []RowProblem, header map[string]string) {
+	for i, p := range problems {
+		if p.Field == "" {
+			continue
+		}
+		col := p.Field
+		if c, ok := performanceColumns[col]; ok {
+			col = c
+		}
+		if h, ok := header[col]; ok {
+			col = h
+		}
+		problems[i] = p.inColumn(col)
+	}
 }
 
 // ParsePerformanceCSV reads a performance file (UTF-8, BOM or GBK) within the upload limits.
@@ -42,7 +64,7 @@ func parsePerformanceCSV(data []byte, maxBytes, maxRows int) ([]PerformanceRow, 
 	}
 	out := make([]PerformanceRow, len(recs))
 	for i, r := range recs {
-		out[i] = PerformanceRow{Line: r.Line, Err: r.Err, Input: PerformanceInput{
+		out[i] = PerformanceRow{Line: r.Line, Err: r.Err, Header: r.names, Input: PerformanceInput{
 			AccountID: r.Get("account_id"), Week: r.Get("week"), Videos: r.Get("videos"), LiveSessions: r.Get("live_sessions"),
 			Views: r.Get("views"), Orders: r.Get("orders"), GMVFen: r.Get("gmv_fen"),
 		}}
@@ -90,15 +112,15 @@ type PerformancePreview struct {
 func (s *Store) checkPerformanceFile(tx *gorm.DB, imp *PerformanceImport) (*PerformancePreview, []WeeklyPerformance, error) {
 	rows, err := ParsePerformanceCSV(imp.Content)
 	if err != nil {
-		return nil, nil, FieldErrors{"file": err.Error()}
+		return nil, nil, FieldErrors{"file": msgOf(err)}
 	}
 	p := &PerformancePreview{ImportID: imp.ID, Filename: imp.Filename, Rows: len(rows), Confirmed: imp.ConfirmedAt != nil,
 		Result: IngestResult{Inserted: imp.Inserted, Updated: imp.Updated}}
 	inputs := make([]PerformanceInput, 0, len(rows))
 	lines := make([]int, 0, len(rows))
 	for _, r := range rows {
-		if r.Err != "" {
-			p.Problems = append(p.Problems, RowProblem{Row: r.Line, Error: r.Err})
+		if !r.Err.IsZero() {
+			p.Problems = append(p.Problems, RowProblem{Row: r.Line, Msg: r.Err})
 			continue
 		}
 		inputs = append(inputs, r.Input)
@@ -107,6 +129,9 @@ func (s *Store) checkPerformanceFile(tx *gorm.DB, imp *PerformanceImport) (*Perf
 	good, problems, err := checkPerformance(tx, inputs, lines, time.Now())
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(rows) > 0 {
+		NameColumns(problems, rows[0].Header)
 	}
 	p.Problems = append(p.Problems, problems...)
 	sortProblems(p.Problems)
@@ -124,7 +149,7 @@ func (s *Store) UploadPerformanceCSV(ctx context.Context, a *Actor, filename str
 		return nil, ErrForbidden
 	}
 	if _, err := ParsePerformanceCSV(data); err != nil {
-		return nil, FieldErrors{"file": err.Error()}
+		return nil, FieldErrors{"file": msgOf(err)}
 	}
 	imp := &PerformanceImport{UserID: a.UserID, Filename: filename, Content: data}
 	if err := s.db.WithContext(ctx).Create(imp).Error; err != nil {

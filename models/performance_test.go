@@ -33,7 +33,7 @@ func TestIngestPerformanceIsAllOrNothingAndUpserts(t *testing.T) {
 	want := map[int]string{1: "no enrolled creator", 2: "videos must be a whole number", 3: "has not started", 4: "repeats row 0", 5: "has no week 99", 6: "gmv_fen must be a whole number"}
 	got := map[int]string{}
 	for _, p := range probs {
-		got[p.Row] += p.Error
+		got[p.Row] += english(p.Msg)
 	}
 	for row, msg := range want {
 		if !strings.Contains(got[row], msg) {

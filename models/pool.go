@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -31,8 +30,24 @@ type Pool struct {
 // LeftFen is what the pool can still fund.
 func (p Pool) LeftFen() int64 { return p.TotalFen - p.CommittedFen }
 
-// ErrPoolExhausted means an approval would overspend a pool.
-var ErrPoolExhausted = errors.New("the pool cannot cover this amount")
+// ErrPoolExhausted means an approval would overspend a pool (the error
+// returned is a PoolExhaustedError with the amounts).
+var ErrPoolExhausted = sentinel("err_pool_cannot_cover", "the pool cannot cover this amount")
+
+// PoolExhaustedError is ErrPoolExhausted with what was asked and what is left.
+type PoolExhaustedError struct{ AskedFen, LeftFen int64 }
+
+func (e PoolExhaustedError) Error() string {
+	return fmt.Sprintf("%s: %s asked, %s left", ErrPoolExhausted, FormatYuan(e.AskedFen), FormatYuan(e.LeftFen))
+}
+
+// Unwrap makes errors.Is(err, ErrPoolExhausted) hold.
+func (e PoolExhaustedError) Unwrap() error { return ErrPoolExhausted }
+
+// Msg says how much was asked and how much is left.
+func (e PoolExhaustedError) Msg() Msg {
+	return M("err_pool_exhausted", "Asked", FormatYuan(e.AskedFen), "Left", FormatYuan(e.LeftFen))
+}
 
 // GetPool reads a pool.
 func (s *Store) GetPool(ctx context.Context, name string) (Pool, error) {
@@ -54,7 +69,7 @@ func chargePool(tx *gorm.DB, name string, amount int64) (left int64, err error) 
 		return 0, err
 	}
 	if res.RowsAffected != 1 {
-		return p.LeftFen(), fmt.Errorf("%w: %s asked, %s left", ErrPoolExhausted, FormatYuan(amount), FormatYuan(p.LeftFen()))
+		return p.LeftFen(), PoolExhaustedError{AskedFen: amount, LeftFen: p.LeftFen()}
 	}
 	return p.LeftFen(), nil
 }
@@ -95,7 +110,7 @@ func setPoolTotal(tx *gorm.DB, a *Actor, name string, totalFen int64, changeID u
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return FieldErrors{"pool_total": fmt.Sprintf("the pool cannot be smaller than what is already committed (%s)", FormatYuan(p.CommittedFen))}
+		return FieldErrors{"pool_total": M("err_pool_below_committed", "Amount", FormatYuan(p.CommittedFen))}
 	}
 	after := map[string]any{"pool": name, "total_fen": totalFen}
 	if changeID != 0 {

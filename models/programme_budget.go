@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
 )
@@ -40,7 +39,7 @@ func (b ProgrammeBudget) Validate() FieldErrors {
 	fe := FieldErrors{}
 	for field, v := range map[string]int64{"creators_budget": b.CreatorsFen, "mcn_budget": b.MCNFen} {
 		if v <= 0 || v > MaxProgrammeBudgetFen {
-			fe[field] = fmt.Sprintf("a programme budget must be above ¥0 and at most %s", FormatYuan(MaxProgrammeBudgetFen))
+			fe[field] = M("err_budget_range", "Max", FormatYuan(MaxProgrammeBudgetFen))
 		}
 	}
 	return fe
@@ -78,7 +77,7 @@ func checkBudgetCoversPools(tx *gorm.DB, b ProgrammeBudget) (FieldErrors, error)
 			field = "mcn_budget"
 		}
 		if _, bad := fe[field]; !bad && b.For(p.Name) < p.TotalFen {
-			fe[field] = fmt.Sprintf("the budget cannot be below the pool's total of %s; make the pool smaller first", FormatYuan(p.TotalFen))
+			fe[field] = M("err_budget_below_pool", "Amount", FormatYuan(p.TotalFen))
 		}
 	}
 	return fe, nil
@@ -97,9 +96,9 @@ func checkPoolTotal(tx *gorm.DB, name string, totalFen int64) (FieldErrors, erro
 	}
 	switch {
 	case totalFen < p.CommittedFen:
-		return FieldErrors{"pool_total": fmt.Sprintf("the pool cannot be smaller than what is already committed (%s)", FormatYuan(p.CommittedFen))}, nil
+		return FieldErrors{"pool_total": M("err_pool_below_committed", "Amount", FormatYuan(p.CommittedFen))}, nil
 	case totalFen > budget.For(name):
-		return FieldErrors{"pool_total": fmt.Sprintf("the pool total %s is above the programme's budget of %s", FormatYuan(totalFen), FormatYuan(budget.For(name)))}, nil
+		return FieldErrors{"pool_total": M("err_pool_above_budget", "Total", FormatYuan(totalFen), "Budget", FormatYuan(budget.For(name)))}, nil
 	}
 	return nil, nil
 }

@@ -64,14 +64,14 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, kind, code, labe
 	code, label = strings.TrimSpace(code), strings.TrimSpace(label)
 	fe := FieldErrors{}
 	if !reasonCodePattern.MatchString(code) {
-		fe["code"] = "code must be 2-40 lower-case letters, digits or underscores, starting with a letter"
+		fe["code"] = Msg{ID: "err_reason_code_format"}
 	}
 	if label == "" || len([]rune(label)) > 120 {
-		fe["label"] = "label is required and must be at most 120 characters"
+		fe["label"] = M("err_label_length", "N", 120)
 	}
 	checkTexts(fe, map[string]string{"label": label})
 	if kind != ReasonForCreator && kind != ReasonForBonus {
-		fe["kind"] = "choose whether the reason is for creators or for bonuses"
+		fe["kind"] = Msg{ID: "err_reason_kind"}
 	}
 	if len(fe) > 0 {
 		return fe
@@ -80,7 +80,7 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, kind, code, labe
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&rc).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"code": "this code already exists"}
+				return FieldErrors{"code": M("err_code_taken", "Code", code)}
 			}
 			return err
 		}
@@ -95,9 +95,9 @@ func (s *Store) UpdateReasonCode(ctx context.Context, a *Actor, id uint, label s
 	}
 	label = strings.TrimSpace(label)
 	if label == "" || len([]rune(label)) > 120 {
-		return FieldErrors{"label": "label is required and must be at most 120 characters"}
+		return FieldErrors{"label": M("err_label_length", "N", 120)}
 	}
-	if msg := CheckText(label, false); msg != "" {
+	if msg := CheckText(label, false); !msg.IsZero() {
 		return FieldErrors{"label": msg}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {

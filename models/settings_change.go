@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -84,15 +83,15 @@ type QuotaDefaultValue struct {
 // Errors of the proposal flow; handlers turn them into messages.
 var (
 	// ErrOwnChange means an admin tried to approve or reject their own proposal.
-	ErrOwnChange = errors.New("a second admin must decide this change: you proposed it")
+	ErrOwnChange = sentinel("change_own", "a second admin must decide this change: you proposed it")
 	// ErrChangeDecided means the proposal is no longer pending (decided, withdrawn or superseded).
-	ErrChangeDecided = errors.New("this change is no longer pending")
+	ErrChangeDecided = sentinel("change_not_pending", "this change is no longer pending")
 	// ErrChangeStale means the value the proposal replaces has changed since; it is now superseded.
-	ErrChangeStale = errors.New("the setting changed after this was proposed; the proposal is superseded, propose again")
+	ErrChangeStale = sentinel("change_stale", "the setting changed after this was proposed; the proposal is superseded, propose again")
 	// ErrNoChange means the proposal would set the value already in force.
-	ErrNoChange = errors.New("this is already the value in force")
+	ErrNoChange = sentinel("err_no_change", "this is already the value in force")
 	// ErrNotProposer means someone other than the proposer tried to withdraw a proposal.
-	ErrNotProposer = errors.New("only the admin who proposed a change can withdraw it")
+	ErrNotProposer = sentinel("change_not_proposer", "only the admin who proposed a change can withdraw it")
 )
 
 // isSystem reports whether the actor is the command line or a seed rather
@@ -485,9 +484,9 @@ func (s *Store) RejectChange(ctx context.Context, a *Actor, id uint, reason stri
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
-		return nil, FieldErrors{"reason": "say why the change is rejected"}
+		return nil, FieldErrors{"reason": Msg{ID: "err_change_reason_required"}}
 	case len([]rune(reason)) > 500:
-		return nil, FieldErrors{"reason": "the reason can be at most 500 characters"}
+		return nil, FieldErrors{"reason": M("err_reason_too_long", "N", 500)}
 	}
 	var ch SettingsChange
 	err := s.tx(ctx, func(tx *gorm.DB) error {

@@ -78,7 +78,7 @@ func (w *world) auditCount(t *testing.T, action string, id uint) int64 {
 func TestFourEyesThresholdCannotExceedTheCap(t *testing.T) {
 	rule := models.DefaultBonusRule
 	rule.WeeklyCapFen, rule.FourEyesFen = 2_500_000, 2_600_000
-	if msg := rule.Validate()["four_eyes"]; !strings.Contains(msg, "¥26,000.00") || !strings.Contains(msg, "¥25,000.00") {
+	if msg := english(rule.Validate()["four_eyes"]); !strings.Contains(msg, "¥26,000.00") || !strings.Contains(msg, "¥25,000.00") {
 		t.Fatalf("threshold above the cap: %q", msg)
 	}
 	rule.FourEyesFen = rule.WeeklyCapFen // at the cap is allowed: bonuses at the cap need two reviewers
@@ -87,12 +87,12 @@ func TestFourEyesThresholdCannotExceedTheCap(t *testing.T) {
 	}
 	form := models.FormOf(models.DefaultBonusRule)
 	form.WeeklyCap, form.FourEyes = "25000", "25000.01"
-	if _, fe := form.Parse(); !strings.Contains(fe["four_eyes"], "must be at most the weekly cap (¥25,000.00)") {
+	if _, fe := form.Parse(); !strings.Contains(english(fe["four_eyes"]), "must be at most the weekly cap (¥25,000.00)") {
 		t.Fatalf("form: %v", fe)
 	}
 	mcn := models.DefaultMCNRule
 	mcn.FourEyesFen = mcn.MaxFen + 1
-	if msg := mcn.Validate()["four_eyes"]; !strings.Contains(msg, "monthly maximum per agency (¥50,000.00)") {
+	if msg := english(mcn.Validate()["four_eyes"]); !strings.Contains(msg, "monthly maximum per agency (¥50,000.00)") {
 		t.Fatalf("MCN threshold above the maximum: %q", msg)
 	}
 
@@ -100,7 +100,7 @@ func TestFourEyesThresholdCannotExceedTheCap(t *testing.T) {
 	w := newWorld(t)
 	bad := models.DefaultBonusRule
 	bad.FourEyesFen = bad.WeeklyCapFen + 100
-	if _, err := w.s.ProposeBonusRule(ctx, w.admin, bad); fieldError(t, err, "four_eyes") == "" {
+	if _, err := w.s.ProposeBonusRule(ctx, w.admin, bad); fieldError(t, err, "four_eyes").IsZero() {
 		t.Fatal("no message")
 	}
 	if pending, _ := w.s.PendingChanges(ctx, w.admin); len(pending) != 0 {
@@ -258,11 +258,11 @@ func TestPoolTotalNeverExceedsTheProgrammeBudget(t *testing.T) {
 	}
 	// Above the budget: refused when proposed, by the model helper too.
 	_, err := w.s.ProposePoolTotal(ctx, w.admin, models.PoolCreators, models.DefaultCreatorPoolFen+1)
-	if msg := fieldError(t, err, "pool_total"); !strings.Contains(msg, "above the programme's budget of ¥1,000,000,000.00") {
+	if msg := english(fieldError(t, err, "pool_total")); !strings.Contains(msg, "above the programme's budget of ¥1,000,000,000.00") {
 		t.Fatalf("message %q", msg)
 	}
 	_, err = w.s.ProposePoolTotal(ctx, w.admin, models.PoolMCN, models.DefaultMCNPoolFen+100)
-	if msg := fieldError(t, err, "pool_total"); !strings.Contains(msg, "¥5,000,000.00") {
+	if msg := english(fieldError(t, err, "pool_total")); !strings.Contains(msg, "¥5,000,000.00") {
 		t.Fatalf("message %q", msg)
 	}
 	if err := w.s.SetPoolTotal(ctx, models.SystemActor(), models.PoolCreators, models.DefaultCreatorPoolFen+1); err == nil {
@@ -270,7 +270,7 @@ func TestPoolTotalNeverExceedsTheProgrammeBudget(t *testing.T) {
 	}
 	// A budget below the pool's total: refused when proposed.
 	_, err = w.s.ProposeProgrammeBudget(ctx, w.admin, models.ProgrammeBudget{CreatorsFen: 80_000_000_000, MCNFen: models.DefaultMCNPoolFen})
-	if msg := fieldError(t, err, "creators_budget"); !strings.Contains(msg, "¥1,000,000,000.00") {
+	if msg := english(fieldError(t, err, "creators_budget")); !strings.Contains(msg, "¥1,000,000,000.00") {
 		t.Fatalf("message %q", msg)
 	}
 	// Make room: the pool shrinks to ¥500,000,000, then two proposals race:
@@ -282,7 +282,7 @@ func TestPoolTotalNeverExceedsTheProgrammeBudget(t *testing.T) {
 	}
 	approve(w.s.ProposeProgrammeBudget(ctx, w.admin, models.ProgrammeBudget{CreatorsFen: 80_000_000_000, MCNFen: models.DefaultMCNPoolFen}))
 	_, err = w.s.ApproveChange(ctx, checker, up.ID)
-	if msg := fieldError(t, err, "pool_total"); !strings.Contains(msg, "above the programme's budget of ¥800,000,000.00") {
+	if msg := english(fieldError(t, err, "pool_total")); !strings.Contains(msg, "above the programme's budget of ¥800,000,000.00") {
 		t.Fatalf("approval over the new budget: %q", msg)
 	}
 	if p, _ := w.s.GetPool(ctx, models.PoolCreators); p.TotalFen != 50_000_000_000 {
@@ -312,7 +312,7 @@ func TestPoolTotalBelowWhatWasCommittedSinceIsRefusedAtApproval(t *testing.T) {
 		t.Fatalf("approve bonus: %+v %v", rep, err)
 	}
 	_, err = w.s.ApproveChange(ctx, checker, ch.ID)
-	if msg := fieldError(t, err, "pool_total"); !strings.Contains(msg, "already committed (¥300.00)") {
+	if msg := english(fieldError(t, err, "pool_total")); !strings.Contains(msg, "already committed (¥300.00)") {
 		t.Fatalf("message %q", msg)
 	}
 	if p, _ := w.s.GetPool(ctx, models.PoolCreators); p.TotalFen != models.DefaultCreatorPoolFen {
@@ -375,7 +375,7 @@ func TestRejectNeedsAReasonAndOnlyTheProposerWithdraws(t *testing.T) {
 	w := newWorld(t)
 	checker := w.secondAdmin(t, "checker@t.test")
 	ch, _ := w.s.ProposePoolTotal(ctx, w.admin, models.PoolCreators, 90_000_000_000)
-	if _, err := w.s.RejectChange(ctx, checker, ch.ID, "  "); fieldError(t, err, "reason") == "" {
+	if _, err := w.s.RejectChange(ctx, checker, ch.ID, "  "); fieldError(t, err, "reason").IsZero() {
 		t.Fatal("no message")
 	}
 	if _, err := w.s.WithdrawChange(ctx, checker, ch.ID); !errors.Is(err, models.ErrNotProposer) {

@@ -51,6 +51,16 @@ func DefaultSubjectName(code string) string {
 	return ""
 }
 
+// NameArg is the area's name as a message argument: the catalogue's word for
+// the programme's own areas (so it reads in the reader's language), the name
+// an admin gave it otherwise.
+func (a SubjectArea) NameArg() any {
+	if a.Code != "" && a.Name == DefaultSubjectName(a.Code) {
+		return Word("subject_" + a.Code)
+	}
+	return a.Name
+}
+
 // SubjectAreas lists all subject areas by id.
 func (s *Store) SubjectAreas(ctx context.Context) ([]SubjectArea, error) {
 	var out []SubjectArea
@@ -65,9 +75,9 @@ func (s *Store) UpdateSubjectArea(ctx context.Context, a *Actor, id uint, name s
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 80 {
-		return FieldErrors{"name": "name is required and must be at most 80 characters"}
+		return FieldErrors{"name": M("err_subject_name", "N", 80)}
 	}
-	if msg := CheckText(name, false); msg != "" {
+	if msg := CheckText(name, false); !msg.IsZero() {
 		return FieldErrors{"name": msg}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
@@ -78,7 +88,7 @@ func (s *Store) UpdateSubjectArea(ctx context.Context, a *Actor, id uint, name s
 		before := map[string]any{"name": sa.Name, "active": sa.Active}
 		if err := tx.Model(&sa).Updates(map[string]any{"name": name, "active": active}).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"name": "another subject area has this name"}
+				return FieldErrors{"name": M("err_subject_name_taken", "Name", name)}
 			}
 			return err
 		}

@@ -2,21 +2,11 @@ package models
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
 )
 
-// Messages of CheckText; each names the problem and the character (as U+XXXX).
-const (
-	msgTextNotUTF8   = "the text is not valid UTF-8"
-	msgTextNUL       = "the text contains a NUL character (U+0000); remove it"
-	msgTextControl   = "the text contains a control character ({{.Char}}); remove it"
-	msgTextBidi      = "the text contains an invisible character that changes the reading direction ({{.Char}}); remove it"
-	msgTextZeroWidth = "the text contains an invisible zero-width character ({{.Char}}); remove it"
-)
-
 // CheckText returns a message naming what is wrong with text a person typed
-// (a name, a note, a reason, a contact field), or "" when it is fine. It
+// (a name, a note, a reason, a contact field), or the zero Msg when it is fine. It
 // refuses what would make the text lie about itself where it is shown or
 // exported: NUL and other control characters; the bidirectional overrides,
 // embeddings, isolates and marks (U+202A–U+202E, U+2066–U+2069, U+200E,
@@ -25,33 +15,32 @@ const (
 // two names look the same. Multi-line text (notes, appeal messages) may hold
 // tabs and line breaks; single-line text may not. Every model that stores
 // typed text checks it here.
-func CheckText(s string, multiline bool) string {
+func CheckText(s string, multiline bool) Msg {
 	if !utf8.ValidString(s) {
-		return msgTextNotUTF8
+		return Msg{ID: "err_text_not_utf8"}
 	}
 	for _, r := range s {
 		switch {
 		case r == 0:
-			return msgTextNUL
+			return Msg{ID: "err_text_nul"}
 		case r == '\t' || r == '\n' || r == '\r':
 			if !multiline {
-				return textMsg(msgTextControl, r)
+				return textMsg("err_text_control", r)
 			}
 		case r < 0x20 || (r >= 0x7F && r <= 0x9F) || r == 0x2028 || r == 0x2029:
-			return textMsg(msgTextControl, r)
+			return textMsg("err_text_control", r)
 		case r == 0x061C || r == 0x200E || r == 0x200F || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069):
-			return textMsg(msgTextBidi, r)
+			return textMsg("err_text_bidi", r)
 		case (r >= 0x200B && r <= 0x200D) || r == 0x2060 || r == 0xFEFF:
-			return textMsg(msgTextZeroWidth, r)
+			return textMsg("err_text_zero_width", r)
 		}
 	}
-	return ""
+	return Msg{}
 }
 
-// textMsg fills a CheckText message with the character's code point, the
-// way the catalogue's pattern for the message expects it.
-func textMsg(msg string, r rune) string {
-	return strings.Replace(msg, "{{.Char}}", fmt.Sprintf("U+%04X", r), 1)
+// textMsg is a CheckText message naming the character by its code point (U+XXXX).
+func textMsg(id string, r rune) Msg {
+	return M(id, "Char", fmt.Sprintf("U+%04X", r))
 }
 
 // checkTexts adds a field error for each single-line field whose text
@@ -61,7 +50,7 @@ func checkTexts(fe FieldErrors, fields map[string]string) {
 		if _, has := fe[field]; has {
 			continue
 		}
-		if msg := CheckText(s, false); msg != "" {
+		if msg := CheckText(s, false); !msg.IsZero() {
 			fe[field] = msg
 		}
 	}

@@ -38,7 +38,7 @@ type Transfer struct {
 }
 
 // ErrTransferOpen means the creator already has a transfer waiting.
-var ErrTransferOpen = errors.New("this creator already has a transfer request waiting")
+var ErrTransferOpen = sentinel("err_transfer_open", "this creator already has a transfer request waiting")
 
 // RequestTransfer asks to move a creator, known by JD account ID, from another
 // agency to the manager's own. It says nothing about the holding agency.
@@ -52,19 +52,19 @@ func (s *Store) RequestTransfer(ctx context.Context, a *Actor, accountID string)
 		var c Creator
 		if err := tx.Where("account_key = ?", AccountKey(accountID)).First(&c).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return FieldErrors{"account_id": "no creator is enrolled with this JD account ID; enrol them instead"}
+				return FieldErrors{"account_id": M("err_transfer_no_creator", "Account", accountID)}
 			}
 			return err
 		}
 		if c.AgencyID != nil && *c.AgencyID == *a.AgencyID {
-			return FieldErrors{"account_id": "this creator already belongs to your agency"}
+			return FieldErrors{"account_id": Msg{ID: "err_transfer_own_creator"}}
 		}
 		var open int64
 		if err := tx.Model(&Transfer{}).Where("creator_id = ? AND state IN ?", c.ID, []string{TransferRequested, TransferAccepted}).Count(&open).Error; err != nil {
 			return err
 		}
 		if open > 0 {
-			return FieldErrors{"account_id": ErrTransferOpen.Error()}
+			return fieldErr("account_id", ErrTransferOpen)
 		}
 		t = &Transfer{CreatorID: c.ID, FromAgencyID: c.AgencyID, ToAgencyID: *a.AgencyID, RequestedByID: a.UserID, State: TransferRequested}
 		if err := tx.Create(t).Error; err != nil {
@@ -104,7 +104,7 @@ func (s *Store) DecideTransfer(ctx context.Context, a *Actor, transferID uint, a
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return FieldErrors{"transfer": "this request has already been answered"}
+			return FieldErrors{"transfer": Msg{ID: "err_transfer_answered"}}
 		}
 		to := t.ToAgencyID
 		if err := notifyAgency(tx, &to, msg, Target{Type: TargetDashboard}); err != nil {

@@ -75,19 +75,19 @@ type NewUser struct {
 // NormalizeEmail trims and lower-cases an email address.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// ValidateEmail returns a message naming the problem with s, or "".
-func ValidateEmail(s string) string {
+// ValidateEmail returns a message naming the problem with s, or the zero Msg.
+func ValidateEmail(s string) Msg {
 	if s == "" {
-		return "email is required"
+		return Msg{ID: "err_email_required"}
 	}
-	if msg := CheckText(s, false); msg != "" {
+	if msg := CheckText(s, false); !msg.IsZero() {
 		return msg // net/mail takes any non-ASCII character, invisible ones too
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s, "@") {
-		return "not a valid email address"
+		return Msg{ID: "err_email_invalid"}
 	}
-	return ""
+	return Msg{}
 }
 
 //go:embed common_passwords.txt
@@ -104,19 +104,19 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
-// ValidatePassword returns a message naming the problem with p, or "".
-func ValidatePassword(p string) string {
+// ValidatePassword returns a message naming the problem with p, or the zero Msg.
+func ValidatePassword(p string) Msg {
 	switch {
 	case len([]rune(p)) < MinPasswordLength:
-		return fmt.Sprintf("password must be at least %d characters", MinPasswordLength)
+		return M("err_password_short", "N", MinPasswordLength)
 	case strings.TrimSpace(p) == "":
-		return "password must not be only spaces"
+		return Msg{ID: "err_password_spaces"}
 	case len(p) > 72:
-		return "password must be at most 72 bytes"
+		return Msg{ID: "err_password_long"}
 	case commonPasswords[strings.ToLower(p)]:
-		return "this password is among the most common ones; choose another"
+		return Msg{ID: "err_password_common"}
 	}
-	return ""
+	return Msg{}
 }
 
 // CheckPassword confirms the signed-in user's password (before a sensitive
@@ -181,11 +181,11 @@ func userIDOf(u *User) uint {
 func (s *Store) ChangePassword(ctx context.Context, a *Actor, current, next string) error {
 	if err := s.CheckPassword(ctx, a, current); err != nil {
 		if errors.Is(err, ErrBadCredentials) && !errors.As(err, new(*ThrottledError)) {
-			return FieldErrors{"current": "the current password is not right"}
+			return FieldErrors{"current": Msg{ID: "err_current_password_wrong"}}
 		}
 		return err
 	}
-	if msg := ValidatePassword(next); msg != "" {
+	if msg := ValidatePassword(next); !msg.IsZero() {
 		return FieldErrors{"password": msg}
 	}
 	hash, err := hashPassword(next)
@@ -208,7 +208,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, a *Actor, userID uint, disa
 		return ErrForbidden
 	}
 	if userID == a.UserID {
-		return FieldErrors{"user": "you cannot disable your own account"}
+		return FieldErrors{"user": Msg{ID: "err_disable_own_account"}}
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var u User
@@ -230,21 +230,21 @@ func (s *Store) SetUserDisabled(ctx context.Context, a *Actor, userID uint, disa
 func (n *NewUser) validate() FieldErrors {
 	fe := FieldErrors{}
 	n.Email = NormalizeEmail(n.Email)
-	if msg := ValidateEmail(n.Email); msg != "" {
+	if msg := ValidateEmail(n.Email); !msg.IsZero() {
 		fe["email"] = msg
 	}
-	if msg := ValidatePassword(n.Password); msg != "" {
+	if msg := ValidatePassword(n.Password); !msg.IsZero() {
 		fe["password"] = msg
 	}
 	switch {
 	case !n.Role.Valid():
-		fe["role"] = "unknown role"
+		fe["role"] = Msg{ID: "err_role_unknown"}
 	case n.Role == RoleMCNManager && n.AgencyID == nil:
-		fe["agency"] = "an MCN manager needs an agency"
+		fe["agency"] = Msg{ID: "err_manager_needs_agency"}
 	case n.Role == RoleCreator && n.CreatorID == nil:
-		fe["creator"] = "a creator account needs a creator record"
+		fe["creator"] = Msg{ID: "err_creator_account_needs_record"}
 	case n.Role != RoleMCNManager && n.AgencyID != nil:
-		fe["agency"] = "only MCN managers belong to an agency"
+		fe["agency"] = Msg{ID: "err_only_managers_in_agency"}
 	}
 	return fe
 }
@@ -273,12 +273,12 @@ func (s *Store) CreateUser(ctx context.Context, by *Actor, n NewUser) (*User, er
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if n.AgencyID != nil {
 			if err := tx.First(&Agency{}, *n.AgencyID).Error; err != nil {
-				return FieldErrors{"agency": "no such agency"}
+				return FieldErrors{"agency": Msg{ID: "err_no_such_agency"}}
 			}
 		}
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return FieldErrors{"email": ErrEmailTaken.Error()}
+				return fieldErr("email", EmailTakenError{Email: n.Email})
 			}
 			return err
 		}

@@ -34,16 +34,16 @@ type NewInvitation struct {
 func (n *NewInvitation) validate() FieldErrors {
 	fe := FieldErrors{}
 	n.Email = NormalizeEmail(n.Email)
-	if msg := ValidateEmail(n.Email); msg != "" {
+	if msg := ValidateEmail(n.Email); !msg.IsZero() {
 		fe["email"] = msg
 	}
 	switch {
 	case !n.Role.Valid() || n.Role == RoleCreator: // a creator's account comes with their enrolment
-		fe["role"] = "unknown role"
+		fe["role"] = Msg{ID: "err_role_unknown"}
 	case n.Role == RoleMCNManager && n.AgencyID == nil:
-		fe["agency"] = "an MCN manager needs an agency"
+		fe["agency"] = Msg{ID: "err_manager_needs_agency"}
 	case n.Role != RoleMCNManager && n.AgencyID != nil:
-		fe["agency"] = "only MCN managers belong to an agency"
+		fe["agency"] = Msg{ID: "err_only_managers_in_agency"}
 	}
 	return fe
 }
@@ -68,7 +68,7 @@ func (s *Store) InviteUser(ctx context.Context, a *Actor, n NewInvitation) (*One
 		if n.AgencyID != nil {
 			if err := tx.Select("id").First(&Agency{}, *n.AgencyID).Error; err != nil {
 				if errors.Is(err, gorm.ErrRecordNotFound) {
-					return FieldErrors{"agency": "no such agency"}
+					return FieldErrors{"agency": Msg{ID: "err_no_such_agency"}}
 				}
 				return err
 			}
@@ -78,7 +78,7 @@ func (s *Store) InviteUser(ctx context.Context, a *Actor, n NewInvitation) (*One
 			return err
 		}
 		if taken > 0 {
-			return FieldErrors{"email": ErrEmailTaken.Error()}
+			return fieldErr("email", EmailTakenError{Email: n.Email})
 		}
 		now := time.Now().UTC()
 		if err := tx.Model(&UserInvitation{}).Where("email = ? AND used_at IS NULL AND expires_at > ?", n.Email, now).
@@ -135,7 +135,7 @@ func acceptUserInvitation(tx *gorm.DB, tokenHash, passwordHash, ip string, u *Us
 	*u = User{Email: inv.Email, PasswordHash: passwordHash, Role: inv.Role, AgencyID: inv.AgencyID, SessionVersion: 1}
 	if err := tx.Create(u).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return FieldErrors{"password": "an account already exists for this email or creator; sign in instead"}
+			return FieldErrors{"password": Msg{ID: "err_account_exists"}}
 		}
 		return err
 	}

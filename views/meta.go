@@ -64,7 +64,7 @@ func Nav(role string) []NavItem {
 	return nil
 }
 
-// FieldErrors maps a form field to its error message.
+// FieldErrors maps a form field to its error message, already in the page's language.
 type FieldErrors map[string]string
 
 // Option is one choice of a select or checkbox group.

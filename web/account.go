@@ -80,7 +80,7 @@ func (s *Server) passwordChange(c echo.Context) error {
 	next := c.FormValue("password")
 	var err error
 	if next != c.FormValue("password_confirm") {
-		err = models.FieldErrors{"password_confirm": "the two new passwords differ"}
+		err = models.FieldErrors{"password_confirm": models.Msg{ID: "err_new_passwords_differ"}}
 	} else {
 		err = s.store.ChangePassword(c.Request().Context(), actor(c), c.FormValue("current"), next)
 	}
@@ -88,7 +88,7 @@ func (s *Server) passwordChange(c echo.Context) error {
 		return render(c, http.StatusTooManyRequests, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), views.FieldErrors{"current": msg}))
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), fieldErrors(fe)))
+		return render(c, http.StatusUnprocessableEntity, views.PasswordPage(s.meta(c, tr(c, "change_password_title"), ""), fieldErrors(c, fe)))
 	}
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (s *Server) userDisabled(c echo.Context) error {
 	disable := c.FormValue("disabled") == "1"
 	err = s.store.SetUserDisabled(c.Request().Context(), actor(c), id, disable)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/settings/users", "error", fe["user"])
+		return s.redirectWithFlash(c, "/settings/users", "error", trMsg(c, fe["user"]))
 	}
 	if err != nil {
 		return err
@@ -154,12 +154,12 @@ func (s *Server) resetUse(c echo.Context) error {
 	}
 	password := c.FormValue("password")
 	if password != c.FormValue("password_confirm") {
-		err = models.FieldErrors{"password_confirm": "the two passwords differ"}
+		err = models.FieldErrors{"password_confirm": models.Msg{ID: "passwords_differ"}}
 	} else {
 		err = s.store.UsePasswordReset(c.Request().Context(), token, password, c.RealIP())
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), token, email, fieldErrors(fe)))
+		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), token, email, fieldErrors(c, fe)))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
 		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")

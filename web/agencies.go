@@ -41,7 +41,7 @@ func (s *Server) agencyCreate(c echo.Context) error {
 	in, values := agencyInput(c)
 	ag, err := s.store.CreateAgency(c.Request().Context(), actor(c), in)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, tr(c, "agency_add"), "agencies"), views.AgencyFormView{Values: values, Errors: fieldErrors(fe)}))
+		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, tr(c, "agency_add"), "agencies"), views.AgencyFormView{Values: values, Errors: fieldErrors(c, fe)}))
 	}
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func (s *Server) agencyUpdate(c echo.Context) error {
 	in, values := agencyInput(c)
 	ag, err := s.store.UpdateAgency(c.Request().Context(), actor(c), id, in)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, tr(c, "edit"), "agencies"), views.AgencyFormView{ID: id, Values: values, Errors: fieldErrors(fe)}))
+		return render(c, http.StatusUnprocessableEntity, views.AgencyFormPage(s.meta(c, tr(c, "edit"), "agencies"), views.AgencyFormView{ID: id, Values: values, Errors: fieldErrors(c, fe)}))
 	}
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (s *Server) agencyAddManager(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		v.ManagerEmail, v.ManagerErrors = email, fieldErrors(fe)
+		v.ManagerEmail, v.ManagerErrors = email, fieldErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.AgencyDetailPage(s.meta(c, v.Name, "agencies"), v))
 	}
 	if err != nil {

@@ -23,7 +23,7 @@ func (s *Server) auditList(c echo.Context) error {
 		if hasID {
 			n, err := strconv.ParseUint(id, 10, 32)
 			if err != nil {
-				errs["object"] = "write an object as type or type:id, such as creator:12"
+				errs["object"] = tr(c, "err_audit_object_format")
 			}
 			f.ObjectID = uint(n)
 		}
@@ -31,14 +31,14 @@ func (s *Server) auditList(c echo.Context) error {
 	if v.From != "" {
 		t, err := time.ParseInLocation("2006-01-02", v.From, models.CST)
 		if err != nil {
-			errs["from"] = "use a date like 2026-11-24"
+			errs["from"] = tr(c, "err_date_format", "Example", "2026-11-24")
 		}
 		f.From = t
 	}
 	if v.To != "" {
 		t, err := time.ParseInLocation("2006-01-02", v.To, models.CST)
 		if err != nil {
-			errs["to"] = "use a date like 2026-11-24"
+			errs["to"] = tr(c, "err_date_format", "Example", "2026-11-24")
 		}
 		f.To = t.AddDate(0, 0, 1)
 	}

@@ -112,7 +112,7 @@ func (s *Server) bonusAppeal(c echo.Context) error {
 	err = s.store.AppealBonus(c.Request().Context(), actor(c), id, c.FormValue("message"))
 	switch fe, ok := models.AsFieldErrors(err); {
 	case ok:
-		return s.redirectWithFlash(c, "/me", "error", fe["message"])
+		return s.redirectWithFlash(c, "/me", "error", trMsg(c, fe["message"]))
 	case errors.Is(err, models.ErrAppealNotAllowed):
 		return s.redirectWithFlash(c, "/me", "error", "Only a rejected week can be appealed, and only once.")
 	case err != nil:

@@ -22,18 +22,18 @@ import (
 var bonusFilterKeys = []string{"week", "state", "subject", "agency", "min", "max", "q", "sort", "appeal"}
 
 // parseBonusFilter reads the queue filter; get returns a parameter by name.
-func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFilter, map[string]string, views.FieldErrors) {
+func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFilter, map[string]string, models.FieldErrors) {
 	raw := map[string]string{}
 	for _, k := range bonusFilterKeys {
 		if v := strings.TrimSpace(get(k)); v != "" {
 			raw[k] = v
 		}
 	}
-	errs := views.FieldErrors{}
+	errs := models.FieldErrors{}
 	f := models.BonusFilter{Search: raw["q"]}
 	if w := raw["week"]; w != "" {
 		if wk, err := models.ParseWeek(w); err != nil {
-			errs["week"] = err.Error()
+			errs["week"], _ = models.MsgOf(err)
 		} else {
 			f.Week = wk.String()
 		}
@@ -56,7 +56,7 @@ func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFil
 		}
 		fen, err := models.ParseYuan(raw[key])
 		if err != nil {
-			errs[key] = err.Error()
+			errs[key], _ = models.MsgOf(err)
 			continue
 		}
 		*dst = fen
@@ -89,7 +89,7 @@ func (s *Server) bonusQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.bonusQueueView(c, raw, errs)
+	v, err := s.bonusQueueView(c, raw, fieldErrors(c, errs))
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func waited(ctx context.Context, d time.Duration) string {
 func (s *Server) bonusCompute(c echo.Context) error {
 	res, err := s.store.ComputeWeek(c.Request().Context(), actor(c), c.FormValue("week"))
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/bonuses", "error", fe["week"])
+		return s.redirectWithFlash(c, "/bonuses", "error", trMsg(c, fe["week"]))
 	}
 	if err != nil {
 		return err
@@ -196,7 +196,7 @@ func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[
 	f, raw, errs := parseBonusFilter(func(k string) string { return c.FormValue("f_" + k) }, a)
 	if c.FormValue("all") == "1" {
 		if len(errs) > 0 {
-			return nil, raw, models.FieldErrors{"ids": "the filter is not valid; filter again and retry"}
+			return nil, raw, models.FieldErrors{"ids": models.Msg{ID: "err_filter_invalid"}}
 		}
 		ids, err := s.store.BonusIDs(c.Request().Context(), a, f, models.MaxBulk+1)
 		return ids, raw, err
@@ -264,7 +264,7 @@ func fieldMessages(c echo.Context, fe models.FieldErrors) []string {
 	sort.Strings(keys)
 	out := make([]string, 0, len(keys))
 	for _, k := range keys {
-		t := trText(c, fe[k])
+		t := trMsg(c, fe[k])
 		first, size := utf8.DecodeRuneInString(t)
 		out = append(out, string(unicode.ToUpper(first))+t[size:]+tr(c, "full_stop"))
 	}

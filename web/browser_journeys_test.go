@@ -163,7 +163,10 @@ func TestBrowserJourneyManagerAndCreator(t *testing.T) {
 			t.Fatalf("preview summary %q, want %q", got, want)
 		}
 		problems := text(t, ctx, `[data-testid="import-rows"]`)
-		for _, want := range []string{"display_name: " + loc.Text("display name is required"), "followers: " + loc.Text("follower count must be a whole number from 0 to 10,000,000,000")} {
+		for _, want := range []string{
+			loc.T("import_column_problem", "Column", "display_name", "Problem", loc.Msg(models.Msg{ID: "err_display_name_required"})),
+			loc.T("import_column_problem", "Column", "followers", "Problem", loc.Msg(models.Msg{ID: "err_followers_range"})),
+		} {
 			if !strings.Contains(problems, want) {
 				t.Errorf("the preview does not explain %q: %s", want, problems)
 			}

@@ -50,7 +50,7 @@ func (s *Server) importUpload(c echo.Context) error {
 	}
 	p, err := s.store.UploadCreatorCSV(c.Request().Context(), actor(c), optionalID(c.FormValue("agency_id")), name, data)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return refuse(fe["file"])
+		return refuse(trMsg(c, fe["file"]))
 	}
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (s *Server) importConfirm(c echo.Context) error {
 func importViewOf(c echo.Context, p *models.ImportPreview) views.ImportView {
 	v := views.ImportView{ImportID: p.ImportID, Filename: p.Filename, OK: p.OK, Skipped: p.Skipped, Failed: p.Errors, Confirmed: p.Confirmed}
 	for _, r := range p.Rows {
-		v.Rows = append(v.Rows, views.ImportRowView{Line: r.Line, Name: r.DisplayName, AccountID: r.AccountID, Status: r.Status, Message: trRowMessage(c, r.Message)})
+		v.Rows = append(v.Rows, views.ImportRowView{Line: r.Line, Name: r.DisplayName, AccountID: r.AccountID, Status: r.Status, Message: rowProblems(c, r.Problems)})
 	}
 	return v
 }

@@ -135,9 +135,9 @@ func (s *Server) creatorCreate(c echo.Context) error {
 	}
 	res, err := s.store.EnrolCreator(c.Request().Context(), actor(c), optionalID(values["agency_id"]), e)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		errs := fieldErrors(fe)
+		errs := fieldErrors(c, fe)
 		if errors.Is(err, models.ErrCreatorTaken) && actor(c).Role == models.RoleMCNManager {
-			errs["account_id"] = tr(c, "taken_request_transfer", "Why", trText(c, fe["account_id"])) // a sentence around the message: translate its part now
+			errs["account_id"] = tr(c, "taken_request_transfer", "Why", trMsg(c, fe["account_id"]))
 		}
 		v, verr := s.creatorFormView(c, values, errs)
 		if verr != nil {
@@ -263,11 +263,12 @@ func (s *Server) creatorDecide(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		v.Errors = fieldErrors(fe)
+		v.Errors = fieldErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
 	}
 	if errors.Is(err, models.ErrInvalidTransition) {
-		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", models.ErrInvalidTransition.Error())
+		msg, _ := trErr(c, err)
+		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", msg)
 	}
 	if err != nil {
 		return err

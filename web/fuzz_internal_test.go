@@ -32,7 +32,7 @@ func FuzzBonusFilter(f *testing.F) {
 			t.Fatalf("invalid state %q", flt.State)
 		}
 		for k, msg := range errs {
-			if msg == "" {
+			if msg.IsZero() {
 				t.Fatalf("empty message for %s", k)
 			}
 		}

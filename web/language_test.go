@@ -139,7 +139,7 @@ func TestImportReportSpeaksTheManagersLanguage(t *testing.T) {
 		",jd_cr_csv001,electronics,,video,100,,\n" +
 		"Good One,jd_cr_csv002,electronics,,video,100,,\n"
 	res := mcn.follow(upload(t, mcn, "creators.csv", []byte(csv)))
-	if !strings.Contains(res.body, "display_name: 请填写显示名称") || strings.Contains(res.body, "display name is required") {
+	if !strings.Contains(res.body, "display_name：请填写显示名称") || strings.Contains(res.body, "display name is required") {
 		t.Fatalf("the report does not explain the bad row in Chinese: %s", res.doc(t).Find(`[data-testid="import-rows"]`).Text())
 	}
 }

@@ -87,7 +87,7 @@ func (s *Server) leaderboardPublish(c echo.Context) error {
 	}
 	n, err := s.store.PublishTopList(c.Request().Context(), actor(c), year, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/leaderboard", "error", fe["year"])
+		return s.redirectWithFlash(c, "/leaderboard", "error", trMsg(c, fe["year"]))
 	}
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func (s *Server) mcnBonuses(c echo.Context) error {
 func (s *Server) mcnCompute(c echo.Context) error {
 	res, err := s.store.ComputeMonth(c.Request().Context(), actor(c), c.FormValue("month"), time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/mcn-bonuses", "error", fe["month"])
+		return s.redirectWithFlash(c, "/mcn-bonuses", "error", trMsg(c, fe["month"]))
 	}
 	if err != nil {
 		return err
@@ -132,12 +132,12 @@ func (s *Server) mcnRuleSave(c echo.Context) error {
 	quota, qerr := strconv.Atoi(strings.TrimSpace(c.FormValue("default_quota")))
 	errs := models.FieldErrors{}
 	if qerr != nil {
-		errs["default_quota"] = "the quota must be a whole number of creators"
+		errs["default_quota"] = models.Msg{ID: "err_quota_whole_number"}
 	}
 	money := func(field string) int64 {
 		v, err := models.ParseYuan(c.FormValue(field))
 		if err != nil {
-			errs[field] = err.Error()
+			errs[field] = msgOfErr(err)
 		}
 		return v
 	}
@@ -149,10 +149,10 @@ func (s *Server) mcnRuleSave(c echo.Context) error {
 		ch, err = s.store.ProposeMCNRule(c.Request().Context(), actor(c), rule)
 	}
 	if errors.Is(err, models.ErrNoChange) {
-		err = models.FieldErrors{"_": err.Error()}
+		err = models.FieldErrors{"_": msgOfErr(err)}
 	}
 	if fe, ok := models.AsFieldErrors(err); ok && len(fe) > 0 {
-		v, verr := s.mcnBonusesView(c, fieldErrors(fe))
+		v, verr := s.mcnBonusesView(c, fieldErrors(c, fe))
 		if verr != nil {
 			return verr
 		}

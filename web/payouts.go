@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,7 +32,7 @@ func (s *Server) payoutCreate(c echo.Context) error {
 	ids, raw, err := s.selectedBonusIDs(c, a)
 	back := queueURL(raw)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, back, "error", fe.Error())
+		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err
@@ -131,7 +132,7 @@ func (s *Server) payoutPaid(c echo.Context) error {
 	}
 	paid, err := s.store.MarkBatchPaid(c.Request().Context(), actor(c), id)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/payouts/"+itoa(id), "error", fe["batch"])
+		return s.redirectWithFlash(c, "/payouts/"+itoa(id), "error", trMsg(c, fe["batch"]))
 	}
 	if err != nil {
 		return err
@@ -158,7 +159,7 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 	}
 	rep, err := s.store.ApplyBankResult(c.Request().Context(), actor(c), id, data)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return refuse(fe["file"])
+		return refuse(trMsg(c, fe["file"]))
 	}
 	if err != nil {
 		return err
@@ -168,11 +169,7 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 		return err
 	}
 	for _, m := range rep.Mismatches {
-		problem := renderMsg(c, m.Msg())
-		if m.Reason == models.BankRowMalformed {
-			problem = trRowMessage(c, m.Detail) // the file reader's words about the row's shape
-		}
-		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Line, "Problem", problem))
+		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Line, "Problem", renderMsg(c, m.Msg())))
 	}
 	meta := s.meta(c, tr(c, "payout_batch_n", "ID", id), "payouts")
 	meta.Flash = append(meta.Flash, views.Flash{Kind: "success", Message: tr(c, "flash_bank_result", "Paid", rep.Paid, "Mismatched", len(rep.Mismatches))})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 func (s *Server) performanceImportForm(c echo.Context) error {
@@ -27,23 +28,24 @@ func (s *Server) performanceSample(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SamplePerformanceCSV(time.Now(), columnLabels(c, models.PerformanceCSVHeader)))
 }
 
-// readUpload reads the "file" field of a multipart form within the import size limit.
+// readUpload reads the "file" field of a multipart form within the import
+// size limit; a problem comes back as a message in the request's language.
 func readUpload(c echo.Context) (string, []byte, string) {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return "", nil, "choose a CSV file to upload"
+		return "", nil, tr(c, "err_choose_file")
 	}
 	if fh.Size > models.MaxImportBytes {
-		return "", nil, fmt.Sprintf("the file is larger than %d MB", models.MaxImportBytes>>20)
+		return "", nil, tr(c, "err_file_too_large", "N", models.MaxImportBytes>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return "", nil, "the upload could not be read; try again"
+		return "", nil, tr(c, "err_upload_unreadable")
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, models.MaxImportBytes+1))
 	if err != nil {
-		return "", nil, "the upload could not be read; try again"
+		return "", nil, tr(c, "err_upload_unreadable")
 	}
 	return fh.Filename, data, ""
 }
@@ -59,7 +61,7 @@ func (s *Server) performanceImportUpload(c echo.Context) error {
 	}
 	p, err := s.store.UploadPerformanceCSV(c.Request().Context(), actor(c), name, data)
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return refuse(fe["file"])
+		return refuse(trMsg(c, fe["file"]))
 	}
 	if err != nil {
 		return err
@@ -71,7 +73,7 @@ func performanceView(c echo.Context, p *models.PerformancePreview) views.Perform
 	v := views.PerformanceImportView{ImportID: p.ImportID, Filename: p.Filename, Rows: p.Rows, OK: p.OK, Confirmed: p.Confirmed,
 		Inserted: p.Result.Inserted, Updated: p.Result.Updated}
 	for _, pr := range p.Problems {
-		v.Problems = append(v.Problems, tr(c, "line_problem", "Line", pr.Row, "Problem", trRowMessage(c, pr.Error)))
+		v.Problems = append(v.Problems, tr(c, "line_problem", "Line", pr.Row, "Problem", rowProblem(c, pr)))
 	}
 	return v
 }
@@ -117,8 +119,26 @@ type apiPerformanceRow struct {
 }
 
 type apiError struct {
-	Error  string              `json:"error"`
-	Errors []models.RowProblem `json:"errors,omitempty"`
+	Error  string          `json:"error"`
+	Errors []apiRowProblem `json:"errors,omitempty"`
+}
+
+// apiRowProblem is a row problem as the API reports it, in English: the API
+// speaks to programs and their operators, whatever a browser prefers.
+type apiRowProblem struct {
+	Row   int    `json:"row"`
+	Field string `json:"field,omitempty"`
+	Error string `json:"error"`
+}
+
+// apiProblems renders row problems for the API.
+func apiProblems(ps []models.RowProblem) []apiRowProblem {
+	loc := i18n.For(i18n.EN)
+	out := make([]apiRowProblem, len(ps))
+	for i, p := range ps {
+		out[i] = apiRowProblem{Row: p.Row, Field: p.Field, Error: loc.Msg(p.Msg)}
+	}
+	return out
 }
 
 // apiPerformance is POST /api/v1/performance: token-authenticated, no
@@ -159,7 +179,7 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the body has more after its JSON object; send exactly one JSON object"})
 	}
 	if len(req.Rows) == 0 {
-		return c.JSON(http.StatusBadRequest, apiError{Error: "rows is empty", Errors: []models.RowProblem{{Row: -1, Field: "rows", Error: "send at least one row"}}})
+		return c.JSON(http.StatusBadRequest, apiError{Error: "rows is empty", Errors: []apiRowProblem{{Row: -1, Field: "rows", Error: "send at least one row"}}})
 	}
 	if len(req.Rows) > models.MaxImportRows {
 		return c.JSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("at most %d rows per request", models.MaxImportRows)})
@@ -178,7 +198,7 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		before := len(problems)
 		num := func(field string, v *int64) string {
 			if v == nil {
-				problems = append(problems, models.RowProblem{Row: i, Field: field, Error: field + " is required"})
+				problems = append(problems, models.RowProblem{Row: i, Field: field, Msg: models.M("err_column_required", "Column", field)})
 				return ""
 			}
 			return strconv.FormatInt(*v, 10)
@@ -198,14 +218,14 @@ func (s *Server) apiPerformance(c echo.Context) error {
 	problems = append(problems, checked...)
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Row < problems[j].Row })
-		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: problems})
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: apiProblems(problems)})
 	}
 	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, "api", inputs)
 	if err != nil {
 		return err
 	}
 	if len(problems) > 0 {
-		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: problems})
+		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: apiProblems(problems)})
 	}
 	return c.JSON(http.StatusOK, res)
 }
@@ -214,7 +234,7 @@ func (s *Server) apiPerformance(c echo.Context) error {
 func rowDecodeProblem(i int, err error) models.RowProblem {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return models.RowProblem{Row: i, Field: te.Field, Error: fmt.Sprintf("%s must be a whole number, not %s", te.Field, te.Value)}
+		return models.RowProblem{Row: i, Field: te.Field, Msg: models.M("api_not_whole_number", "Field", te.Field, "Value", te.Value)}
 	}
-	return models.RowProblem{Row: i, Error: "not a valid row: " + err.Error()}
+	return models.RowProblem{Row: i, Msg: models.M("api_row_invalid", "Problem", err.Error())}
 }

@@ -33,9 +33,42 @@ func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
 	return m
 }
 
-// fieldErrors hands the models' field messages to a view, which shows them in
-// the page's language (FieldError, FormErrorSummary).
-func fieldErrors(fe models.FieldErrors) views.FieldErrors { return views.FieldErrors(fe) }
+// fieldErrors renders the models' field messages in the request's language
+// for a view (FieldError, FormErrorSummary show them as they are).
+func fieldErrors(c echo.Context, fe models.FieldErrors) views.FieldErrors {
+	loc := i18n.From(c.Request().Context())
+	out := make(views.FieldErrors, len(fe))
+	for field, m := range fe {
+		out[field] = loc.Msg(m)
+	}
+	return out
+}
+
+// trMsg renders a message of the models in the request's language.
+func trMsg(c echo.Context, m models.Msg) string {
+	return i18n.From(c.Request().Context()).Msg(m)
+}
+
+// msgOfErr is the message a refusal from the models carries (see models.MsgOf).
+func msgOfErr(err error) models.Msg {
+	if m, ok := models.MsgOf(err); ok {
+		return m
+	}
+	return models.Msg{ID: "err_invalid_value"}
+}
+
+// trErr renders the message a refusal from the models carries (a sentinel, a
+// typed error, field errors); ok is false for an error that is a fault, not a
+// refusal, which the handler returns for the error page and the log.
+func trErr(c echo.Context, err error) (msg string, ok bool) {
+	if fe, isFE := models.AsFieldErrors(err); isFE {
+		return strings.Join(fieldMessages(c, fe), " "), true
+	}
+	if m, isMsg := models.MsgOf(err); isMsg {
+		return trMsg(c, m), true
+	}
+	return "", false
+}
 
 // trText translates a message the models wrote in English (see i18n.Localizer.Text).
 func trText(c echo.Context, english string) string {
@@ -55,6 +88,29 @@ func trRowMessage(c echo.Context, msg string) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// rowProblem renders one problem of a file's row: "column: message" when it
+// is about a column that the message does not name itself, the column
+// spelled as in the file's header.
+func rowProblem(c echo.Context, p models.RowProblem) string {
+	if p.Msg.IsZero() {
+		return trRowMessage(c, p.Error) // bank-result mismatches, until they are messages too
+	}
+	msg := trMsg(c, p.Msg)
+	if _, named := p.Msg.Args["Column"]; p.Column == "" || named {
+		return msg
+	}
+	return tr(c, "import_column_problem", "Column", p.Column, "Problem", msg)
+}
+
+// rowProblems renders a row's problems as one sentence part ("a; b").
+func rowProblems(c echo.Context, ps []models.RowProblem) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = rowProblem(c, p)
+	}
+	return strings.Join(parts, tr(c, "list_separator"))
 }
 
 // tr translates a message into the request's language (see views/i18n).

@@ -43,7 +43,7 @@ func (s *Server) settings(c echo.Context) error {
 // settingsResult ends a settings post: field errors re-render the page with 422, success flashes and redirects.
 func (s *Server) settingsResult(c echo.Context, values map[string]string, err error, done string) error {
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.settingsView(c, values, fieldErrors(fe))
+		v, verr := s.settingsView(c, values, fieldErrors(c, fe))
 		if verr != nil {
 			return verr
 		}
@@ -121,12 +121,12 @@ func (s *Server) userCreate(c echo.Context) error {
 	var link *models.OneTimeLink
 	var err error
 	if role != models.RoleAdmin && role != models.RoleReviewer {
-		err = models.FieldErrors{"role": "staff accounts are admins or reviewers"}
+		err = models.FieldErrors{"role": models.Msg{ID: "err_staff_roles"}}
 	} else {
 		link, err = s.store.InviteUser(c.Request().Context(), actor(c), models.NewInvitation{Email: values["email"], Role: role})
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.usersView(c, values, fieldErrors(fe))
+		v, verr := s.usersView(c, values, fieldErrors(c, fe))
 		if verr != nil {
 			return verr
 		}

@@ -157,7 +157,7 @@ func (s *Server) changeReject(c echo.Context) error {
 		if verr != nil {
 			return verr
 		}
-		v.Errors, v.ErrorID, v.Reason = fieldErrors(fe), id, reason
+		v.Errors, v.ErrorID, v.Reason = fieldErrors(c, fe), id, reason
 		return render(c, http.StatusUnprocessableEntity, views.SettingsChangesPage(s.meta(c, tr(c, "changes_title"), "settings"), v))
 	}
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *Server) programmeBudgetPropose(c echo.Context) error {
 	money := func(field string) int64 {
 		v, err := models.ParseYuan(values[field])
 		if err != nil {
-			fe[field] = err.Error()
+			fe[field] = msgOfErr(err)
 		}
 		return v
 	}
@@ -196,10 +196,10 @@ func (s *Server) programmeBudgetPropose(c echo.Context) error {
 		ch, err = s.store.ProposeProgrammeBudget(c.Request().Context(), actor(c), b)
 	}
 	if errors.Is(err, models.ErrNoChange) {
-		err = models.FieldErrors{"_": models.ErrNoChange.Error()}
+		err = models.FieldErrors{"_": msgOfErr(err)}
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		v, verr := s.bonusRuleView(c, nil, fieldErrors(fe))
+		v, verr := s.bonusRuleView(c, nil, fieldErrors(c, fe))
 		if verr != nil {
 			return verr
 		}

@@ -83,17 +83,17 @@ func (s *Server) bonusRuleSave(c echo.Context) error {
 		return render(c, status, views.BonusRulePage(s.meta(c, tr(c, "bonus_rule"), "settings"), v))
 	}
 	if len(fe) > 0 {
-		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
+		return again(http.StatusUnprocessableEntity, fieldErrors(c, fe), false)
 	}
 	if c.FormValue("action") != "propose" {
 		return again(http.StatusOK, nil, true)
 	}
 	ch, err := s.store.ProposeBonusRule(ctx, actor(c), rule)
 	if errors.Is(err, models.ErrNoChange) {
-		err = models.FieldErrors{"_": err.Error()}
+		err = models.FieldErrors{"_": msgOfErr(err)}
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return again(http.StatusUnprocessableEntity, fieldErrors(fe), false)
+		return again(http.StatusUnprocessableEntity, fieldErrors(c, fe), false)
 	}
 	if err != nil {
 		return err
@@ -109,14 +109,14 @@ func (s *Server) poolUpdate(c echo.Context) error {
 	}
 	total, err := models.ParseYuan(c.FormValue("total"))
 	if err != nil {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trText(c, err.Error())))
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trMsg(c, msgOfErr(err))))
 	}
 	ch, err := s.store.ProposePoolTotal(c.Request().Context(), actor(c), name, total)
 	if errors.Is(err, models.ErrNoChange) {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", err.Error()) // translated where shown
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", trMsg(c, msgOfErr(err)))
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", fe["pool_total"])
+		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", trMsg(c, fe["pool_total"]))
 	}
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func (s *Server) apiTokenCreate(c echo.Context) error {
 		return verr
 	}
 	if invalid {
-		v.Name, v.Errors = c.FormValue("name"), fieldErrors(fe)
+		v.Name, v.Errors = c.FormValue("name"), fieldErrors(c, fe)
 		return render(c, http.StatusUnprocessableEntity, views.APITokensPage(s.meta(c, tr(c, "api_tokens"), "settings"), v))
 	}
 	// The secret exists only in this response: it is stored hashed.

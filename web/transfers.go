@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,7 +31,7 @@ func (s *Server) transferViews(c echo.Context) ([]views.TransferView, error) {
 func (s *Server) transferRequest(c echo.Context) error {
 	_, err := s.store.RequestTransfer(c.Request().Context(), actor(c), c.FormValue("account_id"))
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/dashboard", "error", fe["account_id"])
+		return s.redirectWithFlash(c, "/dashboard", "error", trMsg(c, fe["account_id"]))
 	}
 	if err != nil {
 		return err
@@ -46,7 +47,7 @@ func (s *Server) transferDecision(c echo.Context) error {
 	accept := c.FormValue("decision") == "accept"
 	err = s.store.DecideTransfer(c.Request().Context(), actor(c), id, accept, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/me", "error", fe.Error())
+		return s.redirectWithFlash(c, "/me", "error", strings.Join(fieldMessages(c, fe), " "))
 	}
 	if err != nil {
 		return err

@@ -123,8 +123,8 @@ type Localizer struct {
 }
 
 // valuePattern recognises a model message that names a value, such as
-// `no enrolled creator has account ID "x"`, by its catalogue ID
-// `no enrolled creator has account ID {{.Account}}`.
+// `Li Wei is now qualified.`, by its catalogue ID `{{.Name}} is now {{.State}}.`
+// (stored notifications; the models' own messages are IDs, see Localizer.Msg).
 type valuePattern struct {
 	id     string
 	re     *regexp.Regexp

@@ -89,9 +89,10 @@ func (s *Store) UpdateSubjectArea(ctx context.Context, a *Actor, id uint, name s
 // DefaultSubjectAreasWithIDs returns the default areas numbered as a fresh
 // database numbers them, for validation without a database.
 func DefaultSubjectAreasWithIDs() []SubjectArea {
-	out := cloneSubjects()
-	for i := range out {
-		out[i].ID = uint(i + 1)
+	out := make([]SubjectArea, len(DefaultSubjectAreas))
+	for i, s := range DefaultSubjectAreas {
+		s.ID, s.Active = uint(i+1), true
+		out[i] = s
 	}
 	return out
 }

@@ -30,3 +30,6 @@ func TableModels() []any {
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
 		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}}
 }
+
+// LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.
+const LockKeyPerformanceIngest = lockKeyPerformanceIngest

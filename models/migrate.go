@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -130,6 +131,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 // migrateTo applies the steps up to target (tests build databases as earlier
 // versions left them with it).
 func (s *Store) migrateTo(ctx context.Context, target int) (int, error) {
+	if s.readOnly {
+		return 0, errors.New("migrate: the database was opened read-only")
+	}
 	if target < 0 || target > len(migrations) {
 		return 0, fmt.Errorf("migrate: no step %d (the last is %d)", target, len(migrations))
 	}

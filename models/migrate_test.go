@@ -575,3 +575,74 @@ func unzip(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A read-only store reads (audit verification, the schema's state) and
+// refuses every write; on SQLite it does not create a missing database.
+func TestReadOnlyStoreChangesNothing(t *testing.T) {
+	dsn := modeltest.DatabaseURL(t)
+	w := modeltest.Open(t, dsn)
+	if _, err := w.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: "Before"}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	ro, err := models.Open(ctx, dsn, modeltest.Options(models.ReadOnly())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if check, err := ro.VerifyAudit(ctx, models.VerifyOptions{}); err != nil || !check.OK() {
+		t.Fatalf("verify read-only: %+v %v", check, err)
+	}
+	if _, err := ro.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: "After"}); err == nil {
+		t.Fatal("a read-only store wrote")
+	}
+	if _, err := ro.Migrate(ctx); err == nil {
+		t.Fatal("a read-only store migrated")
+	}
+	var n int64
+	modeltest.OpenRaw(t, dsn).Table("agencies").Count(&n)
+	if n != 1 {
+		t.Fatalf("%d agencies", n)
+	}
+	if !models.IsPostgresURL(dsn) {
+		missing := filepath.Join(t.TempDir(), "missing.db")
+		if s, err := models.Open(ctx, missing, modeltest.Options(models.ReadOnly())...); err == nil {
+			s.Close()
+			t.Fatal("opened a missing database read-only")
+		}
+		if _, err := os.Stat(missing); !os.IsNotExist(err) {
+			t.Fatalf("opening read-only created the file: %v", err)
+		}
+	}
+}
+
+// On PostgreSQL a performance ingest holds its own advisory lock, not the
+// audit chain's: an import in progress does not hold back every audited write
+// (the two shared one key until issue 13).
+func TestIngestLockDoesNotHoldBackTheAuditLog(t *testing.T) {
+	if !models.IsPostgresURL(os.Getenv("DATABASE_URL")) {
+		t.Skip("advisory locks are PostgreSQL's; SQLite has one writer")
+	}
+	w := newWorld(t)
+	ingest := w.raw.Begin()
+	defer ingest.Rollback()
+	if err := ingest.Exec("SELECT pg_advisory_xact_lock(?)", models.LockKeyPerformanceIngest).Error; err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.s.CreateAgency(ctx, w.admin, models.AgencyInput{Name: "While importing"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("an audited write waited for the ingest's lock")
+	}
+}

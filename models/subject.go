@@ -17,7 +17,10 @@ type SubjectArea struct {
 	Active bool   `gorm:"not null;default:true"`
 }
 
-// DefaultSubjectAreas are created with the schema.
+// DefaultSubjectAreas are the programme's subject areas, numbered from 1 in
+// this order. Migration step 1 creates them from its own frozen copy
+// (subjectAreasV1): changing this list changes no database; a new area needs
+// a step.
 var DefaultSubjectAreas = []SubjectArea{
 	{Code: "electronics", Name: "Electronic devices"},
 	{Code: "household", Name: "Household goods"},

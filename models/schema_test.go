@@ -158,8 +158,8 @@ func postgresSchema(db *gorm.DB) ([]string, error) {
 	}
 	var cols []struct {
 		TableName, ColumnName, DataType, IsNullable string
-		CharacterMaximumLength                     *int
-		ColumnDefault                              *string
+		CharacterMaximumLength                      *int
+		ColumnDefault                               *string
 	}
 	if err := db.Raw(`SELECT table_name, column_name, data_type, is_nullable, character_maximum_length, column_default
 		FROM information_schema.columns WHERE table_schema = ?`, schema).Scan(&cols).Error; err != nil {

@@ -24,30 +24,30 @@ import (
 // step k allowed), upgrade them to the head and compare the result with a
 // fresh database: the schema must be the same and every row must survive.
 
-// row is one row to insert, column by column.
-type row map[string]any
+// stepRow is one row to insert, column by column.
+type stepRow map[string]any
 
-// fixture writes the rows of one database, step by step, behind the
+// stepFixture writes the rows of one database, step by step, behind the
 // application's back (the application's code knows only today's schema).
-type fixture struct {
+type stepFixture struct {
 	t    *testing.T
 	db   *gorm.DB
 	step int // the schema's step while the fixture of that step runs
 	ids  map[string]uint
 	now  time.Time
-	hash string // bcrypt hash of oldPassword
+	hash string // bcrypt hash of stepFixturePassword
 }
 
-const oldPassword = "an-old-password-kept"
+const stepFixturePassword = "an-old-password-kept"
 
 // tick is a new moment, a minute after the last (UTC, in microseconds as the
 // database keeps them).
-func (f *fixture) tick() time.Time {
+func (f *stepFixture) tick() time.Time {
 	f.now = f.now.Add(time.Minute)
 	return f.now
 }
 
-func sortedColumns(r row) []string {
+func stepRowColumns(r stepRow) []string {
 	cols := make([]string, 0, len(r))
 	for c := range r {
 		cols = append(cols, c)
@@ -56,8 +56,8 @@ func sortedColumns(r row) []string {
 	return cols
 }
 
-func insertSQL(table string, r row) (string, []any) {
-	cols := sortedColumns(r)
+func stepInsertSQL(table string, r stepRow) (string, []any) {
+	cols := stepRowColumns(r)
 	args := make([]any, len(cols))
 	for i, c := range cols {
 		args[i] = r[c]
@@ -66,9 +66,9 @@ func insertSQL(table string, r row) (string, []any) {
 }
 
 // insert adds a row to a table with an id column, names it, and returns its id.
-func (f *fixture) insert(name, table string, r row) uint {
+func (f *stepFixture) insert(name, table string, r stepRow) uint {
 	f.t.Helper()
-	sql, args := insertSQL(table, r)
+	sql, args := stepInsertSQL(table, r)
 	var id uint
 	if err := f.db.Raw(sql+" RETURNING id", args...).Scan(&id).Error; err != nil || id == 0 {
 		f.t.Fatalf("step %d: insert into %s: %v", f.step, table, err)
@@ -80,9 +80,9 @@ func (f *fixture) insert(name, table string, r row) uint {
 }
 
 // put adds a row to a table keyed otherwise.
-func (f *fixture) put(table string, r row) {
+func (f *stepFixture) put(table string, r stepRow) {
 	f.t.Helper()
-	sql, args := insertSQL(table, r)
+	sql, args := stepInsertSQL(table, r)
 	if err := f.db.Exec(sql, args...).Error; err != nil {
 		f.t.Fatalf("step %d: insert into %s: %v", f.step, table, err)
 	}
@@ -91,12 +91,12 @@ func (f *fixture) put(table string, r row) {
 // audit appends an entry to the audit log as the portal of this step did:
 // unchained before step 4, by SHA-256 until step 8, then by HMAC with a
 // sequence number.
-func (f *fixture) audit(action string, objectID uint) {
+func (f *stepFixture) audit(action string, objectID uint) {
 	f.t.Helper()
 	admin := f.ids["admin"]
 	e := models.AuditEntry{At: f.tick(), ActorID: &admin, ActorEmail: "admin@old.test", Action: action, ObjectType: "test",
 		ObjectID: objectID, After: fmt.Sprintf(`{"object":%d}`, objectID), IP: "192.0.2.1"}
-	r := row{"at": e.At, "actor_id": admin, "actor_email": e.ActorEmail, "action": e.Action, "object_type": e.ObjectType,
+	r := stepRow{"at": e.At, "actor_id": admin, "actor_email": e.ActorEmail, "action": e.Action, "object_type": e.ObjectType,
 		"object_id": e.ObjectID, "before": e.Before, "after": e.After, "ip": e.IP}
 	switch {
 	case f.step >= 8:
@@ -116,9 +116,9 @@ func (f *fixture) audit(action string, objectID uint) {
 }
 
 // creator adds a creator with the columns of this step's schema.
-func (f *fixture) creator(name, display, account, state string, agency *uint) uint {
+func (f *stepFixture) creator(name, display, account, state string, agency *uint) uint {
 	at := f.tick()
-	r := row{"display_name": display, "account_id": account, "primary_subject_id": 1, "content_type": "video", "followers": 1200,
+	r := stepRow{"display_name": display, "account_id": account, "primary_subject_id": 1, "content_type": "video", "followers": 1200,
 		"contact_email": name + "@creators.test", "agency_id": agency, "state": state, "enrolled_at": at, "state_changed_at": at}
 	if state == "qualified" {
 		r["qualified_at"] = at
@@ -137,9 +137,9 @@ func (f *fixture) creator(name, display, account, state string, agency *uint) ui
 
 // performance adds a creator's week; from step 6 on it keeps the year totals
 // as ingest does.
-func (f *fixture) performance(creator uint, week string, views, gmv int64) {
+func (f *stepFixture) performance(creator uint, week string, views, gmv int64) {
 	at := f.tick()
-	f.insert("", "weekly_performances", row{"creator_id": creator, "week": week, "videos": 2, "live_sessions": 1, "views": views,
+	f.insert("", "weekly_performances", stepRow{"creator_id": creator, "week": week, "videos": 2, "live_sessions": 1, "views": views,
 		"orders": 3, "gmv_fen": gmv, "created_at": at, "updated_at": at})
 	if f.step >= 6 {
 		year := week[:4]
@@ -150,9 +150,9 @@ func (f *fixture) performance(creator uint, week string, views, gmv int64) {
 	}
 }
 
-func (f *fixture) bonus(creator uint, agency *uint, week, state string, amount int64, batch *uint) uint {
+func (f *stepFixture) bonus(creator uint, agency *uint, week, state string, amount int64, batch *uint) uint {
 	at := f.tick()
-	r := row{"creator_id": creator, "week": week, "agency_id": agency, "subject_id": 1, "state": state, "amount_fen": amount,
+	r := stepRow{"creator_id": creator, "week": week, "agency_id": agency, "subject_id": 1, "state": state, "amount_fen": amount,
 		"gmv_fen": amount * 20, "rule_version": 1, "breakdown": `{"gmv":0}`, "proposed_at": at, "updated_at": at}
 	if batch != nil {
 		r["payout_batch_id"], r["paid_at"], r["decided_at"], r["decided_by_id"] = *batch, at, at, f.ids["admin"]
@@ -160,121 +160,121 @@ func (f *fixture) bonus(creator uint, agency *uint, week, state string, amount i
 	return f.insert("", "bonuses", r)
 }
 
-func ptr(id uint) *uint { return &id }
+func uintPtr(id uint) *uint { return &id }
 
 // stepFixtures writes, right after step k has run, rows in the tables that
 // step made or changed. A new step needs a fixture here: the test fails
 // until every table holds rows.
-var stepFixtures = map[int]func(f *fixture){
-	1: func(f *fixture) {
+var stepFixtures = map[int]func(f *stepFixture){
+	1: func(f *stepFixture) {
 		at := f.tick()
-		a1 := f.insert("agency1", "agencies", row{"name": "Agency One", "contact_name": "Ann", "contact_email": "ann@one.test",
+		a1 := f.insert("agency1", "agencies", stepRow{"name": "Agency One", "contact_name": "Ann", "contact_email": "ann@one.test",
 			"contact_phone": "+86 10 5555 0101", "created_at": at, "updated_at": at})
-		a2 := f.insert("agency2", "agencies", row{"name": "Agency Two", "created_at": at, "updated_at": at})
-		f.insert("admin", "users", row{"email": "admin@old.test", "password_hash": f.hash, "role": "admin", "session_version": 3,
+		a2 := f.insert("agency2", "agencies", stepRow{"name": "Agency Two", "created_at": at, "updated_at": at})
+		f.insert("admin", "users", stepRow{"email": "admin@old.test", "password_hash": f.hash, "role": "admin", "session_version": 3,
 			"disabled": false, "created_at": at, "updated_at": at})
-		mgr := f.insert("manager", "users", row{"email": "mcn@old.test", "password_hash": f.hash, "role": "mcn_manager",
+		mgr := f.insert("manager", "users", stepRow{"email": "mcn@old.test", "password_hash": f.hash, "role": "mcn_manager",
 			"agency_id": a1, "session_version": 1, "disabled": false, "last_login_at": at, "created_at": at, "updated_at": at})
 		// Names a search key folds (spaces, capitals beyond ASCII), account IDs in mixed case.
 		c1 := f.creator("c1", "  Ünïcode Star ", "JD_Old_0001", "qualified", &a1)
 		c2 := f.creator("c2", "Pending Person", "jd_old_0002", "pending", &a2)
 		f.creator("c3", "Rejected Rita", "jd-old-0003", "rejected", nil)
-		f.insert("", "users", row{"email": "c1@creators.test", "password_hash": f.hash, "role": "creator", "creator_id": c1,
+		f.insert("", "users", stepRow{"email": "c1@creators.test", "password_hash": f.hash, "role": "creator", "creator_id": c1,
 			"session_version": 1, "disabled": true, "created_at": at, "updated_at": at})
-		f.insert("", "creator_invitations", row{"creator_id": c2, "email": "c2@creators.test", "token_hash": strings.Repeat("a1", 32),
+		f.insert("", "creator_invitations", stepRow{"creator_id": c2, "email": "c2@creators.test", "token_hash": strings.Repeat("a1", 32),
 			"expires_at": at.Add(72 * time.Hour), "created_by_id": mgr, "created_at": at})
-		f.insert("", "creator_imports", row{"user_id": mgr, "agency_id": a1, "filename": "creators.csv",
+		f.insert("", "creator_imports", stepRow{"user_id": mgr, "agency_id": a1, "filename": "creators.csv",
 			"content": []byte("display_name,account_id\nA,jd_x_1\n"), "created_at": at, "confirmed_at": at, "created": 1, "skipped": 0, "failed": 0})
-		f.put("settings", row{"key": "programme_start_week", "value": "2025-W40"})
+		f.put("settings", stepRow{"key": "programme_start_week", "value": "2025-W40"})
 		f.audit("creator.enrol", c1)
 		f.audit("creator.qualify", c1)
 	},
-	2: func(f *fixture) {
+	2: func(f *stepFixture) {
 		at := f.tick()
 		c1, c2, a1 := f.ids["c1"], f.ids["c2"], f.ids["agency1"]
 		f.performance(c1, "2025-W52", 150_000, 2_000_000)
 		f.performance(c1, "2026-W02", 90_000, 6_000_000)
 		f.performance(c2, "2026-W02", 10, 0)
-		f.insert("", "performance_imports", row{"user_id": f.ids["admin"], "filename": "weeks.csv", "content": []byte("week\n2026-W02\n"),
+		f.insert("", "performance_imports", stepRow{"user_id": f.ids["admin"], "filename": "weeks.csv", "content": []byte("week\n2026-W02\n"),
 			"created_at": at, "confirmed_at": at, "inserted": 3, "updated": 0, "failed": 0})
-		f.insert("", "api_tokens", row{"name": "feed", "hint": "pt_abcd", "token_hash": strings.Repeat("b2", 32),
+		f.insert("", "api_tokens", stepRow{"name": "feed", "hint": "pt_abcd", "token_hash": strings.Repeat("b2", 32),
 			"created_by_id": f.ids["admin"], "created_at": at, "last_used_at": at})
-		f.put("bonus_rule_versions", row{"version": 2, "rule": `{"gmv_tiers":[{"min":1000000,"amount_fen":60000}],"view_tiers":[],` +
+		f.put("bonus_rule_versions", stepRow{"version": 2, "rule": `{"gmv_tiers":[{"min":1000000,"amount_fen":60000}],"view_tiers":[],` +
 			`"per_video_fen":10000,"per_live_fen":30000,"weekly_cap_fen":3000000,"four_eyes_fen":2000000}`, "created_by_id": f.ids["admin"], "created_at": at})
 		f.db.Exec("UPDATE pools SET committed_fen = 250000 WHERE name = 'creators'")
-		batch := f.insert("batch", "payout_batches", row{"created_by_id": f.ids["admin"], "state": "paid", "count": 1,
+		batch := f.insert("batch", "payout_batches", stepRow{"created_by_id": f.ids["admin"], "state": "paid", "count": 1,
 			"total_fen": 250_000, "checksum": strings.Repeat("c3", 32), "created_at": at, "exported_at": at, "paid_at": at})
 		f.bonus(c1, &a1, "2025-W52", "paid", 250_000, &batch)
 		f.bonus(c1, &a1, "2026-W02", "proposed", 1_230_000, nil)
 		f.audit("bonus.approve", 1)
 	},
-	3: func(f *fixture) {
+	3: func(f *stepFixture) {
 		at := f.tick()
 		a1, a2 := f.ids["agency1"], f.ids["agency2"]
 		c4 := f.creator("c4", "Quota Quinn", "jd_old_0004", "qualified", &a2)
-		f.insert("", "agency_quota", row{"agency_id": a1, "from_month": "2026-01", "quota": 7, "created_by_id": f.ids["admin"], "created_at": at})
-		f.insert("", "mcn_bonuses", row{"agency_id": a1, "month": "2025-12", "quota": 5, "delivered": 6, "state": "approved",
+		f.insert("", "agency_quota", stepRow{"agency_id": a1, "from_month": "2026-01", "quota": 7, "created_by_id": f.ids["admin"], "created_at": at})
+		f.insert("", "mcn_bonuses", stepRow{"agency_id": a1, "month": "2025-12", "quota": 5, "delivered": 6, "state": "approved",
 			"amount_fen": 1_000_000, "proposed_at": at, "decided_by_id": f.ids["admin"], "decided_at": at, "updated_at": at})
-		f.insert("", "payout_batches", row{"kind": "agency", "created_by_id": f.ids["admin"], "state": "exported", "count": 0,
+		f.insert("", "payout_batches", stepRow{"kind": "agency", "created_by_id": f.ids["admin"], "state": "exported", "count": 0,
 			"total_fen": 0, "checksum": strings.Repeat("d4", 32), "created_at": at, "exported_at": at})
-		f.insert("", "top_list_entries", row{"year": 2025, "rank": 1, "display_name": "Ünïcode Star", "subject": "Electronic devices",
+		f.insert("", "top_list_entries", stepRow{"year": 2025, "rank": 1, "display_name": "Ünïcode Star", "subject": "Electronic devices",
 			"agency": "Agency One", "published_at": at})
-		f.insert("", "features", row{"creator_id": f.ids["c1"], "from_day": "2026-01-05", "to_day": "2026-01-18", "note": "launch",
+		f.insert("", "features", stepRow{"creator_id": f.ids["c1"], "from_day": "2026-01-05", "to_day": "2026-01-18", "note": "launch",
 			"created_by_id": f.ids["admin"], "created_at": at})
-		f.insert("", "notifications", row{"user_id": f.ids["manager"], "kind": "creator_qualified", "message": "Quota Quinn is now qualified",
+		f.insert("", "notifications", stepRow{"user_id": f.ids["manager"], "kind": "creator_qualified", "message": "Quota Quinn is now qualified",
 			"link": fmt.Sprintf("/creators/%d", c4), "created_at": at})
-		f.insert("", "transfers", row{"creator_id": f.ids["c2"], "from_agency_id": a2, "to_agency_id": a1, "requested_by_id": f.ids["manager"],
+		f.insert("", "transfers", stepRow{"creator_id": f.ids["c2"], "from_agency_id": a2, "to_agency_id": a1, "requested_by_id": f.ids["manager"],
 			"state": "requested", "created_at": at})
 		f.audit("transfer.request", c4)
 	},
-	4: func(f *fixture) {
+	4: func(f *stepFixture) {
 		at := f.tick()
-		f.insert("", "password_resets", row{"user_id": f.ids["manager"], "token_hash": strings.Repeat("e5", 32), "expires_at": at.Add(time.Hour),
+		f.insert("", "password_resets", stepRow{"user_id": f.ids["manager"], "token_hash": strings.Repeat("e5", 32), "expires_at": at.Add(time.Hour),
 			"created_by_id": f.ids["admin"], "created_at": at})
 		f.audit("user.reset_link", f.ids["manager"])
 		f.audit("creator.update", f.ids["c2"])
 	},
-	5: func(f *fixture) {
-		f.bonus(f.ids["c4"], ptr(f.ids["agency2"]), "2026-W02", "rejected", 40_000, nil)
+	5: func(f *stepFixture) {
+		f.bonus(f.ids["c4"], uintPtr(f.ids["agency2"]), "2026-W02", "rejected", 40_000, nil)
 		f.audit("bonus.reject", f.ids["c4"])
 	},
-	6: func(f *fixture) {
-		c5 := f.creator("c5", "Scale Sam", "jd_old_0005", "pending", ptr(f.ids["agency1"]))
+	6: func(f *stepFixture) {
+		c5 := f.creator("c5", "Scale Sam", "jd_old_0005", "pending", uintPtr(f.ids["agency1"]))
 		f.performance(c5, "2026-W03", 5_000, 70_000)
 		f.performance(f.ids["c1"], "2026-W03", 1_000, 10_000)
 		f.audit("performance.ingest", 0)
 	},
-	7: func(f *fixture) {
+	7: func(f *stepFixture) {
 		at := f.tick()
-		f.insert("", "users", row{"email": "reviewer@old.test", "password_hash": f.hash, "role": "reviewer", "session_version": 1,
+		f.insert("", "users", stepRow{"email": "reviewer@old.test", "password_hash": f.hash, "role": "reviewer", "session_version": 1,
 			"disabled": false, "language": "zh-CN", "created_at": at, "updated_at": at})
 		f.db.Exec("UPDATE users SET language = 'en' WHERE email = 'mcn@old.test'")
 		f.audit("user.language", f.ids["manager"])
 	},
-	8: func(f *fixture) {
+	8: func(f *stepFixture) {
 		at := f.tick()
 		f.audit("access.refused", 0)
 		var seq int64
 		f.db.Raw("SELECT MAX(seq) FROM audit_entries").Scan(&seq)
-		f.put("audit_tallies", row{"actor_key": fmt.Sprintf("user:%d", f.ids["manager"]), "action": "access.refused",
+		f.put("audit_tallies", stepRow{"actor_key": fmt.Sprintf("user:%d", f.ids["manager"]), "action": "access.refused",
 			"minute": at.Unix() / 60, "count": 4, "entry_seq": seq})
-		f.put("sign_in_throttles", row{"key": "account:mcn@old.test", "failures": 2, "window_start": at.Unix(), "locked_until": 0, "updated_at": at.Unix()})
+		f.put("sign_in_throttles", stepRow{"key": "account:mcn@old.test", "failures": 2, "window_start": at.Unix(), "locked_until": 0, "updated_at": at.Unix()})
 	},
-	9: func(f *fixture) {
+	9: func(f *stepFixture) {
 		at := f.tick()
-		f.insert("", "settings_changes", row{"kind": "pools", "state": "pending", "proposed": `{"creators_fen":100000000000,"mcn_fen":600000000}`,
+		f.insert("", "settings_changes", stepRow{"kind": "pools", "state": "pending", "proposed": `{"creators_fen":100000000000,"mcn_fen":600000000}`,
 			"replaces": `{"creators_fen":100000000000,"mcn_fen":500000000}`, "proposed_by_id": f.ids["admin"], "proposed_by_email": "admin@old.test",
 			"created_at": at})
 		f.audit("settings_change.proposed", 1)
 	},
-	10: func(f *fixture) {
+	10: func(f *stepFixture) {
 		at := f.tick()
-		f.insert("", "user_invitations", row{"email": "new.reviewer@old.test", "role": "reviewer", "token_hash": strings.Repeat("f6", 32),
+		f.insert("", "user_invitations", stepRow{"email": "new.reviewer@old.test", "role": "reviewer", "token_hash": strings.Repeat("f6", 32),
 			"expires_at": at.Add(72 * time.Hour), "created_by_id": f.ids["admin"], "created_at": at})
 		f.audit("user.invite", 0)
 	},
-	11: func(f *fixture) {
-		f.creator("c6", "Keyed Kim", "JD_Old_0006", "pending", ptr(f.ids["agency2"]))
+	11: func(f *stepFixture) {
+		f.creator("c6", "Keyed Kim", "JD_Old_0006", "pending", uintPtr(f.ids["agency2"]))
 		f.audit("creator.enrol", f.ids["c6"])
 	},
 }
@@ -282,7 +282,7 @@ var stepFixtures = map[int]func(f *fixture){
 // buildAtStep makes a database that has applied the steps up to k, with the
 // fixtures of those steps written after each. It returns the database's URL
 // and the store, not migrated further.
-func buildAtStep(t *testing.T, k int) (string, *models.Store, *fixture) {
+func buildAtStep(t *testing.T, k int) (string, *models.Store, *stepFixture) {
 	t.Helper()
 	dsn := modeltest.DatabaseURL(t)
 	s, err := models.Open(ctx, dsn, modeltest.Options()...)
@@ -290,8 +290,8 @@ func buildAtStep(t *testing.T, k int) (string, *models.Store, *fixture) {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	hash, _ := bcrypt.GenerateFromPassword([]byte(oldPassword), bcrypt.MinCost)
-	f := &fixture{t: t, db: modeltest.OpenRaw(t, dsn), ids: map[string]uint{}, now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), hash: string(hash)}
+	hash, _ := bcrypt.GenerateFromPassword([]byte(stepFixturePassword), bcrypt.MinCost)
+	f := &stepFixture{t: t, db: modeltest.OpenRaw(t, dsn), ids: map[string]uint{}, now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), hash: string(hash)}
 	for j := 1; j <= k; j++ {
 		if _, err := s.MigrateTo(ctx, j); err != nil {
 			t.Fatalf("migrate to step %d: %v", j, err)
@@ -373,7 +373,7 @@ func TestMigrationsUpgradeEveryEarlierStep(t *testing.T) {
 
 // checkUpgradedData checks what the steps after k computed from the rows,
 // and that the portal works on the upgraded database.
-func checkUpgradedData(t *testing.T, s *models.Store, raw *gorm.DB, f *fixture, k, auditBefore int) {
+func checkUpgradedData(t *testing.T, s *models.Store, raw *gorm.DB, f *stepFixture, k, auditBefore int) {
 	t.Helper()
 	check, err := s.VerifyAudit(ctx, models.VerifyOptions{})
 	if err != nil || !check.OK() {
@@ -408,7 +408,7 @@ func checkUpgradedData(t *testing.T, s *models.Store, raw *gorm.DB, f *fixture, 
 	}
 
 	// The portal works on it: the old users sign in, the lists and settings read.
-	if _, err := s.Authenticate(ctx, "mcn@old.test", oldPassword, "192.0.2.9"); err != nil {
+	if _, err := s.Authenticate(ctx, "mcn@old.test", stepFixturePassword, "192.0.2.9"); err != nil {
 		t.Errorf("an old user cannot sign in after the upgrade: %v", err)
 	}
 	_, total, err := s.ListCreators(ctx, models.SystemActor(), models.CreatorFilter{}, models.NewPage(1, 1))
@@ -506,7 +506,7 @@ func TestADemoDatabaseFromMainUpgradesWithoutLoss(t *testing.T) {
 		t.Skip("the demo database from main is a SQLite file; TestMigrationsUpgradeEveryEarlierStep upgrades PostgreSQL")
 	}
 	path := filepath.Join(t.TempDir(), "demo.db")
-	unzip(t, demoFromMain, path)
+	gunzipFile(t, demoFromMain, path)
 	raw := modeltest.OpenRaw(t, path)
 	before := tableRows(t, raw)
 
@@ -553,7 +553,7 @@ func TestADemoDatabaseFromMainUpgradesWithoutLoss(t *testing.T) {
 	}
 }
 
-func unzip(t *testing.T, from, to string) {
+func gunzipFile(t *testing.T, from, to string) {
 	t.Helper()
 	in, err := os.Open(from)
 	if err != nil {

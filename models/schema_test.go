@@ -11,7 +11,14 @@ import (
 	"gorm.io/gorm"
 )
 
-// schemaOf describes db's tables, columns, indexes and constraints as sorted lines.
+// schemaOf describes db's schema as sorted lines: each table; each column
+// with its type, NOT NULL, default and part in the primary key; each index
+// with its uniqueness, columns (collation and order) and condition; each
+// foreign key and named constraint (CHECK with its expression). SQLite's come
+// from sqlite_master and its pragmas, PostgreSQL's from information_schema
+// and pg_catalog (index definitions as pg_indexes writes them, less the
+// schema's name). Column order is left out: ALTER TABLE adds a column last,
+// a new table lists it where its struct does, and nothing reads by position.
 func schemaOf(db *gorm.DB) ([]string, error) {
 	if db.Dialector.Name() == "postgres" {
 		return postgresSchema(db)
@@ -21,7 +28,7 @@ func schemaOf(db *gorm.DB) ([]string, error) {
 
 var (
 	sqliteConstraint = regexp.MustCompile("(?i)CONSTRAINT\\s+[`\"]?(\\w+)[`\"]?\\s+(CHECK|FOREIGN KEY|UNIQUE|PRIMARY KEY)")
-	spaces           = regexp.MustCompile(`\s+`)
+	schemaSpaces     = regexp.MustCompile(`\s+`)
 )
 
 func sqliteSchema(db *gorm.DB) ([]string, error) {
@@ -90,7 +97,7 @@ func sqliteSchema(db *gorm.DB) ([]string, error) {
 				var sql string
 				db.Raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", ix.Name).Scan(&sql)
 				if i := strings.Index(strings.ToUpper(sql), " WHERE "); i >= 0 {
-					line += " WHERE " + spaces.ReplaceAllString(sql[i+7:], " ")
+					line += " WHERE " + schemaSpaces.ReplaceAllString(sql[i+7:], " ")
 				}
 			}
 			out = append(out, line)
@@ -113,7 +120,7 @@ func sqliteSchema(db *gorm.DB) ([]string, error) {
 			name, kind := t.SQL[m[2]:m[3]], strings.ToUpper(t.SQL[m[4]:m[5]])
 			def := ""
 			if kind == "CHECK" {
-				def = " " + balanced(t.SQL[m[5]:])
+				def = " " + parenthesised(t.SQL[m[5]:])
 			}
 			out = append(out, fmt.Sprintf("constraint %s.%s %s%s", t.Name, name, kind, def))
 		}
@@ -122,8 +129,8 @@ func sqliteSchema(db *gorm.DB) ([]string, error) {
 	return out, nil
 }
 
-// balanced returns the first parenthesised text of s, parentheses included.
-func balanced(s string) string {
+// parenthesised returns the first parenthesised text of s, parentheses included.
+func parenthesised(s string) string {
 	start := strings.IndexByte(s, '(')
 	if start < 0 {
 		return ""
@@ -136,7 +143,7 @@ func balanced(s string) string {
 		case ')':
 			depth--
 			if depth == 0 {
-				return spaces.ReplaceAllString(s[start:i+1], " ")
+				return schemaSpaces.ReplaceAllString(s[start:i+1], " ")
 			}
 		}
 	}
@@ -244,7 +251,7 @@ func tableRows(t *testing.T, db *gorm.DB) map[string]map[string]map[string]strin
 		if strings.HasPrefix(table, "sqlite_") {
 			continue
 		}
-		pk := primaryKey(t, db, table)
+		pk := primaryKeyColumns(t, db, table)
 		rows, err := db.Raw("SELECT * FROM " + table).Rows()
 		if err != nil {
 			t.Fatalf("read %s: %v", table, err)
@@ -262,7 +269,7 @@ func tableRows(t *testing.T, db *gorm.DB) map[string]map[string]map[string]strin
 			}
 			r := map[string]string{}
 			for i, c := range cols {
-				r[c] = valueString(vals[i])
+				r[c] = schemaValueString(vals[i])
 			}
 			keys := make([]string, len(pk))
 			for i, c := range pk {
@@ -275,7 +282,7 @@ func tableRows(t *testing.T, db *gorm.DB) map[string]map[string]map[string]strin
 	return out
 }
 
-func valueString(v any) string {
+func schemaValueString(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "NULL"
@@ -289,7 +296,7 @@ func valueString(v any) string {
 }
 
 // primaryKey names the columns of table's primary key.
-func primaryKey(t *testing.T, db *gorm.DB, table string) []string {
+func primaryKeyColumns(t *testing.T, db *gorm.DB, table string) []string {
 	t.Helper()
 	var cols []string
 	var err error

@@ -176,7 +176,7 @@ func schemaBehind(st models.SchemaState) error {
 	if st.Applied() == 0 {
 		return fmt.Errorf("%s holds no portal schema: run \"portal migrate\" (or \"portal seed --demo\") first", models.RedactURL(databaseURL()))
 	}
-	return fmt.Errorf("the database's schema is older than this portal's (step %d of %d): run \"portal migrate\" first; it changes nothing else (\"portal migrate --backup FILE\" keeps a copy from before)",
+	return fmt.Errorf("the database's schema is older than this portal's (step %d of %d): run \"portal migrate\" first (\"portal migrate --backup FILE\" keeps a copy of the database as it is)",
 		st.Applied(), st.Latest)
 }
 

@@ -107,7 +107,11 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		dsn := databaseURL
 		if s.readOnly {
 			// A run-time parameter of every session the pool opens.
-			dsn += map[bool]string{false: "?", true: "&"}[strings.Contains(dsn, "?")] + "default_transaction_read_only=on"
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + "default_transaction_read_only=on"
 		}
 		db, err := gorm.Open(postgres.Open(dsn), cfg)
 		if err != nil {

@@ -38,7 +38,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), cliError(err))
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, currentSchema)
 	if err != nil {
 		return err
 	}

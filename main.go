@@ -28,8 +28,11 @@ import (
 const usage = `Usage: portal <command> [flags]
 
 Commands:
-  serve                 serve the portal (--addr, default :8080 or $PORTAL_ADDR)
-  seed --demo           load the demo programme into an empty database
+  serve                 bring the schema up to date, then serve the portal (--addr, default :8080 or $PORTAL_ADDR)
+  migrate [--backup FILE]
+                        bring the database's schema up to date and say what was done; with --backup,
+                        first write a copy of the SQLite database as it was (serve and seed migrate too)
+  seed --demo           bring the schema up to date and load the demo programme into an empty database
   user add --email E --role R [--agency ID] [--creator ID] --password-stdin
                         create a user; the password is read from standard input
   import performance FILE.csv
@@ -39,6 +42,9 @@ Commands:
   audit verify [--anchor SEQ:HASH] [--allow-empty]
                         check the audit log's HMAC chain and numbering; fails on the first broken
                         entry, on an empty log, and when the log no longer holds the anchor
+
+backup and audit open the database read-only and change nothing; they, user add and import refuse a
+database whose schema is older than this portal's until "portal migrate" has run.
 
 Environment:
   DATABASE_URL     SQLite file path (default portal.db) or postgres:// URL
@@ -66,6 +72,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(ctx, log, os.Args[2:])
+	case "migrate":
+		err = migrateCmd(ctx, os.Args[2:], os.Stdout)
 	case "seed":
 		err = seed(ctx, os.Args[2:])
 	case "user":
@@ -95,12 +103,122 @@ func databaseURL() string {
 	return "portal.db"
 }
 
-func openStore(ctx context.Context) (*models.Store, error) {
+// access is what a command may do to the database.
+type access int
+
+const (
+	// migrateSchema: serve, seed and migrate bring the schema up to date first.
+	migrateSchema access = iota
+	// currentSchema: user add and import change rows of a schema already up to date.
+	currentSchema
+	// readOnly: backup and audit change nothing, and need an up-to-date schema.
+	readOnly
+)
+
+// storeOptionsKey carries extra store options in a command's context: the
+// tests lower bcrypt's cost with it (withStoreOptions).
+type storeOptionsKey struct{}
+
+func withStoreOptions(ctx context.Context, opts ...models.Option) context.Context {
+	return context.WithValue(ctx, storeOptionsKey{}, opts)
+}
+
+// connect opens the database (read-only or not) without looking at its schema.
+func connect(ctx context.Context, readOnly bool) (*models.Store, error) {
 	key, err := auditKey(slog.Default())
 	if err != nil {
 		return nil, err
 	}
-	return models.Open(ctx, databaseURL(), models.WithAuditKey(key))
+	opts := []models.Option{models.WithAuditKey(key)}
+	extra, _ := ctx.Value(storeOptionsKey{}).([]models.Option)
+	opts = append(opts, extra...)
+	if readOnly {
+		opts = append(opts, models.ReadOnly())
+	}
+	return models.Open(ctx, databaseURL(), opts...)
+}
+
+// openStore opens the database for a command that needs acc.
+func openStore(ctx context.Context, acc access) (*models.Store, error) {
+	store, err := connect(ctx, acc == readOnly)
+	if err != nil {
+		return nil, err
+	}
+	if acc == migrateSchema {
+		n, err := store.Migrate(ctx)
+		if err != nil {
+			store.Close()
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		if n > 0 {
+			slog.Info("database schema brought up to date", "steps_applied", n)
+		}
+	} else if err := store.CheckSchema(ctx); err != nil {
+		store.Close()
+		var behind *models.SchemaBehindError
+		if errors.As(err, &behind) {
+			return nil, schemaBehind(behind.State)
+		}
+		return nil, err
+	}
+	if acc != readOnly {
+		// SQLite's statistics are kept in the database: only commands that write refresh them.
+		if err := store.Optimize(ctx); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("optimize: %w", err)
+		}
+	}
+	return store, nil
+}
+
+// schemaBehind is the refusal of a command that will not migrate.
+func schemaBehind(st models.SchemaState) error {
+	if st.Applied() == 0 {
+		return fmt.Errorf("%s holds no portal schema: run \"portal migrate\" (or \"portal seed --demo\") first", models.RedactURL(databaseURL()))
+	}
+	return fmt.Errorf("the database's schema is older than this portal's (step %d of %d): run \"portal migrate\" first (\"portal migrate --backup FILE\" keeps a copy of the database as it is)",
+		st.Applied(), st.Latest)
+}
+
+// migrateCmd is `portal migrate`: it applies the migration steps the database
+// has not seen yet and says what it did.
+func migrateCmd(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	backupTo := fs.String("backup", "", "first write a copy of the SQLite database as it is to this new file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("migrate: unexpected %q", fs.Arg(0))
+	}
+	store, err := connect(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	before, err := store.SchemaState(ctx)
+	if err != nil {
+		return err
+	}
+	if before.Current() {
+		fmt.Fprintf(out, "schema up to date (step %d); nothing to do\n", before.Latest)
+		return nil
+	}
+	if *backupTo != "" {
+		if err := store.Backup(ctx, *backupTo); err != nil {
+			return fmt.Errorf("backup before migrating: %w", err)
+		}
+		fmt.Fprintln(out, "backup written to", *backupTo)
+	}
+	n, err := store.Migrate(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate (the steps before the failed one are kept; each step is all or nothing): %w", err)
+	}
+	if err := store.Optimize(ctx); err != nil {
+		return fmt.Errorf("optimize: %w", err)
+	}
+	fmt.Fprintf(out, "schema migrated: %d steps applied, from step %d to step %d\n", n, before.Applied(), before.Latest)
+	return nil
 }
 
 func envOr(name, fallback string) string {
@@ -129,7 +247,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		trusted = append(trusted, n)
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, migrateSchema)
 	if err != nil {
 		return err
 	}
@@ -191,7 +309,7 @@ func seed(ctx context.Context, args []string) error {
 	if *demo == *scale {
 		return errors.New("seed: say what to load: --demo or --scale")
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, migrateSchema)
 	if err != nil {
 		return err
 	}
@@ -256,7 +374,7 @@ func user(ctx context.Context, args []string, stdin io.Reader) error {
 	if n.CreatorID, err = optionalID("--creator", *creator); err != nil {
 		return err
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, currentSchema)
 	if err != nil {
 		return err
 	}
@@ -323,7 +441,7 @@ func backup(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return errors.New("backup: give the file to write, e.g. portal backup portal-2026-11-24.db")
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, readOnly)
 	if err != nil {
 		return err
 	}
@@ -374,7 +492,7 @@ func auditCmd(ctx context.Context, args []string, out io.Writer) error {
 		}
 		opt.Anchor = &head
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, readOnly)
 	if err != nil {
 		return err
 	}

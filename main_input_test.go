@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,11 +12,10 @@ import (
 // The command-line import refuses a week before the programme's start, names
 // it and the start, and writes nothing; an account ID in capitals finds its creator.
 func TestImportPerformanceCommandRefusesWeeksBeforeTheStart(t *testing.T) {
-	models.UseMinimumPasswordCost()
 	dir := t.TempDir()
 	t.Setenv("DATABASE_URL", filepath.Join(dir, "cli.db"))
-	ctx := context.Background()
-	store, err := openStore(ctx)
+	ctx := testContext()
+	store, err := openStore(ctx, migrateSchema)
 	if err != nil {
 		t.Fatal(err)
 	}

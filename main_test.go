@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"database/sql"
 	"encoding/hex"
 	"fmt"
@@ -19,9 +18,8 @@ import (
 )
 
 func TestSeedAndUserAddCommands(t *testing.T) {
-	models.UseMinimumPasswordCost()
 	t.Setenv("DATABASE_URL", filepath.Join(t.TempDir(), "cli.db"))
-	ctx := context.Background()
+	ctx := testContext()
 	if err := seed(ctx, []string{"--demo"}); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +27,7 @@ func TestSeedAndUserAddCommands(t *testing.T) {
 	if err := seed(ctx, []string{"--demo"}); err != nil {
 		t.Fatal(err)
 	}
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, currentSchema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +57,9 @@ func TestSeedAndUserAddCommands(t *testing.T) {
 }
 
 func TestImportPerformanceCommand(t *testing.T) {
-	models.UseMinimumPasswordCost()
 	dir := t.TempDir()
 	t.Setenv("DATABASE_URL", filepath.Join(dir, "cli.db"))
-	ctx := context.Background()
+	ctx := testContext()
 	if err := seed(ctx, []string{"--demo"}); err != nil {
 		t.Fatal(err)
 	}
@@ -96,10 +93,9 @@ func TestImportPerformanceCommand(t *testing.T) {
 }
 
 func TestBackupAndAuditVerifyCommands(t *testing.T) {
-	models.UseMinimumPasswordCost()
 	dir := t.TempDir()
 	t.Setenv("DATABASE_URL", filepath.Join(dir, "live.db"))
-	ctx := context.Background()
+	ctx := testContext()
 	if err := seed(ctx, []string{"--demo"}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +115,10 @@ func TestBackupAndAuditVerifyCommands(t *testing.T) {
 }
 
 func TestAuditCommandsFailClosed(t *testing.T) {
-	models.UseMinimumPasswordCost()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "live.db")
 	t.Setenv("DATABASE_URL", db)
-	ctx := context.Background()
+	ctx := testContext()
 	if err := seed(ctx, []string{"--demo"}); err != nil {
 		t.Fatal(err)
 	}
@@ -167,15 +162,14 @@ func TestAuditCommandsFailClosed(t *testing.T) {
 }
 
 func TestSecretsLiveOutsideTheDatabase(t *testing.T) {
-	models.UseMinimumPasswordCost()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "live.db")
 	t.Setenv("DATABASE_URL", db)
 	t.Setenv("SESSION_SECRET", "")
 	t.Setenv("AUDIT_KEY", "")
-	ctx := context.Background()
+	ctx := testContext()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := openStore(ctx)
+	store, err := openStore(ctx, migrateSchema)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,6 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	models.UseMinimumPasswordCost()
 	bin := buildPortal(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "live.db")
@@ -129,7 +128,6 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	models.UseMinimumPasswordCost()
 	bin := buildPortal(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "live.db")

@@ -138,12 +138,10 @@ func TestPerformanceForAccountInAnotherCaseUpdatesTheCreator(t *testing.T) {
 func oldDatabase(t *testing.T, accounts map[string]string) (string, *gorm.DB) {
 	t.Helper()
 	dsn := modeltest.DatabaseURL(t)
-	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := modeltest.Open(t, dsn)
 	sys := models.SystemActor()
 	agencies := map[string]*models.Agency{}
+	var err error
 	for _, name := range []string{"Agency A", "Agency B"} {
 		if agencies[name], err = s.CreateAgency(ctx, sys, models.AgencyInput{Name: name}); err != nil {
 			t.Fatal(err)
@@ -183,10 +181,10 @@ func oldDatabase(t *testing.T, accounts map[string]string) (string, *gorm.DB) {
 func TestAccountKeyMigrationRefusesCollidingAccounts(t *testing.T) {
 	dsn, raw := oldDatabase(t, map[string]string{"jd_cr_100049": "Agency A", "JD_CR_100049": "Agency B", "jd_cr_100050": "Agency A"})
 
-	_, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
+	_, err := upgrade(t, dsn)
 	var ce *models.AccountKeyCollisionError
 	if !errors.As(err, &ce) {
-		t.Fatalf("open: %v, want an AccountKeyCollisionError", err)
+		t.Fatalf("migrate: %v, want an AccountKeyCollisionError", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{`"jd_cr_100049"`, `"JD_CR_100049"`, `"Agency A"`, `"Agency B"`} {
@@ -215,11 +213,21 @@ func TestAccountKeyMigrationRefusesCollidingAccounts(t *testing.T) {
 	if err := raw.Exec("UPDATE creators SET account_id = 'jd_cr_100051' WHERE account_id = 'JD_CR_100049'").Error; err != nil {
 		t.Fatal(err)
 	}
-	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
-	if err != nil {
-		t.Fatalf("open after the fix: %v", err)
+	if _, err := upgrade(t, dsn); err != nil {
+		t.Fatalf("migrate after the fix: %v", err)
 	}
-	s.Close()
+}
+
+// upgrade opens the database at dsn and migrates it; the store is closed after the test.
+func upgrade(t *testing.T, dsn string) (*models.Store, error) {
+	t.Helper()
+	s, err := models.Open(ctx, dsn, modeltest.Options()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	_, err = s.Migrate(ctx)
+	return s, err
 }
 
 func TestAccountKeyMigrationUpgradesAnOldDatabase(t *testing.T) {
@@ -227,11 +235,10 @@ func TestAccountKeyMigrationUpgradesAnOldDatabase(t *testing.T) {
 	var before []models.Creator
 	raw.Order("id").Find(&before)
 
-	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
+	s, err := upgrade(t, dsn)
 	if err != nil {
 		t.Fatalf("upgrade: %v", err)
 	}
-	defer s.Close()
 	raw = modeltest.OpenRaw(t, dsn) // a new connection: PostgreSQL's cached plans knew the old columns
 	var after []models.Creator
 	if err := raw.Order("id").Find(&after).Error; err != nil {

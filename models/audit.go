@@ -59,17 +59,15 @@ func auditKeyOf(tx *gorm.DB) ([]byte, error) {
 }
 
 // writeCanonical writes the parts of an entry that the hash covers, each ended by NUL.
-func (e *AuditEntry) writeCanonical(h io.Writer, withSeq bool) {
+// Migration step 8 chained the existing entries with its own copy of this
+// function: a change here needs a step that re-chains the log.
+func (e *AuditEntry) writeCanonical(h io.Writer) {
 	actor := ""
 	if e.ActorID != nil {
 		actor = strconv.FormatUint(uint64(*e.ActorID), 10)
 	}
-	parts := []string{e.PrevHash}
-	if withSeq {
-		parts = append(parts, strconv.FormatInt(e.Seq, 10))
-	}
-	parts = append(parts, e.At.UTC().Format(time.RFC3339Nano), actor, e.ActorEmail, e.Action, e.ObjectType,
-		strconv.FormatUint(uint64(e.ObjectID), 10), e.Before, e.After, e.IP)
+	parts := []string{e.PrevHash, strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), actor, e.ActorEmail, e.Action, e.ObjectType,
+		strconv.FormatUint(uint64(e.ObjectID), 10), e.Before, e.After, e.IP}
 	for _, part := range parts {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
@@ -79,15 +77,7 @@ func (e *AuditEntry) writeCanonical(h io.Writer, withSeq bool) {
 // mac is the entry's HMAC-SHA256 under key.
 func (e *AuditEntry) mac(key []byte) string {
 	h := hmac.New(sha256.New, key)
-	e.writeCanonical(h, true)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// legacyHash is the plain SHA-256 chain of migration step 4, kept so that step
-// still does what it did; the HMAC chain replaced it.
-func (e *AuditEntry) legacyHash() string {
-	h := sha256.New()
-	e.writeCanonical(h, false)
+	e.writeCanonical(h)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -125,11 +115,9 @@ func chainAudit(tx *gorm.DB, e *AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	if tx.Dialector.Name() == "postgres" {
-		// One writer at a time extends the chain; SQLite's IMMEDIATE transactions already ensure it.
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(727275)").Error; err != nil {
-			return err
-		}
+	// One writer at a time extends the chain; SQLite's IMMEDIATE transactions already ensure it.
+	if err := advisoryLock(tx, lockKeyAuditChain); err != nil {
+		return err
 	}
 	var last AuditEntry
 	if err := tx.Select("seq", "hash").Order("seq DESC").Limit(1).Find(&last).Error; err != nil {

@@ -161,10 +161,7 @@ func TestAuditHeadParsing(t *testing.T) {
 
 func TestAuditNeedsTheKeyItWasChainedWith(t *testing.T) {
 	dsn := modeltest.DatabaseURL(t)
-	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := modeltest.Open(t, dsn)
 	if _, err := s.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: "Keyed"}); err != nil {
 		t.Fatal(err)
 	}

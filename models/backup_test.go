@@ -43,7 +43,7 @@ func TestBackupWhileWritingRestoresConsistently(t *testing.T) {
 	if err := w.s.Backup(ctx, path); err == nil {
 		t.Fatal("a backup overwrote an existing file")
 	}
-	restored, err := models.Open(ctx, path, models.WithAuditKey(modeltest.AuditKey))
+	restored, err := models.Open(ctx, path, modeltest.Options()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,11 +69,7 @@ func TestSQLitePathsWithURICharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "portal.db")
-	s, err := models.Open(ctx, path, models.WithAuditKey(modeltest.AuditKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := modeltest.Open(t, path)
 	if _, err := s.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: "Hash Agency"}); err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password, ip string
 	if msg := ValidatePassword(password); !msg.IsZero() {
 		return nil, FieldErrors{"password": msg}
 	}
-	hash, err := hashPassword(password)
+	hash, err := s.hashPassword(password)
 	if err != nil {
 		return nil, err
 	}

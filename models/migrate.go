@@ -2,11 +2,13 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // schemaMigration records one applied migration step.
@@ -19,95 +21,31 @@ func (schemaMigration) TableName() string { return "schema_migrations" }
 
 // migrations is append-only: never edit or reorder a step that has shipped;
 // add a new one. Each step runs in its own transaction.
+//
+// A step describes the schema as it was on its day: it declares its own
+// structs (frozen copies with a TableName method, named after the step that
+// made them, such as creatorV6) or runs SQL valid on SQLite and PostgreSQL,
+// and inserts its own copies of reference data. It never migrates today's
+// model structs nor reads today's defaults: a field added to a model without
+// a step of its own must not appear in test databases only.
+// TestMigrationsUpgradeEveryEarlierStep and TestSchemaMatchesTheModels check it.
 var migrations = []func(tx *gorm.DB) error{
 	// 1: the foundation tables and the fixed reference data.
-	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&Setting{}, &Agency{}, &User{}, &SubjectArea{}, &ReasonCode{},
-			&Creator{}, &CreatorInvitation{}, &CreatorImport{}, &AuditEntry{}); err != nil {
-			return err
-		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneSubjects()).Error; err != nil {
-			return err
-		}
-		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneReasons(DefaultReasonCodes)).Error
-	},
+	migrateFoundation,
 	// 2: weekly performance, API tokens, the bonus rule, bonuses, pools, payout batches; reason codes gain a kind.
-	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&ReasonCode{}, &WeeklyPerformance{}, &PerformanceImport{}, &APIToken{},
-			&BonusRuleVersion{}, &Pool{}, &PayoutBatch{}, &Bonus{}); err != nil {
-			return err
-		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(cloneReasons(DefaultBonusReasonCodes)).Error; err != nil {
-			return err
-		}
-		pools := []Pool{{Name: PoolCreators, TotalFen: DefaultCreatorPoolFen}, {Name: PoolMCN, TotalFen: DefaultMCNPoolFen}}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&pools).Error; err != nil {
-			return err
-		}
-		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&BonusRuleVersion{Version: 1, Rule: toJSON(DefaultBonusRule), CreatedAt: time.Now().UTC()}).Error
-	},
+	migrateBonuses,
 	// 3: agency quotas and monthly MCN bonuses; quota credit is kept on the creator; payout batches gain a kind;
 	// published top-100 lists; featured creators; notifications; transfers between agencies.
-	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&Creator{}, &AgencyQuota{}, &MCNBonus{}, &PayoutBatch{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}); err != nil {
-			return err
-		}
-		return tx.Exec("UPDATE creators SET qualified_agency_id = agency_id WHERE qualified_at IS NOT NULL AND qualified_agency_id IS NULL").Error
-	},
+	migrateQuotas,
 	// 4: the audit log becomes a hash chain (entries written before are chained in order); password reset links.
-	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&AuditEntry{}, &PasswordReset{}); err != nil {
-			return err
-		}
-		prev := ""
-		var lastID uint
-		for {
-			var batch []AuditEntry
-			if err := tx.Where("id > ? AND hash = ''", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
-				return err
-			}
-			if len(batch) == 0 {
-				return nil
-			}
-			for i := range batch {
-				e := &batch[i]
-				e.At = e.At.UTC().Truncate(time.Microsecond)
-				e.PrevHash = prev
-				e.Hash = e.legacyHash()
-				if err := tx.Model(&AuditEntry{}).Where("id = ?", e.ID).Updates(map[string]any{"at": e.At, "prev_hash": e.PrevHash, "hash": e.Hash}).Error; err != nil {
-					return err
-				}
-				prev, lastID = e.Hash, e.ID
-			}
-		}
-	},
+	migrateAuditChain,
 	// 5: the queue's common filter (week, subject area, state) sorted by amount has its own index.
-	func(tx *gorm.DB) error { return tx.AutoMigrate(&Bonus{}) },
+	migrateQueueIndex,
 	// 6: programme scale: creators' year totals (kept by ingest), a search key for names, indexes for the
 	// queue's pages and the dashboard's counts.
-	func(tx *gorm.DB) error {
-		if err := tx.AutoMigrate(&CreatorYearTotal{}, &Creator{}, &Bonus{}); err != nil {
-			return err
-		}
-		// Indexes the composite ones above now serve; each one more slowed computing a week.
-		for _, idx := range []string{"idx_bonus_state", "idx_bonuses_subject_id", "idx_bonus_week_subject_state_amount"} {
-			if err := tx.Exec("DROP INDEX IF EXISTS " + idx).Error; err != nil {
-				return err
-			}
-		}
-		if err := backfillSearchNames(tx); err != nil {
-			return err
-		}
-		if tx.Dialector.Name() == "postgres" {
-			// Prefix search compares bytes (see prefixRange); the index must use the same order.
-			if err := tx.Exec(`CREATE INDEX IF NOT EXISTS idx_creators_search_c ON creators (search_name COLLATE "C")`).Error; err != nil {
-				return err
-			}
-		}
-		return rebuildYearTotals(tx)
-	},
+	migrateScale,
 	// 7: each user's language for the pages.
-	func(tx *gorm.DB) error { return tx.AutoMigrate(&User{}) },
+	migrateUserLanguage,
 	// 8: the audit log chained by HMAC under a key outside the database, with gapless sequence numbers
 	// (existing entries re-chained once); refusals tallied per minute; sign-in failures counted in the database.
 	migrateAuditHMACAndThrottles,
@@ -121,41 +59,98 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateNotificationMessages,
 }
 
-func cloneSubjects() []SubjectArea {
-	out := make([]SubjectArea, len(DefaultSubjectAreas))
-	for i, s := range DefaultSubjectAreas {
-		s.Active = true
-		out[i] = s
-	}
-	return out
+// SchemaState says how far a database's schema is from this portal's.
+type SchemaState struct {
+	// Latest is the newest migration step this portal knows.
+	Latest int
+	// Missing lists the steps up to Latest that the database has not applied
+	// (every step for an empty database or one that is not the portal's).
+	Missing []int
 }
 
-func cloneReasons(defaults []ReasonCode) []ReasonCode {
-	out := make([]ReasonCode, len(defaults))
-	for i, r := range defaults {
-		r.Active = true
-		if r.Kind == "" {
-			r.Kind = ReasonForCreator
+// Current reports whether the database has applied every step this portal knows.
+func (st SchemaState) Current() bool { return len(st.Missing) == 0 }
+
+// Applied is the number of the steps up to Latest that the database has applied.
+func (st SchemaState) Applied() int { return st.Latest - len(st.Missing) }
+
+// SchemaBehindError says a database's schema is older than the portal's, so
+// a command that must not change the database (backup, audit verify) refuses
+// to work on it; `portal migrate` brings it up to date.
+type SchemaBehindError struct{ State SchemaState }
+
+func (e *SchemaBehindError) Error() string {
+	missing := make([]string, len(e.State.Missing))
+	for i, v := range e.State.Missing {
+		missing[i] = strconv.Itoa(v)
+	}
+	return fmt.Sprintf("schema behind: %d of %d migration steps applied (missing %s)", e.State.Applied(), e.State.Latest, strings.Join(missing, ", "))
+}
+
+// SchemaState reads which migration steps the database has applied. It only
+// reads: it works on a store opened with ReadOnly.
+func (s *Store) SchemaState(ctx context.Context) (SchemaState, error) {
+	st := SchemaState{Latest: len(migrations)}
+	db := s.r(ctx)
+	applied := map[int]bool{}
+	if db.Migrator().HasTable(&schemaMigration{}) {
+		var versions []int
+		if err := db.Model(&schemaMigration{}).Pluck("version", &versions).Error; err != nil {
+			return st, err
 		}
-		out[i] = r
+		for _, v := range versions {
+			applied[v] = true
+		}
 	}
-	return out
+	for v := 1; v <= st.Latest; v++ {
+		if !applied[v] {
+			st.Missing = append(st.Missing, v)
+		}
+	}
+	return st, nil
 }
 
-// migrate applies the steps the database has not seen yet.
-func (s *Store) migrate(ctx context.Context) error {
-	db := s.db.WithContext(ctx)
-	if err := db.AutoMigrate(&schemaMigration{}); err != nil {
+// CheckSchema returns a *SchemaBehindError when the database has not applied
+// every migration step; it changes nothing.
+func (s *Store) CheckSchema(ctx context.Context) error {
+	st, err := s.SchemaState(ctx)
+	if err != nil {
 		return err
 	}
-	for i, step := range migrations {
+	if !st.Current() {
+		return &SchemaBehindError{State: st}
+	}
+	return nil
+}
+
+// Migrate applies the migration steps the database has not seen yet, each in
+// its own transaction, and returns how many it applied. Open does not
+// migrate: `portal migrate`, `portal serve` and `portal seed` call this.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	return s.migrateTo(ctx, len(migrations))
+}
+
+// migrateTo applies the steps up to target (tests build databases as earlier
+// versions left them with it).
+func (s *Store) migrateTo(ctx context.Context, target int) (int, error) {
+	if s.readOnly {
+		return 0, errors.New("migrate: the database was opened read-only")
+	}
+	if target < 0 || target > len(migrations) {
+		return 0, fmt.Errorf("migrate: no step %d (the last is %d)", target, len(migrations))
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.AutoMigrate(&schemaMigration{}); err != nil {
+		return 0, err
+	}
+	applied := 0
+	for i, step := range migrations[:target] {
 		version := i + 1
+		ran := false
 		err := db.WithContext(withAuditKey(ctx, s.auditKey)).Transaction(func(tx *gorm.DB) error {
-			if s.driver == "postgres" {
-				// Serialise concurrent starters on one lock so a step runs once.
-				if err := tx.Exec("SELECT pg_advisory_xact_lock(727274)").Error; err != nil {
-					return err
-				}
+			// Serialise concurrent starters so a step runs once.
+			if err := advisoryLock(tx, lockKeyMigrate); err != nil {
+				return err
 			}
 			var n int64
 			if err := tx.Model(&schemaMigration{}).Where("version = ?", version).Count(&n).Error; err != nil {
@@ -167,11 +162,15 @@ func (s *Store) migrate(ctx context.Context) error {
 			if err := step(tx); err != nil {
 				return err
 			}
+			ran = true
 			return tx.Create(&schemaMigration{Version: version, AppliedAt: time.Now().UTC()}).Error
 		})
 		if err != nil {
-			return fmt.Errorf("step %d: %w", version, err)
+			return applied, fmt.Errorf("step %d: %w", version, err)
+		}
+		if ran {
+			applied++
 		}
 	}
-	return nil
+	return applied, nil
 }

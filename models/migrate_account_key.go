@@ -17,7 +17,8 @@ func (creatorAccountKeyV1) TableName() string { return "creators" }
 //
 // The column is declared as it is on the day of this step (a frozen struct);
 // the rest is SQL valid on SQLite and PostgreSQL. The column may exist
-// already: the first steps migrate today's Creator struct, which has it.
+// already in a database made while the first steps still migrated the
+// Creator model of the day, which had it.
 func migrateAccountKeys(tx *gorm.DB) error {
 	if !tx.Migrator().HasColumn(&creatorAccountKeyV1{}, "AccountKey") {
 		// Added by GORM from the frozen struct, so that the column reads exactly

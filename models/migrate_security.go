@@ -1,42 +1,85 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 )
 
-// migrateAuditHMACAndThrottles is migration step 8. Its structs are frozen as
-// they were that day.
+// Migration step 8, frozen as it shipped (commit eea3b56).
+
+type auditSeqV8 struct {
+	Seq int64 `gorm:"not null;default:0"`
+}
+
+func (auditSeqV8) TableName() string { return "audit_entries" }
+
+type auditTallyV8 struct {
+	ActorKey string `gorm:"primaryKey;size:80"`
+	Action   string `gorm:"primaryKey;size:64"`
+	Minute   int64  `gorm:"primaryKey;autoIncrement:false"`
+	Count    int64  `gorm:"not null"`
+	EntrySeq int64  `gorm:"not null;index:idx_audit_tallies_entry_seq"`
+}
+
+func (auditTallyV8) TableName() string { return "audit_tallies" }
+
+type signInThrottleV8 struct {
+	Key         string `gorm:"primaryKey;size:300"`
+	Failures    int    `gorm:"not null"`
+	WindowStart int64  `gorm:"not null"`
+	LockedUntil int64  `gorm:"not null;default:0"`
+	UpdatedAt   int64  `gorm:"not null;index:idx_sign_in_throttles_updated_at"`
+}
+
+func (signInThrottleV8) TableName() string { return "sign_in_throttles" }
+
+// auditEntryV8 is an audit_entries row as step 8 reads and writes it.
+type auditEntryV8 struct {
+	ID         uint `gorm:"primaryKey"`
+	Seq        int64
+	At         time.Time
+	ActorID    *uint
+	ActorEmail string
+	Action     string
+	ObjectType string
+	ObjectID   uint
+	Before     string
+	After      string
+	IP         string
+	PrevHash   string
+	Hash       string
+}
+
+func (auditEntryV8) TableName() string { return "audit_entries" }
+
+func (e *auditEntryV8) fields() auditFieldsV4 {
+	return auditFieldsV4{prevHash: e.PrevHash, at: e.At, actorID: e.ActorID, actorEmail: e.ActorEmail, action: e.Action,
+		objectType: e.ObjectType, objectID: e.ObjectID, before: e.Before, after: e.After, ip: e.IP}
+}
+
+// hmacChain is the entry's HMAC-SHA256 link under key, with its sequence number.
+func (e *auditEntryV8) hmacChain(key []byte) string {
+	f := e.fields()
+	f.seq = &e.Seq
+	return f.hmacChain(key)
+}
+
+// migrateAuditHMACAndThrottles is migration step 8: the audit log chained by
+// HMAC under a key outside the database, with gapless sequence numbers
+// (existing entries re-chained once, and the re-chaining itself logged);
+// refusals tallied per minute; sign-in failures counted in the database.
 func migrateAuditHMACAndThrottles(tx *gorm.DB) error {
-	type auditEntry struct {
-		Seq int64 `gorm:"not null;default:0"`
-	}
-	type auditTallyV8 struct {
-		ActorKey string `gorm:"primaryKey;size:80"`
-		Action   string `gorm:"primaryKey;size:64"`
-		Minute   int64  `gorm:"primaryKey;autoIncrement:false"`
-		Count    int64  `gorm:"not null"`
-		EntrySeq int64  `gorm:"not null;index:idx_audit_tallies_entry_seq"`
-	}
-	type signInThrottleV8 struct {
-		Key         string `gorm:"primaryKey;size:300"`
-		Failures    int    `gorm:"not null"`
-		WindowStart int64  `gorm:"not null"`
-		LockedUntil int64  `gorm:"not null;default:0"`
-		UpdatedAt   int64  `gorm:"not null;index:idx_sign_in_throttles_updated_at"`
-	}
-	if err := tx.Table("audit_entries").AutoMigrate(&auditEntry{}); err != nil {
+	if err := tx.AutoMigrate(&auditSeqV8{}, &auditTallyV8{}, &signInThrottleV8{}); err != nil {
 		return err
 	}
-	if err := tx.Table("audit_tallies").AutoMigrate(&auditTallyV8{}); err != nil {
+	key, err := auditKeyOf(tx)
+	if err != nil {
 		return err
 	}
-	if err := tx.Table("sign_in_throttles").AutoMigrate(&signInThrottleV8{}); err != nil {
-		return err
-	}
-	n, brokenAt, err := rechainAudit(tx)
+	n, brokenAt, last, err := rechainAuditV8(tx, key)
 	if err != nil {
 		return err
 	}
@@ -51,43 +94,53 @@ func migrateAuditHMACAndThrottles(tx *gorm.DB) error {
 	if brokenAt != 0 {
 		previous = fmt.Sprintf("broken at entry id %d", brokenAt)
 	}
-	return appendAudit(tx, nil, "audit.rechained", "audit", 0, nil, map[string]any{"entries": n, "previous_chain": previous, "chain": "hmac-sha256"})
+	after, err := json.Marshal(map[string]any{"entries": n, "previous_chain": previous, "chain": "hmac-sha256"})
+	if err != nil {
+		return err
+	}
+	e := auditEntryV8{
+		Seq:        n + 1,
+		At:         time.Now().UTC().Truncate(time.Microsecond),
+		ActorEmail: "system",
+		Action:     "audit.rechained",
+		ObjectType: "audit",
+		After:      string(after),
+		PrevHash:   last,
+	}
+	e.Hash = e.hmacChain(key)
+	return tx.Create(&e).Error
 }
 
-// rechainAudit numbers the existing entries in id order and chains them with
-// the HMAC under the store's key. It first checks the old SHA-256 chain and
-// reports where it broke (0 if it held), so the re-chaining cannot quietly
-// bless an edit made before it.
-func rechainAudit(tx *gorm.DB) (count int64, brokenAt uint, err error) {
-	key, err := auditKeyOf(tx)
-	if err != nil {
-		return 0, 0, err
-	}
-	oldPrev, prev := "", ""
+// rechainAuditV8 numbers the existing entries in id order and chains them with
+// the HMAC under key. It first checks the old SHA-256 chain and reports where
+// it broke (0 if it held), so the re-chaining cannot quietly bless an edit
+// made before it. It returns the number of entries and the last hash.
+func rechainAuditV8(tx *gorm.DB, key []byte) (count int64, brokenAt uint, last string, err error) {
+	oldPrev := ""
 	var lastID uint
 	for {
-		var batch []AuditEntry
+		var batch []auditEntryV8
 		if err := tx.Where("id > ?", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
-			return 0, 0, err
+			return 0, 0, "", err
 		}
 		if len(batch) == 0 {
-			return count, brokenAt, nil
+			return count, brokenAt, last, nil
 		}
 		for i := range batch {
 			e := &batch[i]
 			e.At = e.At.UTC().Truncate(time.Microsecond)
-			if brokenAt == 0 && (e.PrevHash != oldPrev || e.legacyHash() != e.Hash) {
+			if brokenAt == 0 && (e.PrevHash != oldPrev || e.fields().sha256Chain() != e.Hash) {
 				brokenAt = e.ID
 			}
 			oldPrev = e.Hash
 			count++
-			e.Seq, e.PrevHash = count, prev
-			e.Hash = e.mac(key)
-			if err := tx.Model(&AuditEntry{}).Where("id = ?", e.ID).
+			e.Seq, e.PrevHash = count, last
+			e.Hash = e.hmacChain(key)
+			if err := tx.Model(&auditEntryV8{}).Where("id = ?", e.ID).
 				Updates(map[string]any{"seq": e.Seq, "prev_hash": e.PrevHash, "hash": e.Hash}).Error; err != nil {
-				return 0, 0, err
+				return 0, 0, "", err
 			}
-			prev, lastID = e.Hash, e.ID
+			last, lastID = e.Hash, e.ID
 		}
 	}
 }

@@ -26,14 +26,6 @@ type settingsChangeV1 struct {
 
 func (settingsChangeV1) TableName() string { return "settings_changes" }
 
-// settingV1 is the settings table's row as it was then.
-type settingV1 struct {
-	Key   string `gorm:"primaryKey;size:64"`
-	Value string `gorm:"type:text;not null"`
-}
-
-func (settingV1) TableName() string { return "settings" }
-
 // migrateSettingsChanges makes the proposals table and stores the programme's
 // budgets: ¥1,000,000,000 for creators and ¥5,000,000 for MCN agencies, or a
 // pool's present total where an existing programme already set it higher, so

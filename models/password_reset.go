@@ -69,7 +69,7 @@ func (s *Store) UsePasswordReset(ctx context.Context, token, password, ip string
 	if msg := ValidatePassword(password); !msg.IsZero() {
 		return FieldErrors{"password": msg}
 	}
-	hash, err := hashPassword(password)
+	hash, err := s.hashPassword(password)
 	if err != nil {
 		return err
 	}

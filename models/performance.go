@@ -177,12 +177,10 @@ type weekKey struct {
 // updates, and moves the creators' year totals by what changed.
 func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, error) {
 	var res IngestResult
-	if tx.Dialector.Name() == "postgres" {
-		// Year totals move by the difference to the rows read below; concurrent
-		// ingests must not both read the same old rows. (SQLite has one writer.)
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(727275)").Error; err != nil {
-			return res, err
-		}
+	// Year totals move by the difference to the rows read below; concurrent
+	// ingests must not both read the same old rows. (SQLite has one writer.)
+	if err := advisoryLock(tx, lockKeyPerformanceIngest); err != nil {
+		return res, err
 	}
 	const batch = 500
 	for start := 0; start < len(rows); start += batch {

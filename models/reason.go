@@ -24,7 +24,8 @@ const (
 	ReasonForBonus   = "bonus"   // rejecting a weekly or monthly bonus
 )
 
-// DefaultBonusReasonCodes are created with the bonus tables.
+// DefaultBonusReasonCodes are the reasons for rejecting a bonus that
+// migration step 2 creates from its own frozen copy (bonusReasonCodesV2).
 var DefaultBonusReasonCodes = []ReasonCode{
 	{Kind: ReasonForBonus, Code: "unverified_performance", Label: "Performance could not be verified"},
 	{Kind: ReasonForBonus, Code: "suspected_fake_traffic", Label: "Suspected fake views or orders"},
@@ -32,7 +33,8 @@ var DefaultBonusReasonCodes = []ReasonCode{
 	{Kind: ReasonForBonus, Code: "duplicate_claim", Label: "Duplicate claim"},
 }
 
-// DefaultReasonCodes are created with the schema.
+// DefaultReasonCodes are the reasons for rejecting or suspending a creator
+// that migration step 1 creates from its own frozen copy (reasonCodesV1).
 var DefaultReasonCodes = []ReasonCode{
 	{Code: "below_follower_threshold", Label: "Below follower threshold"},
 	{Code: "duplicate_account", Label: "Duplicate account"},

@@ -260,10 +260,7 @@ func saveProgrammeBudget(tx *gorm.DB, a *Actor, b ProgrammeBudget, changeID uint
 // and the budget above it) cannot both pass. SQLite's write transactions
 // already run one at a time.
 func lockSettingsChanges(tx *gorm.DB) error {
-	if tx.Dialector.Name() != "postgres" {
-		return nil
-	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(727281)").Error
+	return advisoryLock(tx, lockKeySettingsChanges)
 }
 
 // changeAudit is a proposal as the audit log records it.

@@ -452,10 +452,7 @@ func TestUpgradeStoresTheProgrammeBudget(t *testing.T) {
 		t.Fatal("the settings changes migration is not in the list")
 	}
 	url := modeltest.DatabaseURL(t)
-	s, err := models.Open(ctx, url, models.WithAuditKey(modeltest.AuditKey))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := modeltest.Open(t, url)
 	raw := rawHandle(t, url)
 	// Back to the day before the step, with a pool set above today's default budget.
 	for _, q := range []string{
@@ -471,11 +468,7 @@ func TestUpgradeStoresTheProgrammeBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s, err = models.Open(ctx, url, models.WithAuditKey(modeltest.AuditKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = modeltest.Open(t, url)
 	b, err := s.ProgrammeBudgetNow(ctx)
 	if err != nil || b.CreatorsFen != 200_000_000_000 || b.MCNFen != models.DefaultMCNPoolFen {
 		t.Fatalf("budget after upgrade: %+v %v", b, err)

@@ -34,14 +34,9 @@ type throttleWorld struct {
 
 func newThrottleWorld(t *testing.T, users ...string) *throttleWorld {
 	t.Helper()
-	models.UseMinimumPasswordCost()
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	dsn := modeltest.DatabaseURL(t)
-	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey), models.WithClock(clk.now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
+	s := modeltest.Open(t, dsn, models.WithClock(clk.now))
 	for _, u := range users {
 		if _, err := s.CreateUser(ctx, models.SystemActor(), models.NewUser{Email: u, Password: goodPassword, Role: models.RoleReviewer}); err != nil {
 			t.Fatal(err)
@@ -159,7 +154,7 @@ func TestSignInThrottle(t *testing.T) {
 			w.signIn("victim@t.test", "wrong", "198.51.100.7")
 		}
 		w.s.Close()
-		again, err := models.Open(ctx, w.dsn, models.WithAuditKey(modeltest.AuditKey), models.WithClock(w.clk.now))
+		again, err := models.Open(ctx, w.dsn, modeltest.Options(models.WithClock(w.clk.now))...)
 		if err != nil {
 			t.Fatal(err)
 		}

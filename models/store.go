@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -33,6 +35,12 @@ type Store struct {
 	auditKey []byte
 	// now is the clock of rules that depend on time (sign-in throttling).
 	now func() time.Time
+	// passwordCost is bcrypt's cost for new password hashes.
+	passwordCost  int
+	dummyHashOnce sync.Once
+	dummyHash     []byte
+	// readOnly stores refuse every write (see ReadOnly).
+	readOnly bool
 }
 
 // Option configures Open.
@@ -44,6 +52,15 @@ func WithAuditKey(key []byte) Option { return func(s *Store) { s.auditKey = key 
 
 // WithClock replaces time.Now for the rules that read the clock through the store.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithPasswordCost sets bcrypt's cost for the password hashes the store makes
+// (default bcrypt.DefaultCost). Tests use bcrypt.MinCost to stay quick.
+func WithPasswordCost(cost int) Option { return func(s *Store) { s.passwordCost = cost } }
+
+// ReadOnly opens the database so that nothing can change it: the commands
+// that only read (backup, audit verify) use it. A SQLite file must exist
+// already (it is not created), and PostgreSQL sessions are read-only.
+func ReadOnly() Option { return func(s *Store) { s.readOnly = true } }
 
 // Memo lifetimes for what other processes write (see memo).
 const (
@@ -66,23 +83,37 @@ func counted[V any](ctx context.Context, s *Store, key string, compute func(ctx 
 // Driver names the database in use: "sqlite" or "postgres".
 func (s *Store) Driver() string { return s.driver }
 
-// Open connects to databaseURL (a SQLite file path or a postgres:// URL) and
-// brings the schema up to date.
+// Open connects to databaseURL (a SQLite file path or a postgres:// URL). It
+// changes nothing in the database: Migrate brings the schema up to date, and
+// CheckSchema tells whether it is.
 func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
 	cfg := &gorm.Config{
 		Logger:         logger.Default.LogMode(logger.Silent),
 		TranslateError: true,
 		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
-	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000), now: time.Now}
+	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000), now: time.Now,
+		passwordCost: bcrypt.DefaultCost}
 	for _, o := range opts {
 		o(s)
 	}
 	if len(s.auditKey) < 32 {
 		return nil, errors.New("open: an audit key of at least 32 bytes is required (AUDIT_KEY or the audit.key file)")
 	}
+	if s.passwordCost < bcrypt.MinCost || s.passwordCost > bcrypt.MaxCost {
+		return nil, fmt.Errorf("open: bcrypt cost %d is outside %d..%d", s.passwordCost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
 	if IsPostgresURL(databaseURL) {
-		db, err := gorm.Open(postgres.Open(databaseURL), cfg)
+		dsn := databaseURL
+		if s.readOnly {
+			// A run-time parameter of every session the pool opens.
+			sep := "?"
+			if strings.Contains(dsn, "?") {
+				sep = "&"
+			}
+			dsn += sep + "default_transaction_read_only=on"
+		}
+		db, err := gorm.Open(postgres.Open(dsn), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -99,9 +130,15 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 			return nil, errors.New("empty database path")
 		}
 		common := "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_synchronous=NORMAL"
+		writerOptions := "&_txlock=immediate&_cache_size=-65536"
+		if s.readOnly {
+			// mode=ro: a missing file is an error, not a new database; the
+			// journal mode is left as it is. VACUUM INTO still works.
+			common, writerOptions = "mode=ro&_foreign_keys=on&_busy_timeout=10000", ""
+		}
 		// In a file: URI "?" and "#" would cut the path short and drop the options.
 		path = sqlitePathEscaper.Replace(path)
-		writer, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+"&_txlock=immediate&_cache_size=-65536"), cfg)
+		writer, err := gorm.Open(sqlite.Open("file:"+path+"?"+common+writerOptions), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite writer: %w", err)
 		}
@@ -122,14 +159,6 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		rdb.SetMaxOpenConns(8)
 		s.db, s.read, s.driver = writer, reader, "sqlite"
 	}
-	if err := s.migrate(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	if err := s.Optimize(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("optimize: %w", err)
-	}
 	return s, nil
 }
 
@@ -137,8 +166,12 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 // (sampled, so it is quick on millions of rows). Without them SQLite picked an
 // index that walked every pending creator to show a manager ten of theirs
 // (30x slower). PostgreSQL keeps its own statistics.
+//
+// It writes (SQLite keeps the statistics in sqlite_stat tables of the
+// database), so Open does not call it: the commands that change the database
+// do, after migrating; a read-only store skips it.
 func (s *Store) Optimize(ctx context.Context) error {
-	if s.driver != "sqlite" {
+	if s.driver != "sqlite" || s.readOnly {
 		return nil
 	}
 	return s.db.WithContext(ctx).Connection(func(tx *gorm.DB) error {

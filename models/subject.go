@@ -17,7 +17,10 @@ type SubjectArea struct {
 	Active bool   `gorm:"not null;default:true"`
 }
 
-// DefaultSubjectAreas are created with the schema.
+// DefaultSubjectAreas are the programme's subject areas, numbered from 1 in
+// this order. Migration step 1 creates them from its own frozen copy
+// (subjectAreasV1): changing this list changes no database; a new area needs
+// a step.
 var DefaultSubjectAreas = []SubjectArea{
 	{Code: "electronics", Name: "Electronic devices"},
 	{Code: "household", Name: "Household goods"},
@@ -99,9 +102,10 @@ func (s *Store) UpdateSubjectArea(ctx context.Context, a *Actor, id uint, name s
 // DefaultSubjectAreasWithIDs returns the default areas numbered as a fresh
 // database numbers them, for validation without a database.
 func DefaultSubjectAreasWithIDs() []SubjectArea {
-	out := cloneSubjects()
-	for i := range out {
-		out[i].ID = uint(i + 1)
+	out := make([]SubjectArea, len(DefaultSubjectAreas))
+	for i, s := range DefaultSubjectAreas {
+		s.ID, s.Active = uint(i+1), true
+		out[i] = s
 	}
 	return out
 }

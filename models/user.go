@@ -43,9 +43,6 @@ func (r Role) IsStaff() bool { return r == RoleAdmin || r == RoleReviewer }
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 12
 
-// bcryptCost is bcrypt's default; tests may lower it to stay quick.
-var bcryptCost = bcrypt.DefaultCost
-
 // User is a person who signs in.
 type User struct {
 	ID             uint   `gorm:"primaryKey"`
@@ -146,7 +143,7 @@ func (s *Store) checkThrottled(ctx context.Context, a *Actor, u *User, email, pa
 	}
 	if u == nil {
 		// Spend the same time as a real check so timing does not reveal which emails exist.
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(s.dummyPasswordHash(), []byte(password))
 	}
 	if u == nil || u.Disabled || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		var locked *ThrottledError
@@ -188,7 +185,7 @@ func (s *Store) ChangePassword(ctx context.Context, a *Actor, current, next stri
 	if msg := ValidatePassword(next); !msg.IsZero() {
 		return FieldErrors{"password": msg}
 	}
-	hash, err := hashPassword(next)
+	hash, err := s.hashPassword(next)
 	if err != nil {
 		return err
 	}
@@ -249,9 +246,19 @@ func (n *NewUser) validate() FieldErrors {
 	return fe
 }
 
-func hashPassword(p string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(p), bcryptCost)
+// hashPassword hashes p with bcrypt at the store's cost (WithPasswordCost).
+func (s *Store) hashPassword(p string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(p), s.passwordCost)
 	return string(h), err
+}
+
+// dummyPasswordHash is a hash at the store's cost that no password matches:
+// comparing with it spends the time of a real check.
+func (s *Store) dummyPasswordHash() []byte {
+	s.dummyHashOnce.Do(func() {
+		s.dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), s.passwordCost)
+	})
+	return s.dummyHash
 }
 
 // CreateUser adds a user account with a password chosen by the caller: only
@@ -265,7 +272,7 @@ func (s *Store) CreateUser(ctx context.Context, by *Actor, n NewUser) (*User, er
 	if fe := n.validate(); len(fe) > 0 {
 		return nil, fe
 	}
-	hash, err := hashPassword(n.Password)
+	hash, err := s.hashPassword(n.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -334,8 +341,6 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	return &u, nil
 }
 
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
-
 // SetLanguage records the language the signed-in user reads the portal in.
 // lang is checked by the caller against the languages the pages speak.
 func (s *Store) SetLanguage(ctx context.Context, a *Actor, lang string) error {
@@ -389,13 +394,4 @@ func (s *Store) ListUsers(ctx context.Context, role Role, page Page) ([]User, in
 	var us []User
 	err := q.Preload("Agency").Order("email").Limit(page.Size).Offset(page.Offset()).Find(&us).Error
 	return us, total, err
-}
-
-// UseMinimumPasswordCost makes bcrypt fast; only tests call it, before any work starts.
-func UseMinimumPasswordCost() {
-	if bcryptCost == bcrypt.MinCost {
-		return // already; later calls only read, so running servers do not race with them
-	}
-	bcryptCost = bcrypt.MinCost
-	dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.MinCost)
 }

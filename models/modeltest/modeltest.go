@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -54,6 +55,27 @@ func DatabaseURL(t testing.TB) string {
 // AuditKey is the audit key of test stores (a real one comes from outside the database).
 var AuditKey = []byte("test-audit-key-0123456789abcdef-0123456789")
 
+// Options are the options of test stores: the test audit key and bcrypt's
+// cheapest cost, then opts.
+func Options(opts ...models.Option) []models.Option {
+	return append([]models.Option{models.WithAuditKey(AuditKey), models.WithPasswordCost(bcrypt.MinCost)}, opts...)
+}
+
+// Open opens the database at dsn with Options(opts...) and migrates it;
+// the store is closed after the test.
+func Open(t testing.TB, dsn string, opts ...models.Option) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), dsn, Options(opts...)...)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(s.Close)
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return s
+}
+
 // NewStore opens a migrated, empty store for one test.
 func NewStore(t testing.TB) *models.Store {
 	t.Helper()
@@ -66,14 +88,8 @@ func NewStore(t testing.TB) *models.Store {
 // tampered audit row).
 func NewStoreWithDB(t testing.TB, opts ...models.Option) (*models.Store, *gorm.DB) {
 	t.Helper()
-	models.UseMinimumPasswordCost()
 	dsn := DatabaseURL(t)
-	s, err := models.Open(context.Background(), dsn, append([]models.Option{models.WithAuditKey(AuditKey)}, opts...)...)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(s.Close)
-	return s, OpenRaw(t, dsn)
+	return Open(t, dsn, opts...), OpenRaw(t, dsn)
 }
 
 // OpenRaw opens a plain handle on the database at dsn, without migrating it,

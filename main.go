@@ -261,7 +261,7 @@ func user(ctx context.Context, args []string, stdin io.Reader) error {
 		return err
 	}
 	defer store.Close()
-	u, err := store.CreateUser(ctx, nil, n)
+	u, err := store.CreateUser(ctx, models.SystemActor(), n)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func migrateAuditHMACAndThrottles(tx *gorm.DB) error {
 	if brokenAt != 0 {
 		previous = fmt.Sprintf("broken at entry id %d", brokenAt)
 	}
-	return appendAudit(tx, nil, "audit.rechained", "audit", 0, nil, map[string]any{"entries": n, "previous_chain": previous, "chain": "hmac-sha256"})
+	return appendAudit(tx, SystemActor(), "audit.rechained", "audit", 0, nil, map[string]any{"entries": n, "previous_chain": previous, "chain": "hmac-sha256"})
 }
 
 // rechainAudit numbers the existing entries in id order and chains them with

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -14,6 +15,7 @@ import (
 // Who may use a route. nil means anyone, signed in or not.
 var (
 	public       []models.Role
+	apiClients   = []models.Role{apiClient}
 	signedIn     = models.Roles
 	staff        = []models.Role{models.RoleAdmin, models.RoleReviewer}
 	adminOnly    = []models.Role{models.RoleAdmin}
@@ -21,6 +23,11 @@ var (
 	creatorsOnly = []models.Role{models.RoleCreator}
 	managersOnly = []models.Role{models.RoleMCNManager}
 )
+
+// apiClient is who uses the API group's routes: a system holding an API
+// token, never a person (no user has this role, so requireRole lets nobody
+// in with it). The group's middleware checks the token (web/api.go).
+const apiClient models.Role = "api_token"
 
 // Route is one entry of the route table: the access rule sits next to the path
 // so it can be reviewed, and tested, in one place.
@@ -84,7 +91,7 @@ func (s *Server) routeTable() []Route {
 
 		{http.MethodGet, "/audit", staff, s.auditList, false},
 
-		{http.MethodPost, "/api/v1/performance", public, s.apiPerformance, false}, // token-authenticated inside
+		{http.MethodPost, "/api/v1/performance", apiClients, s.apiPerformance, false},
 		{http.MethodGet, "/performance/import", staff, s.performanceImportForm, false},
 		{http.MethodPost, "/performance/import", staff, s.performanceImportUpload, false},
 		{http.MethodGet, "/performance/import/sample.csv", staff, s.performanceSample, false},
@@ -141,6 +148,7 @@ func (s *Server) Routes() []Route { return s.routeTable() }
 func (s *Server) register() {
 	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true}
 	formLimit, uploadLimit := middleware.BodyLimit("1M"), middleware.BodyLimit("12M")
+	api := s.apiGroup()
 	for _, r := range s.routeTable() {
 		h := r.handler
 		// Forms are small; only file uploads and the API may send more.
@@ -154,6 +162,16 @@ func (s *Server) register() {
 		if r.Fresh {
 			h = s.requireFreshPassword(h)
 		}
+		if isAPIRoute(r) {
+			if !strings.HasPrefix(r.Path, apiPrefix+"/") {
+				panic("web: API route " + r.Path + " outside " + apiPrefix)
+			}
+			api.Add(r.Method, strings.TrimPrefix(r.Path, apiPrefix), h)
+			continue
+		}
+		if strings.HasPrefix(r.Path, apiPrefix+"/") {
+			panic("web: route " + r.Path + " in the API group must allow apiClients")
+		}
 		if r.Allow != nil {
 			h = s.requireRole(r.Allow, h)
 		}
@@ -163,6 +181,9 @@ func (s *Server) register() {
 		s.echo.StaticFS("/static", s.cfg.Static)
 	}
 }
+
+// isAPIRoute reports whether the route belongs to the API group.
+func isAPIRoute(r Route) bool { return slices.Equal(r.Allow, apiClients) }
 
 // requireRole sends the signed-out to the sign-in page and answers 404 to a
 // signed-in user whose role may not use the route, so it reveals nothing.

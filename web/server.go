@@ -37,17 +37,10 @@ type Server struct {
 	// sessionName is the session cookie's name.
 	sessionName string
 	now         func() time.Time
-	apiLimit    *keyedLimiter
 	log         *slog.Logger
 	cfg         Config
 	echo        *echo.Echo
 }
-
-// API rate limit per token: a feed may send bursts, but not flood the portal.
-const (
-	APIRequestsPerSecond = 5
-	APIBurst             = 20
-)
 
 // Session lifetimes: a session ends 12 hours after sign-in whatever happens,
 // and after 30 minutes without a request. Sensitive actions want the password
@@ -65,11 +58,10 @@ func New(store *models.Store, cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
-		store:    store,
-		log:      cfg.Logger,
-		cfg:      cfg,
-		now:      cfg.Now,
-		apiLimit: newKeyedLimiter(APIRequestsPerSecond, APIBurst),
+		store: store,
+		log:   cfg.Logger,
+		cfg:   cfg,
+		now:   cfg.Now,
 	}
 	if s.now == nil {
 		s.now = time.Now

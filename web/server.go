@@ -111,7 +111,7 @@ func New(store *models.Store, cfg Config) *Server {
 		CookieSecure:   cfg.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "The form was missing its security token or it has expired. Go back, reload the page and try again.")
+			return httpError(http.StatusForbidden, "error_csrf")
 		},
 		// The API authenticates with a bearer token and sets no cookies, so CSRF does not apply to it.
 		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" || isAPI(c) },

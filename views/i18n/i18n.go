@@ -262,6 +262,12 @@ func From(ctx context.Context) *Localizer {
 	return localizers[EN]
 }
 
+// InContext reports whether ctx carries a localizer (set by With).
+func InContext(ctx context.Context) bool {
+	_, ok := ctx.Value(ctxKey{}).(*Localizer)
+	return ok
+}
+
 // T translates a message in ctx's language (see Localizer.T).
 func T(ctx context.Context, id string, pairs ...any) string { return From(ctx).T(id, pairs...) }
 

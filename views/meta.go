@@ -183,13 +183,24 @@ func Count(n int64) string {
 	return string(out)
 }
 
-// StateLabel is the human label of a creator state.
+// State labels. The lists of states are the models' (models.CreatorStates,
+// BonusStates, BatchStates); a state's label is the catalogue message named
+// by a prefix and the state, and a test (views/state_labels_test.go) fails
+// when a state of those lists has no label in every language.
+
+// StateLabel is the human label of a creator state ("state_<state>").
 func StateLabel(ctx context.Context, state string) string {
-	switch state {
-	case "pending", "qualified", "rejected", "suspended":
-		return i18n.T(ctx, "state_"+state)
-	}
-	return state
+	return i18n.From(ctx).Label("state_", state)
+}
+
+// BonusStateLabel is the human label of a weekly bonus state ("bonus_<state>").
+func BonusStateLabel(ctx context.Context, state string) string {
+	return i18n.From(ctx).Label("bonus_", state)
+}
+
+// BatchStateLabel is the human label of a payout batch state ("batch_<state>").
+func BatchStateLabel(ctx context.Context, state string) string {
+	return i18n.From(ctx).Label("batch_", state)
 }
 
 // Bar is one labelled value of a bar chart.

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
 )
 
 // Who may use a route. nil means anyone, signed in or not.
@@ -180,6 +181,43 @@ func (s *Server) register() {
 	if s.cfg.Static != nil {
 		s.echo.StaticFS("/static", s.cfg.Static)
 	}
+}
+
+// navFor is the main navigation a role sees: the links of views.NavLinks
+// meant for its audience whose path the route table lets the role GET, so
+// the navigation can never offer a role a page that would answer it 404.
+func navFor(routes []Route, role models.Role) []views.NavItem {
+	may := func(href string) bool {
+		path, _, _ := strings.Cut(href, "?")
+		for _, r := range routes {
+			if r.Method == http.MethodGet && r.Path == path {
+				return r.Allow == nil || slices.Contains(r.Allow, role)
+			}
+		}
+		return false // no such page
+	}
+	var shown []views.NavLink
+	for _, l := range views.NavLinks {
+		if (l.For == views.ForStaff && !role.IsStaff()) || (l.For == views.ForTenant && role.IsStaff()) {
+			continue
+		}
+		if may(l.Href) {
+			shown = append(shown, l)
+		}
+	}
+	replaced := map[string]bool{}
+	for _, l := range shown {
+		if l.Replaces != "" {
+			replaced[l.Replaces] = true
+		}
+	}
+	var out []views.NavItem
+	for _, l := range shown {
+		if !replaced[l.Key] {
+			out = append(out, l.NavItem)
+		}
+	}
+	return out
 }
 
 // isAPIRoute reports whether the route belongs to the API group.

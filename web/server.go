@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
 	"github.com/jd/creator-portal/web/mail"
 )
 
@@ -37,6 +38,7 @@ type Server struct {
 	// sessionName is the session cookie's name.
 	sessionName string
 	now         func() time.Time
+	nav         map[models.Role][]views.NavItem // each role's main navigation, from the route table
 	log         *slog.Logger
 	cfg         Config
 	echo        *echo.Echo
@@ -120,6 +122,10 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Use(s.language)
 	s.echo = e
 	s.register()
+	s.nav = map[models.Role][]views.NavItem{}
+	for _, role := range models.Roles {
+		s.nav[role] = navFor(s.routeTable(), role)
+	}
 	return s
 }
 

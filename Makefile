@@ -25,10 +25,11 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 	$(GO) tool templ fmt views
 
-## lint: gofmt, go vet, generated files in step with the .templ sources
+## lint: gofmt, go vet, staticcheck (pinned in go.mod as a tool), generated files in step with the .templ sources
 lint: check-generated
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 check-generated:
 	$(GO) tool templ generate -log-level error

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,10 +19,14 @@ const importChunk = 5000
 // chunks with progress. Rows are upserts, so a run that was stopped part-way
 // can simply be run again.
 func importCmd(ctx context.Context, args []string, out io.Writer) error {
+	const synopsis = "import performance FILE.csv"
+	if err := helpAsked(args, synopsis); err != nil {
+		return err
+	}
 	if len(args) == 0 || args[0] != "performance" {
 		return errors.New("import: the only kind is performance: portal import performance FILE.csv")
 	}
-	fs := flag.NewFlagSet("import performance", flag.ContinueOnError)
+	fs := commandFlags("import performance", synopsis)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

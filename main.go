@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -90,9 +91,52 @@ func main() {
 	default:
 		err = fmt.Errorf("unknown command %q\n\n%s", os.Args[1], usage)
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h printed the command's usage: asking for help is not a failure
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "portal:", cliError(err))
 		os.Exit(1)
+	}
+}
+
+// commandFlags is a command's flag set: -h prints "Usage: portal <synopsis>"
+// and the flags, and the command returns flag.ErrHelp, on which main exits 0.
+func commandFlags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: portal %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// helpAsked answers -h given where a command expects its subcommand (portal
+// user -h): the usage, and flag.ErrHelp.
+func helpAsked(args []string, synopsis string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "--h":
+		fmt.Fprintf(os.Stderr, "Usage: portal %s\n", synopsis)
+		return flag.ErrHelp
+	}
+	return nil
+}
+
+// backgroundJobs runs the server's periodic jobs, each until ctx ends or stop
+// is called; stop returns only when every job has returned, so the caller
+// closes the store after the last job has finished with it.
+func backgroundJobs(ctx context.Context, jobs ...func(context.Context)) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, job := range jobs {
+		wg.Go(func() { job(ctx) })
+	}
+	return func() {
+		cancel()
+		wg.Wait()
 	}
 }
 
@@ -229,7 +273,7 @@ func envOr(name, fallback string) string {
 }
 
 func serve(ctx context.Context, log *slog.Logger, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := commandFlags("serve", "serve [flags]")
 	addr := fs.String("addr", envOr("PORTAL_ADDR", ":8080"), "listen address")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (serve behind HTTPS)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted")
@@ -272,14 +316,16 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
-	go applyTransfers(ctx, store, log)
-	go refreshStatistics(ctx, store, log)
-	go publishAuditHead(ctx, store, log)
-	go func() {
-		if err := store.WarmRanks(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			log.Error("warm ranks", "err", err)
-		}
-	}()
+	stopJobs := backgroundJobs(ctx,
+		func(ctx context.Context) { applyTransfers(ctx, store, log) },
+		func(ctx context.Context) { refreshStatistics(ctx, store, log) },
+		func(ctx context.Context) { publishAuditHead(ctx, store, log) },
+		func(ctx context.Context) {
+			if err := store.WarmRanks(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				log.Error("warm ranks", "err", err)
+			}
+		})
+	defer stopJobs() // before the deferred store.Close: no job is left using a closed store
 	if pp := os.Getenv("PORTAL_PPROF"); pp != "" {
 		// Profiles for `make bench`; listen on loopback only (for example 127.0.0.1:6060).
 		go func() { log.Info("pprof", "err", http.ListenAndServe(pp, pprofMux())) }()
@@ -297,7 +343,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 }
 
 func seed(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs := commandFlags("seed", "seed --demo | --scale [flags]")
 	demo := fs.Bool("demo", false, "load the demo programme")
 	scale := fs.Bool("scale", false, "load a programme of real size for benchmarks")
 	creators := fs.Int("creators", 100_000, "with --scale: creators")
@@ -347,11 +393,16 @@ func seed(ctx context.Context, args []string) error {
 	return nil
 }
 
+const userSynopsis = "user add --email E --role R [--agency ID] [--creator ID] --password-stdin"
+
 func user(ctx context.Context, args []string, stdin io.Reader) error {
+	if err := helpAsked(args, userSynopsis); err != nil {
+		return err
+	}
 	if len(args) == 0 || args[0] != "add" {
 		return errors.New("user: the only subcommand is add")
 	}
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs := commandFlags("user add", userSynopsis)
 	email := fs.String("email", "", "email address")
 	role := fs.String("role", "", "admin, reviewer, mcn_manager or creator")
 	agency := fs.String("agency", "", "agency ID (MCN managers)")
@@ -379,7 +430,7 @@ func user(ctx context.Context, args []string, stdin io.Reader) error {
 		return err
 	}
 	defer store.Close()
-	u, err := store.CreateUser(ctx, nil, n)
+	u, err := store.CreateUser(ctx, models.SystemActor(), n)
 	if err != nil {
 		return err
 	}
@@ -438,7 +489,11 @@ func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logge
 }
 
 func backup(ctx context.Context, args []string) error {
-	if len(args) != 1 {
+	fs := commandFlags("backup", "backup FILE")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if args = fs.Args(); len(args) != 1 {
 		return errors.New("backup: give the file to write, e.g. portal backup portal-2026-11-24.db")
 	}
 	store, err := openStore(ctx, readOnly)
@@ -475,10 +530,14 @@ func publishAuditHead(ctx context.Context, store *models.Store, log *slog.Logger
 }
 
 func auditCmd(ctx context.Context, args []string, out io.Writer) error {
+	const synopsis = "audit verify [--anchor SEQ:HASH] [--allow-empty] | audit anchor"
+	if err := helpAsked(args, synopsis); err != nil {
+		return err
+	}
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "anchor") {
 		return errors.New("audit: say verify [--anchor SEQ:HASH] [--allow-empty], or anchor")
 	}
-	fs := flag.NewFlagSet("audit "+args[0], flag.ContinueOnError)
+	fs := commandFlags("audit "+args[0], synopsis)
 	anchor := fs.String("anchor", "", "with verify: a head printed earlier by `portal audit anchor` (SEQ:HASH)")
 	allowEmpty := fs.Bool("allow-empty", false, "with verify: an empty log passes (a new installation)")
 	if err := fs.Parse(args[1:]); err != nil {

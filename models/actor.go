@@ -21,7 +21,9 @@ func ActorFor(u *User, ip string) *Actor {
 	return &Actor{UserID: u.ID, Email: u.Email, Role: u.Role, AgencyID: u.AgencyID, CreatorID: u.CreatorID, IP: ip}
 }
 
-// SystemActor is the command-line tool acting on its own.
+// SystemActor is the portal acting on its own: the command line, migrations
+// and background jobs. Audited as "system". Models take it, never nil, for
+// "nobody signed in did this".
 func SystemActor() *Actor { return &Actor{Email: "system", Role: RoleAdmin} }
 
 // scopeKey names what the actor may see, for memo keys: all staff see the same.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -10,6 +11,33 @@ import (
 
 // ErrAppealNotAllowed means the bonus is not rejected or was appealed already.
 var ErrAppealNotAllowed = sentinel("err_appeal_not_allowed", "only a rejected week can be appealed, and only once")
+
+// ErrAppealNotPending means no appeal of the bonus waits for a decision.
+var ErrAppealNotPending = sentinel("err_appeal_decided", "this appeal has already been decided")
+
+// CanAppeal reports whether a may appeal the bonus now: its own creator, a
+// rejected week, never appealed before. The one place this is decided:
+// AppealBonus, /me and the bonus page all ask it.
+func (b *Bonus) CanAppeal(a *Actor) bool {
+	return a != nil && a.Role == RoleCreator && a.CreatorID != nil && *a.CreatorID == b.CreatorID &&
+		b.State == BonusRejected && b.AppealState == ""
+}
+
+// CheckAppealDecider says whether a may decide the bonus's appeal: nil, or
+// why not: ErrForbidden (not a signed-in member of staff), ErrAppealNotPending
+// (no appeal waits), ErrOwnRejection (a rejected the bonus: a different
+// reviewer must look). DecideAppeal and the bonus page both ask it.
+func (b *Bonus) CheckAppealDecider(a *Actor) error {
+	switch {
+	case !a.IsStaff() || a.UserID == 0:
+		return ErrForbidden
+	case b.State != BonusRejected || b.AppealState != AppealPending:
+		return ErrAppealNotPending
+	case b.DecidedByID != nil && *b.DecidedByID == a.UserID:
+		return ErrOwnRejection
+	}
+	return nil
+}
 
 // MaxAppealLength bounds an appeal message.
 const MaxAppealLength = 1000
@@ -31,7 +59,11 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 		if err := tx.Where("id = ? AND creator_id = ?", bonusID, *a.CreatorID).First(&b).Error; err != nil {
 			return notFound(err)
 		}
-		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ''", b.ID, BonusRejected).
+		if !b.CanAppeal(a) {
+			return ErrAppealNotAllowed
+		}
+		// Written only if nothing changed since it was read (a second appeal racing this one).
+		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ?", b.ID, b.State, b.AppealState).
 			Updates(map[string]any{"appeal_state": AppealPending, "appeal_message": message, "appealed_at": time.Now().UTC()})
 		if res.Error != nil {
 			return res.Error
@@ -50,7 +82,7 @@ var ErrOwnRejection = sentinel("appeal_own_rejection", "the reviewer who rejecte
 // DecideAppeal upholds a rejection or overturns it (staff, not the reviewer who rejected it). An overturned
 // bonus goes back to proposed and through the normal approval path.
 func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overturn bool, note string) error {
-	if !a.IsStaff() || a.UserID == 0 {
+	if a == nil {
 		return ErrForbidden
 	}
 	note = strings.TrimSpace(note)
@@ -62,11 +94,14 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var current Bonus
-		if err := tx.Select("id", "decided_by_id").First(&current, bonusID).Error; err != nil {
+		if err := tx.Select("id", "state", "appeal_state", "decided_by_id").First(&current, bonusID).Error; err != nil {
 			return notFound(err)
 		}
-		if current.DecidedByID != nil && *current.DecidedByID == a.UserID {
-			return ErrOwnRejection
+		switch err := current.CheckAppealDecider(a); {
+		case errors.Is(err, ErrAppealNotPending):
+			return FieldErrors{"appeal": Msg{ID: "err_appeal_decided"}}
+		case err != nil:
+			return err
 		}
 		updates := map[string]any{"appeal_state": AppealUpheld, "appeal_note": note, "appeal_decided_by_id": a.UserID, "appeal_decided_at": time.Now().UTC()}
 		action := "bonus.appeal_upheld"
@@ -77,7 +112,8 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 			updates["first_approver_id"], updates["first_approved_at"] = nil, nil
 			action = "bonus.appeal_overturned"
 		}
-		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ?", bonusID, BonusRejected, AppealPending).Updates(updates)
+		// Written only if nothing changed since it was read (another reviewer deciding at the same time).
+		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ?", bonusID, current.State, current.AppealState).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}

@@ -20,6 +20,9 @@ const (
 	BatchPartial  = "partial"  // some lines paid from the bank's result file
 )
 
+// BatchStates lists the payout batch states in display order.
+var BatchStates = []string{BatchOpen, BatchExported, BatchPartial, BatchPaid}
+
 // What a payout batch pays.
 const (
 	PayCreators = "creator" // weekly creator bonuses

@@ -262,11 +262,11 @@ func (s *Store) dummyPasswordHash() []byte {
 }
 
 // CreateUser adds a user account with a password chosen by the caller: only
-// the operator's command line and the seeds do that (by is nil or the system
-// actor). People signed in to the portal invite instead (InviteUser), so that
+// the operator's command line and the seeds do that (by is SystemActor()).
+// People signed in to the portal invite instead (InviteUser), so that
 // nobody chooses or learns another person's password.
 func (s *Store) CreateUser(ctx context.Context, by *Actor, n NewUser) (*User, error) {
-	if by != nil && (by.Role != RoleAdmin || by.UserID != 0) {
+	if by == nil || by.Role != RoleAdmin || by.UserID != 0 {
 		return nil, ErrForbidden
 	}
 	if fe := n.validate(); len(fe) > 0 {

@@ -16,10 +16,11 @@ type PageMeta struct {
 	User   *UserView // nil when signed out
 	CSRF   string
 	Flash  []Flash
-	Active string // the nav item to highlight
-	Unread int64  // unread notifications
-	Lang   string // the page's language (BCP 47)
-	Path   string // this page's path and query, where the language switch comes back to
+	Active string    // the nav item to highlight
+	Nav    []NavItem // the main navigation of the signed-in user's role (web derives it from the route table)
+	Unread int64     // unread notifications
+	Lang   string    // the page's language (BCP 47)
+	Path   string    // this page's path and query, where the language switch comes back to
 }
 
 // UserView is the signed-in user as the header shows them.
@@ -43,25 +44,46 @@ type NavItem struct {
 	Href  string
 }
 
-// Nav returns the navigation for a role.
-func Nav(role string) []NavItem {
-	home := NavItem{"dashboard", "nav_dashboard", "/dashboard"}
-	switch role {
-	case "admin":
-		return []NavItem{home, {"creators", "nav_creators", "/creators"}, {"review", "nav_review_queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"bonuses", "nav_bonuses", "/bonuses?state=proposed"}, {"mcn", "nav_mcn_bonuses", "/mcn-bonuses"}, {"payouts", "nav_payouts", "/payouts"}, {"leaderboard", "nav_leaderboard", "/leaderboard"}, {"performance", "nav_performance", "/performance/import"},
-			{"agencies", "nav_agencies", "/agencies"}, {"audit", "nav_audit", "/audit"}, {"settings", "nav_settings", "/settings/bonus-rule"}}
-	case "reviewer":
-		return []NavItem{home, {"creators", "nav_creators", "/creators"}, {"review", "nav_review_queue", "/creators?state=pending&sort=enrolled&dir=asc"},
-			{"bonuses", "nav_bonuses", "/bonuses?state=proposed"}, {"mcn", "nav_mcn_bonuses", "/mcn-bonuses"}, {"payouts", "nav_payouts", "/payouts"}, {"leaderboard", "nav_leaderboard", "/leaderboard"}, {"performance", "nav_performance", "/performance/import"},
-			{"agencies", "nav_agencies", "/agencies"}, {"audit", "nav_audit", "/audit"}}
-	case "mcn_manager":
-		return []NavItem{home, {"creators", "nav_our_creators", "/creators"}, {"enrol", "nav_enrol", "/creators/new"}, {"import", "nav_import", "/creators/import"},
-			{"bonuses", "nav_weekly_bonuses", "/bonuses"}}
-	case "creator":
-		return []NavItem{{"me", "nav_my_status", "/me"}}
-	}
-	return nil
+// Audience is whom a navigation link is meant for. Who may follow it is not
+// written here: web shows a link to a role only when the route table lets
+// that role GET its path, so no role ever sees a link it cannot use.
+type Audience int
+
+// Audiences of navigation links.
+const (
+	ForAll    Audience = iota // everyone the route table lets in
+	ForStaff                  // JD staff: work queues over every agency
+	ForTenant                 // an agency's manager or a creator: their own records
+)
+
+// NavLink is a link the main navigation may show.
+type NavLink struct {
+	NavItem
+	For Audience
+	// Replaces is the key of a link this one stands in for where both would
+	// show: a creator's dashboard is /me (GET /dashboard sends them there).
+	Replaces string
+}
+
+// NavLinks is the main navigation, in order, before the route table picks
+// each role's links (web.navFor).
+var NavLinks = []NavLink{
+	{NavItem{"dashboard", "nav_dashboard", "/dashboard"}, ForAll, ""},
+	{NavItem{"me", "nav_my_status", "/me"}, ForAll, "dashboard"},
+	{NavItem{"creators", "nav_creators", "/creators"}, ForStaff, ""},
+	{NavItem{"creators", "nav_our_creators", "/creators"}, ForTenant, ""},
+	{NavItem{"review", "nav_review_queue", "/creators?state=pending&sort=enrolled&dir=asc"}, ForStaff, ""},
+	{NavItem{"enrol", "nav_enrol", "/creators/new"}, ForTenant, ""},
+	{NavItem{"import", "nav_import", "/creators/import"}, ForTenant, ""},
+	{NavItem{"bonuses", "nav_bonuses", "/bonuses?state=proposed"}, ForStaff, ""},
+	{NavItem{"bonuses", "nav_weekly_bonuses", "/bonuses"}, ForTenant, ""},
+	{NavItem{"mcn", "nav_mcn_bonuses", "/mcn-bonuses"}, ForAll, ""},
+	{NavItem{"payouts", "nav_payouts", "/payouts"}, ForAll, ""},
+	{NavItem{"leaderboard", "nav_leaderboard", "/leaderboard"}, ForAll, ""},
+	{NavItem{"performance", "nav_performance", "/performance/import"}, ForAll, ""},
+	{NavItem{"agencies", "nav_agencies", "/agencies"}, ForAll, ""},
+	{NavItem{"audit", "nav_audit", "/audit"}, ForAll, ""},
+	{NavItem{"settings", "nav_settings", "/settings/bonus-rule"}, ForAll, ""},
 }
 
 // FieldErrors maps a form field to its error message, already in the page's language.
@@ -183,13 +205,24 @@ func Count(n int64) string {
 	return string(out)
 }
 
-// StateLabel is the human label of a creator state.
+// State labels. The lists of states are the models' (models.CreatorStates,
+// BonusStates, BatchStates); a state's label is the catalogue message named
+// by a prefix and the state, and a test (views/state_labels_test.go) fails
+// when a state of those lists has no label in every language.
+
+// StateLabel is the human label of a creator state ("state_<state>").
 func StateLabel(ctx context.Context, state string) string {
-	switch state {
-	case "pending", "qualified", "rejected", "suspended":
-		return i18n.T(ctx, "state_"+state)
-	}
-	return state
+	return i18n.From(ctx).Label("state_", state)
+}
+
+// BonusStateLabel is the human label of a weekly bonus state ("bonus_<state>").
+func BonusStateLabel(ctx context.Context, state string) string {
+	return i18n.From(ctx).Label("bonus_", state)
+}
+
+// BatchStateLabel is the human label of a payout batch state ("batch_<state>").
+func BatchStateLabel(ctx context.Context, state string) string {
+	return i18n.From(ctx).Label("batch_", state)
 }
 
 // Bar is one labelled value of a bar chart.

@@ -1,17 +1,20 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/web"
 )
 
 // The expected access of every route, written independently of the route
 // table: a route added without an entry here fails TestRouteAccessMatrix.
-// "all" means every signed-in role; "public" means no sign-in needed.
+// "all" means every signed-in role; "public" means no sign-in needed; "api"
+// means a system with an API token, and no session counts (checkAPIRoute).
 var expectedAccess = map[string]string{
 	"GET /healthz":                         "public",
 	"GET /":                                "public",
@@ -81,7 +84,7 @@ var expectedAccess = map[string]string{
 	"POST /settings/api-tokens":            "admin",
 	"POST /settings/api-tokens/:id/revoke": "admin",
 
-	"POST /api/v1/performance":             "public", // bearer token, checked in the handler (TestAPI…)
+	"POST /api/v1/performance":             "api",
 	"GET /performance/import":              "admin reviewer",
 	"POST /performance/import":             "admin reviewer",
 	"GET /performance/import/sample.csv":   "admin reviewer",
@@ -162,6 +165,13 @@ func TestRouteAccessMatrix(t *testing.T) {
 			id = 1
 		}
 		path := strings.NewReplacer(":id", itoa(id), ":token", "no-such-token", ":name", "creators").Replace(r.Path)
+		if want == "api" {
+			if r.Allow == nil {
+				t.Errorf("%s is public in the route table: the API is a group that checks a token before any handler", key)
+			}
+			checkAPIRoute(t, a, key, r.Method, path, clients)
+			continue
+		}
 		for name, c := range clients {
 			t.Run(key+" as "+name, func(t *testing.T) {
 				c.t = t
@@ -199,6 +209,69 @@ func TestRouteAccessMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// checkAPIRoute checks a route of the API group: a session (anonymous or any
+// role's) is no token and gets 401, as does a wrong token; a valid token
+// reaches the handler, until it has sent more than the rate limit allows,
+// which answers 429 with Retry-After; another token is not held back by it.
+func checkAPIRoute(t *testing.T, a *app, key, method, path string, clients map[string]*client) {
+	call := func(c *client, token string) response {
+		req, err := http.NewRequest(method, a.ts.URL+path, strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return c.do(req)
+	}
+	isJSONError := func(res response) bool {
+		var body struct{ Error string }
+		return json.Unmarshal([]byte(res.body), &body) == nil && body.Error != ""
+	}
+	for name, c := range clients {
+		t.Run(key+" as "+name, func(t *testing.T) {
+			c.t = t
+			if res := call(c, ""); res.StatusCode != http.StatusUnauthorized || !isJSONError(res) {
+				t.Fatalf("no token: status %d, want 401 with a JSON error: %s", res.StatusCode, res.body)
+			}
+		})
+	}
+	t.Run(key+" with tokens", func(t *testing.T) {
+		c := a.anon()
+		c.t = t
+		if res := call(c, "cip_not-a-token"); res.StatusCode != http.StatusUnauthorized || !isJSONError(res) {
+			t.Fatalf("bad token: status %d, want 401: %s", res.StatusCode, res.body)
+		}
+		token, _, err := a.store.CreateAPIToken(ctx, a.actor("admin"), "access matrix "+key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := call(c, token)
+		if code := res.StatusCode; code == http.StatusUnauthorized || code == http.StatusNotFound || code == http.StatusTooManyRequests || code >= 500 {
+			t.Fatalf("good token did not reach the handler: %d %s", code, res.body)
+		}
+		limited := false
+		for i := 0; i < 3*web.APIBurst && !limited; i++ {
+			res = call(c, token)
+			limited = res.StatusCode == http.StatusTooManyRequests
+		}
+		if !limited {
+			t.Fatalf("%d requests in a burst were never limited", 3*web.APIBurst)
+		}
+		if res.Header.Get("Retry-After") == "" || !isJSONError(res) {
+			t.Fatalf("429 without Retry-After or JSON error: %v %s", res.Header, res.body)
+		}
+		other, _, err := a.store.CreateAPIToken(ctx, a.actor("admin"), "another feed "+key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := call(c, other); res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusUnauthorized {
+			t.Fatalf("another token was held back by the first one's limit: %d", res.StatusCode)
+		}
+	})
 }
 
 // TestOtherTenantsAnswer404 asks, as each agency's manager and as a creator,
@@ -300,7 +373,11 @@ func TestEveryTenantRouteRefusesOtherTenantsIDs(t *testing.T) {
 	if checked < 6 {
 		t.Fatalf("only %d tenant routes checked", checked)
 	}
-	if got, _ := a.store.GetCreator(ctx, models.SystemActor(), a.creatorB.ID); *got.AgencyID != a.agencyB.ID {
+	got, err := a.store.GetCreator(ctx, models.SystemActor(), a.creatorB.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AgencyID == nil || *got.AgencyID != a.agencyB.ID {
 		t.Fatal("a refused request changed another tenant's creator")
 	}
 }

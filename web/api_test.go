@@ -11,7 +11,10 @@ import (
 
 func (a *app) api(token, body string) (int, map[string]any) {
 	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/api/v1/performance", strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, a.ts.URL+"/api/v1/performance", strings.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -22,7 +25,9 @@ func (a *app) api(token, body string) (int, map[string]any) {
 	}
 	defer res.Body.Close()
 	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		a.t.Fatalf("status %d: the answer is not JSON: %v", res.StatusCode, err)
+	}
 	for _, ck := range res.Cookies() {
 		a.t.Errorf("the API set a cookie: %s", ck.Name)
 	}

@@ -67,7 +67,10 @@ func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
 		c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {"guess-number-" + itoa(uint(i))}})
 	}
 	form := url.Values{"email": {testUsers["admin"]}, "password": {testPassword}, "_csrf": {c.csrf()}}
-	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+"/login", strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, a.ts.URL+"/login", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Forwarded-For", "203.0.113.9")
 	res := c.do(req)
@@ -79,8 +82,14 @@ func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
 func TestSignOutEndsTheSessionEvenForACopiedCookie(t *testing.T) {
 	a := newApp(t)
 	c := a.login("mcnA")
-	u, _ := url.Parse(a.ts.URL)
+	u, err := url.Parse(a.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	copied := c.http.Jar.Cookies(u)
+	if len(copied) == 0 {
+		t.Fatal("no cookies to copy after sign-in")
+	}
 	if res := c.postForm("/logout", url.Values{}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("logout status %d", res.StatusCode)
 	}
@@ -130,7 +139,10 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 			t.Fatalf("%s token: status %d, want refusal", name, res.StatusCode)
 		}
 	}
-	_, total, _ := a.store.ListCreators(ctx, models.SystemActor(), models.CreatorFilter{Search: "Forged"}, models.NewPage(1, 10))
+	_, total, err := a.store.ListCreators(ctx, models.SystemActor(), models.CreatorFilter{Search: "Forged"}, models.NewPage(1, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if total != 0 {
 		t.Fatal("a forged form created a creator")
 	}

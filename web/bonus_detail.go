@@ -54,10 +54,8 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 	if a.IsStaff() {
 		v.CanApprove = b.State == models.BonusProposed || b.State == models.BonusAwaitingSecond
 		v.CanReject = v.CanApprove
-		v.CanJudge = b.AppealState == models.AppealPending
-		if v.CanJudge && b.DecidedByID != nil && *b.DecidedByID == a.UserID {
-			v.CanJudge, v.OwnRejection = false, true
-		}
+		judge := b.CheckAppealDecider(a)
+		v.CanJudge, v.OwnRejection = judge == nil, errors.Is(judge, models.ErrOwnRejection)
 		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
 		if err != nil {
 			return v, err
@@ -69,7 +67,7 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 			}
 		}
 	}
-	v.CanAppeal = a.Role == models.RoleCreator && b.State == models.BonusRejected && b.AppealState == ""
+	v.CanAppeal = b.CanAppeal(a)
 	if a.Role != models.RoleCreator {
 		history, err := s.store.AuditFor(ctx, "bonus", b.ID)
 		if err != nil {

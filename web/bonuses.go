@@ -244,7 +244,7 @@ func (s *Server) bonusDecide(c echo.Context) error {
 	case "reject":
 		rep, err = s.store.RejectBonuses(c.Request().Context(), a, ids, c.FormValue("reason"), c.FormValue("note"))
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, tr(c, "choose_approve_reject"))
+		return httpError(http.StatusBadRequest, "choose_approve_reject")
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, fe), " "))

@@ -21,17 +21,22 @@ func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
 		if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Path() == "/healthz" || isAPI(c) {
 			return next(c) // no page to translate
 		}
-		pref, cookie := "", ""
-		if u := CurrentUser(c); u != nil {
-			pref = u.Language
-		}
-		if ck, err := c.Cookie(langCookie); err == nil {
-			cookie = ck.Value
-		}
-		loc := i18n.For(i18n.Negotiate(pref, cookie, c.Request().Header.Get("Accept-Language")))
-		c.SetRequest(c.Request().WithContext(i18n.With(c.Request().Context(), loc)))
+		s.localize(c)
 		return next(c)
 	}
+}
+
+// localize puts the localizer of the request's language in its context.
+func (s *Server) localize(c echo.Context) {
+	pref, cookie := "", ""
+	if u := CurrentUser(c); u != nil {
+		pref = u.Language
+	}
+	if ck, err := c.Cookie(langCookie); err == nil {
+		cookie = ck.Value
+	}
+	loc := i18n.For(i18n.Negotiate(pref, cookie, c.Request().Header.Get("Accept-Language")))
+	c.SetRequest(c.Request().WithContext(i18n.With(c.Request().Context(), loc)))
 }
 
 // setLanguage switches the language from the header's switch: a cookie for
@@ -39,7 +44,7 @@ func (s *Server) language(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) setLanguage(c echo.Context) error {
 	lang := i18n.Lang(c.FormValue("lang"))
 	if !lang.Valid() {
-		return echo.NewHTTPError(http.StatusBadRequest, "Choose one of the languages offered: zh-CN or en.")
+		return httpError(http.StatusBadRequest, "error_language_unknown")
 	}
 	if a := actor(c); a != nil && a.UserID != 0 {
 		if err := s.store.SetLanguage(c.Request().Context(), a, string(lang)); err != nil {

@@ -117,7 +117,7 @@ func (s *Server) mcnDecide(c echo.Context) error {
 		}
 		return s.redirectWithFlash(c, "/payouts/"+itoa(batch.ID), "success", msg)
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, tr(c, "choose_approve_reject_payout"))
+		return httpError(http.StatusBadRequest, "choose_approve_reject_payout")
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/mcn-bonuses", "error", strings.Join(fieldMessages(c, fe), " "))

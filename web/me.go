@@ -56,7 +56,7 @@ func (s *Server) me(c echo.Context) error {
 			row.BonusID, row.State, row.Amount = b.ID, string(b.State), models.FormatYuan(b.AmountFen)
 			row.How = explainShort(c, w.Explanation)
 			row.Reason, row.Note, row.Appeal = reasonLabel(c.Request().Context(), reasons, b.Reason), b.Note, b.AppealState
-			row.CanAppeal = b.State == models.BonusRejected && b.AppealState == ""
+			row.CanAppeal = b.CanAppeal(a)
 		}
 		v.Weeks = append(v.Weeks, row)
 	}

@@ -89,7 +89,7 @@ func (s *Server) payoutFreeze(c echo.Context) error {
 	}
 	format := c.FormValue("format")
 	if format != "csv" && format != "xlsx" {
-		return echo.NewHTTPError(http.StatusBadRequest, tr(c, "payout_format_unknown"))
+		return httpError(http.StatusBadRequest, "payout_format_unknown")
 	}
 	if _, _, err := s.store.FreezePayoutBatch(c.Request().Context(), actor(c), id); err != nil {
 		return err
@@ -105,7 +105,7 @@ func (s *Server) payoutExport(c echo.Context, format string) error {
 	}
 	b, lines, err := s.store.PayoutBatchFile(c.Request().Context(), actor(c), id)
 	if errors.Is(err, models.ErrBatchNotFrozen) {
-		return echo.NewHTTPError(http.StatusConflict, tr(c, "payout_not_frozen"))
+		return httpError(http.StatusConflict, "payout_not_frozen")
 	}
 	if err != nil {
 		return err

@@ -118,11 +118,6 @@ type apiPerformanceRow struct {
 	GMVFen           *int64 `json:"gmv_fen"`
 }
 
-type apiError struct {
-	Error  string          `json:"error"`
-	Errors []apiRowProblem `json:"errors,omitempty"`
-}
-
 // apiRowProblem is a row problem as the API reports it, in English: the API
 // speaks to programs and their operators, whatever a browser prefers.
 type apiRowProblem struct {
@@ -141,22 +136,10 @@ func apiProblems(ps []models.RowProblem) []apiRowProblem {
 	return out
 }
 
-// apiPerformance is POST /api/v1/performance: token-authenticated, no
-// session and no CSRF, all or nothing.
+// apiPerformance is POST /api/v1/performance, in the API group (web/api.go:
+// token checked and rate-limited before it runs): all or nothing.
 func (s *Server) apiPerformance(c echo.Context) error {
-	auth := c.Request().Header.Get(echo.HeaderAuthorization)
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || token == "" {
-		return c.JSON(http.StatusUnauthorized, apiError{Error: "send an API token as Authorization: Bearer <token>"})
-	}
-	a, err := s.store.AuthenticateAPIToken(c.Request().Context(), strings.TrimSpace(token), c.RealIP())
-	if err != nil {
-		return c.JSON(http.StatusUnauthorized, apiError{Error: "the API token is unknown or revoked"})
-	}
-	if !s.apiLimit.Allow(a.Email) {
-		c.Response().Header().Set("Retry-After", "1")
-		return c.JSON(http.StatusTooManyRequests, apiError{Error: fmt.Sprintf("too many requests for this token; at most %d a second", APIRequestsPerSecond)})
-	}
+	a := apiActor(c)
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, MaxAPIBody+1))
 	if err != nil {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the body could not be read"})

@@ -21,6 +21,7 @@ func (s *Server) meta(c echo.Context, title, active string) views.PageMeta {
 	}
 	if u := CurrentUser(c); u != nil {
 		m.User = &views.UserView{Email: u.Email, Role: string(u.Role), RoleLabel: i18n.T(c.Request().Context(), "role_"+string(u.Role))}
+		m.Nav = s.nav[u.Role]
 		if u.Agency != nil {
 			m.User.Agency = u.Agency.Name
 		}

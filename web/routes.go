@@ -4,16 +4,19 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
 )
 
 // Who may use a route. nil means anyone, signed in or not.
 var (
 	public       []models.Role
+	apiClients   = []models.Role{apiClient}
 	signedIn     = models.Roles
 	staff        = []models.Role{models.RoleAdmin, models.RoleReviewer}
 	adminOnly    = []models.Role{models.RoleAdmin}
@@ -21,6 +24,11 @@ var (
 	creatorsOnly = []models.Role{models.RoleCreator}
 	managersOnly = []models.Role{models.RoleMCNManager}
 )
+
+// apiClient is who uses the API group's routes: a system holding an API
+// token, never a person (no user has this role, so requireRole lets nobody
+// in with it). The group's middleware checks the token (web/api.go).
+const apiClient models.Role = "api_token"
 
 // Route is one entry of the route table: the access rule sits next to the path
 // so it can be reviewed, and tested, in one place.
@@ -84,7 +92,7 @@ func (s *Server) routeTable() []Route {
 
 		{http.MethodGet, "/audit", staff, s.auditList, false},
 
-		{http.MethodPost, "/api/v1/performance", public, s.apiPerformance, false}, // token-authenticated inside
+		{http.MethodPost, "/api/v1/performance", apiClients, s.apiPerformance, false},
 		{http.MethodGet, "/performance/import", staff, s.performanceImportForm, false},
 		{http.MethodPost, "/performance/import", staff, s.performanceImportUpload, false},
 		{http.MethodGet, "/performance/import/sample.csv", staff, s.performanceSample, false},
@@ -141,6 +149,7 @@ func (s *Server) Routes() []Route { return s.routeTable() }
 func (s *Server) register() {
 	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true}
 	formLimit, uploadLimit := middleware.BodyLimit("1M"), middleware.BodyLimit("12M")
+	api := s.apiGroup()
 	for _, r := range s.routeTable() {
 		h := r.handler
 		// Forms are small; only file uploads and the API may send more.
@@ -154,6 +163,16 @@ func (s *Server) register() {
 		if r.Fresh {
 			h = s.requireFreshPassword(h)
 		}
+		if isAPIRoute(r) {
+			if !strings.HasPrefix(r.Path, apiPrefix+"/") {
+				panic("web: API route " + r.Path + " outside " + apiPrefix)
+			}
+			api.Add(r.Method, strings.TrimPrefix(r.Path, apiPrefix), h)
+			continue
+		}
+		if strings.HasPrefix(r.Path, apiPrefix+"/") {
+			panic("web: route " + r.Path + " in the API group must allow apiClients")
+		}
 		if r.Allow != nil {
 			h = s.requireRole(r.Allow, h)
 		}
@@ -163,6 +182,46 @@ func (s *Server) register() {
 		s.echo.StaticFS("/static", s.cfg.Static)
 	}
 }
+
+// navFor is the main navigation a role sees: the links of views.NavLinks
+// meant for its audience whose path the route table lets the role GET, so
+// the navigation can never offer a role a page that would answer it 404.
+func navFor(routes []Route, role models.Role) []views.NavItem {
+	may := func(href string) bool {
+		path, _, _ := strings.Cut(href, "?")
+		for _, r := range routes {
+			if r.Method == http.MethodGet && r.Path == path {
+				return r.Allow == nil || slices.Contains(r.Allow, role)
+			}
+		}
+		return false // no such page
+	}
+	var shown []views.NavLink
+	for _, l := range views.NavLinks {
+		if (l.For == views.ForStaff && !role.IsStaff()) || (l.For == views.ForTenant && role.IsStaff()) {
+			continue
+		}
+		if may(l.Href) {
+			shown = append(shown, l)
+		}
+	}
+	replaced := map[string]bool{}
+	for _, l := range shown {
+		if l.Replaces != "" {
+			replaced[l.Replaces] = true
+		}
+	}
+	var out []views.NavItem
+	for _, l := range shown {
+		if !replaced[l.Key] {
+			out = append(out, l.NavItem)
+		}
+	}
+	return out
+}
+
+// isAPIRoute reports whether the route belongs to the API group.
+func isAPIRoute(r Route) bool { return slices.Equal(r.Allow, apiClients) }
 
 // requireRole sends the signed-out to the sign-in page and answers 404 to a
 // signed-in user whose role may not use the route, so it reveals nothing.

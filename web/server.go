@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/views"
 	"github.com/jd/creator-portal/web/mail"
 )
 
@@ -37,17 +38,11 @@ type Server struct {
 	// sessionName is the session cookie's name.
 	sessionName string
 	now         func() time.Time
-	apiLimit    *keyedLimiter
+	nav         map[models.Role][]views.NavItem // each role's main navigation, from the route table
 	log         *slog.Logger
 	cfg         Config
 	echo        *echo.Echo
 }
-
-// API rate limit per token: a feed may send bursts, but not flood the portal.
-const (
-	APIRequestsPerSecond = 5
-	APIBurst             = 20
-)
 
 // Session lifetimes: a session ends 12 hours after sign-in whatever happens,
 // and after 30 minutes without a request. Sensitive actions want the password
@@ -65,11 +60,10 @@ func New(store *models.Store, cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{
-		store:    store,
-		log:      cfg.Logger,
-		cfg:      cfg,
-		now:      cfg.Now,
-		apiLimit: newKeyedLimiter(APIRequestsPerSecond, APIBurst),
+		store: store,
+		log:   cfg.Logger,
+		cfg:   cfg,
+		now:   cfg.Now,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -119,7 +113,7 @@ func New(store *models.Store, cfg Config) *Server {
 		CookieSecure:   cfg.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "The form was missing its security token or it has expired. Go back, reload the page and try again.")
+			return httpError(http.StatusForbidden, "error_csrf")
 		},
 		// The API authenticates with a bearer token and sets no cookies, so CSRF does not apply to it.
 		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" || isAPI(c) },
@@ -128,6 +122,10 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Use(s.language)
 	s.echo = e
 	s.register()
+	s.nav = map[models.Role][]views.NavItem{}
+	for _, role := range models.Roles {
+		s.nav[role] = navFor(s.routeTable(), role)
+	}
 	return s
 }
 

@@ -262,6 +262,22 @@ func From(ctx context.Context) *Localizer {
 	return localizers[EN]
 }
 
+// Label is the catalogue message prefix+key, such as a state's label
+// ("bonus_" + "approved"), or key itself when the catalogue has none. It
+// allocates nothing: queue pages label every row.
+func (l *Localizer) Label(prefix, key string) string {
+	if s, ok := l.plain[prefix+key]; ok {
+		return s
+	}
+	return key
+}
+
+// InContext reports whether ctx carries a localizer (set by With).
+func InContext(ctx context.Context) bool {
+	_, ok := ctx.Value(ctxKey{}).(*Localizer)
+	return ok
+}
+
 // T translates a message in ctx's language (see Localizer.T).
 func T(ctx context.Context, id string, pairs ...any) string { return From(ctx).T(id, pairs...) }
 

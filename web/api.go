@@ -27,7 +27,7 @@ const (
 
 // apiError is the body of every API answer that is not a success.
 type apiError struct {
-	Error  string              `json:"error"`
+	Error  string          `json:"error"`
 	Errors []apiRowProblem `json:"errors,omitempty"`
 }
 

@@ -32,30 +32,6 @@ func prefixRange(tx *gorm.DB, col string) string {
 // prefixBounds are the arguments of prefixRange for prefix p.
 func prefixBounds(p string) (string, string) { return p, p + string(utf8.MaxRune) }
 
-// backfillSearchNames fills the search key of creators enrolled before it existed.
-func backfillSearchNames(tx *gorm.DB) error {
-	var lastID uint
-	for {
-		var batch []Creator
-		if err := tx.Select("id, display_name").Where("id > ? AND search_name = ''", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			break
-		}
-		for _, c := range batch {
-			if err := tx.Model(&Creator{}).Where("id = ?", c.ID).UpdateColumn("search_name", SearchKey(c.DisplayName)).Error; err != nil {
-				return err
-			}
-			lastID = c.ID
-		}
-	}
-	if tx.Dialector.Name() == "postgres" {
-		return nil // indexed with the "C" collation by the migration
-	}
-	return tx.Exec("CREATE INDEX IF NOT EXISTS idx_creators_search ON creators (search_name)").Error
-}
-
 // searchCreators matches creators (table alias t) whose name starts with term
 // or whose account ID is term; both are index lookups.
 func searchCreators(q *gorm.DB, t, term string) *gorm.DB {

@@ -48,9 +48,6 @@ func sortedFields(fe models.FieldErrors) []string {
 
 // rowProblemText renders one problem of a file's row for the command line.
 func rowProblemText(p models.RowProblem) string {
-	if p.Msg.IsZero() {
-		return p.Error
-	}
 	msg := english(p.Msg)
 	if _, named := p.Msg.Args["Column"]; p.Column != "" && !named {
 		return fmt.Sprintf("%s: %s", p.Column, msg)

@@ -91,7 +91,6 @@ type RowProblem struct {
 	Field  string // the field at fault, when there is one (as the API names it)
 	Column string // for files: the file's own header for the field, when the report names it before the message
 	Msg    Msg    // what is wrong; an argument "Column" names the column inside the message
-	Error  string // bank-result mismatches only, until they become messages too (issue 13)
 }
 
 // inColumn names the column in a message that names it ("videos must be a

@@ -43,6 +43,20 @@ var DefaultReasonCodes = []ReasonCode{
 	{Code: "suspected_fraud", Label: "Suspected fraud"},
 }
 
+// DefaultReasonLabel is the label a default reason code was created with
+// ("" for a code that is not a default one): while a reason keeps it, pages
+// show the catalogue's wording in the reader's language instead.
+func DefaultReasonLabel(code string) string {
+	for _, list := range [][]ReasonCode{DefaultReasonCodes, DefaultBonusReasonCodes} {
+		for _, r := range list {
+			if r.Code == code {
+				return r.Label
+			}
+		}
+	}
+	return ""
+}
+
 var reasonCodePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 
 // ReasonCodes lists reason codes of a kind ("" for all); activeOnly hides retired ones.

@@ -30,7 +30,7 @@ func (s *Server) askPassword(c echo.Context, back string) error {
 	if back == "" {
 		back = "/dashboard"
 	}
-	return s.redirectWithFlash(c, "/reauth?next="+url.QueryEscape(back), "info", tr(c, "Confirm your password to continue."))
+	return s.redirectWithFlash(c, "/reauth?next="+url.QueryEscape(back), "info", tr(c, "flash_confirm_password"))
 }
 
 // refererPath is the local path of the page a form was posted from.
@@ -69,7 +69,7 @@ func (s *Server) reauth(c echo.Context) error {
 	if err := s.saveSession(c, sess); err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, next, "success", "Password confirmed. You can go on.")
+	return s.redirectWithFlash(c, next, "success", tr(c, "flash_password_confirmed"))
 }
 
 func (s *Server) passwordForm(c echo.Context) error {
@@ -95,7 +95,7 @@ func (s *Server) passwordChange(c echo.Context) error {
 	}
 	sess := s.session(c)
 	sess.Values = map[any]any{}
-	sess.AddFlash("success|Your password is changed and every session ended. Sign in with the new password.")
+	sess.AddFlash("success|" + tr(c, "flash_password_changed"))
 	if err := s.saveSession(c, sess); err != nil {
 		return err
 	}
@@ -115,9 +115,9 @@ func (s *Server) userDisabled(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "The user is enabled again."
+	msg := tr(c, "flash_user_enabled")
 	if disable {
-		msg = "The user is disabled and signed out everywhere."
+		msg = tr(c, "flash_user_disabled")
 	}
 	return s.redirectWithFlash(c, "/settings/users", "success", msg)
 }
@@ -141,7 +141,7 @@ func (s *Server) userReset(c echo.Context) error {
 func (s *Server) resetForm(c echo.Context) error {
 	email, err := s.store.LookupPasswordReset(c.Request().Context(), c.Param("token"))
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
+		return httpError(http.StatusNotFound, "err_reset_link_invalid")
 	}
 	return render(c, http.StatusOK, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), c.Param("token"), email, nil))
 }
@@ -150,7 +150,7 @@ func (s *Server) resetUse(c echo.Context) error {
 	token := c.Param("token")
 	email, err := s.store.LookupPasswordReset(c.Request().Context(), token)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
+		return httpError(http.StatusNotFound, "err_reset_link_invalid")
 	}
 	password := c.FormValue("password")
 	if password != c.FormValue("password_confirm") {
@@ -162,7 +162,7 @@ func (s *Server) resetUse(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.ResetPage(s.meta(c, tr(c, "reset_title"), ""), token, email, fieldErrors(c, fe)))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
-		return echo.NewHTTPError(http.StatusNotFound, "This reset link is invalid, expired or already used.")
+		return httpError(http.StatusNotFound, "err_reset_link_invalid")
 	}
 	if err != nil {
 		return err

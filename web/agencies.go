@@ -46,7 +46,7 @@ func (s *Server) agencyCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/agencies/"+itoa(ag.ID), "success", ag.Name+" was added. Add a manager account below.")
+	return s.redirectWithFlash(c, "/agencies/"+itoa(ag.ID), "success", tr(c, "flash_agency_added", "Name", ag.Name))
 }
 
 func (s *Server) agencyEdit(c echo.Context) error {

@@ -112,11 +112,11 @@ func (s *Server) bonusAppeal(c echo.Context) error {
 	case ok:
 		return s.redirectWithFlash(c, "/me", "error", trMsg(c, fe["message"]))
 	case errors.Is(err, models.ErrAppealNotAllowed):
-		return s.redirectWithFlash(c, "/me", "error", "Only a rejected week can be appealed, and only once.")
+		return s.redirectWithFlash(c, "/me", "error", tr(c, "err_appeal_only_rejected_once"))
 	case err != nil:
 		return err
 	}
-	return s.redirectWithFlash(c, "/me", "success", "Your appeal was sent. A JD reviewer will look at it.")
+	return s.redirectWithFlash(c, "/me", "success", tr(c, "flash_appeal_sent"))
 }
 
 func (s *Server) bonusAppealDecision(c echo.Context) error {
@@ -135,9 +135,9 @@ func (s *Server) bonusAppealDecision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "The rejection is upheld."
+	msg := tr(c, "flash_appeal_upheld")
 	if overturn {
-		msg = "The rejection is overturned; the bonus is proposed again and goes through approval."
+		msg = tr(c, "flash_appeal_overturned")
 	}
 	return s.redirectWithFlash(c, "/bonuses/"+itoa(id), "success", msg)
 }

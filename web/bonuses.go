@@ -159,7 +159,7 @@ func reasonOptions(ctx context.Context, reasons []models.ReasonCode) []views.Opt
 	out := []views.Option{{Value: "", Label: i18n.T(ctx, "choose_reason")}}
 	for _, r := range reasons {
 		if r.Active {
-			out = append(out, views.Option{Value: r.Code, Label: i18n.From(ctx).Text(r.Label)})
+			out = append(out, views.Option{Value: r.Code, Label: i18n.From(ctx).ReasonLabel(r.Code, r.Label)})
 		}
 	}
 	return out
@@ -296,7 +296,7 @@ func (s *Server) flashReport(c echo.Context, back string, rep *models.DecisionRe
 				if name == "" { // no such bonus: its number is all there is
 					name = "#" + itoa(o.BonusID)
 				}
-				why = append(why, tr(c, "report_row", "Name", name, "Problem", renderMsg(c, o.Msg())))
+				why = append(why, tr(c, "report_row", "Name", name, "Problem", trMsg(c, o.Msg())))
 			}
 		}
 		more := ""

@@ -263,7 +263,7 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 		do(t, ctx, chromedp.SetValue(`#reason-reject`, "duplicate_account"))
 		load(t, ctx, `[data-testid="action-reject"]`)
 		wantFlash(t, ctx, loc.T("flash_creator_state", "Name", a.creatorB.DisplayName, "State", loc.T("state_rejected")))
-		if got := text(t, ctx, `[data-testid="state-reason"]`); !strings.Contains(got, loc.Text("Duplicate account")) {
+		if got := text(t, ctx, `[data-testid="state-reason"]`); !strings.Contains(got, loc.ReasonLabel("duplicate_account", "Duplicate account")) {
 			t.Errorf("the reason shown %q", got)
 		}
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views/i18n"
 )
 
@@ -43,28 +45,7 @@ var untranslatedOnPurpose = map[string]bool{"CSV": true, "XLSX": true, "MCN": tr
 // string hard-coded in English, or a message missing from the catalogue, fails.
 func TestEveryPageSpeaksChinese(t *testing.T) {
 	a := newDemoApp(t)
-	var values []string
-	for _, q := range []string{
-		"SELECT display_name FROM creators", "SELECT account_id FROM creators", "SELECT name FROM agencies",
-		"SELECT contact_name FROM agencies", "SELECT contact_email FROM agencies", "SELECT email FROM users",
-		"SELECT COALESCE(contact_email, '') FROM creators", "SELECT note FROM features",
-	} {
-		var got []string
-		if err := a.raw.Raw(q).Scan(&got).Error; err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		values = append(values, got...)
-	}
-	// The programme's data is blanked out whole (longest first), so a name such
-	// as "Summit Live Studio" does not excuse the word "Live" elsewhere.
-	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
-	var pairs []string
-	for _, v := range values {
-		if v != "" {
-			pairs = append(pairs, v, " ")
-		}
-	}
-	data := strings.NewReplacer(pairs...)
+	data := programmeData(t, a)
 	for _, u := range everyPage {
 		c := a.demoUser(u.email)
 		for _, p := range u.paths {
@@ -76,25 +57,74 @@ func TestEveryPageSpeaksChinese(t *testing.T) {
 				if strings.Contains(res.body, i18n.Missing) {
 					t.Errorf("an untranslated message ID leaks: %s", res.body[strings.Index(res.body, i18n.Missing):][:60])
 				}
-				leaked := map[string]bool{}
-				for _, s := range visibleTexts(res.doc(t)) {
-					for _, w := range englishWord.FindAllString(identifier.ReplaceAllString(data.Replace(s), " "), -1) {
-						if !untranslatedOnPurpose[w] {
-							leaked[w] = true
-						}
-					}
-				}
-				if len(leaked) > 0 {
-					words := make([]string, 0, len(leaked))
-					for w := range leaked {
-						words = append(words, w)
-					}
-					sort.Strings(words)
+				if words := englishLeaks(res.doc(t), data); len(words) > 0 {
 					t.Errorf("English on the Chinese page: %s", strings.Join(words, " "))
 				}
 			})
 		}
 	}
+}
+
+// programmeData blanks out the programme's own data (names, e-mails, account
+// IDs, notes) and the extra values given, whole and longest first, so a name
+// such as "Summit Live Studio" does not excuse the word "Live" elsewhere.
+func programmeData(t *testing.T, a *app, extra ...string) *strings.Replacer {
+	t.Helper()
+	values := append([]string(nil), extra...)
+	for _, q := range []string{
+		"SELECT display_name FROM creators", "SELECT account_id FROM creators", "SELECT name FROM agencies",
+		"SELECT contact_name FROM agencies", "SELECT contact_email FROM agencies", "SELECT email FROM users",
+		"SELECT COALESCE(contact_email, '') FROM creators", "SELECT note FROM features",
+		// Labels admins gave their own reasons (the default ones read in the reader's language), names of API tokens.
+		"SELECT label FROM reason_codes", "SELECT name FROM api_tokens",
+	} {
+		var got []string
+		if err := a.raw.Raw(q).Scan(&got).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if strings.Contains(q, "reason_codes") {
+			got = slices.DeleteFunc(got, func(l string) bool { return isDefaultReasonLabel(l) })
+		}
+		values = append(values, got...)
+	}
+	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
+	var pairs []string
+	for _, v := range values {
+		if v != "" {
+			pairs = append(pairs, v, " ")
+		}
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// isDefaultReasonLabel reports whether label is a default reason's, which a
+// Chinese page must show in Chinese.
+func isDefaultReasonLabel(label string) bool {
+	for _, r := range append(slices.Clone(models.DefaultReasonCodes), models.DefaultBonusReasonCodes...) {
+		if r.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
+// englishLeaks lists, sorted and once each, the English words a page shows
+// outside the programme's data and codes: the sweeps' English detector.
+func englishLeaks(doc *goquery.Document, data *strings.Replacer) []string {
+	leaked := map[string]bool{}
+	for _, s := range visibleTexts(doc) {
+		for _, w := range englishWord.FindAllString(identifier.ReplaceAllString(data.Replace(s), " "), -1) {
+			if !untranslatedOnPurpose[w] {
+				leaked[w] = true
+			}
+		}
+	}
+	words := make([]string, 0, len(leaked))
+	for w := range leaked {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	return words
 }
 
 // demoUser signs in as a demo login ("" stays a visitor).

@@ -137,7 +137,7 @@ func (s *Server) payoutPaid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/payouts/"+itoa(id), "success", fmt.Sprintf("%d lines marked paid.", paid))
+	return s.redirectWithFlash(c, "/payouts/"+itoa(id), "success", tr(c, "flash_lines_marked_paid", "Count", paid))
 }
 
 func (s *Server) payoutBankResult(c echo.Context) error {
@@ -169,7 +169,7 @@ func (s *Server) payoutBankResult(c echo.Context) error {
 		return err
 	}
 	for _, m := range rep.Mismatches {
-		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Line, "Problem", renderMsg(c, m.Msg())))
+		v.Mismatches = append(v.Mismatches, tr(c, "line_problem", "Line", m.Line, "Problem", trMsg(c, m.Msg())))
 	}
 	meta := s.meta(c, tr(c, "payout_batch_n", "ID", id), "payouts")
 	meta.Flash = append(meta.Flash, views.Flash{Kind: "success", Message: tr(c, "flash_bank_result", "Paid", rep.Paid, "Mismatched", len(rep.Mismatches))})

@@ -63,7 +63,7 @@ func (s *Server) agencyQuotaSet(c echo.Context) error {
 	}
 	quota, err := strconv.Atoi(c.FormValue("quota"))
 	if err != nil {
-		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", "The quota must be a whole number of creators.")
+		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", tr(c, "flash_quota_whole_number"))
 	}
 	err = s.store.SetAgencyQuota(c.Request().Context(), actor(c), id, c.FormValue("from_month"), quota, time.Now())
 	if fe, ok := models.AsFieldErrors(err); ok {
@@ -72,5 +72,5 @@ func (s *Server) agencyQuotaSet(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", tr(c, "Quota set to {{.Quota}} from {{.Month}}.", "Quota", quota, "Month", c.FormValue("from_month")))
+	return s.redirectWithFlash(c, "/agencies/"+itoa(id), "success", tr(c, "flash_quota_set", "Quota", quota, "Month", c.FormValue("from_month")))
 }

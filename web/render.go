@@ -45,9 +45,10 @@ func fieldErrors(c echo.Context, fe models.FieldErrors) views.FieldErrors {
 	return out
 }
 
-// trMsg renders a message of the models in the request's language.
+// trMsg renders a message of the models in the request's language; reason
+// codes read as their default labels (see renderMsgIn for the admins' own).
 func trMsg(c echo.Context, m models.Msg) string {
-	return i18n.From(c.Request().Context()).Msg(m)
+	return renderMsgIn(c.Request().Context(), m, nil)
 }
 
 // msgOfErr is the message a refusal from the models carries (see models.MsgOf).
@@ -71,33 +72,10 @@ func trErr(c echo.Context, err error) (msg string, ok bool) {
 	return "", false
 }
 
-// trText translates a message the models wrote in English (see i18n.Localizer.Text).
-func trText(c echo.Context, english string) string {
-	return i18n.From(c.Request().Context()).Text(english)
-}
-
-// trRowMessage translates a file row's "column: message; column: message"
-// report part by part; column names stay as the file spells them.
-func trRowMessage(c echo.Context, msg string) string {
-	loc := i18n.From(c.Request().Context())
-	parts := strings.Split(msg, "; ")
-	for i, p := range parts {
-		if col, text, ok := strings.Cut(p, ": "); ok {
-			parts[i] = col + ": " + loc.Text(text)
-		} else {
-			parts[i] = loc.Text(p)
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // rowProblem renders one problem of a file's row: "column: message" when it
 // is about a column that the message does not name itself, the column
 // spelled as in the file's header.
 func rowProblem(c echo.Context, p models.RowProblem) string {
-	if p.Msg.IsZero() {
-		return trRowMessage(c, p.Error) // bank-result mismatches, until they are messages too
-	}
 	msg := trMsg(c, p.Msg)
 	if _, named := p.Msg.Args["Column"]; p.Column == "" || named {
 		return msg

@@ -27,7 +27,7 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Shown: subjectName(c.Request().Context(), a), Active: a.Active})
 	}
 	for _, r := range reasons {
-		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: trText(c, r.Label), Active: r.Active})
+		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: reasonLabel(c.Request().Context(), reasons, r.Code), Active: r.Active})
 	}
 	return v, nil
 }

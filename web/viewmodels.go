@@ -151,14 +151,16 @@ func actionLabel(ctx context.Context, a models.CreatorAction) string {
 	return string(a)
 }
 
-// reasonLabel is a reason's label in the page's language (an admin's own wording shows as written).
+// reasonLabel is a reason's label in the page's language (see
+// i18n.Localizer.ReasonLabel): an admin's own wording shows as written, a code
+// missing from reasons by its default label, or as the code.
 func reasonLabel(ctx context.Context, reasons []models.ReasonCode, code string) string {
 	for _, r := range reasons {
 		if r.Code == code {
-			return i18n.From(ctx).Text(r.Label)
+			return i18n.From(ctx).ReasonLabel(r.Code, r.Label)
 		}
 	}
-	return code
+	return i18n.From(ctx).ReasonLabel(code, models.DefaultReasonLabel(code))
 }
 
 // subjectNameByEnglish translates a subject area known only by its English

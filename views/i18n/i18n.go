@@ -8,8 +8,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -70,22 +68,6 @@ func init() {
 			}
 		}
 		localizers[l] = loc
-		if l == EN {
-			for _, id := range ids {
-				if strings.Contains(id, " ") && placeholder.MatchString(id) {
-					valuePatterns = append(valuePatterns, compilePattern(id))
-				}
-			}
-			// The most specific pattern first: "{{.Name}} is now {{.State}}: {{.Reason}}."
-			// before "{{.Name}} is now {{.State}}.", which would swallow the reason.
-			sort.Slice(valuePatterns, func(i, j int) bool {
-				a, b := valuePatterns[i], valuePatterns[j]
-				if len(a.fields) != len(b.fields) {
-					return len(a.fields) > len(b.fields)
-				}
-				return len(a.id) > len(b.id)
-			})
-		}
 	}
 }
 
@@ -120,34 +102,6 @@ type Localizer struct {
 	Lang  Lang
 	loc   *goi18n.Localizer
 	plain map[string]string // message ID -> translation, for messages without placeholders; read-only
-}
-
-// valuePattern recognises a model message that names a value, such as
-// `Li Wei is now qualified.`, by its catalogue ID `{{.Name}} is now {{.State}}.`
-// (stored notifications; the models' own messages are IDs, see Localizer.Msg).
-type valuePattern struct {
-	id     string
-	re     *regexp.Regexp
-	fields []string
-}
-
-// valuePatterns are the catalogue IDs written in English with placeholders.
-var valuePatterns []valuePattern
-
-var placeholder = regexp.MustCompile(`\{\{\.(\w+)\}\}`)
-
-// compilePattern turns an English message ID with placeholders into a
-// pattern that matches the message with values filled in.
-func compilePattern(id string) valuePattern {
-	p := valuePattern{id: id}
-	expr, last := "^", 0
-	for _, m := range placeholder.FindAllStringSubmatchIndex(id, -1) {
-		expr += regexp.QuoteMeta(id[last:m[0]]) + "(.+?)"
-		p.fields = append(p.fields, id[m[2]:m[3]])
-		last = m[1]
-	}
-	p.re = regexp.MustCompile(expr + regexp.QuoteMeta(id[last:]) + "$")
-	return p
 }
 
 // For returns the localizer of a language (English for an unknown one).
@@ -187,37 +141,6 @@ func (l *Localizer) T(id string, pairs ...any) string {
 		return Missing + id + "⟧"
 	}
 	return s
-}
-
-// Text translates a message that the models write in English, keyed in the
-// catalogues by that English text itself, or by that text with placeholders
-// where it names values; text without a translation comes back unchanged.
-func (l *Localizer) Text(english string) string {
-	if l.Lang == EN {
-		return english // such messages are catalogued in English as they are written (a test keeps it so)
-	}
-	if s, ok := l.plain[english]; ok {
-		return s
-	}
-	for _, p := range valuePatterns {
-		m := p.re.FindStringSubmatch(english)
-		if m == nil {
-			continue
-		}
-		data := make(map[string]any, len(p.fields))
-		for i, f := range p.fields {
-			// A value that is itself a catalogued word (a state, a reason) is translated too.
-			if t, ok := l.plain[m[i+1]]; ok {
-				data[f] = t
-			} else {
-				data[f] = m[i+1]
-			}
-		}
-		if s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: p.id, TemplateData: data}); err == nil && s != "" {
-			return s
-		}
-	}
-	return english
 }
 
 // Date formats a calendar date: 2026年11月24日 or 24 Nov 2026.

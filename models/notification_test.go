@@ -89,6 +89,9 @@ func TestNotificationMigrationReadsOldSentences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	sys := models.SystemActor()
 	u, err := s.CreateUser(ctx, sys, models.NewUser{Email: "admin@t.test", Password: "long-enough-password", Role: models.RoleAdmin})
 	if err != nil {
@@ -152,6 +155,9 @@ func TestNotificationMigrationReadsOldSentences(t *testing.T) {
 	if err != nil {
 		t.Fatalf("upgrade: %v", err)
 	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 	raw = modeltest.OpenRaw(t, dsn) // a new connection: PostgreSQL's cached plans knew the old columns
 	for _, col := range []string{"message", "link"} {
@@ -198,6 +204,9 @@ func TestNotificationMigrationReadsOldSentences(t *testing.T) {
 	s, err = models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
 	if err != nil {
 		t.Fatalf("second open: %v", err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
 	}
 	defer s.Close()
 	if n, err := s.UnreadCount(ctx, u.ID); err != nil || n != int64(len(cases)/2) {

@@ -372,6 +372,9 @@ func TestNotificationsStoredAsSentencesRenderInChineseAfterTheUpgrade(t *testing
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 	sys := models.SystemActor()
 	ag, err := s.CreateAgency(ctx, sys, models.AgencyInput{Name: "Agency A"})
 	if err != nil {
@@ -403,6 +406,9 @@ func TestNotificationsStoredAsSentencesRenderInChineseAfterTheUpgrade(t *testing
 	s, err = models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
 	if err != nil {
 		t.Fatalf("upgrade: %v", err)
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
 	}
 	a := serveStore(t, s)
 	c := a.anon()

@@ -92,7 +92,7 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 	if err != nil {
 		return nil, FieldErrors{"week": err.Error()}
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	if !week.HasEnded(now) {
 		return nil, FieldErrors{"week": fmt.Sprintf("week %s ends %s CST; bonuses are computed after it ends", week, FormatCST(week.End()))}
 	}

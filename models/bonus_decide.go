@@ -167,7 +167,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -307,7 +307,7 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {

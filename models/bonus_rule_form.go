@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // RuleForm is the bonus rule as typed on the settings page: money in yuan,
@@ -122,7 +121,7 @@ func (s *Store) WhatIf(ctx context.Context, proposed BonusRule) (current, next R
 	}
 	impact := func(r BonusRule) RuleImpact {
 		out := RuleImpact{Week: week.String()}
-		for _, b := range proposalsFor(r, version, week, rows, time.Now()) {
+		for _, b := range proposalsFor(r, version, week, rows, s.now()) {
 			out.Creators++
 			out.TotalFen += b.AmountFen
 			out.LargestFen = max(out.LargestFen, b.AmountFen)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -99,7 +98,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 			return fmt.Errorf("%w: %s is %s, %s needs %s", ErrInvalidTransition, c.DisplayName, c.State, d.Action, tr.From)
 		}
 		before := creatorAudit(&c)
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		updates := map[string]any{"state": tr.To, "state_reason": d.Reason, "state_note": d.Note, "state_changed_at": now}
 		if d.Action == ActionQualify {
 			updates["qualified_at"] = now

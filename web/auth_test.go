@@ -10,6 +10,7 @@ import (
 )
 
 func TestSignInLandsOnEachRolesDashboard(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	cases := map[string]struct{ wantPath, wantText string }{
 		"admin":    {"/dashboard", "Programme dashboard"},
@@ -45,6 +46,7 @@ func TestSignInLandsOnEachRolesDashboard(t *testing.T) {
 }
 
 func TestSignInFailuresLookAlikeAndAreAudited(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	wrong := c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {"wrong-password-123"}})
@@ -61,6 +63,7 @@ func TestSignInFailuresLookAlikeAndAreAudited(t *testing.T) {
 }
 
 func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	for i := 0; i < 5; i++ {
@@ -77,6 +80,7 @@ func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
 }
 
 func TestSignOutEndsTheSessionEvenForACopiedCookie(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	u, _ := url.Parse(a.ts.URL)
@@ -93,6 +97,7 @@ func TestSignOutEndsTheSessionEvenForACopiedCookie(t *testing.T) {
 }
 
 func TestSessionCookieIsHardened(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	res := c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {testPassword}})
@@ -114,6 +119,7 @@ func TestSessionCookieIsHardened(t *testing.T) {
 }
 
 func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	form := url.Values{"display_name": {"Forged"}, "account_id": {"jd_cr_forged"}, "subject1": {"1"}, "content_type": {"video"}, "followers": {"10"}}
@@ -137,6 +143,7 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 }
 
 func TestNextParameterStaysOnSite(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	res := c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {testPassword}, "next": {"//evil.example/x"}})
@@ -151,6 +158,7 @@ func TestNextParameterStaysOnSite(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res := a.anon().get("/healthz")
 	if res.StatusCode != http.StatusOK || res.body != "ok" {

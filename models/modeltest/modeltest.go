@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/driver/postgres"
@@ -54,6 +55,9 @@ func DatabaseURL(t testing.TB) string {
 // AuditKey is the audit key of test stores (a real one comes from outside the database).
 var AuditKey = []byte("test-audit-key-0123456789abcdef-0123456789")
 
+// minimumCost lowers bcrypt's cost once, before any parallel test reads it.
+var minimumCost sync.Once
+
 // NewStore opens a migrated, empty store for one test.
 func NewStore(t testing.TB) *models.Store {
 	t.Helper()
@@ -66,7 +70,7 @@ func NewStore(t testing.TB) *models.Store {
 // tampered audit row).
 func NewStoreWithDB(t testing.TB, opts ...models.Option) (*models.Store, *gorm.DB) {
 	t.Helper()
-	models.UseMinimumPasswordCost()
+	minimumCost.Do(models.UseMinimumPasswordCost) // once: parallel tests must not race on the package's cost
 	dsn := DatabaseURL(t)
 	s, err := models.Open(context.Background(), dsn, append([]models.Option{models.WithAuditKey(AuditKey)}, opts...)...)
 	if err != nil {

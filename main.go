@@ -321,7 +321,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		func(ctx context.Context) { refreshStatistics(ctx, store, log) },
 		func(ctx context.Context) { publishAuditHead(ctx, store, log) },
 		func(ctx context.Context) {
-			if err := store.WarmRanks(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			if err := store.WarmRanks(ctx, store.Now()); err != nil && ctx.Err() == nil {
 				log.Error("warm ranks", "err", err)
 			}
 		})
@@ -366,7 +366,7 @@ func seed(ctx context.Context, args []string) error {
 		}
 		start := time.Now()
 		err := store.SeedScale(ctx, models.ScaleOptions{Creators: *creators, Agencies: *agencies, Weeks: *weeks,
-			Progress: func(f string, a ...any) { fmt.Printf(f+"\n", a...) }}, time.Now())
+			Progress: func(f string, a ...any) { fmt.Printf(f+"\n", a...) }}, store.Now())
 		if errors.Is(err, models.ErrNotEmpty) {
 			fmt.Println("Scale data not loaded: the database already holds a programme; reusing it (start from an empty database to load it again)")
 			return nil
@@ -456,7 +456,7 @@ func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) 
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
-		if n, err := store.ApplyDueTransfers(ctx, time.Now()); err != nil {
+		if n, err := store.ApplyDueTransfers(ctx, store.Now()); err != nil {
 			log.Error("apply transfers", "err", err)
 		} else if n > 0 {
 			log.Info("transfers took effect", "count", n)

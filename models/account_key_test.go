@@ -16,6 +16,7 @@ import (
 // another case or with spaces around it: every path refuses, and the lookups
 // that should find the creator (transfer, search) do.
 func TestAccountIDInAnotherCaseIsTheSameCreator(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	held := w.enrol(t, w.mcnA, "jd_cr_100049")
 
@@ -87,6 +88,7 @@ func TestAccountIDInAnotherCaseIsTheSameCreator(t *testing.T) {
 // A store's raw database constraint holds even if a path forgot the lookup:
 // a second creator with the same key is refused by the unique index.
 func TestAccountKeyIsUniqueInTheDatabase(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnA, "jd_cr_300001")
 	c := models.Creator{DisplayName: "Sneaky", AccountID: "JD_CR_300001", PrimarySubjectID: 1, ContentType: models.ContentVideo,
@@ -97,6 +99,7 @@ func TestAccountKeyIsUniqueInTheDatabase(t *testing.T) {
 }
 
 func TestPerformanceForAccountInAnotherCaseUpdatesTheCreator(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.enrol(t, w.mcnA, "jd_cr_x001")
 	week := models.WeekOf(time.Now()).Prev().String()
@@ -179,6 +182,7 @@ func oldDatabase(t *testing.T, accounts map[string]string) (string, *gorm.DB) {
 }
 
 func TestAccountKeyMigrationRefusesCollidingAccounts(t *testing.T) {
+	t.Parallel()
 	dsn, raw := oldDatabase(t, map[string]string{"jd_cr_100049": "Agency A", "JD_CR_100049": "Agency B", "jd_cr_100050": "Agency A"})
 
 	_, err := upgrade(t, dsn)
@@ -231,6 +235,7 @@ func upgrade(t *testing.T, dsn string) (*models.Store, error) {
 }
 
 func TestAccountKeyMigrationUpgradesAnOldDatabase(t *testing.T) {
+	t.Parallel()
 	dsn, raw := oldDatabase(t, map[string]string{"JD_CR_100049": "Agency A", "jd_cr_100050": "Agency B", "Mixed_Case-7": "Agency B"})
 	var before []models.Creator
 	raw.Order("id").Find(&before)

@@ -56,7 +56,7 @@ func (s *Store) RevokeAPIToken(ctx context.Context, a *Actor, id uint) error {
 		return ErrForbidden
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now().UTC())
+		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now().UTC())
 		if res.Error != nil {
 			return res.Error
 		}
@@ -86,8 +86,8 @@ func (s *Store) AuthenticateAPIToken(ctx context.Context, secret, ip string) (*A
 		return nil, ErrNotFound
 	}
 	// Record use at most once a minute so a busy feed does not turn every call into a write.
-	if t.LastUsedAt == nil || time.Since(*t.LastUsedAt) > time.Minute {
-		_ = s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", time.Now().UTC()).Error
+	if t.LastUsedAt == nil || s.now().Sub(*t.LastUsedAt) > time.Minute {
+		_ = s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).Update("last_used_at", s.now().UTC()).Error
 	}
 	// No role: an API token may only push performance data, never act as a person.
 	return &Actor{Email: "api:" + t.Name, IP: ip}, nil

@@ -50,6 +50,23 @@ func withAuditKey(ctx context.Context, key []byte) context.Context {
 	return context.WithValue(ctx, auditKeyCtx{}, key)
 }
 
+// clockCtx carries the store's clock to its transactions, so helpers that take
+// a tx read the same clock as the Store's methods (see WithClock).
+type clockCtx struct{}
+
+func withClock(ctx context.Context, now func() time.Time) context.Context {
+	return context.WithValue(ctx, clockCtx{}, now)
+}
+
+// nowOf is the time by the clock of the store that opened tx (time.Now for a
+// handle opened without one, such as a test's raw handle).
+func nowOf(tx *gorm.DB) time.Time {
+	if now, ok := tx.Statement.Context.Value(clockCtx{}).(func() time.Time); ok && now != nil {
+		return now()
+	}
+	return time.Now()
+}
+
 func auditKeyOf(tx *gorm.DB) ([]byte, error) {
 	key, _ := tx.Statement.Context.Value(auditKeyCtx{}).([]byte)
 	if len(key) == 0 {
@@ -82,13 +99,13 @@ func (e *AuditEntry) mac(key []byte) string {
 }
 
 func appendAudit(tx *gorm.DB, a *Actor, action, objectType string, objectID uint, before, after any) error {
-	e := newAuditEntry(a, action, objectType, objectID, before, after)
+	e := newAuditEntry(nowOf(tx), a, action, objectType, objectID, before, after)
 	return chainAudit(tx, &e)
 }
 
-func newAuditEntry(a *Actor, action, objectType string, objectID uint, before, after any) AuditEntry {
+func newAuditEntry(now time.Time, a *Actor, action, objectType string, objectID uint, before, after any) AuditEntry {
 	e := AuditEntry{
-		At:         time.Now().UTC().Truncate(time.Microsecond),
+		At:         now.UTC().Truncate(time.Microsecond),
 		ActorEmail: "system",
 		Action:     action,
 		ObjectType: objectType,
@@ -321,7 +338,7 @@ func tallyKey(a *Actor) string {
 // appendAuditTallied audits a refusal once per actor, action and minute, and
 // counts the repeats.
 func appendAuditTallied(tx *gorm.DB, a *Actor, action, objectType string, objectID uint, after any) error {
-	t := auditTally{ActorKey: tallyKey(a), Action: action, Minute: time.Now().Unix() / 60, Count: 1}
+	t := auditTally{ActorKey: tallyKey(a), Action: action, Minute: nowOf(tx).Unix() / 60, Count: 1}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&t)
 	if res.Error != nil {
 		return res.Error
@@ -330,7 +347,7 @@ func appendAuditTallied(tx *gorm.DB, a *Actor, action, objectType string, object
 		return tx.Model(&auditTally{}).Where("actor_key = ? AND action = ? AND minute = ?", t.ActorKey, t.Action, t.Minute).
 			UpdateColumn("count", gorm.Expr("count + 1")).Error
 	}
-	e := newAuditEntry(a, action, objectType, objectID, nil, after)
+	e := newAuditEntry(nowOf(tx), a, action, objectType, objectID, nil, after)
 	if err := chainAudit(tx, &e); err != nil {
 		return err
 	}

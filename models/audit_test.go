@@ -46,6 +46,7 @@ func rewriteFrom(t *testing.T, raw *gorm.DB, seq int64, hash func(*models.AuditE
 }
 
 func TestAuditChainCatchesEditsBehindTheApplicationsBack(t *testing.T) {
+	t.Parallel()
 	guessedKey := []byte("an-attacker-guessed-this-key-0123456789")
 	cases := map[string]struct {
 		tamper func(t *testing.T, raw *gorm.DB)
@@ -104,6 +105,7 @@ func TestAuditChainCatchesEditsBehindTheApplicationsBack(t *testing.T) {
 }
 
 func TestAuditVerificationFailsOnAnEmptyOrCutShortLog(t *testing.T) {
+	t.Parallel()
 	t.Run("every row deleted", func(t *testing.T) {
 		w := auditWorld(t)
 		w.raw.Exec("DELETE FROM audit_entries")
@@ -148,6 +150,7 @@ func TestAuditVerificationFailsOnAnEmptyOrCutShortLog(t *testing.T) {
 }
 
 func TestAuditHeadParsing(t *testing.T) {
+	t.Parallel()
 	good := "12:" + strings.Repeat("ab", 32)
 	if h, err := models.ParseAuditHead(good); err != nil || h.Seq != 12 || h.String() != good {
 		t.Fatalf("%q: %+v %v", good, h, err)
@@ -160,6 +163,7 @@ func TestAuditHeadParsing(t *testing.T) {
 }
 
 func TestAuditNeedsTheKeyItWasChainedWith(t *testing.T) {
+	t.Parallel()
 	dsn := modeltest.DatabaseURL(t)
 	s := modeltest.Open(t, dsn)
 	if _, err := s.CreateAgency(ctx, models.SystemActor(), models.AgencyInput{Name: "Keyed"}); err != nil {
@@ -180,6 +184,7 @@ func TestAuditNeedsTheKeyItWasChainedWith(t *testing.T) {
 }
 
 func TestRefusalsAreAuditedOncePerMinuteWithACount(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	for i := 0; i < 40; i++ {
 		if err := w.s.AuditRefusal(ctx, w.mcnA, "GET", "/settings"); err != nil {
@@ -218,6 +223,7 @@ func TestRefusalsAreAuditedOncePerMinuteWithACount(t *testing.T) {
 }
 
 func TestFailedSignInStoresABoundedEmail(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	long := strings.Repeat("x", 10_000) + "@t.test"
 	if _, err := w.s.Authenticate(context.Background(), long, "wrong-password", "203.0.113.9"); err == nil {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestBackupWhileWritingRestoresConsistently(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if w.s.Driver() != "sqlite" {
 		if err := w.s.Backup(ctx, filepath.Join(t.TempDir(), "x.db")); err != models.ErrBackupPostgres {
@@ -64,6 +65,7 @@ func TestBackupWhileWritingRestoresConsistently(t *testing.T) {
 }
 
 func TestSQLitePathsWithURICharacters(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "a#b?c%d")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -64,7 +63,7 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 		}
 		// Written only if nothing changed since it was read (a second appeal racing this one).
 		res := tx.Model(&Bonus{}).Where("id = ? AND state = ? AND appeal_state = ?", b.ID, b.State, b.AppealState).
-			Updates(map[string]any{"appeal_state": AppealPending, "appeal_message": message, "appealed_at": time.Now().UTC()})
+			Updates(map[string]any{"appeal_state": AppealPending, "appeal_message": message, "appealed_at": s.now().UTC()})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -103,7 +102,7 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 		case err != nil:
 			return err
 		}
-		updates := map[string]any{"appeal_state": AppealUpheld, "appeal_note": note, "appeal_decided_by_id": a.UserID, "appeal_decided_at": time.Now().UTC()}
+		updates := map[string]any{"appeal_state": AppealUpheld, "appeal_note": note, "appeal_decided_by_id": a.UserID, "appeal_decided_at": s.now().UTC()}
 		action := "bonus.appeal_upheld"
 		if overturn {
 			updates["appeal_state"] = AppealOverturned

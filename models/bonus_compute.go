@@ -91,7 +91,7 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 	if err != nil {
 		return nil, FieldErrors{"week": msgOf(err)}
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	if !week.HasEnded(now) {
 		return nil, FieldErrors{"week": M("err_week_not_ended", "Week", week.String(), "End", FormatCST(week.End()))}
 	}

@@ -166,7 +166,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -306,7 +306,7 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // RuleForm is the bonus rule as typed on the settings page: money in yuan,
@@ -121,7 +120,7 @@ func (s *Store) WhatIf(ctx context.Context, proposed BonusRule) (current, next R
 	}
 	impact := func(r BonusRule) RuleImpact {
 		out := RuleImpact{Week: week.String()}
-		for _, b := range proposalsFor(r, version, week, rows, time.Now()) {
+		for _, b := range proposalsFor(r, version, week, rows, s.now()) {
 			out.Creators++
 			out.TotalFen += b.AmountFen
 			out.LargestFen = max(out.LargestFen, b.AmountFen)

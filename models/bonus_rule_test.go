@@ -8,6 +8,7 @@ import (
 )
 
 func TestBonusRuleCompute(t *testing.T) {
+	t.Parallel()
 	r := models.DefaultBonusRule // GMV tiers at ¥10k/¥50k/¥200k/¥1M; views at 100k/1M/10M; ¥100 a video, ¥300 a live session; cap ¥30k
 	cases := map[string]struct {
 		p       models.WeeklyPerformance
@@ -56,6 +57,7 @@ func TestBonusRuleCompute(t *testing.T) {
 }
 
 func TestEligibility(t *testing.T) {
+	t.Parallel()
 	week, _ := models.ParseWeek("2026-W47") // Mon 16 Nov 00:00 CST = Sun 15 Nov 16:00 UTC … Mon 23 Nov 00:00 CST
 	at := func(y, m, d, h, min int) *time.Time {
 		t := time.Date(y, time.Month(m), d, h, min, 0, 0, time.UTC)

@@ -52,6 +52,7 @@ func (w *world) setPool(t *testing.T, totalFen int64) {
 }
 
 func TestComputeWeekProposesOncePerCreatorAndLeavesDecidedAlone(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.qualified(t, "jd_cr_cmp001")
 	b := w.qualified(t, "jd_cr_cmp002")
@@ -109,6 +110,7 @@ func TestComputeWeekProposesOncePerCreatorAndLeavesDecidedAlone(t *testing.T) {
 }
 
 func TestFourEyes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.qualified(t, "jd_cr_big001")
 	w.perf(t, lastWeek, c.AccountID, 10, 0, 10_000_000, 100_000_000) // ¥20,000 + ¥5,000 + ¥1,000 = ¥26,000 ≥ ¥20,000
@@ -147,6 +149,7 @@ func TestFourEyes(t *testing.T) {
 }
 
 func TestApprovalRefusedWhenThePoolCannotCoverIt(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	var ids []uint
 	for i := 0; i < 3; i++ {
@@ -185,6 +188,7 @@ func TestApprovalRefusedWhenThePoolCannotCoverIt(t *testing.T) {
 }
 
 func TestRejectNeedsABonusReason(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.qualified(t, "jd_cr_rej001")
 	w.perf(t, lastWeek, c.AccountID, 1, 0, 0, 0)
@@ -208,6 +212,7 @@ func TestRejectNeedsABonusReason(t *testing.T) {
 // TestConcurrentApprovalsNeverOverdrawThePool races reviewers approving
 // overlapping selections against a pool that funds only some bonuses.
 func TestConcurrentApprovalsNeverOverdrawThePool(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const creators = 30
 	for i := 0; i < creators; i++ {
@@ -271,6 +276,7 @@ func TestConcurrentApprovalsNeverOverdrawThePool(t *testing.T) {
 }
 
 func TestRanksAreCachedUntilStandingsChange(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.qualified(t, "jd_cr_rank01")
 	b := w.qualified(t, "jd_cr_rank02")

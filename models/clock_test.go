@@ -6,6 +6,7 @@ import (
 )
 
 func TestWeekAndMonthUseCST(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		at          time.Time
 		week, month string
@@ -28,6 +29,7 @@ func TestWeekAndMonthUseCST(t *testing.T) {
 }
 
 func TestParseWeek(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		in        string
 		start     time.Time // in UTC
@@ -61,6 +63,7 @@ func TestParseWeek(t *testing.T) {
 }
 
 func TestWeekBoundaryInCST(t *testing.T) {
+	t.Parallel()
 	w, _ := ParseWeek("2026-W47")                                  // Mon 16 Nov – Sun 22 Nov 2026 CST
 	sundayLate := time.Date(2026, 11, 22, 15, 30, 0, 0, time.UTC)  // Sunday 23:30 CST
 	mondayEarly := time.Date(2026, 11, 22, 16, 30, 0, 0, time.UTC) // Monday 00:30 CST
@@ -76,6 +79,7 @@ func TestWeekBoundaryInCST(t *testing.T) {
 }
 
 func TestMonthsInCST(t *testing.T) {
+	t.Parallel()
 	m, err := ParseMonth("2026-11")
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ func readFixture(t *testing.T, name string) []byte {
 }
 
 func TestParseEnrolmentCSVEncodings(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		file      string
 		firstName string
@@ -48,6 +49,7 @@ func TestParseEnrolmentCSVEncodings(t *testing.T) {
 }
 
 func TestParseEnrolmentCSVFileErrors(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		data string
 		want string
@@ -69,6 +71,7 @@ func TestParseEnrolmentCSVFileErrors(t *testing.T) {
 }
 
 func TestImportPreviewNamesEveryBadLine(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	p, err := w.s.UploadCreatorCSV(ctx, w.mcnA, nil, "bad.csv", readFixture(t, "creators_bad.csv"))
 	if err != nil {
@@ -104,6 +107,7 @@ func TestImportPreviewNamesEveryBadLine(t *testing.T) {
 }
 
 func TestImportConfirmIsAllGoodRowsOnceAndRespectsOtherAgencies(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnB, "jd_cr_900002") // the second row of the file belongs to agency B already
 	p, err := w.s.UploadCreatorCSV(ctx, w.mcnA, nil, "ok.csv", readFixture(t, "creators_ok.csv"))
@@ -142,6 +146,7 @@ func TestImportConfirmIsAllGoodRowsOnceAndRespectsOtherAgencies(t *testing.T) {
 }
 
 func TestInvitationIsSingleUseAndExpires(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	e := enrolment("jd_cr_inv001")
 	e.ContactEmail = "Invitee@Example.com"
@@ -191,6 +196,7 @@ func TestInvitationIsSingleUseAndExpires(t *testing.T) {
 }
 
 func TestInvitationExpiresAfterSevenDays(t *testing.T) {
+	t.Parallel()
 	s, raw := modeltest.NewStoreWithDB(t)
 	e := enrolment("jd_cr_inv003")
 	e.ContactEmail = "late@example.com"

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"errors"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -104,7 +103,7 @@ func sameAgency(x, y *uint) bool {
 }
 
 func insertCreator(tx *gorm.DB, a *Actor, agency *uint, v validEnrolment) (*EnrolResult, error) {
-	now := time.Now().UTC()
+	now := nowOf(tx).UTC()
 	c := &Creator{
 		DisplayName: v.DisplayName, AccountID: v.AccountID, PrimarySubjectID: v.SubjectIDs[0],
 		ContentType: v.ContentType, Followers: v.Followers, ContactEmail: v.ContactEmail, ContactPhone: v.ContactPhone,

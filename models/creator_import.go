@@ -256,7 +256,7 @@ func (s *Store) ConfirmCreatorImport(ctx context.Context, a *Actor, id uint) (*I
 				p.Rows[i].Invitation = invitations[strings.TrimSpace(p.Rows[i].AccountID)]
 			}
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		res := tx.Model(&CreatorImport{}).Where("id = ? AND confirmed_at IS NULL", imp.ID).
 			Updates(map[string]any{"confirmed_at": now, "created": p.OK, "skipped": p.Skipped, "failed": p.Errors})
 		if res.Error != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -72,7 +71,7 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 		q = q.Where("agency_id IN (?)", agenciesNamed(s.r(ctx), f.AgencyName))
 	}
 	if f.Featured {
-		q = q.Where("creators.id IN (?)", featuredNow(s.read.WithContext(ctx), time.Now()))
+		q = q.Where("creators.id IN (?)", featuredNow(s.read.WithContext(ctx), s.now()))
 	}
 	total, err := counted(ctx, s, fmt.Sprintf("creators %s %+v", a.scopeKey(), f), func(ctx context.Context) (int64, error) {
 		var n int64

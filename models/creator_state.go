@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -98,7 +97,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 			return TransitionError{Name: c.DisplayName, State: c.State, Action: d.Action}
 		}
 		before := creatorAudit(&c)
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		updates := map[string]any{"state": tr.To, "state_reason": d.Reason, "state_note": d.Note, "state_changed_at": now}
 		if d.Action == ActionQualify {
 			updates["qualified_at"] = now

@@ -32,6 +32,7 @@ func (w *world) creatorIn(t *testing.T, account string, st models.CreatorState) 
 }
 
 func TestEveryStateTransition(t *testing.T) {
+	t.Parallel()
 	allowed := map[models.CreatorState]map[models.CreatorAction]models.CreatorState{
 		models.StatePending:   {models.ActionQualify: models.StateQualified, models.ActionReject: models.StateRejected},
 		models.StateQualified: {models.ActionSuspend: models.StateSuspended},
@@ -75,6 +76,7 @@ func TestEveryStateTransition(t *testing.T) {
 }
 
 func TestDecisionRules(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.enrol(t, w.mcnA, "jd_cr_rule01")
 	cases := map[string]struct {
@@ -126,6 +128,7 @@ func TestDecisionRules(t *testing.T) {
 // rejecting the same pending creator: exactly one decision wins and exactly
 // one is audited.
 func TestConcurrentDecisionsOnOneCreator(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.enrol(t, w.mcnA, "jd_cr_race02")
 	var wg sync.WaitGroup

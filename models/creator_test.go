@@ -11,6 +11,7 @@ import (
 )
 
 func TestEnrolmentValidation(t *testing.T) {
+	t.Parallel()
 	subjects := models.NewSubjectIndex(models.DefaultSubjectAreasWithIDs())
 	ok := enrolment("jd_cr_000001")
 	cases := map[string]struct {
@@ -57,6 +58,7 @@ func TestEnrolmentValidation(t *testing.T) {
 }
 
 func TestOneAgencyPerCreator(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnA, "jd_cr_000001")
 
@@ -81,6 +83,7 @@ func TestOneAgencyPerCreator(t *testing.T) {
 }
 
 func TestConcurrentEnrolmentOfOneAccount(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
@@ -111,6 +114,7 @@ func TestConcurrentEnrolmentOfOneAccount(t *testing.T) {
 }
 
 func TestTenantScoping(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.enrol(t, w.mcnA, "jd_cr_000001")
 	if _, err := w.s.GetCreator(ctx, w.mcnB, a.ID); !errors.Is(err, models.ErrNotFound) {
@@ -135,6 +139,7 @@ func TestTenantScoping(t *testing.T) {
 }
 
 func TestCreatorListFilters(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	for _, acct := range []string{"jd_cr_a00001", "jd_cr_a00002", "jd_cr_a00003"} {
 		w.enrol(t, w.mcnA, acct)
@@ -189,6 +194,7 @@ func subjectID(t *testing.T, w *world, code string) uint {
 }
 
 func TestDemoSeedCoversEveryStateAndSubject(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if _, err := w.s.SeedDemo(ctx); !errors.Is(err, models.ErrNotEmpty) {
 		t.Fatalf("seeding a database with users: %v", err)
@@ -234,6 +240,7 @@ func TestDemoSeedCoversEveryStateAndSubject(t *testing.T) {
 // Past a few dozen agencies staff filter by typing the start of an agency's
 // name; a manager's list stays their own whatever they type.
 func TestCreatorListByAgencyName(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnA, "jd_cr_name01")
 	w.enrol(t, w.mcnB, "jd_cr_name02")

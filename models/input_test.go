@@ -11,6 +11,7 @@ import (
 )
 
 func TestCheckText(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		text      string
 		multiline bool
@@ -58,6 +59,7 @@ func TestCheckText(t *testing.T) {
 // Every place a person types a name or free text refuses hidden characters
 // with a field error that names the problem, and stores nothing.
 func TestHiddenCharactersAreRefusedInEveryTextField(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.enrol(t, w.mcnA, "jd_cr_text01")
 	creator := &models.Actor{UserID: 999, Role: models.RoleCreator, CreatorID: &c.ID}
@@ -125,6 +127,7 @@ func TestHiddenCharactersAreRefusedInEveryTextField(t *testing.T) {
 }
 
 func TestPasswordOfOnlySpacesIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{strings.Repeat(" ", 16), strings.Repeat("\t \u3000", 6), strings.Repeat("\u00a0", 14)} {
 		if msg := models.ValidatePassword(p); msg.ID != "err_password_spaces" {
 			t.Errorf("ValidatePassword(%q) = %q", p, msg)
@@ -141,6 +144,7 @@ func TestPasswordOfOnlySpacesIsRefused(t *testing.T) {
 }
 
 func TestPerformanceBeforeTheProgrammeStartIsRefused(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnA, "jd_cr_early1")
 	start, err := w.s.ProgrammeStartWeek(ctx)
@@ -196,6 +200,7 @@ func utf16Bytes(s string, order binary.AppendByteOrder, bom bool) []byte {
 // A file saved as UTF-16 or with classic Mac line endings is named as such,
 // by both imports, instead of "the header lacks columns".
 func TestCSVInUTF16OrWithCROnlyLineEndingsSaysSo(t *testing.T) {
+	t.Parallel()
 	enrolCSV := "display_name,account_id,primary_subject,content_type,followers\n李伟测评,jd_cr_u16001,electronics,video,10\n"
 	perfCSV := "account_id,week,videos,live_sessions,views,orders,gmv_fen\njd_cr_u16001,2026-W47,1,0,1,1,1\n"
 	parsers := map[string]struct {

@@ -61,7 +61,7 @@ func createInvitation(tx *gorm.DB, a *Actor, c *Creator) (*OneTimeLink, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := nowOf(tx).UTC()
 	if err := tx.Model(&CreatorInvitation{}).Where("creator_id = ? AND used_at IS NULL AND expires_at > ?", c.ID, now).
 		Update("expires_at", now).Error; err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ type OpenInvitation struct {
 // LookupInvitation finds a usable invitation, a creator's or a user's, by its token.
 func (s *Store) LookupInvitation(ctx context.Context, token string) (*OpenInvitation, error) {
 	hash := hashToken(token)
-	now := time.Now()
+	now := s.now()
 	var inv CreatorInvitation
 	err := s.r(ctx).Preload("Creator").Where("token_hash = ?", hash).First(&inv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -150,7 +150,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password, ip string
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		res := tx.Model(&CreatorInvitation{}).Where("id = ? AND used_at IS NULL AND expires_at > ?", inv.ID, now).Update("used_at", now)
 		if res.Error != nil {
 			return res.Error

@@ -12,6 +12,7 @@ import (
 // The leaderboard reads year totals kept by ingest; they must always equal the
 // sum of the weekly rows, however rows are inserted, corrected or spread over years.
 func TestYearTotalsFollowIngestAndRankWithMovement(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.qualified(t, "jd_cr_year01")
 	b := w.qualified(t, "jd_cr_year02")
@@ -63,6 +64,7 @@ func TestYearTotalsFollowIngestAndRankWithMovement(t *testing.T) {
 // Many requests needing ranks at once (a dashboard under load) must share one
 // ranking of every creator, not each run their own.
 func TestConcurrentRankLookupsShareOneRanking(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.qualified(t, "jd_cr_once01")
 	w.perf(t, lastWeek, a.AccountID, 1, 0, 10, 5_000)
@@ -93,6 +95,7 @@ func TestConcurrentRankLookupsShareOneRanking(t *testing.T) {
 
 // Totals are memoised between writes; a decision must show in them at once.
 func TestQueueTotalsAndPendingCountsFollowDecisionsAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	a := w.qualified(t, "jd_cr_tot001")
 	b := w.qualified(t, "jd_cr_tot002")

@@ -89,7 +89,7 @@ func (s *Store) ComputeMonth(ctx context.Context, a *Actor, label string, now ti
 			stateOf[b.AgencyID] = b.State
 		}
 		met := map[uint]bool{}
-		stamp := time.Now().UTC()
+		stamp := s.now().UTC()
 		for _, d := range delivered {
 			quota := book.For(d.AgencyID, month)
 			amount, ok := rule.Amount(quota, d.N)

@@ -24,6 +24,7 @@ func (w *world) qualifiedAt(t *testing.T, mgr *models.Actor, account string, at 
 }
 
 func TestQuotaCountsQualificationsByCSTMonth(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, models.CST)
 	cases := []struct {
@@ -65,6 +66,7 @@ func TestQuotaCountsQualificationsByCSTMonth(t *testing.T) {
 }
 
 func TestQuotaOverrideTakesEffectFromItsMonth(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	now := time.Now()
 	this := models.MonthOf(now)
@@ -91,6 +93,7 @@ func TestQuotaOverrideTakesEffectFromItsMonth(t *testing.T) {
 }
 
 func TestMCNRuleAmount(t *testing.T) {
+	t.Parallel()
 	r := models.DefaultMCNRule // quota met: ¥20,000; +¥1,000 per extra creator; max ¥50,000
 	cases := []struct {
 		quota, delivered int
@@ -142,6 +145,7 @@ func (w *world) monthWithMCNBonuses(t *testing.T, agencies int) []uint {
 }
 
 func TestMCNMonthComputeApproveAndPay(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ids := w.monthWithMCNBonuses(t, 2)
 	// Recomputing neither duplicates nor changes decided bonuses.
@@ -181,6 +185,7 @@ func TestMCNMonthComputeApproveAndPay(t *testing.T) {
 
 // TestConcurrentMCNApprovalsNeverOverdrawThePool races reviewers on a small MCN pool.
 func TestConcurrentMCNApprovalsNeverOverdrawThePool(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ids := w.monthWithMCNBonuses(t, 12)                                                             // ¥20,000 each
 	if err := w.s.SetPoolTotal(ctx, models.SystemActor(), models.PoolMCN, 10_000_000); err != nil { // funds five

@@ -12,6 +12,8 @@ import (
 // server) show within ttl: an older value is still served while one request
 // refreshes it in the background. One computation runs per key at a time;
 // requests that need it wait for it rather than each computing it again.
+// Its ages use time.Now, not the store's clock: caching is no rule of the
+// programme, and a test's fixed clock must not keep an entry forever.
 type memo[K comparable, V any] struct {
 	ttl      time.Duration
 	max      int // entries kept at most; beyond it the memo starts afresh

@@ -3,6 +3,7 @@ package models
 import "testing"
 
 func TestMoney(t *testing.T) {
+	t.Parallel()
 	for fen, want := range map[int64]string{0: "¥0.00", 5: "¥0.05", 1234567: "¥12,345.67", 3_000_000: "¥30,000.00", 100_000_000_000: "¥1,000,000,000.00", -150: "-¥1.50"} {
 		if got := FormatYuan(fen); got != want {
 			t.Errorf("FormatYuan(%d) = %s, want %s", fen, got, want)

@@ -86,7 +86,7 @@ func notifyCreator(tx *gorm.DB, creatorID uint, m Msg, to Target) error {
 	}
 	return tx.Exec(`INSERT INTO notifications (user_id, kind, args, target_type, target_id, legacy_text, created_at)
 		SELECT id, ?, ?, ?, ?, '', ? FROM users WHERE creator_id = ? AND disabled = ?`,
-		m.ID, args, to.Type, to.ID, time.Now().UTC(), creatorID, false).Error
+		m.ID, args, to.Type, to.ID, nowOf(tx).UTC(), creatorID, false).Error
 }
 
 // notifyAgency tells every manager of an agency.
@@ -100,7 +100,7 @@ func notifyAgency(tx *gorm.DB, agencyID *uint, m Msg, to Target) error {
 	}
 	return tx.Exec(`INSERT INTO notifications (user_id, kind, args, target_type, target_id, legacy_text, created_at)
 		SELECT id, ?, ?, ?, ?, '', ? FROM users WHERE agency_id = ? AND role = ? AND disabled = ?`,
-		m.ID, args, to.Type, to.ID, time.Now().UTC(), *agencyID, RoleMCNManager, false).Error
+		m.ID, args, to.Type, to.ID, nowOf(tx).UTC(), *agencyID, RoleMCNManager, false).Error
 }
 
 // UnreadCount counts a user's unread notifications (shown in the header).
@@ -129,7 +129,7 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, page Page) ([]Notif
 		}
 	}
 	if len(unread) > 0 {
-		err := s.db.WithContext(ctx).Model(&Notification{}).Where("id IN ? AND user_id = ?", unread, a.UserID).Update("read_at", time.Now().UTC()).Error
+		err := s.db.WithContext(ctx).Model(&Notification{}).Where("id IN ? AND user_id = ?", unread, a.UserID).Update("read_at", s.now().UTC()).Error
 		if err != nil {
 			return nil, 0, err
 		}

@@ -12,6 +12,7 @@ import (
 // A decision's notification is stored as data and read back with its
 // arguments' types: money as fen, reason as a code, state as a catalogue word.
 func TestNotificationsAreStoredAsKindArgumentsAndTarget(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.qualified(t, "jd_cr_note01")
 	w.perf(t, lastWeek, c.AccountID, 5, 0, 0, 0) // ¥500
@@ -84,6 +85,7 @@ func TestNotificationsAreStoredAsKindArgumentsAndTarget(t *testing.T) {
 // legacy text, keeps the rows' identity and read state, and drops the old
 // columns; opening the store again changes nothing.
 func TestNotificationMigrationReadsOldSentences(t *testing.T) {
+	t.Parallel()
 	dsn := modeltest.DatabaseURL(t)
 	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
 	if err != nil {

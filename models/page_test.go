@@ -7,6 +7,7 @@ import (
 )
 
 func TestPageWindowReadsBackPagesFromTheEnd(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name          string
 		number, size  int

@@ -31,7 +31,7 @@ func (s *Store) CreatePasswordReset(ctx context.Context, a *Actor, userID uint) 
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	var u User
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Select("id", "email", "language").First(&u, userID).Error; err != nil {
@@ -54,7 +54,7 @@ func (s *Store) CreatePasswordReset(ctx context.Context, a *Actor, userID uint) 
 // LookupPasswordReset returns the email a usable reset link is for.
 func (s *Store) LookupPasswordReset(ctx context.Context, token string) (string, error) {
 	var r PasswordReset
-	if err := s.r(ctx).Where("token_hash = ?", hashToken(token)).First(&r).Error; err != nil || r.UsedAt != nil || !time.Now().Before(r.ExpiresAt) {
+	if err := s.r(ctx).Where("token_hash = ?", hashToken(token)).First(&r).Error; err != nil || r.UsedAt != nil || !s.now().Before(r.ExpiresAt) {
 		return "", ErrInvitationInvalid
 	}
 	var u User
@@ -78,7 +78,7 @@ func (s *Store) UsePasswordReset(ctx context.Context, token, password, ip string
 		if err := tx.Where("token_hash = ?", hashToken(token)).First(&r).Error; err != nil {
 			return ErrInvitationInvalid
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		res := tx.Model(&PasswordReset{}).Where("id = ? AND used_at IS NULL AND expires_at > ?", r.ID, now).Update("used_at", now)
 		if res.Error != nil {
 			return res.Error

@@ -219,7 +219,7 @@ func (s *Store) FreezePayoutBatch(ctx context.Context, a *Actor, id uint) (*Payo
 		if b.State != BatchOpen {
 			return nil
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		if err := tx.Model(&PayoutBatch{}).Where("id = ? AND state = ?", id, BatchOpen).
 			Updates(map[string]any{"state": BatchExported, "exported_at": now}).Error; err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		res := tx.Table(table).Where("payout_batch_id = ? AND state = ?", id, BonusApproved).
 			Updates(map[string]any{"state": BonusPaid, "paid_at": now})
 		if res.Error != nil {
@@ -358,7 +358,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			return err
 		}
 		used := map[uint]bool{}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		for _, r := range recs {
 			miss := func(m BankMismatch) {
 				m.Line, m.BatchID = r.Line, batchID

@@ -29,6 +29,7 @@ func (w *world) approvedWeek(t *testing.T, n int) []uint {
 }
 
 func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 4)
 	// A proposed bonus in the selection is left out, not swept in.
@@ -85,6 +86,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 }
 
 func TestBankResultFile(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 3)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
@@ -126,6 +128,7 @@ func TestBankResultFile(t *testing.T) {
 
 // A bank that adds a status column to the export in Chinese can send it back as it is.
 func TestBankResultFileInChinese(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 2)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
@@ -156,6 +159,7 @@ func TestBankResultFileInChinese(t *testing.T) {
 }
 
 func TestAppealOnceAndOverturn(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	c := w.qualified(t, "jd_cr_app001")
 	w.perf(t, lastWeek, c.AccountID, 2, 0, 0, 0)

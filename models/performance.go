@@ -198,7 +198,7 @@ func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, err
 				before[weekKey{o.CreatorID, o.Week}] = o
 			}
 		}
-		now := time.Now().UTC()
+		now := nowOf(tx).UTC()
 		for i := range part {
 			part[i].CreatedAt, part[i].UpdatedAt, part[i].ID = now, now, 0
 		}
@@ -228,7 +228,7 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 	var res IngestResult
 	var rowErrs []RowProblem
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		good, errs, err := checkPerformance(tx, rows, positions, time.Now())
+		good, errs, err := checkPerformance(tx, rows, positions, s.now())
 		if err != nil {
 			return err
 		}
@@ -258,7 +258,7 @@ func (s *Store) PerformanceOf(ctx context.Context, creatorID uint, limit int) ([
 // CheckPerformance validates rows against the rules and the database without
 // writing; positions number the rows in error reports.
 func (s *Store) CheckPerformance(ctx context.Context, rows []PerformanceInput, positions []int) ([]RowProblem, error) {
-	_, problems, err := checkPerformance(s.r(ctx), rows, positions, time.Now())
+	_, problems, err := checkPerformance(s.r(ctx), rows, positions, s.now())
 	return problems, err
 }
 

@@ -126,7 +126,7 @@ func (s *Store) checkPerformanceFile(tx *gorm.DB, imp *PerformanceImport) (*Perf
 		inputs = append(inputs, r.Input)
 		lines = append(lines, r.Line)
 	}
-	good, problems, err := checkPerformance(tx, inputs, lines, time.Now())
+	good, problems, err := checkPerformance(tx, inputs, lines, s.now())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -196,7 +196,7 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 			return err
 		}
 		res := tx.Model(&PerformanceImport{}).Where("id = ? AND confirmed_at IS NULL", imp.ID).
-			Updates(map[string]any{"confirmed_at": time.Now().UTC(), "inserted": p.Result.Inserted, "updated": p.Result.Updated, "failed": len(p.Problems)})
+			Updates(map[string]any{"confirmed_at": s.now().UTC(), "inserted": p.Result.Inserted, "updated": p.Result.Updated, "failed": len(p.Problems)})
 		if res.Error != nil {
 			return res.Error
 		}

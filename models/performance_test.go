@@ -9,6 +9,7 @@ import (
 )
 
 func TestIngestPerformanceIsAllOrNothingAndUpserts(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnA, "jd_cr_perf01")
 	w.enrol(t, w.mcnA, "jd_cr_perf02")
@@ -67,6 +68,7 @@ func TestIngestPerformanceIsAllOrNothingAndUpserts(t *testing.T) {
 }
 
 func TestPerformanceCSVImport(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.enrol(t, w.mcnA, "jd_cr_perf01")
 	wk := lastWeek.String()

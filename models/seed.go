@@ -136,7 +136,7 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		}
 	}
-	if err := s.seedDemoWeeks(ctx, rng, time.Now()); err != nil {
+	if err := s.seedDemoWeeks(ctx, rng, s.now()); err != nil {
 		return nil, err
 	}
 	if err := s.seedDemoProposal(ctx); err != nil {

@@ -418,7 +418,7 @@ func (s *Store) ApproveChange(ctx context.Context, a *Actor, id uint) (*Settings
 
 // decide moves a pending proposal to state, if it is still pending.
 func decide(tx *gorm.DB, a *Actor, ch *SettingsChange, state ChangeState, reason string) (bool, error) {
-	now := time.Now().UTC()
+	now := nowOf(tx).UTC()
 	values := map[string]any{"state": state, "decided_at": now, "decided_by_email": a.Email, "reason": reason}
 	if a.UserID != 0 {
 		values["decided_by_id"] = a.UserID

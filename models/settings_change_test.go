@@ -76,6 +76,7 @@ func (w *world) auditCount(t *testing.T, action string, id uint) int64 {
 }
 
 func TestFourEyesThresholdCannotExceedTheCap(t *testing.T) {
+	t.Parallel()
 	rule := models.DefaultBonusRule
 	rule.WeeklyCapFen, rule.FourEyesFen = 2_500_000, 2_600_000
 	if msg := english(rule.Validate()["four_eyes"]); !strings.Contains(msg, "¥26,000.00") || !strings.Contains(msg, "¥25,000.00") {
@@ -111,6 +112,7 @@ func TestFourEyesThresholdCannotExceedTheCap(t *testing.T) {
 // A rule written before the check (or behind the application's back) with
 // its threshold above the cap still needs two reviewers at the cap.
 func TestFourEyesHoldsEvenWhenAStoredThresholdIsAboveTheCap(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	rule := models.DefaultBonusRule
 	rule.FourEyesFen = 9_000_000
@@ -137,6 +139,7 @@ func TestFourEyesHoldsEvenWhenAStoredThresholdIsAboveTheCap(t *testing.T) {
 // cannot approve or reject it; a reviewer cannot approve it; a second admin's
 // approval applies it; all of it is audited with before and after.
 func TestOneAdminCannotChangeAMoneySettingAlone(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		propose func(w *world, a *models.Actor) (*models.SettingsChange, error)
@@ -226,6 +229,7 @@ func TestOneAdminCannotChangeAMoneySettingAlone(t *testing.T) {
 // The direct setters are for seeding and the command line only: a signed-in
 // admin cannot use them to skip the second admin.
 func TestSignedInAdminCannotSetMoneySettingsDirectly(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if _, err := w.s.SaveBonusRule(ctx, w.admin, models.DefaultBonusRule); !errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("bonus rule: %v", err)
@@ -245,6 +249,7 @@ func TestSignedInAdminCannotSetMoneySettingsDirectly(t *testing.T) {
 }
 
 func TestPoolTotalNeverExceedsTheProgrammeBudget(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	checker := w.secondAdmin(t, "checker@t.test")
 	approve := func(ch *models.SettingsChange, err error) {
@@ -297,6 +302,7 @@ func TestPoolTotalNeverExceedsTheProgrammeBudget(t *testing.T) {
 // A pool total that was fine when proposed but is below what approvals have
 // committed since is refused at approval.
 func TestPoolTotalBelowWhatWasCommittedSinceIsRefusedAtApproval(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	checker := w.secondAdmin(t, "checker@t.test")
 	c := w.qualified(t, "jd_cr_pool01")
@@ -324,6 +330,7 @@ func TestPoolTotalBelowWhatWasCommittedSinceIsRefusedAtApproval(t *testing.T) {
 // approving another change of the same setting supersedes it, and one made
 // stale another way is refused and superseded when someone tries to approve it.
 func TestStaleProposalsAreSupersededNotApplied(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	checker := w.secondAdmin(t, "checker@t.test")
 	first, _ := w.s.ProposePoolTotal(ctx, w.admin, models.PoolMCN, 400_000_000)
@@ -372,6 +379,7 @@ func TestStaleProposalsAreSupersededNotApplied(t *testing.T) {
 }
 
 func TestRejectNeedsAReasonAndOnlyTheProposerWithdraws(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	checker := w.secondAdmin(t, "checker@t.test")
 	ch, _ := w.s.ProposePoolTotal(ctx, w.admin, models.PoolCreators, 90_000_000_000)
@@ -402,6 +410,7 @@ func TestRejectNeedsAReasonAndOnlyTheProposerWithdraws(t *testing.T) {
 
 // Many admins approving the same proposal at once apply it exactly once.
 func TestConcurrentApprovalsApplyAChangeOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	var checkers []*models.Actor
 	for i := range 8 {
@@ -448,6 +457,7 @@ func TestConcurrentApprovalsApplyAChangeOnce(t *testing.T) {
 // on upgrade; a pool already set above the default budget raises its budget
 // rather than being left above it.
 func TestUpgradeStoresTheProgrammeBudget(t *testing.T) {
+	t.Parallel()
 	if models.SettingsChangesStep == 0 {
 		t.Fatal("the settings changes migration is not in the list")
 	}

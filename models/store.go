@@ -33,7 +33,8 @@ type Store struct {
 	counts *memo[string, any]
 	// auditKey chains the audit log (HMAC); it comes from outside the database.
 	auditKey []byte
-	// now is the clock of rules that depend on time (sign-in throttling).
+	// now is the clock of every rule that depends on time (weeks, months,
+	// expiry, holding periods, throttling); Store.tx hands it to helpers (nowOf).
 	now func() time.Time
 	// passwordCost is bcrypt's cost for new password hashes.
 	passwordCost  int
@@ -43,6 +44,10 @@ type Store struct {
 	readOnly bool
 }
 
+// Now is the time by the store's clock (see WithClock); the web server reads
+// the same clock so a test sets one.
+func (s *Store) Now() time.Time { return s.now() }
+
 // Option configures Open.
 type Option func(*Store)
 
@@ -50,7 +55,8 @@ type Option func(*Store)
 // without one: a log anyone could re-chain proves nothing.
 func WithAuditKey(key []byte) Option { return func(s *Store) { s.auditKey = key } }
 
-// WithClock replaces time.Now for the rules that read the clock through the store.
+// WithClock replaces time.Now for every rule that reads the clock through the
+// store, and for the timestamps GORM fills in (created_at, updated_at).
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // WithPasswordCost sets bcrypt's cost for the password hashes the store makes
@@ -87,15 +93,15 @@ func (s *Store) Driver() string { return s.driver }
 // changes nothing in the database: Migrate brings the schema up to date, and
 // CheckSchema tells whether it is.
 func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
-	cfg := &gorm.Config{
-		Logger:         logger.Default.LogMode(logger.Silent),
-		TranslateError: true,
-		NowFunc:        func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-	}
 	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000), now: time.Now,
 		passwordCost: bcrypt.DefaultCost}
 	for _, o := range opts {
 		o(s)
+	}
+	cfg := &gorm.Config{
+		Logger:         logger.Default.LogMode(logger.Silent),
+		TranslateError: true,
+		NowFunc:        func() time.Time { return s.now().UTC().Truncate(time.Microsecond) },
 	}
 	if len(s.auditKey) < 32 {
 		return nil, errors.New("open: an audit key of at least 32 bytes is required (AUDIT_KEY or the audit.key file)")
@@ -221,7 +227,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // tx runs fn in one write transaction.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.db.WithContext(withAuditKey(ctx, s.auditKey)).Transaction(fn)
+	err := s.db.WithContext(withClock(withAuditKey(ctx, s.auditKey), s.now)).Transaction(fn)
 	if err == nil {
 		s.counts.invalidate() // after the commit, so no reader keeps what it replaced
 	}

@@ -8,6 +8,7 @@ import (
 )
 
 func TestTransferTakesEffectNextMonthAndCreditStays(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, models.CST)
 	c := w.qualifiedAt(t, w.mcnA, "jd_cr_tr0001", time.Date(2026, 11, 3, 10, 0, 0, 0, models.CST))

@@ -327,7 +327,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	if err := s.checkThrottled(ctx, anon, known, email, password, "auth.login_failed"); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("last_login_at", now).Error; err != nil {
 			return err

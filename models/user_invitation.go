@@ -80,7 +80,7 @@ func (s *Store) InviteUser(ctx context.Context, a *Actor, n NewInvitation) (*One
 		if taken > 0 {
 			return fieldErr("email", EmailTakenError{Email: n.Email})
 		}
-		now := time.Now().UTC()
+		now := s.now().UTC()
 		if err := tx.Model(&UserInvitation{}).Where("email = ? AND used_at IS NULL AND expires_at > ?", n.Email, now).
 			Update("expires_at", now).Error; err != nil {
 			return err
@@ -106,7 +106,7 @@ func (s *Store) InviteUser(ctx context.Context, a *Actor, n NewInvitation) (*One
 // OpenUserInvitations lists invitations not yet accepted and not expired,
 // newest first: of one agency's managers, or all when agencyID is nil.
 func (s *Store) OpenUserInvitations(ctx context.Context, agencyID *uint) ([]UserInvitation, error) {
-	q := s.r(ctx).Where("used_at IS NULL AND expires_at > ?", time.Now().UTC())
+	q := s.r(ctx).Where("used_at IS NULL AND expires_at > ?", s.now().UTC())
 	if agencyID != nil {
 		q = q.Where("agency_id = ?", *agencyID)
 	}
@@ -124,7 +124,7 @@ func acceptUserInvitation(tx *gorm.DB, tokenHash, passwordHash, ip string, u *Us
 		}
 		return err
 	}
-	now := time.Now().UTC()
+	now := nowOf(tx).UTC()
 	res := tx.Model(&UserInvitation{}).Where("id = ? AND used_at IS NULL AND expires_at > ?", inv.ID, now).Update("used_at", now)
 	if res.Error != nil {
 		return res.Error

@@ -10,6 +10,7 @@ import (
 
 // Issue 12, point 9: a reviewer could create a manager account with a password of their choosing.
 func TestOnlyAdminsInviteManagersAndNobodyChoosesTheirPassword(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	for name, a := range map[string]*models.Actor{"reviewer": w.rev1, "manager": w.mcnA} {
 		if _, err := w.s.AddAgencyManager(ctx, a, w.agencyA.ID, "boss@lotus.example"); !errors.Is(err, models.ErrForbidden) {
@@ -67,6 +68,7 @@ func TestOnlyAdminsInviteManagersAndNobodyChoosesTheirPassword(t *testing.T) {
 }
 
 func TestInvitingStaffRefusesWhatCannotBecomeAnAccount(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	missing := uint(9999)
 	cases := map[string]struct {
@@ -98,6 +100,7 @@ func TestInvitingStaffRefusesWhatCannotBecomeAnAccount(t *testing.T) {
 }
 
 func TestInvitingAgainReplacesTheLinkAndOldOrExpiredLinksFail(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	first, err := w.s.InviteUser(ctx, w.admin, models.NewInvitation{Email: "rev3@jd.example", Role: models.RoleReviewer})
 	if err != nil {
@@ -122,6 +125,7 @@ func TestInvitingAgainReplacesTheLinkAndOldOrExpiredLinksFail(t *testing.T) {
 }
 
 func TestAResetLinkIsForTheUsersOwnAddressInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if err := w.s.SetLanguage(ctx, w.mcnB, "zh-CN"); err != nil {
 		t.Fatal(err)

@@ -122,6 +122,7 @@ var roleLogins = map[string]string{"admin": "admin", "reviewer": "reviewer", "mc
 // with ids of records the role's own tenant holds, and checks the outcome:
 // anonymous users are sent to sign in, other roles get 404.
 func TestRouteAccessMatrix(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	routes := a.server.Routes()
 	seen := map[string]bool{}
@@ -277,6 +278,7 @@ func checkAPIRoute(t *testing.T, a *app, key, method, path string, clients map[s
 // TestOtherTenantsAnswer404 asks, as each agency's manager and as a creator,
 // for records that belong to someone else.
 func TestOtherTenantsAnswer404(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mcnA := a.login("mcnA")
 	creator := a.login("creator")
@@ -326,6 +328,7 @@ func TestOtherTenantsAnswer404(t *testing.T) {
 // every route with an id that an MCN manager or a creator may use is asked
 // with an id belonging to someone else, and must answer 404.
 func TestEveryTenantRouteRefusesOtherTenantsIDs(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	// A bonus and a payout-free record in agency B, and a transfer for creator B.
 	bob := a.qualifiedCreator("jd_cr_bob002", &a.agencyB.ID)

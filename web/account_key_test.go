@@ -13,6 +13,7 @@ import (
 // with spaces, by form and by file: both are refused with the clear message,
 // and a transfer request in any case goes through instead.
 func TestEnrolAnotherAgencysCreatorInAnotherCaseIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	for _, variant := range []string{"JD_CR_BOB001", " jd_cr_bob001 "} {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -114,7 +113,7 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 	if v.Quota, err = s.quotaView(c, ag.ID); err != nil {
 		return v, err
 	}
-	v.NextMonth = models.MonthOf(time.Now()).Next().String()
+	v.NextMonth = models.MonthOf(s.now()).Next().String()
 	overrides, err := s.store.QuotaHistory(ctx, a, ag.ID)
 	if err != nil {
 		return v, err

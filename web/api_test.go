@@ -35,6 +35,7 @@ func (a *app) api(token, body string) (int, map[string]any) {
 }
 
 func TestAPIPerformance(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	wk := lastWeek.String()
 	good := `{"week":"` + wk + `","rows":[{"creator_account_id":"jd_cr_alice1","videos":3,"live_sessions":1,"views":120000,"orders":310,"gmv_fen":4599000}]}`
@@ -111,6 +112,7 @@ func jsonKey(v any) string {
 }
 
 func TestAPITokenShownOnceAndStoredHashed(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	res := admin.postForm("/settings/api-tokens", map[string][]string{"name": {"Data warehouse"}})
@@ -132,6 +134,7 @@ func TestAPITokenShownOnceAndStoredHashed(t *testing.T) {
 }
 
 func TestAPITokenIsRateLimited(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	body := `{"week":"` + lastWeek.String() + `","rows":[{"creator_account_id":"jd_cr_alice1","videos":1,"live_sessions":0,"views":1,"orders":1,"gmv_fen":1}]}`
 	limited := 0

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSignInLandsOnEachRolesDashboard(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	cases := map[string]struct{ wantPath, wantText string }{
 		"admin":    {"/dashboard", "Programme dashboard"},
@@ -45,6 +46,7 @@ func TestSignInLandsOnEachRolesDashboard(t *testing.T) {
 }
 
 func TestSignInFailuresLookAlikeAndAreAudited(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	wrong := c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {"wrong-password-123"}})
@@ -61,6 +63,7 @@ func TestSignInFailuresLookAlikeAndAreAudited(t *testing.T) {
 }
 
 func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	for i := 0; i < 5; i++ {
@@ -80,6 +83,7 @@ func TestRepeatedFailuresAreRefusedEvenWithSpoofedForwardedFor(t *testing.T) {
 }
 
 func TestSignOutEndsTheSessionEvenForACopiedCookie(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	u, err := url.Parse(a.ts.URL)
@@ -102,6 +106,7 @@ func TestSignOutEndsTheSessionEvenForACopiedCookie(t *testing.T) {
 }
 
 func TestSessionCookieIsHardened(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	res := c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {testPassword}})
@@ -123,6 +128,7 @@ func TestSessionCookieIsHardened(t *testing.T) {
 }
 
 func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	form := url.Values{"display_name": {"Forged"}, "account_id": {"jd_cr_forged"}, "subject1": {"1"}, "content_type": {"video"}, "followers": {"10"}}
@@ -149,6 +155,7 @@ func TestPostWithoutCSRFTokenIsRefused(t *testing.T) {
 }
 
 func TestNextParameterStaysOnSite(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	res := c.postForm("/login", url.Values{"email": {testUsers["admin"]}, "password": {testPassword}, "next": {"//evil.example/x"}})
@@ -163,6 +170,7 @@ func TestNextParameterStaysOnSite(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res := a.anon().get("/healthz")
 	if res.StatusCode != http.StatusOK || res.body != "ok" {

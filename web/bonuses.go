@@ -94,7 +94,7 @@ func (s *Server) bonusQueue(c echo.Context) error {
 		return err
 	}
 	v.Pager, v.Count, v.Total = pager(c, page, totals.Count), totals.Count, models.FormatYuan(totals.SumFen)
-	now := time.Now()
+	now := s.now()
 	for _, r := range rows {
 		row := views.BonusRowView{ID: r.ID, Creator: r.DisplayName, AccountID: r.AccountID, Agency: r.AgencyName, Week: r.Week,
 			GMV: models.FormatYuan(r.GMVFen), Amount: models.FormatYuan(r.AmountFen), State: string(r.State), Appeal: r.AppealState}
@@ -112,7 +112,7 @@ func (s *Server) bonusQueue(c echo.Context) error {
 func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs views.FieldErrors) (views.BonusQueueView, error) {
 	ctx := c.Request().Context()
 	a := actor(c)
-	v := views.BonusQueueView{Filter: raw, Errors: errs, CanDecide: a.IsStaff(), ComputeFor: models.WeekOf(time.Now()).Prev().String()}
+	v := views.BonusQueueView{Filter: raw, Errors: errs, CanDecide: a.IsStaff(), ComputeFor: models.WeekOf(s.now()).Prev().String()}
 	weeks, err := s.store.ComputedWeeks(ctx, 60)
 	if err != nil {
 		return v, err

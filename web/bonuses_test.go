@@ -24,6 +24,7 @@ func (a *app) weekOfProposals(n int) {
 }
 
 func TestReviewerComputesFiltersAndBulkApproves(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.weekOfProposals(5)
 	rev := a.login("reviewer")
@@ -79,6 +80,7 @@ func (a *app) bonusOfAccount(account string) *models.Bonus {
 }
 
 func TestFourEyesThroughThePages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	big := a.qualifiedCreator("jd_cr_bigone", &a.agencyA.ID)
 	a.perf(lastWeek, big.AccountID, 10, 0, 10_000_000, 100_000_000) // ¥26,000
@@ -105,6 +107,7 @@ func TestFourEyesThroughThePages(t *testing.T) {
 }
 
 func TestManagersSeeOnlyTheirAgencysBonusesAndCannotDecide(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.weekOfProposals(2) // agency B
 	a.login("reviewer").postForm("/bonuses/compute", url.Values{"week": {lastWeek.String()}})
@@ -125,6 +128,7 @@ func TestManagersSeeOnlyTheirAgencysBonusesAndCannotDecide(t *testing.T) {
 }
 
 func TestPayoutBatchExportAndPayment(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	page := rev.get("/payouts/" + itoa(a.batch.ID))
@@ -183,6 +187,7 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 }
 
 func TestCreatorAppealsARejectedWeek(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	dan := a.qualifiedCreator("jd_cr_dan001", &a.agencyA.ID)
 	a.perf(lastWeek, dan.AccountID, 2, 0, 0, 0)
@@ -225,6 +230,7 @@ func TestCreatorAppealsARejectedWeek(t *testing.T) {
 }
 
 func TestBonusRulePreviewAndPropose(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	form := url.Values{"gmv_tiers": {"10000 = 500\n50000 = 2000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},

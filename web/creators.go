@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -207,7 +206,7 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if cr.QualifiedAt != nil {
 		v.Qualified = i18n.From(ctx).Date(cr.QualifiedAt.In(models.CST))
 	}
-	now := time.Now()
+	now := s.now()
 	v.Today = now.In(models.CST).Format("2006-01-02")
 	feature, err := s.store.CurrentFeature(ctx, cr.ID, now)
 	if err != nil {
@@ -316,7 +315,7 @@ func (s *Server) creatorUnfeature(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.store.EndFeature(c.Request().Context(), actor(c), id, time.Now())
+	err = s.store.EndFeature(c.Request().Context(), actor(c), id, s.now())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/creators/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}

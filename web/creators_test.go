@@ -19,6 +19,7 @@ func enrolForm(account string) url.Values {
 }
 
 func TestEnrolByFormShowsFieldErrorsAndCreatesNothing(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	form := enrolForm("jd_cr_cathy1")
@@ -45,6 +46,7 @@ func TestEnrolByFormShowsFieldErrorsAndCreatesNothing(t *testing.T) {
 }
 
 func TestEnrolByFormThenInvitationSignIn(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	res := c.follow(c.postForm("/creators", enrolForm("jd_cr_cathy1")))
@@ -94,6 +96,7 @@ func TestEnrolByFormThenInvitationSignIn(t *testing.T) {
 }
 
 func TestEnrolAccountHeldByAnotherAgency(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	form := enrolForm(a.creatorB.AccountID)
@@ -124,6 +127,7 @@ func upload(t *testing.T, c *client, file string, data []byte) response {
 }
 
 func TestImportPreviewConfirmAndReimport(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	data, err := os.ReadFile("../models/testdata/creators_bad.csv")
@@ -173,6 +177,7 @@ func TestImportPreviewConfirmAndReimport(t *testing.T) {
 }
 
 func TestImportRefusesAnUnreadableFile(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	res := upload(t, c, "x.csv", []byte("name,followers\nx,1\n"))
@@ -185,6 +190,7 @@ func TestImportRefusesAnUnreadableFile(t *testing.T) {
 }
 
 func TestReviewerRejectsWithReasonAndManagerSeesIt(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	path := "/creators/" + itoa(a.creatorA.ID)
@@ -222,6 +228,7 @@ func TestReviewerRejectsWithReasonAndManagerSeesIt(t *testing.T) {
 }
 
 func TestAgencyAndManagerAccount(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	res := admin.postForm("/agencies", url.Values{"name": {"Agency A"}})
@@ -269,6 +276,7 @@ func TestAgencyAndManagerAccount(t *testing.T) {
 }
 
 func TestAuditFilterRejectsBadDates(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res := a.login("admin").get("/audit?from=24/11/2026")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.body, "use a date like") {
@@ -277,6 +285,7 @@ func TestAuditFilterRejectsBadDates(t *testing.T) {
 }
 
 func TestHistoryShowsWholeNumbers(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res := a.login("reviewer").get("/creators/" + itoa(a.creatorA.ID))
 	history := res.doc(t).Find(`[data-testid="history"]`).Text()
@@ -286,6 +295,7 @@ func TestHistoryShowsWholeNumbers(t *testing.T) {
 }
 
 func TestOversizedUploadsAndFormsAreRefusedClearly(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.login("mcnA")
 	big := bytes.Repeat([]byte("x"), 13<<20)
@@ -303,6 +313,7 @@ func TestOversizedUploadsAndFormsAreRefusedClearly(t *testing.T) {
 // With thousands of agencies a select of all of them would outweigh the page:
 // past 50 the filter is a box for the start of a name, and it filters.
 func TestAgencyFilterBecomesASearchBoxPastFiftyAgencies(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	if rev.get("/bonuses").doc(t).Find(`select#agency`).Length() != 1 {

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,7 +34,7 @@ func (s *Server) dashboard(c echo.Context) error {
 			return err
 		}
 		v := views.MCNDashboardView{ByState: stateCounts(byState), TotalCreators: sum(byState), Pending: pendingRows}
-		ranks, err := s.store.AgencyRanks(ctx, a, *a.AgencyID, 10, time.Now())
+		ranks, err := s.store.AgencyRanks(ctx, a, *a.AgencyID, 10, s.now())
 		if err != nil {
 			return err
 		}
@@ -99,7 +98,7 @@ func sum(m map[models.CreatorState]int64) int64 {
 // fillMoneyPanels adds the pools, what waits for reviewers, weekly spend and quota attainment.
 func (s *Server) fillMoneyPanels(c echo.Context, v *views.StaffDashboardView) error {
 	ctx := c.Request().Context()
-	now := time.Now()
+	now := s.now()
 	for _, p := range []struct{ name, label string }{{models.PoolCreators, tr(c, "pool_creators_label")}, {models.PoolMCN, tr(c, "pool_mcn_label")}} {
 		pool, err := s.store.GetPool(ctx, p.name)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 // The API takes one JSON value per request: anything after it is refused
 // with a clear 400, and nothing is written.
 func TestAPIRefusesABodyWithAnythingAfterTheJSON(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	good := `{"week":"` + lastWeek.String() + `","rows":[{"creator_account_id":"jd_cr_alice1","videos":3,"live_sessions":1,"views":120000,"orders":310,"gmv_fen":4599000}]}`
 	for name, body := range map[string]string{
@@ -38,6 +39,7 @@ func TestAPIRefusesABodyWithAnythingAfterTheJSON(t *testing.T) {
 }
 
 func TestAPIRefusesWeeksBeforeTheProgrammeStart(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	code, out := a.api(a.token, `{"week":"2024-W13","rows":[{"creator_account_id":"jd_cr_alice1","videos":1,"live_sessions":0,"views":1,"orders":1,"gmv_fen":1}]}`)
 	errs, _ := out["errors"].([]any)
@@ -52,6 +54,7 @@ func TestAPIRefusesWeeksBeforeTheProgrammeStart(t *testing.T) {
 // A display name with a right-to-left override is refused on the form, with
 // the problem named next to the field, in the manager's language too.
 func TestEnrolFormRefusesHiddenCharacters(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mcn := a.login("mcnA")
 	form := enrolForm("jd_cr_rlo001")
@@ -91,6 +94,7 @@ func uploadTo(t *testing.T, c *client, path, file string, data []byte) response 
 
 // Both upload pages say what is wrong with a UTF-16 or CR-only file.
 func TestUploadsNameUTF16AndCROnlyFiles(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	var u16 []byte
 	for _, u := range utf16.Encode([]rune("\uFEFFdisplay_name,account_id,primary_subject,content_type,followers\nLi,jd_cr_u16,electronics,video,1\n")) {

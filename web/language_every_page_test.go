@@ -44,6 +44,7 @@ var untranslatedOnPurpose = map[string]bool{"CSV": true, "XLSX": true, "MCN": tr
 // words beyond the programme's own data (names, e-mails, account IDs): a
 // string hard-coded in English, or a message missing from the catalogue, fails.
 func TestEveryPageSpeaksChinese(t *testing.T) {
+	t.Parallel()
 	a := newDemoApp(t)
 	data := programmeData(t, a)
 	for _, u := range everyPage {
@@ -150,6 +151,7 @@ func expectedStatus(path string) int {
 // The same pages in English show no Chinese beyond the language switch's
 // own "中文", and no message ID.
 func TestEveryPageSpeaksEnglish(t *testing.T) {
+	t.Parallel()
 	a := newDemoApp(t)
 	han := regexp.MustCompile(`\p{Han}+`)
 	for _, u := range everyPage {

@@ -20,6 +20,7 @@ func (c *client) chinese(path string) response {
 // The translated pages render fully in Chinese: no message ID leaks, none of
 // the English it replaces shows, and the page says which language it is in.
 func TestTranslatedPagesRenderInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	if res := rev.follow(rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}})); res.StatusCode != http.StatusOK {
@@ -76,6 +77,7 @@ func TestTranslatedPagesRenderInChinese(t *testing.T) {
 // The switch in the header changes the language; a signed-in user's choice is
 // kept on their account and wins over the browser's wish.
 func TestLanguageSwitchIsRememberedForTheUser(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	anon := a.anon()
 	res := anon.follow(anon.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/top-creators"}}))
@@ -105,6 +107,7 @@ func TestLanguageSwitchIsRememberedForTheUser(t *testing.T) {
 // A Chinese-speaking manager's mistakes are explained in Chinese, and what
 // they enrol is confirmed in Chinese.
 func TestEnrolmentSpeaksTheManagersLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mcn := a.login("mcnA")
 	mcn.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/creators/new"}})
@@ -132,6 +135,7 @@ func TestEnrolmentSpeaksTheManagersLanguage(t *testing.T) {
 
 // The import report explains bad rows in the manager's language; column names stay as in the file.
 func TestImportReportSpeaksTheManagersLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mcn := a.login("mcnA")
 	mcn.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/creators/import"}})
@@ -147,6 +151,7 @@ func TestImportReportSpeaksTheManagersLanguage(t *testing.T) {
 // Downloaded files head their columns in the reader's language, and a sample
 // downloaded in Chinese imports as it is.
 func TestDownloadedFilesSpeakTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mcn := a.login("mcnA")
 	if got := firstLine(mcn.get("/creators/import/sample.csv").body); got != "display_name,account_id,primary_subject,other_subjects,content_type,followers,contact_email,contact_phone" {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,7 +32,7 @@ func (s *Server) leaderRows(c echo.Context, rows []models.LeaderRow) ([]views.Le
 	for i, r := range rows {
 		ids[i] = r.CreatorID
 	}
-	featured, err := s.store.FeaturedAmong(c.Request().Context(), ids, time.Now())
+	featured, err := s.store.FeaturedAmong(c.Request().Context(), ids, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +50,7 @@ func (s *Server) leaderRows(c echo.Context, rows []models.LeaderRow) ([]views.Le
 
 func (s *Server) leaderboard(c echo.Context) error {
 	ctx := c.Request().Context()
-	now := time.Now()
+	now := s.now()
 	year := models.WeekOf(now).Prev().Year
 	subject := optionalID(c.QueryParam("subject"))
 	var subjectID uint
@@ -85,7 +84,7 @@ func (s *Server) leaderboardPublish(c echo.Context) error {
 	if err != nil {
 		return s.redirectWithFlash(c, "/leaderboard", "error", tr(c, "year_not_number"))
 	}
-	n, err := s.store.PublishTopList(c.Request().Context(), actor(c), year, time.Now())
+	n, err := s.store.PublishTopList(c.Request().Context(), actor(c), year, s.now())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/leaderboard", "error", trMsg(c, fe["year"]))
 	}

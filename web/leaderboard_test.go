@@ -9,6 +9,7 @@ import (
 )
 
 func TestLeaderboardPublishAndPublicPage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	// Dora out-sells Carol; Eve is pending and must never appear.
 	dora := a.qualifiedCreator("jd_cr_dora02", &a.agencyB.ID)
@@ -54,6 +55,7 @@ func TestLeaderboardPublishAndPublicPage(t *testing.T) {
 }
 
 func TestFeaturedCreatorsAreMarkedEverywhere(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	today := time.Now().Format("2006-01-02")

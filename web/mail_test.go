@@ -26,6 +26,7 @@ import (
 // their owner. These tests send through a real SMTP server in the test's
 // process and follow the link in the message they read from it.
 func TestInvitationsAndResetLinksArriveBySMTPAndWork(t *testing.T) {
+	t.Parallel()
 	srv, _ := mailtest.Start(t, mailtest.Options{})
 	sender, err := mail.ParseSMTPURL("smtp://" + net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)) + "?tls=none&from=" + url.QueryEscape("JD Creator Portal <portal@jd.example>"))
 	if err != nil {
@@ -102,6 +103,7 @@ func TestInvitationsAndResetLinksArriveBySMTPAndWork(t *testing.T) {
 // Point 11: the manager who enrols a creator never sees the creator's link —
 // not after the form, not after "send again", not in the import report.
 func TestTheEnrollingManagerNeverSeesTheCreatorsLink(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mgr := a.login("mcnA")
 	var seen strings.Builder
@@ -157,6 +159,7 @@ func TestTheEnrollingManagerNeverSeesTheCreatorsLink(t *testing.T) {
 
 // Point 9: a reviewer used to create a manager account with a password of their choosing.
 func TestAReviewerCannotAddAManager(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	if rev.get("/agencies/"+itoa(a.agencyA.ID)).doc(t).Find(`form[action$="/managers"]`).Length() != 0 {
@@ -183,6 +186,7 @@ func TestAReviewerCannotAddAManager(t *testing.T) {
 
 // The users page invites: no password field, nothing to sign in with until the invitee chooses a password.
 func TestAdminsInviteStaffInsteadOfChoosingTheirPassword(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	if admin.get("/settings/users").doc(t).Find(`form[action="/settings/users"] input[name="password"]`).Length() != 0 {
@@ -220,6 +224,7 @@ func TestAdminsInviteStaffInsteadOfChoosingTheirPassword(t *testing.T) {
 // When mail fails, what was asked for is kept, the page says the email was not
 // sent, and it can be sent again.
 func TestAFailedEmailKeepsTheInvitationAndSaysSo(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.mailDown()
 	mgr := a.login("mcnA")
@@ -271,6 +276,7 @@ func subjects(ms []mailtest.Received) []string {
 // The server's log records an email that could not be sent (to whom, what), but
 // never a link's secret: not from the mail, not from the request line.
 func TestTheLogRecordsAFailedEmailButNeverALink(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	var logs lockedBuffer
 	srv := web.New(a.store, web.Config{SessionSecret: []byte("0123456789abcdef0123456789abcdef-test"), Static: static.FS,

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,7 +16,7 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 	ctx := c.Request().Context()
 	a := actor(c)
 	v := views.MCNBonusesView{Month: c.QueryParam("month"), State: c.QueryParam("state"), IsAdmin: a.Role == models.RoleAdmin,
-		ComputeFor: models.MonthOf(time.Now()).Prev().String(), Errors: errs}
+		ComputeFor: models.MonthOf(s.now()).Prev().String(), Errors: errs}
 	month := ""
 	if m, err := models.ParseMonth(v.Month); err == nil {
 		month = m.String()
@@ -37,7 +36,7 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 			Delivered: r.Delivered, Amount: models.FormatYuan(r.AmountFen), State: string(r.State)})
 	}
 	v.Months = []views.Option{{Value: "", Label: tr(c, "all_months")}}
-	for m, i := models.MonthOf(time.Now()).Prev(), 0; i < 12; m, i = m.Prev(), i+1 {
+	for m, i := models.MonthOf(s.now()).Prev(), 0; i < 12; m, i = m.Prev(), i+1 {
 		v.Months = append(v.Months, views.Option{Value: m.String(), Label: m.String(), Selected: m.String() == month})
 	}
 	v.States = []views.Option{{Value: "", Label: tr(c, "all_states")}}
@@ -74,7 +73,7 @@ func (s *Server) mcnBonuses(c echo.Context) error {
 }
 
 func (s *Server) mcnCompute(c echo.Context) error {
-	res, err := s.store.ComputeMonth(c.Request().Context(), actor(c), c.FormValue("month"), time.Now())
+	res, err := s.store.ComputeMonth(c.Request().Context(), actor(c), c.FormValue("month"), s.now())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/mcn-bonuses", "error", trMsg(c, fe["month"]))
 	}

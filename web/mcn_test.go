@@ -11,6 +11,7 @@ import (
 )
 
 func TestManagerWatchesQuotaRiseAsCreatorsQualify(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mgr := a.login("mcnA")
 	progress := func() string {
@@ -37,6 +38,7 @@ func TestManagerWatchesQuotaRiseAsCreatorsQualify(t *testing.T) {
 }
 
 func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	admin.follow(admin.postForm("/settings/mcn-rule", url.Values{"default_quota": {"1"}, "meet": {"20000"}, "per_extra": {"1000"}, "max": {"50000"}, "four_eyes": {"30000"}}))
@@ -71,6 +73,7 @@ func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
 }
 
 func TestProgrammeDashboardShowsMoneyAtAGlance(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	doc := a.login("reviewer").get("/dashboard").doc(t)
 	if got := doc.Find(`[data-testid="left-creators"]`).Text(); got != "¥999,999,700.00" { // Carol's ¥300 approved
@@ -91,6 +94,7 @@ func TestProgrammeDashboardShowsMoneyAtAGlance(t *testing.T) {
 }
 
 func TestNotificationsReachTheCreatorAndTheManager(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	rev.postForm("/creators/"+itoa(a.creatorA.ID)+"/decision", url.Values{"action": {"reject"}, "reason-reject": {"content_policy"}})
@@ -115,6 +119,7 @@ func TestNotificationsReachTheCreatorAndTheManager(t *testing.T) {
 }
 
 func TestTransferRequestedAcceptedByTheCreator(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mgrB := a.login("mcnB")
 	res := mgrB.follow(mgrB.postForm("/transfers", url.Values{"account_id": {a.creatorA.AccountID}}))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,7 +30,7 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	totals, err := s.store.CreatorYearTotals(ctx, *a.CreatorID, now)
 	if err != nil {
 		return err

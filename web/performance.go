@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,13 +18,13 @@ import (
 )
 
 func (s *Server) performanceImportForm(c echo.Context) error {
-	v := views.PerformanceImportView{Sample: models.WeekOf(time.Now()).Prev().String()}
+	v := views.PerformanceImportView{Sample: models.WeekOf(s.now()).Prev().String()}
 	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), v))
 }
 
 func (s *Server) performanceSample(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="performance-sample.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SamplePerformanceCSV(time.Now(), columnLabels(c, models.PerformanceCSVHeader)))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SamplePerformanceCSV(s.now(), columnLabels(c, models.PerformanceCSVHeader)))
 }
 
 // readUpload reads the "file" field of a multipart form within the import
@@ -52,7 +51,7 @@ func readUpload(c echo.Context) (string, []byte, string) {
 
 func (s *Server) performanceImportUpload(c echo.Context) error {
 	refuse := func(msg string) error {
-		v := views.PerformanceImportView{Sample: models.WeekOf(time.Now()).Prev().String(), Errors: views.FieldErrors{"file": msg}}
+		v := views.PerformanceImportView{Sample: models.WeekOf(s.now()).Prev().String(), Errors: views.FieldErrors{"file": msg}}
 		return render(c, http.StatusUnprocessableEntity, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), v))
 	}
 	name, data, problem := readUpload(c)

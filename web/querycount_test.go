@@ -11,6 +11,7 @@ import (
 // runs, then adds many more rows to what those pages list and counts again:
 // a page that loads per row (N+1) fails.
 func TestPageQueryCountsDoNotGrowWithRows(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	var n atomic.Int64
 	a.store.OnQuery(func() { n.Add(1) })

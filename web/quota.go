@@ -3,7 +3,6 @@ package web
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,7 +24,7 @@ func whyNotCounting(c echo.Context, n models.NotCounting) string {
 
 func (s *Server) quotaView(c echo.Context, agencyID uint) (views.QuotaView, error) {
 	ctx := c.Request().Context()
-	p, err := s.store.AgencyProgress(ctx, actor(c), agencyID, time.Now())
+	p, err := s.store.AgencyProgress(ctx, actor(c), agencyID, s.now())
 	if err != nil {
 		return views.QuotaView{}, err
 	}
@@ -65,7 +64,7 @@ func (s *Server) agencyQuotaSet(c echo.Context) error {
 	if err != nil {
 		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", tr(c, "flash_quota_whole_number"))
 	}
-	err = s.store.SetAgencyQuota(c.Request().Context(), actor(c), id, c.FormValue("from_month"), quota, time.Now())
+	err = s.store.SetAgencyQuota(c.Request().Context(), actor(c), id, c.FormValue("from_month"), quota, s.now())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/agencies/"+itoa(id), "error", strings.Join(fieldMessages(c, fe), " "))
 	}

@@ -3,6 +3,7 @@ package web
 import "testing"
 
 func TestSafeNextKeepsRedirectsOnThisSite(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"/dashboard":                       "/dashboard",
 		"/bonuses?week=2026-W47&state=new": "/bonuses?week=2026-W47&state=new",

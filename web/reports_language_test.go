@@ -62,6 +62,7 @@ func flashOf(t *testing.T, res response) string {
 // A second approval by the reviewer who gave the first is refused with a
 // reason that names the creator, in the reader's language.
 func TestSameReviewerSecondApprovalReportInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	big := a.qualifiedCreator("jd_cr_bigone", &a.agencyA.ID)
 	a.perf(lastWeek, big.AccountID, 10, 0, 10_000_000, 100_000_000) // ¥26,000: four eyes
@@ -86,6 +87,7 @@ func TestSameReviewerSecondApprovalReportInChinese(t *testing.T) {
 
 // An approval the pool cannot cover says, in Chinese, what was asked and what is left.
 func TestApprovalOverThePoolReportInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	dan := a.qualifiedCreator("jd_cr_dan001", &a.agencyA.ID)
 	eve := a.qualifiedCreator("jd_cr_eve001", &a.agencyB.ID)
@@ -117,6 +119,7 @@ func TestApprovalOverThePoolReportInChinese(t *testing.T) {
 
 // A monthly agency bonus decided twice is refused by the agency's name, in Chinese.
 func TestMCNDecisionReportNamesTheAgencyInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	b := models.MCNBonus{AgencyID: a.agencyA.ID, Month: models.MonthOf(time.Now()).Prev().String(), Quota: 1, Delivered: 1,
 		State: models.BonusApproved, AmountFen: 2_000_000, ProposedAt: time.Now(), UpdatedAt: time.Now()}
@@ -136,6 +139,7 @@ func TestMCNDecisionReportNamesTheAgencyInChinese(t *testing.T) {
 
 // A bank result line whose amount differs from the batch is listed in Chinese.
 func TestBankResultMismatchInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer").inChinese()
 	path := "/payouts/" + itoa(a.batch.ID)
@@ -160,6 +164,7 @@ func TestBankResultMismatchInChinese(t *testing.T) {
 // A transfer asked for and accepted shows its state, and notifies everyone
 // concerned, in Chinese.
 func TestTransferStatesAndNotificationsInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mgrB := a.login("mcnB").inChinese()
 	mgrB.postForm("/transfers", url.Values{"account_id": {a.creatorA.AccountID}})
@@ -216,6 +221,7 @@ func TestTransferStatesAndNotificationsInChinese(t *testing.T) {
 // A rejected week appealed: the appeal's state, the rejection and the appeal
 // decision read in Chinese for the reviewer and the creator.
 func TestAppealStateAndNotificationsInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	dan := a.qualifiedCreator("jd_cr_dan001", &a.agencyA.ID)
 	a.perf(lastWeek, dan.AccountID, 2, 0, 0, 0)
@@ -271,6 +277,7 @@ func TestAppealStateAndNotificationsInChinese(t *testing.T) {
 
 // Decisions on a creator and an approved bonus notify in Chinese, with links built from their targets.
 func TestDecisionNotificationsInChinese(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	rev.postForm("/creators/"+itoa(a.creatorA.ID)+"/decision", url.Values{"action": {"reject"}, "reason-reject": {"content_policy"}})
@@ -307,6 +314,7 @@ func TestDecisionNotificationsInChinese(t *testing.T) {
 // Every state of a transfer and of an appeal, and every state word the
 // messages use, has a label in both languages (from the models' lists).
 func TestEveryStateHasALabelInBothLanguages(t *testing.T) {
+	t.Parallel()
 	for _, l := range i18n.Langs {
 		lctx := i18n.With(context.Background(), i18n.For(l))
 		seen := map[string]string{}
@@ -337,6 +345,7 @@ func TestEveryStateHasALabelInBothLanguages(t *testing.T) {
 // Every reason code of a decision report and of a bank result, and every
 // notification kind, is a message of the catalogue.
 func TestEveryReportReasonAndNotificationKindIsCatalogued(t *testing.T) {
+	t.Parallel()
 	ids := []string{
 		models.RefusedNoSuchBonus, models.RefusedOverCap, models.RefusedSameReviewer, models.RefusedPoolShort,
 		models.RefusedDecidedMeanwhile, models.RefusedAlreadyDecided,
@@ -367,6 +376,7 @@ func TestEveryReportReasonAndNotificationKindIsCatalogued(t *testing.T) {
 // read back by the upgrade and shown in the reader's language; one it could
 // not read is shown as it was written.
 func TestNotificationsStoredAsSentencesRenderInChineseAfterTheUpgrade(t *testing.T) {
+	t.Parallel()
 	dsn := modeltest.DatabaseURL(t)
 	s, err := models.Open(ctx, dsn, models.WithAuditKey(modeltest.AuditKey))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // The reset attack of issue 12: four guesses at a victim, one correct sign-in
 // to the attacker's own account from the same address, again and again.
 func TestASuccessfulSignInElsewhereDoesNotResetTheGuessCount(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	attacker := a.anon()
 	checked := 0
@@ -45,6 +46,7 @@ func TestASuccessfulSignInElsewhereDoesNotResetTheGuessCount(t *testing.T) {
 }
 
 func TestPasswordConfirmationAndChangeAreThrottledBeforeThePassword(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	for i := 0; i < 12; i++ {
@@ -68,6 +70,7 @@ func TestPasswordConfirmationAndChangeAreThrottledBeforeThePassword(t *testing.T
 }
 
 func TestRedirectsStayOnThisSite(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	bad := []string{"/\t/evil.example", "/%09/evil.example", "//evil.example", "/\\evil.example", "/%2F/evil.example", "https://evil.example", "javascript:alert(1)"}
 	for _, next := range bad {
@@ -91,6 +94,7 @@ func TestRedirectsStayOnThisSite(t *testing.T) {
 }
 
 func TestCSRFTokenOnlyFromTheFormOrHeaderAndRenewedAtSignIn(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.anon()
 	before := c.csrf()
@@ -121,6 +125,7 @@ func TestCSRFTokenOnlyFromTheFormOrHeaderAndRenewedAtSignIn(t *testing.T) {
 }
 
 func TestPagesAndDownloadsAreNotCached(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
 	rev.postForm("/payouts/"+itoa(a.batch.ID)+"/freeze", url.Values{"format": {"csv"}})

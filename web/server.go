@@ -27,7 +27,7 @@ type Config struct {
 	TrustedProxies []*net.IPNet // proxies whose X-Forwarded-For is believed; none by default
 	Static         fs.FS        // the embedded static files
 	Logger         *slog.Logger
-	Now            func() time.Time // the clock for session ages; time.Now when nil (tests move it)
+	Now            func() time.Time // the clock of sessions and every rule a handler applies; the store's clock when nil
 	Mail           mail.Config      // how invitation and reset links reach their owners' email
 }
 
@@ -66,7 +66,7 @@ func New(store *models.Store, cfg Config) *Server {
 		now:   cfg.Now,
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now = store.Now // one clock: a test sets it once, with models.WithClock
 	}
 	s.sessions = newSessionStore(cfg.SessionSecret, cfg.SecureCookies)
 	s.sessionName = "portal_session"

@@ -42,6 +42,7 @@ func signedIn(c *client) bool {
 }
 
 func TestSessionsExpireWhenIdleAndAfterTwelveHours(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	clk := withClock(t, a)
 	c := a.login("mcnA")
@@ -68,6 +69,7 @@ func TestSessionsExpireWhenIdleAndAfterTwelveHours(t *testing.T) {
 }
 
 func TestDisablingAUserAndChangingAPasswordEndSessions(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	victim := a.login("mcnB")
 	admin := a.login("admin")
@@ -98,6 +100,7 @@ func TestDisablingAUserAndChangingAPasswordEndSessions(t *testing.T) {
 }
 
 func TestSensitiveActionsAskForThePasswordAfterFifteenMinutes(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	clk := withClock(t, a)
 	admin := a.login("admin")
@@ -125,6 +128,7 @@ func TestSensitiveActionsAskForThePasswordAfterFifteenMinutes(t *testing.T) {
 }
 
 func TestRefusedAccessIsAuditedOncePerMinuteWithACount(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mgr := a.login("mcnA")
 	mgr.get("/creators/" + itoa(a.creatorB.ID)) // another tenant's id
@@ -143,6 +147,7 @@ func TestRefusedAccessIsAuditedOncePerMinuteWithACount(t *testing.T) {
 }
 
 func TestSecureCookiesUseTheHostPrefixAndHSTS(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	srv := web.New(a.store, web.Config{SessionSecret: []byte("0123456789abcdef0123456789abcdef-test"), Static: static.FS,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SecureCookies: true})
@@ -175,6 +180,7 @@ func TestSecureCookiesUseTheHostPrefixAndHSTS(t *testing.T) {
 }
 
 func TestPasswordResetLinkIsSingleUseAndEndsSessions(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	victim := a.login("mcnB")
 	admin := a.login("admin")

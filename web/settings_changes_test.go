@@ -54,6 +54,7 @@ func flashText(t *testing.T, res response) string {
 // until a second admin approves it, the proposer cannot approve it, and the
 // checker sees what is in force beside what is proposed.
 func TestOneAdminCannotChangeMoneySettingsThroughThePages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	maker := a.login("admin")
 	checker := a.adminLogin("checker@t.test")
@@ -118,6 +119,7 @@ func TestOneAdminCannotChangeMoneySettingsThroughThePages(t *testing.T) {
 
 // The checker sees what a proposed bonus rule would have paid last week.
 func TestTheCheckerSeesTheWhatIfOfAProposedRule(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	maker := a.login("admin")
 	form := url.Values{"action": {"propose"}, "gmv_tiers": {"10000 = 500\n50000 = 2000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},
@@ -132,6 +134,7 @@ func TestTheCheckerSeesTheWhatIfOfAProposedRule(t *testing.T) {
 }
 
 func TestThresholdAboveTheCapIsRefusedOnThePage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	res := admin.postForm("/settings/bonus-rule", url.Values{"action": {"propose"}, "gmv_tiers": {"10000 = 500"}, "view_tiers": {""},
@@ -153,6 +156,7 @@ func TestThresholdAboveTheCapIsRefusedOnThePage(t *testing.T) {
 }
 
 func TestPoolAboveTheProgrammeBudgetIsRefusedOnThePage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.login("admin")
 	page := admin.get("/settings/bonus-rule").doc(t)
@@ -176,6 +180,7 @@ func TestPoolAboveTheProgrammeBudgetIsRefusedOnThePage(t *testing.T) {
 }
 
 func TestRejectingAChangeNeedsAReasonAndTheProposerCanWithdraw(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	maker := a.login("admin")
 	checker := a.adminLogin("checker@t.test")
@@ -216,6 +221,7 @@ func (a *app) auditRows(t *testing.T, action string) int64 {
 // Approving needs the password entered within the last 15 minutes, like
 // every other money setting.
 func TestApprovingAChangeAsksForThePasswordAfterFifteenMinutes(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	clk := withClock(t, a)
 	maker := a.login("admin")
@@ -234,6 +240,7 @@ func TestApprovingAChangeAsksForThePasswordAfterFifteenMinutes(t *testing.T) {
 
 // Two admins pressing Approve at the same moment apply the change once.
 func TestTwoAdminsApprovingAtOnceApplyTheChangeOnce(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	maker := a.login("admin")
 	maker.follow(maker.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}}))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,7 +44,7 @@ func (s *Server) transferDecision(c echo.Context) error {
 		return err
 	}
 	accept := c.FormValue("decision") == "accept"
-	err = s.store.DecideTransfer(c.Request().Context(), actor(c), id, accept, time.Now())
+	err = s.store.DecideTransfer(c.Request().Context(), actor(c), id, accept, s.now())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/me", "error", strings.Join(fieldMessages(c, fe), " "))
 	}
@@ -54,7 +53,7 @@ func (s *Server) transferDecision(c echo.Context) error {
 	}
 	msg := tr(c, "flash_transfer_declined")
 	if accept {
-		msg = tr(c, "flash_transfer_accepted", "Date", models.MonthOf(time.Now()).Next().String()+"-01")
+		msg = tr(c, "flash_transfer_accepted", "Date", models.MonthOf(s.now()).Next().String()+"-01")
 	}
 	return s.redirectWithFlash(c, "/me", "success", msg)
 }

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,7 +47,7 @@ func (s *Server) creatorRowsFeatured(c echo.Context, cs []models.Creator, subjec
 	for i, cr := range cs {
 		ids[i] = cr.ID
 	}
-	featured, err := s.store.FeaturedAmong(c.Request().Context(), ids, time.Now())
+	featured, err := s.store.FeaturedAmong(c.Request().Context(), ids, s.now())
 	for i := range rows {
 		rows[i].Featured = featured[rows[i].ID]
 	}

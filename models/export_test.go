@@ -33,3 +33,6 @@ func TableModels() []any {
 
 // LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.
 const LockKeyPerformanceIngest = lockKeyPerformanceIngest
+
+// AdvisoryLockSQL is how the portal takes an advisory lock (one argument: the key).
+const AdvisoryLockSQL = advisoryLockSQL

@@ -26,10 +26,15 @@ const (
 	lockKeySettingsChanges int64 = 727281
 )
 
+// advisoryLockSQL takes a key within the current schema: the data a lock
+// guards lives in one schema, so portals (or parallel tests) on other schemas
+// of the same server do not wait for each other.
+const advisoryLockSQL = "SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(current_schema()))"
+
 // advisoryLock takes key for the rest of tx on PostgreSQL; elsewhere it does nothing.
 func advisoryLock(tx *gorm.DB, key int64) error {
 	if tx.Dialector.Name() != "postgres" {
 		return nil
 	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(?)", key).Error
+	return tx.Exec(advisoryLockSQL, key).Error
 }

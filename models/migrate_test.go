@@ -658,7 +658,7 @@ func TestIngestLockDoesNotHoldBackTheAuditLog(t *testing.T) {
 	w := newWorld(t)
 	ingest := w.raw.Begin()
 	defer ingest.Rollback()
-	if err := ingest.Exec("SELECT pg_advisory_xact_lock(?)", models.LockKeyPerformanceIngest).Error; err != nil {
+	if err := ingest.Exec(models.AdvisoryLockSQL, models.LockKeyPerformanceIngest).Error; err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)

@@ -189,6 +189,11 @@ func openStore(ctx context.Context, acc access) (*models.Store, error) {
 		return nil, err
 	}
 	if acc == migrateSchema {
+		state, err := store.SchemaState(ctx)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
 		n, err := store.Migrate(ctx)
 		if err != nil {
 			store.Close()
@@ -196,6 +201,12 @@ func openStore(ctx context.Context, acc access) (*models.Store, error) {
 		}
 		if n > 0 {
 			slog.Info("database schema brought up to date", "steps_applied", n)
+			// Say so when this start re-chained the audit log under the audit key (once, on the upgrade past issue 12).
+			if rechained := store.AuditRechain(state); rechained != nil {
+				if note, ok, err := rechained(ctx); err == nil && ok {
+					slog.Warn("the audit log was re-chained under the audit key; run `portal audit anchor` and keep its output", "recorded", note)
+				}
+			}
 		}
 	} else if err := store.CheckSchema(ctx); err != nil {
 		store.Close()

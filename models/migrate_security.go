@@ -1,8 +1,11 @@
 package models
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -143,4 +146,28 @@ func rechainAuditV8(tx *gorm.DB, key []byte) (count int64, brokenAt uint, last s
 			last, lastID = e.Hash, e.ID
 		}
 	}
+}
+
+// AuditRechain returns, when state says the step that re-chains the audit log
+// under the audit key is still to run, a function to call after migrating:
+// it reports what that step recorded (entries, whether the old chain held), so
+// the start that ran it can say so in its log.
+func (s *Store) AuditRechain(state SchemaState) func(ctx context.Context) (string, bool, error) {
+	step := 0
+	want := reflect.ValueOf(migrateAuditHMACAndThrottles).Pointer()
+	for i, m := range migrations {
+		if reflect.ValueOf(m).Pointer() == want {
+			step = i + 1
+		}
+	}
+	if !slices.Contains(state.Missing, step) {
+		return nil
+	}
+	return s.lastRechain
+}
+
+func (s *Store) lastRechain(ctx context.Context) (string, bool, error) {
+	var e AuditEntry
+	err := s.r(ctx).Where("action = ?", "audit.rechained").Order("seq DESC").Limit(1).Find(&e).Error
+	return e.After, e.ID != 0, err
 }

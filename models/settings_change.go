@@ -365,17 +365,9 @@ func (s *Store) ApproveChange(ctx context.Context, a *Actor, id uint) (*Settings
 	var ch SettingsChange
 	var refusal error
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockSettingsChanges(tx); err != nil {
+		var err error
+		if ch, err = pendingChange(tx, a, id, false); err != nil {
 			return err
-		}
-		if err := tx.First(&ch, id).Error; err != nil {
-			return notFound(err)
-		}
-		switch {
-		case ch.State != ChangePending:
-			return ErrChangeDecided
-		case ch.ProposedByID == a.UserID:
-			return ErrOwnChange
 		}
 		if ch.Kind.Pool() != "" {
 			if err := lockPool(tx, ch.Kind.Pool()); err != nil {
@@ -487,17 +479,9 @@ func (s *Store) RejectChange(ctx context.Context, a *Actor, id uint, reason stri
 	}
 	var ch SettingsChange
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockSettingsChanges(tx); err != nil {
+		var err error
+		if ch, err = pendingChange(tx, a, id, false); err != nil {
 			return err
-		}
-		if err := tx.First(&ch, id).Error; err != nil {
-			return notFound(err)
-		}
-		switch {
-		case ch.State != ChangePending:
-			return ErrChangeDecided
-		case ch.ProposedByID == a.UserID:
-			return ErrOwnChange
 		}
 		before := changeAudit(&ch, ch.Proposed)
 		ok, err := decide(tx, a, &ch, ChangeRejected, reason)
@@ -519,17 +503,9 @@ func (s *Store) WithdrawChange(ctx context.Context, a *Actor, id uint) (*Setting
 	}
 	var ch SettingsChange
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockSettingsChanges(tx); err != nil {
+		var err error
+		if ch, err = pendingChange(tx, a, id, true); err != nil {
 			return err
-		}
-		if err := tx.First(&ch, id).Error; err != nil {
-			return notFound(err)
-		}
-		switch {
-		case ch.State != ChangePending:
-			return ErrChangeDecided
-		case ch.ProposedByID != a.UserID:
-			return ErrNotProposer
 		}
 		before := changeAudit(&ch, ch.Proposed)
 		ok, err := decide(tx, a, &ch, ChangeWithdrawn, "")
@@ -672,4 +648,25 @@ func groupDigits(n int64) string {
 		b.WriteByte(s[i])
 	}
 	return sign + b.String()
+}
+
+// pendingChange locks the proposals and loads one that still waits: for its
+// proposer to withdraw (byProposer), or for a different admin to decide.
+func pendingChange(tx *gorm.DB, a *Actor, id uint, byProposer bool) (SettingsChange, error) {
+	var ch SettingsChange
+	if err := lockSettingsChanges(tx); err != nil {
+		return ch, err
+	}
+	if err := tx.First(&ch, id).Error; err != nil {
+		return ch, notFound(err)
+	}
+	switch {
+	case ch.State != ChangePending:
+		return ch, ErrChangeDecided
+	case byProposer && ch.ProposedByID != a.UserID:
+		return ch, ErrNotProposer
+	case !byProposer && ch.ProposedByID == a.UserID:
+		return ch, ErrOwnChange
+	}
+	return ch, nil
 }

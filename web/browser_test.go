@@ -102,7 +102,8 @@ func TestBrowserScreenshots(t *testing.T) {
 		{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/bonuses", "/bonuses/1", "/payouts/1", "/leaderboard", "/mcn-bonuses", "/audit"}},
 		{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import"}},
 		{"creator1@demo.test", []string{"/me"}},
-		{"admin@demo.test", []string{"/settings/bonus-rule"}},
+		{"admin@demo.test", []string{"/settings/bonus-rule", "/settings/users"}},
+		{"admin2@demo.test", []string{"/settings/changes"}},
 	}
 	for _, loc := range []*i18n.Localizer{i18n.For(i18n.EN), i18n.For(i18n.ZH)} {
 		suffix := ""

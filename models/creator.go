@@ -139,22 +139,59 @@ type validEnrolment struct {
 	ContactPhone string
 }
 
-// SubjectIndex resolves subject-area codes and names (case-insensitive) to
-// active subject areas.
-type SubjectIndex map[string]SubjectArea
+// SubjectIndex resolves what people type for a subject area (its code, its
+// name as an admin set it, its name in any language the portal speaks) and
+// for a content type (the code or a word for it in any language) — compared
+// without regard to case, width or spacing (FoldWord).
+type SubjectIndex struct {
+	subjects map[string]SubjectArea
+	content  map[string]ContentType
+}
 
-// NewSubjectIndex indexes active subject areas by lower-case code and name.
-func NewSubjectIndex(areas []SubjectArea) SubjectIndex {
-	idx := SubjectIndex{}
+// NewSubjectIndex indexes the active subject areas and the content types,
+// with the words people may type for them (InputWords, from the catalogues).
+func NewSubjectIndex(areas []SubjectArea, words ...InputWords) SubjectIndex {
+	idx := SubjectIndex{subjects: map[string]SubjectArea{}, content: map[string]ContentType{}}
+	byCode := map[string]SubjectArea{}
 	for _, a := range areas {
 		if !a.Active {
 			continue
 		}
-		idx[strings.ToLower(a.Code)] = a
-		idx[strings.ToLower(a.Name)] = a
-		idx[strconv.FormatUint(uint64(a.ID), 10)] = a
+		byCode[a.Code] = a
+		idx.subjects[FoldWord(a.Code)] = a
+		idx.subjects[FoldWord(a.Name)] = a
+		idx.subjects[strconv.FormatUint(uint64(a.ID), 10)] = a
+	}
+	for _, ct := range ContentTypes {
+		idx.content[FoldWord(string(ct))] = ct
+	}
+	for _, w := range words {
+		for word, code := range w.Subjects {
+			if a, ok := byCode[code]; ok {
+				if _, taken := idx.subjects[FoldWord(word)]; !taken {
+					idx.subjects[FoldWord(word)] = a
+				}
+			}
+		}
+		for word, ct := range w.Content {
+			idx.content[FoldWord(word)] = ct
+		}
 	}
 	return idx
+}
+
+// subject is the active subject area s names, if any.
+func (idx SubjectIndex) subject(s string) (SubjectArea, bool) {
+	a, ok := idx.subjects[FoldWord(s)]
+	return a, ok
+}
+
+// contentType is the content type s names, or s itself (then not Valid).
+func (idx SubjectIndex) contentType(s string) ContentType {
+	if ct, ok := idx.content[FoldWord(s)]; ok {
+		return ct
+	}
+	return ContentType(strings.ToLower(strings.TrimSpace(s)))
 }
 
 // Validate checks every field and returns the cleaned request or field errors
@@ -164,7 +201,7 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 	v := validEnrolment{
 		DisplayName:  strings.TrimSpace(e.DisplayName),
 		AccountID:    strings.TrimSpace(e.AccountID),
-		ContentType:  ContentType(strings.ToLower(strings.TrimSpace(e.ContentType))),
+		ContentType:  subjects.contentType(e.ContentType),
 		ContactEmail: NormalizeEmail(e.ContactEmail),
 		ContactPhone: strings.TrimSpace(e.ContactPhone),
 	}
@@ -195,7 +232,7 @@ func (e Enrolment) Validate(subjects SubjectIndex) (validEnrolment, FieldErrors)
 		fe["subjects"] = M("err_subjects_too_many", "N", MaxSubjects)
 	default:
 		for _, n := range names {
-			sa, ok := subjects[strings.ToLower(n)]
+			sa, ok := subjects.subject(n)
 			if !ok {
 				fe["subjects"] = M("err_subject_unknown", "Value", n)
 				break

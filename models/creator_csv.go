@@ -233,14 +233,14 @@ func csvErr(line int, err error) error {
 	return errMsg("err_csv_unreadable", "N", line)
 }
 
-// SampleEnrolmentCSV is the downloadable example file; header labels the
-// EnrolmentCSVHeader columns (English names or accepted Chinese ones).
-func SampleEnrolmentCSV(header []string) []byte {
+// SampleEnrolmentCSV is the downloadable example file: header labels the
+// EnrolmentCSVHeader columns (English names or accepted Chinese ones) and
+// rows are in the reader's words (web builds them from the catalogue).
+func SampleEnrolmentCSV(header []string, rows [][]string) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write(header)
-	_ = w.Write([]string{"Li Wei Reviews", "jd_cr_100001", "electronics", "mobile_phones;computers", "video", "125000", "liwei@example.com", "+86 138 0000 0001"})
-	_ = w.Write([]string{"Chen Home Live", "jd_cr_100002", "household", "", "live", "48000", "", ""})
+	_ = w.WriteAll(rows)
 	w.Flush()
 	return b.Bytes()
 }

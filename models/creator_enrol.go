@@ -39,7 +39,7 @@ func (s *Store) EnrolCreator(ctx context.Context, a *Actor, agencyID *uint, e En
 	if err != nil {
 		return nil, err
 	}
-	v, fe := e.Validate(NewSubjectIndex(areas))
+	v, fe := e.Validate(NewSubjectIndex(areas, s.inputWords()...))
 	if len(fe) > 0 {
 		return nil, fe
 	}

@@ -128,7 +128,7 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 	if err := tx.Find(&areas).Error; err != nil {
 		return nil, nil, err
 	}
-	subjects := NewSubjectIndex(areas)
+	subjects := NewSubjectIndex(areas, s.inputWords()...)
 	p := &ImportPreview{ImportID: imp.ID, Filename: imp.Filename, Confirmed: imp.ConfirmedAt != nil}
 	valid := make([]validEnrolment, len(rows))
 	ok := make([]bool, len(rows))

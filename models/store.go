@@ -42,6 +42,8 @@ type Store struct {
 	dummyHash     []byte
 	// readOnly stores refuse every write (see ReadOnly).
 	readOnly bool
+	// words are what people may type for subject areas and content types (UseInputWords).
+	words inputWords
 }
 
 // Now is the time by the store's clock (see WithClock); the web server reads

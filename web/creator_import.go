@@ -3,16 +3,31 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 	"github.com/jd/creator-portal/web/mail"
 )
 
 func (s *Server) importView(c echo.Context, errs views.FieldErrors) (views.ImportView, error) {
 	v := views.ImportView{Errors: errs}
+	areas, err := s.store.SubjectAreas(c.Request().Context())
+	if err != nil {
+		return v, err
+	}
+	for _, a := range areas {
+		if a.Active {
+			v.Subjects = append(v.Subjects, views.AcceptedValue{Code: a.Code, Words: subjectName(c.Request().Context(), a)})
+		}
+	}
+	for _, ct := range models.ContentTypes {
+		v.Contents = append(v.Contents, views.AcceptedValue{Code: string(ct),
+			Words: tr(c, "content_"+string(ct)) + "、" + strings.ReplaceAll(tr(c, "input_words_content_"+string(ct)), "|", "、")})
+	}
 	if actor(c).IsStaff() {
 		ags, err := s.store.AgencyOptions(c.Request().Context())
 		if err != nil {
@@ -31,9 +46,23 @@ func (s *Server) importForm(c echo.Context) error {
 	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), v))
 }
 
+// importSample is the example file in the reader's words (subject areas and
+// content types as the pages name them), with account IDs no demo agency
+// holds, so it imports as downloaded. In Chinese it starts with a BOM: Excel
+// on Chinese Windows reads UTF-8 without one as GBK.
 func (s *Server) importSample(c echo.Context) error {
+	subject := func(code string) string { return tr(c, "subject_"+code) }
+	content := func(ct models.ContentType) string { return tr(c, "content_"+string(ct)) }
+	rows := [][]string{
+		{tr(c, "sample_creator_1"), "jd_cr_900001", subject("electronics"), subject("mobile_phones") + ";" + subject("computers"), content(models.ContentVideo), "125000", "liwei@example.com", "+86 138 0000 0001"},
+		{tr(c, "sample_creator_2"), "jd_cr_900002", subject("household"), "", content(models.ContentLive), "48000", "", ""},
+	}
+	data := models.SampleEnrolmentCSV(columnLabels(c, models.EnrolmentCSVHeader), rows)
+	if i18n.From(c.Request().Context()).Lang == i18n.ZH {
+		data = append([]byte("\uFEFF"), data...)
+	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="creators-sample.csv"`)
-	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", models.SampleEnrolmentCSV(columnLabels(c, models.EnrolmentCSVHeader)))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", data)
 }
 
 func (s *Server) importUpload(c echo.Context) error {

@@ -159,7 +159,7 @@ func TestDownloadedFilesSpeakTheReadersLanguage(t *testing.T) {
 	}
 	mcn.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/creators/import"}})
 	sample := mcn.get("/creators/import/sample.csv").body
-	if got := firstLine(sample); got != "昵称,京东创作者账号,主领域,其他领域,内容类型,粉丝数,邮箱,电话" {
+	if got := firstLine(strings.TrimPrefix(sample, "\uFEFF")); got != "昵称,京东创作者账号,主领域,其他领域,内容类型,粉丝数,邮箱,电话" {
 		t.Fatalf("Chinese sample header %q", got)
 	}
 	preview := mcn.follow(upload(t, mcn, "sample.csv", []byte(sample))).doc(t)

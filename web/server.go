@@ -122,6 +122,7 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Use(s.language)
 	s.echo = e
 	s.register()
+	store.UseInputWords(inputWords())
 	s.nav = map[models.Role][]views.NavItem{}
 	for _, role := range models.Roles {
 		s.nav[role] = navFor(s.routeTable(), role)

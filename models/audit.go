@@ -338,7 +338,12 @@ func tallyKey(a *Actor) string {
 // appendAuditTallied audits a refusal once per actor, action and minute, and
 // counts the repeats.
 func appendAuditTallied(tx *gorm.DB, a *Actor, action, objectType string, objectID uint, after any) error {
-	t := auditTally{ActorKey: tallyKey(a), Action: action, Minute: nowOf(tx).Unix() / 60, Count: 1}
+	key := tallyKey(a)
+	if objectID != 0 {
+		// Per object: a refused approval keeps which bonus and why; only repeats of the same one are counted.
+		key += "#" + objectType + ":" + strconv.FormatUint(uint64(objectID), 10)
+	}
+	t := auditTally{ActorKey: truncateRunes(key, 80), Action: action, Minute: nowOf(tx).Unix() / 60, Count: 1}
 	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&t)
 	if res.Error != nil {
 		return res.Error

@@ -14,8 +14,8 @@ import (
 const DefaultProgrammeStartWeek = "2024-W14"
 
 // programmeStartWeekKey names the settings row that holds the first week
-// (a label such as "2024-W14"). No page edits it yet; an operator may set it
-// with SQL, and changes to it belong under the two-admin rule for settings.
+// (a label such as "2024-W14"). No page edits it yet: an operator sets it
+// with SQL (README), outside the audit log and the two-admin rule.
 const programmeStartWeekKey = "programme_start_week"
 
 // ProgrammeStartWeek returns the programme's first week: the settings row

@@ -185,6 +185,9 @@ func TestOneAdminCannotChangeAMoneySettingAlone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tc.name == "default quota" && ch.Kind != models.ChangeQuotaDefault {
+				t.Fatalf("a quota-only MCN rule change was filed as %q", ch.Kind)
+			}
 			if ch.State != models.ChangePending || w.liveMoneySettings(t) != before {
 				t.Fatalf("a proposal changed the live settings: %+v", ch)
 			}

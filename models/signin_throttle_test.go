@@ -121,9 +121,18 @@ func TestSignInThrottle(t *testing.T) {
 	})
 
 	t.Run("one locked account does not lock out its neighbours behind one address", func(t *testing.T) {
-		w := newThrottleWorld(t, "locked@t.test", "colleague@t.test")
-		for i := 0; i < models.AccountMaxFailures; i++ {
-			w.signIn("locked@t.test", "wrong", "100.64.0.1")
+		if models.AddressMaxFailures < 4*models.AccountMaxFailures {
+			t.Fatalf("the per-address limit %d is not well above the per-account one %d", models.AddressMaxFailures, models.AccountMaxFailures)
+		}
+		w := newThrottleWorld(t, "locked1@t.test", "locked2@t.test", "locked3@t.test", "colleague@t.test")
+		for _, who := range []string{"locked1@t.test", "locked2@t.test", "locked3@t.test"} {
+			var last error
+			for i := 0; i < models.AccountMaxFailures; i++ {
+				last = w.signIn(who, "wrong", "100.64.0.1")
+			}
+			if te := throttled(last); te == nil || te.Scope != "account" {
+				t.Fatalf("%s after %d failures: %v", who, models.AccountMaxFailures, last)
+			}
 		}
 		if err := w.signIn("colleague@t.test", goodPassword, "100.64.0.1"); err != nil {
 			t.Fatalf("a colleague behind the same NAT: %v", err)

@@ -124,13 +124,16 @@ func (s *Store) CheckPassword(ctx context.Context, a *Actor, password string) er
 	if err := s.r(ctx).First(&u, a.UserID).Error; err != nil {
 		return notFound(err)
 	}
-	return s.checkThrottled(ctx, a, &u, u.Email, password, "auth.reauth_failed")
+	if err := s.checkThrottled(ctx, a, &u, u.Email, password, "auth.reauth_failed"); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error { return throttledSuccess(tx, u.Email, a.IP) })
 }
 
 // checkThrottled compares password with u's (u nil: an unknown email) under
 // the sign-in throttle: refused without a comparison while a counter is
-// locked; a failure counted and audited as failAction; a success clears the
-// account's own counter.
+// locked; a failure counted and audited as failAction. On success the caller
+// ends it with throttledSuccess in the transaction that acts on it.
 func (s *Store) checkThrottled(ctx context.Context, a *Actor, u *User, email, password, failAction string) error {
 	now := s.now()
 	if err := throttleCheck(s.r(ctx), email, a.IP, now); err != nil {
@@ -163,7 +166,18 @@ func (s *Store) checkThrottled(ctx context.Context, a *Actor, u *User, email, pa
 		}
 		return ErrBadCredentials
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error { return throttleSucceed(tx, email, now) })
+	return nil
+}
+
+// throttledSuccess ends a successful check inside the transaction that acts
+// on it: refused if a lock began meanwhile (concurrent wrong guesses on other
+// servers), else the account's own counter is cleared.
+func throttledSuccess(tx *gorm.DB, email, ip string) error {
+	now := nowOf(tx)
+	if err := throttleCheck(tx, email, ip, now); err != nil {
+		return err
+	}
+	return throttleSucceed(tx, email, now)
 }
 
 func userIDOf(u *User) uint {
@@ -329,6 +343,9 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 	}
 	now := s.now().UTC()
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := throttledSuccess(tx, email, ip); err != nil {
+			return err
+		}
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("last_login_at", now).Error; err != nil {
 			return err
 		}

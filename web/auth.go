@@ -91,7 +91,7 @@ func (s *Server) logout(c echo.Context) error {
 func (s *Server) inviteForm(c echo.Context) error {
 	inv, err := s.store.LookupInvitation(c.Request().Context(), c.Param("token"))
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, tr(c, "err_invitation_invalid"))
+		return httpError(http.StatusNotFound, "err_invitation_invalid")
 	}
 	return render(c, http.StatusOK, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""),
 		views.InviteView{Token: c.Param("token"), Email: inv.Email, DisplayName: inv.DisplayName, ForCreator: inv.Role == models.RoleCreator}))
@@ -102,7 +102,7 @@ func (s *Server) acceptInvite(c echo.Context) error {
 	token := c.Param("token")
 	inv, err := s.store.LookupInvitation(ctx, token)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, tr(c, "err_invitation_invalid"))
+		return httpError(http.StatusNotFound, "err_invitation_invalid")
 	}
 	v := views.InviteView{Token: token, Email: inv.Email, DisplayName: inv.DisplayName, ForCreator: inv.Role == models.RoleCreator}
 	password := c.FormValue("password")
@@ -116,7 +116,7 @@ func (s *Server) acceptInvite(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.InvitePage(s.meta(c, tr(c, "set_password_title"), ""), v))
 	}
 	if errors.Is(err, models.ErrInvitationInvalid) {
-		return echo.NewHTTPError(http.StatusNotFound, tr(c, "err_invitation_invalid"))
+		return httpError(http.StatusNotFound, "err_invitation_invalid")
 	}
 	if err != nil {
 		return err

@@ -66,21 +66,22 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = http.StatusNotFound
 		if CurrentUser(c) != nil {
 			// Another tenant's id or an action the role may not take: answered as not found, but recorded.
-			if aerr := s.store.AuditRefusal(c.Request().Context(), actor(c), c.Request().Method, c.Request().URL.Path); aerr != nil {
+			if aerr := s.store.AuditRefusal(c.Request().Context(), actor(c), c.Request().Method, loggedPath(c)); aerr != nil {
 				s.log.Error("audit refusal", "err", aerr)
 			}
 		}
 	case errors.As(err, &he):
 		status = he.Code
-		// A 404 says no more than "this page does not exist", whatever the handler knew.
-		if m, ok := he.Message.(pageMessage); ok && status != http.StatusNotFound {
+		// A handler's own message (an expired link) shows; a bare 404 says no more
+		// than "this page does not exist", whatever the handler knew.
+		if m, ok := he.Message.(pageMessage); ok {
 			own = &m
 		}
 	default:
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.log.Error("request failed", "method", c.Request().Method, "path", loggedPath(c), "err", err)
 	}
 	if status >= 500 && he != nil {
-		s.log.Error("request failed", "path", c.Request().URL.Path, "err", err)
+		s.log.Error("request failed", "path", loggedPath(c), "err", err)
 	}
 	if isAPI(c) {
 		// The API speaks to programs, in English (README, "The weekly bonus path").

@@ -141,3 +141,18 @@ func TestPagesAndDownloadsAreNotCached(t *testing.T) {
 		t.Errorf("/me: Cache-Control %q", res.Header.Get("Cache-Control"))
 	}
 }
+
+// A link that does not work says why (and nothing more) instead of a bare "page not found".
+func TestDeadLinksSayWhy(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	for path, want := range map[string]string{
+		"/reset/not-a-real-token":  "This reset link is invalid, expired or already used.",
+		"/invite/not-a-real-token": "this invitation link is invalid, expired or already used",
+	} {
+		res := a.anon().get(path)
+		if res.StatusCode != http.StatusNotFound || !strings.Contains(res.body, want) {
+			t.Errorf("%s: %d, want 404 saying %q", path, res.StatusCode, want)
+		}
+	}
+}

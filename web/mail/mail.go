@@ -124,7 +124,8 @@ func ParseBaseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("PORTAL_BASE_URL %q: give the portal's address as people open it, such as https://portal.jd.example", raw)
+		// The value is not repeated: it may hold a password (user:pass@), which is refused.
+		return "", fmt.Errorf("PORTAL_BASE_URL: give the portal's address as people open it, such as https://portal.jd.example (http or https, a host, no user, query or fragment)")
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

@@ -51,18 +51,19 @@ func browser(t *testing.T) context.Context {
 	return bctx
 }
 
-// shoot saves a full-page PNG when SCREENSHOT_DIR is set (make screenshots).
+// shoot saves a full-page JPEG when SCREENSHOT_DIR is set (make screenshots);
+// JPEG at quality 70 keeps docs/screenshots a few megabytes, not tens.
 func shoot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("SCREENSHOT_DIR")
 	if dir == "" {
 		return
 	}
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(70))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name+".jpg"), buf, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -208,4 +208,13 @@ func TestBrowserJourneyImportAndResubmit(t *testing.T) {
 	if got := text(t, ctx, `main h1`); !strings.Contains(got, loc.T("state_pending")) {
 		t.Fatalf("next pending opened %q", got)
 	}
+
+	// From the pending list, two creators rejected at once with one reason.
+	goTo(t, ctx, base, "/creators?state=pending")
+	do(t, ctx, chromedp.Click(`[data-testid="creator-row"]:nth-child(1) [data-testid="select-creator"]`),
+		chromedp.Click(`[data-testid="creator-row"]:nth-child(2) [data-testid="select-creator"]`),
+		chromedp.SetValue(`#reason`, "incomplete_information"))
+	shoot(t, ctx, "journey-bulk-creators-zh-CN")
+	load(t, ctx, `[data-testid="bulk-reject"]`)
+	wantFlash(t, ctx, loc.T("flash_bulk_creators", "State", loc.T("state_rejected"), "Decided", 2))
 }

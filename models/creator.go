@@ -80,7 +80,18 @@ type Creator struct {
 	// (idx_creators_account_key) is made by a migration step, not by this tag,
 	// because earlier steps migrate this struct onto tables that hold rows.
 	AccountKey string `gorm:"size:40;not null;default:''"`
+	// ResubmittedAt is when the agency last resubmitted the creator after a
+	// rejection (nil: never); with ResubmitNote (the agency's note) and
+	// ResubmittedReason (the reason code of the rejection it answers) it marks
+	// the creator as a resubmission for reviewers.
+	ResubmittedAt     *time.Time
+	ResubmitNote      string `gorm:"size:500;not null;default:''"`
+	ResubmittedReason string `gorm:"size:40;not null;default:''"`
 }
+
+// IsResubmission reports whether the creator waits for a decision after its
+// agency resubmitted it.
+func (c *Creator) IsResubmission() bool { return c.State == StatePending && c.ResubmittedAt != nil }
 
 // SubjectIDs returns the creator's subject areas, primary first.
 func (c *Creator) SubjectIDs() []uint {

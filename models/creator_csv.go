@@ -37,6 +37,8 @@ type CSVRow struct {
 	Enrolment Enrolment
 	Err       Msg               // a problem found while reading the row itself
 	Header    map[string]string // column name -> the file's own header for it (shared by all rows)
+	Columns   []string          // the file's header row as written (shared by all rows)
+	Fields    []string          // the row's values as written, for giving failed rows back
 }
 
 // Files in a form the portal does not read; each one's message says what to do.
@@ -93,6 +95,7 @@ type csvRecord struct {
 	fields []string
 	cols   map[string]int
 	names  map[string]string // column name -> the header as the file spells it
+	header []string          // the header row as written
 	Err    Msg               // a problem with the row's shape
 }
 
@@ -184,7 +187,7 @@ func readCSVWithin(data []byte, expected, required []string, aliases map[string]
 		if len(rows) >= maxRows {
 			return nil, errMsg("err_file_too_many_rows", "N", maxRows)
 		}
-		row := csvRecord{Line: line, fields: rec, cols: cols, names: names}
+		row := csvRecord{Line: line, fields: rec, cols: cols, names: names, header: header}
 		if len(rec) > len(header) {
 			row.Err = M("err_csv_row_fields", "N", len(rec), "Header", len(header))
 		}
@@ -213,7 +216,7 @@ func ParseEnrolmentCSV(data []byte) ([]CSVRow, error) {
 		if other := rec.Get("other_subjects"); other != "" {
 			subjects = append(subjects, strings.FieldsFunc(other, func(r rune) bool { return r == ';' || r == '|' || r == '；' || r == '、' })...)
 		}
-		rows[i] = CSVRow{Line: rec.Line, Err: rec.Err, Header: header, Enrolment: Enrolment{
+		rows[i] = CSVRow{Line: rec.Line, Err: rec.Err, Header: header, Columns: rec.header, Fields: rec.fields, Enrolment: Enrolment{
 			DisplayName: rec.Get("display_name"), AccountID: rec.Get("account_id"), Subjects: subjects,
 			ContentType: rec.Get("content_type"), Followers: rec.Get("followers"),
 			ContactEmail: rec.Get("contact_email"), ContactPhone: rec.Get("contact_phone"),

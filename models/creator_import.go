@@ -274,3 +274,48 @@ func (s *Store) ConfirmCreatorImport(ctx context.Context, a *Actor, id uint) (*I
 	}
 	return p, nil
 }
+
+// FailedImportRow is a refused row of an upload, as the file had it.
+type FailedImportRow struct {
+	Line     int
+	Fields   []string // the row's values as written
+	Problems []RowProblem
+}
+
+// FailedImport is what of an upload was refused: the file's header as
+// written and its refused rows, so they can be given back as a file to fix
+// and upload again.
+type FailedImport struct {
+	Filename string
+	Columns  []string
+	Rows     []FailedImportRow
+}
+
+// FailedCreatorImportRows checks a stored upload again and returns its
+// refused rows (skipped rows, already enrolled by the agency, are not
+// refused). The upload is read from the database, never from the client, and
+// only by the user who uploaded it: anyone else's import is ErrNotFound.
+func (s *Store) FailedCreatorImportRows(ctx context.Context, a *Actor, id uint) (*FailedImport, error) {
+	imp, err := s.loadImport(s.r(ctx), a, id)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := ParseEnrolmentCSV(imp.Content)
+	if err != nil {
+		return nil, FieldErrors{"file": msgOf(err)}
+	}
+	p, _, err := s.checkImport(s.r(ctx), imp)
+	if err != nil {
+		return nil, err
+	}
+	out := &FailedImport{Filename: imp.Filename}
+	if len(rows) > 0 {
+		out.Columns = rows[0].Columns
+	}
+	for i, r := range p.Rows {
+		if r.Status == RowError {
+			out.Rows = append(out.Rows, FailedImportRow{Line: r.Line, Fields: rows[i].Fields, Problems: r.Problems})
+		}
+	}
+	return out, nil
+}

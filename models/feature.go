@@ -21,6 +21,28 @@ type Feature struct {
 	EndedAt     *time.Time
 }
 
+// ErrNotQualified means only a qualified creator can be featured (the error
+// returned is a NotQualifiedError naming the creator and its state).
+var ErrNotQualified = sentinel("err_feature_not_qualified", "only a qualified creator can be featured")
+
+// NotQualifiedError is ErrNotQualified with the creator and the state it is in.
+type NotQualifiedError struct {
+	Name  string
+	State CreatorState
+}
+
+func (e NotQualifiedError) Error() string {
+	return ErrNotQualified.Error() + ": " + e.Name + " is " + string(e.State)
+}
+
+// Unwrap makes errors.Is(err, ErrNotQualified) hold.
+func (e NotQualifiedError) Unwrap() error { return ErrNotQualified }
+
+// Msg names the problem for a person.
+func (e NotQualifiedError) Msg() Msg {
+	return M("err_feature_not_qualified", "Name", e.Name, "State", Word(e.State))
+}
+
 // day is a CST calendar date as stored.
 func day(t time.Time) string { return t.In(CST).Format("2006-01-02") }
 
@@ -51,8 +73,12 @@ func (s *Store) FeatureCreator(ctx context.Context, a *Actor, creatorID uint, fr
 		return fe
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Select("id").First(&Creator{}, creatorID).Error; err != nil {
+		var c Creator
+		if err := tx.Select("id, display_name, state").First(&c, creatorID).Error; err != nil {
 			return notFound(err)
+		}
+		if c.State != StateQualified {
+			return fieldErr("feature", NotQualifiedError{Name: c.DisplayName, State: c.State})
 		}
 		ft := Feature{CreatorID: creatorID, FromDay: day(f), ToDay: day(t), Note: note, CreatedByID: a.UserID}
 		if err := tx.Create(&ft).Error; err != nil {

@@ -281,6 +281,13 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "notifications", stepRow{"user_id": f.ids["manager"], "kind": "notify_quota_met", "args": `{"Month":"2026-01","Quota":{"fen":0}}`,
 			"target_type": "dashboard", "target_id": 0, "legacy_text": "", "created_at": f.tick()})
 	},
+	13: func(f *stepFixture) {
+		if err := f.db.Exec("UPDATE creators SET state = 'pending', resubmitted_at = ?, resubmit_note = 'new links', resubmitted_reason = 'low_followers' WHERE id = ?",
+			f.tick(), f.ids["c3"]).Error; err != nil {
+			f.t.Fatal(err)
+		}
+		f.audit("creator.resubmit", f.ids["c3"])
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

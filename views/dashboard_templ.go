@@ -921,7 +921,7 @@ func MCNDashboardPage(m PageMeta, v MCNDashboardView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = creatorTable(v.Pending, false, nil).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = creatorTable(v.Pending, false, nil, false).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1907,7 +1907,7 @@ func QuotaSection(q QuotaView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(q.Counted) > 0 {
-			templ_7745c5c3_Err = creatorTable(q.Counted, false, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = creatorTable(q.Counted, false, nil, false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

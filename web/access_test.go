@@ -34,6 +34,11 @@ var expectedAccess = map[string]string{
 	"GET /creators/import/sample.csv":      "admin reviewer mcn_manager",
 	"GET /creators/import/:id":             "admin reviewer mcn_manager",
 	"POST /creators/import/:id/confirm":    "admin reviewer mcn_manager",
+	"GET /creators/import/:id/failed.csv":  "admin reviewer mcn_manager",
+	"GET /creators/next-pending":           "admin reviewer",
+	"POST /creators/decisions":             "admin reviewer",
+	"GET /creators/:id/resubmit":           "mcn_manager",
+	"POST /creators/:id/resubmit":          "mcn_manager",
 	"GET /creators/:id":                    "admin reviewer mcn_manager",
 	"POST /creators/:id/decision":          "admin reviewer",
 	"POST /creators/:id/invitation":        "admin reviewer mcn_manager",
@@ -111,7 +116,7 @@ var expectedAccess = map[string]string{
 // a record only its owner can use (another user's upload, another creator's bonus).
 var ownerOnly = map[string]bool{
 	"GET /invite/:token": true, "POST /invite/:token": true, "GET /reset/:token": true, "POST /reset/:token": true,
-	"GET /creators/import/:id": true, "POST /creators/import/:id/confirm": true,
+	"GET /creators/import/:id": true, "POST /creators/import/:id/confirm": true, "GET /creators/import/:id/failed.csv": true,
 	"GET /performance/import/:id": true, "POST /performance/import/:id/confirm": true,
 	"POST /bonuses/:id/appeal": true, "POST /transfers/:id/decision": true,
 }

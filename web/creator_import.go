@@ -136,6 +136,68 @@ func (s *Server) importConfirm(c echo.Context) error {
 	return render(c, http.StatusOK, views.CreatorImportPage(s.meta(c, tr(c, "import_title"), "import"), v))
 }
 
+// importFailed gives back an upload's refused rows as a file to fix and
+// upload again: the columns as uploaded (header as written) and a last column
+// saying what is wrong with each row, in the reader's language. It is UTF-8
+// with a BOM, which Excel opens correctly and the import reads back (the
+// problem column is not one the import knows, so it is ignored).
+//
+// The rows come from the upload kept in the database, never from the client,
+// and only for the user who uploaded it (another user's import is 404); an
+// upload is kept like any import record, so the link keeps working.
+func (s *Server) importFailed(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := s.store.FailedCreatorImportRows(c.Request().Context(), actor(c), id)
+	if fe, ok := models.AsFieldErrors(err); ok {
+		return s.redirectWithFlash(c, "/creators/import", "error", strings.Join(fieldMessages(c, fe), " "))
+	}
+	if err != nil {
+		return err
+	}
+	// A file downloaded here before and uploaded again has a problem column
+	// already (in either language): it is replaced, not repeated.
+	isProblem := func(h string) bool {
+		h = strings.TrimSpace(h)
+		return strings.EqualFold(h, i18n.For(i18n.EN).T("col_problem")) || h == i18n.For(i18n.ZH).T("col_problem")
+	}
+	var keep []int
+	width := len(f.Columns)
+	for _, r := range f.Rows {
+		width = max(width, len(r.Fields))
+	}
+	header := []string{}
+	for i := 0; i < width; i++ {
+		h := ""
+		if i < len(f.Columns) {
+			h = f.Columns[i]
+		}
+		if !isProblem(h) {
+			keep = append(keep, i)
+			header = append(header, h)
+		}
+	}
+	header = append(header, tr(c, "col_problem"))
+	rows := make([][]string, 0, len(f.Rows))
+	for _, r := range f.Rows {
+		out := make([]string, 0, len(header))
+		for _, i := range keep {
+			v := ""
+			if i < len(r.Fields) {
+				v = r.Fields[i]
+			}
+			out = append(out, v)
+		}
+		out = append(out, tr(c, "import_failed_line", "N", r.Line)+rowProblems(c, r.Problems))
+		rows = append(rows, out)
+	}
+	data := append([]byte("\uFEFF"), models.SampleEnrolmentCSV(header, rows)...)
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="creators-failed-`+itoa(id)+`.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", data)
+}
+
 func importViewOf(c echo.Context, p *models.ImportPreview) views.ImportView {
 	v := views.ImportView{ImportID: p.ImportID, Filename: p.Filename, OK: p.OK, Skipped: p.Skipped, Failed: p.Errors, Confirmed: p.Confirmed}
 	for _, r := range p.Rows {

@@ -45,6 +45,15 @@ func (s *Server) creatorList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForCreator, false)
+	if err != nil {
+		return err
+	}
+	for i, cr := range rows {
+		if cr.State == models.StateRejected && cr.StateReason != "" {
+			listRows[i].Reason = reasonLabel(ctx, reasons, cr.StateReason)
+		}
+	}
 	v := views.CreatorListView{
 		Title:     tr(c, "nav_creators"),
 		Featured:  f.Featured,
@@ -66,6 +75,9 @@ func (s *Server) creatorList(c echo.Context) error {
 	}
 	if f.State == models.StatePending {
 		v.Title = tr(c, "pending_creators")
+		if a.IsStaff() {
+			v.Bulk = &views.BulkCreatorForm{Reasons: reasonOptions(ctx, reasons)}
+		}
 	}
 	q := url.Values{}
 	for k, vals := range c.QueryParams() {
@@ -230,7 +242,18 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if a.Role == models.RoleCreator {
 		return v, nil
 	}
-	v.CanFeature = a.IsStaff()
+	if cr.ResubmittedAt != nil {
+		v.Resubmitted = models.FormatCST(*cr.ResubmittedAt)
+		v.ResubmitNote = cr.ResubmitNote
+		v.IsResubmission = cr.IsResubmission()
+		if cr.ResubmittedReason != "" {
+			v.ResubmittedReason = reasonLabel(ctx, reasons, cr.ResubmittedReason)
+		}
+	}
+	// Featuring is for qualified creators; a feature that outlived the qualification can still be stopped.
+	v.CanFeature = a.IsStaff() && (cr.State == models.StateQualified || feature != nil)
+	v.CanResubmit = a.Role == models.RoleMCNManager && cr.State == models.StateRejected
+	v.NextPending = a.IsStaff() && cr.State != models.StatePending
 	v.CanInvite = true
 	if v.HasAccount, err = s.store.CreatorHasAccount(ctx, cr.ID); err != nil {
 		return v, err

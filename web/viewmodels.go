@@ -60,7 +60,8 @@ func creatorRows(cs []models.Creator, subjects map[uint]string) []views.CreatorR
 		out[i] = views.CreatorRow{
 			ID: c.ID, Name: c.DisplayName, AccountID: c.AccountID,
 			Subject: subjects[c.PrimarySubjectID], State: string(c.State), Followers: c.Followers,
-			Enrolled: c.EnrolledAt.In(models.CST).Format("2006-01-02"),
+			Enrolled:    c.EnrolledAt.In(models.CST).Format("2006-01-02"),
+			Resubmitted: c.IsResubmission(),
 		}
 		if c.Agency != nil {
 			out[i].Agency = c.Agency.Name

@@ -281,6 +281,10 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "notifications", stepRow{"user_id": f.ids["manager"], "kind": "notify_quota_met", "args": `{"Month":"2026-01","Quota":{"fen":0}}`,
 			"target_type": "dashboard", "target_id": 0, "legacy_text": "", "created_at": f.tick()})
 	},
+	13: func(f *stepFixture) {
+		f.insert("", "top_list_entries", stepRow{"year": 2026, "rank": 1, "display_name": "Keyed Kim", "subject": "Electronic devices",
+			"agency": "Agency Two", "creator_id": f.ids["c6"], "featured": true, "published_at": f.tick()})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

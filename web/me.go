@@ -48,7 +48,7 @@ func (s *Server) me(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		v.Year = strconv.Itoa(st.Year) // the rank's year, also in the first days of January
+		v.RankYear = strconv.Itoa(st.Year) // the rank's own year, also in the first days of January
 		v.RankHow = rankExplained(c, st)
 	}
 	if v.Transfers, err = s.transferViews(c); err != nil {

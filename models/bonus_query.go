@@ -178,11 +178,13 @@ type CreatorWeek struct {
 	Bonus       *Bonus
 	HasBonus    bool
 	Explanation Breakdown
+	NotComputed bool // ended while the creator qualified, but nobody's bonus for it is computed yet
 }
 
 // CreatorWeeks lists a creator's weeks with their bonuses, newest first.
 func (s *Store) CreatorWeeks(ctx context.Context, a *Actor, creatorID uint, limit int) ([]CreatorWeek, error) {
-	if _, err := s.GetCreator(ctx, a, creatorID); err != nil {
+	creator, err := s.GetCreator(ctx, a, creatorID)
+	if err != nil {
 		return nil, err
 	}
 	perf, err := s.PerformanceOf(ctx, creatorID, limit)
@@ -197,11 +199,20 @@ func (s *Store) CreatorWeeks(ctx context.Context, a *Actor, creatorID uint, limi
 	for i := range bonuses {
 		byWeek[bonuses[i].Week] = &bonuses[i]
 	}
+	computed := map[string]bool{}
+	if len(perf) > 0 { // perf is newest first
+		if computed, err = weeksWithRows(s.r(ctx), "bonuses", perf[len(perf)-1].Week, perf[0].Week); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now()
 	out := make([]CreatorWeek, len(perf))
 	for i, p := range perf {
 		out[i] = CreatorWeek{Week: p}
 		if b, ok := byWeek[p.Week]; ok {
 			out[i].Bonus, out[i].HasBonus, out[i].Explanation = b, true, b.Explain()
+		} else {
+			out[i].NotComputed = notComputed(*creator, p, computed, now)
 		}
 	}
 	return out, nil

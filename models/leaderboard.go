@@ -116,10 +116,7 @@ func (s *Store) Leaderboard(ctx context.Context, a *Actor, year int, subjectID u
 
 // leaderboard ranks everyone; the caller cuts the list.
 func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now time.Time) ([]LeaderRow, map[uint]int, error) {
-	last := WeekOf(now).Prev()
-	if last.Year > year {
-		last = WeekOf(time.Date(year, 12, 28, 12, 0, 0, 0, CST))
-	}
+	last := lastCounted(year, now)
 	e, err := s.ranks.load(rankKey{year: year, subject: subjectID, last: last.String()}, func() (rankEntry, error) {
 		// Detached from the request: a background refresh outlives it, and waiters share it.
 		return rankAll(s.read.WithContext(context.WithoutCancel(ctx)), year, subjectID, last)
@@ -194,10 +191,43 @@ func (s *Store) WarmRanks(ctx context.Context, now time.Time) error {
 	return err
 }
 
+// Standing is a creator's place on the leaderboard, the one rank every page and
+// notification shows: by GMV year to date (views, then the lower id, break ties)
+// among the qualified creators with performance in that year, through the last
+// complete week.
+type Standing struct {
+	Rank    int // 0 when unranked
+	Of      int // how many creators are ranked
+	Year    int
+	Through WeekLabel // the last complete week counted
+}
+
+// standingOf reads one creator's standing from a computed ranking. Both the
+// top-100 notifications and the creator's own page go through it.
+func standingOf(rankOf map[uint]int, creatorID uint, year int, through WeekLabel) Standing {
+	return Standing{Rank: rankOf[creatorID], Of: len(rankOf), Year: year, Through: through}
+}
+
+// lastCounted is the last complete week a year's standings cover at now.
+func lastCounted(year int, now time.Time) WeekLabel {
+	last := WeekOf(now).Prev()
+	if last.Year > year {
+		last = WeekOf(time.Date(year, 12, 28, 12, 0, 0, 0, CST))
+	}
+	return last
+}
+
+// CreatorStanding is a creator's current standing overall (Rank 0 when unranked).
+func (s *Store) CreatorStanding(ctx context.Context, creatorID uint, now time.Time) (Standing, error) {
+	year := WeekOf(now).Prev().Year
+	_, rankOf, err := s.leaderboard(ctx, year, 0, now)
+	return standingOf(rankOf, creatorID, year, lastCounted(year, now)), err
+}
+
 // CreatorRank is a creator's current place overall (0 when unranked) and how many are ranked.
 func (s *Store) CreatorRank(ctx context.Context, creatorID uint, now time.Time) (rank, of int, err error) {
-	_, rankOf, err := s.leaderboard(ctx, WeekOf(now).Prev().Year, 0, now)
-	return rankOf[creatorID], len(rankOf), err
+	st, err := s.CreatorStanding(ctx, creatorID, now)
+	return st.Rank, st.Of, err
 }
 
 // AgencyRanks lists an agency's ranked creators, best first (the manager's view).
@@ -260,6 +290,8 @@ type TopListEntry struct {
 	DisplayName string `gorm:"size:80;not null"`
 	Subject     string `gorm:"size:80;not null"`
 	Agency      string `gorm:"size:120;not null"`
+	CreatorID   *uint  `gorm:"index"`                  // nil on lists published before it was kept
+	Featured    bool   `gorm:"not null;default:false"` // featured on the day the list was published
 	PublishedAt time.Time
 }
 
@@ -275,7 +307,7 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 	if year < 2000 || year > now.In(CST).Year() {
 		return 0, FieldErrors{"year": M("err_year_not_started", "Year", year)}
 	}
-	rows, _, err := s.leaderboard(ctx, year, 0, now)
+	rows, rankOf, err := s.leaderboard(ctx, year, 0, now)
 	if err != nil {
 		return 0, err
 	}
@@ -291,6 +323,14 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 	for _, sa := range areas {
 		names[sa.ID] = sa.Name
 	}
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.CreatorID
+	}
+	featured, err := s.FeaturedAmong(ctx, ids, now)
+	if err != nil {
+		return 0, err
+	}
 	stamp := now.UTC()
 	entries := make([]TopListEntry, len(rows))
 	for i, r := range rows {
@@ -298,8 +338,11 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 		if agency == "" {
 			agency = "Independent"
 		}
-		entries[i] = TopListEntry{Year: year, Rank: r.Rank, DisplayName: r.DisplayName, Subject: names[r.SubjectID], Agency: agency, PublishedAt: stamp}
+		id := r.CreatorID
+		entries[i] = TopListEntry{Year: year, Rank: r.Rank, DisplayName: r.DisplayName, Subject: names[r.SubjectID], Agency: agency,
+			CreatorID: &id, Featured: featured[r.CreatorID], PublishedAt: stamp}
 	}
+	through := lastCounted(year, now)
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		var before int64
 		if err := tx.Model(&TopListEntry{}).Where("year = ?", year).Count(&before).Error; err != nil {
@@ -313,7 +356,9 @@ func (s *Store) PublishTopList(ctx context.Context, a *Actor, year int, now time
 		}
 		for _, r := range rows {
 			to := Target{Type: TargetTopCreators}
-			if err := notifyCreator(tx, r.CreatorID, M(NotifyTopCreator, "Rank", r.Rank, "Top", TopListSize, "Year", year), to); err != nil {
+			st := standingOf(rankOf, r.CreatorID, year, through)
+			msg := M(NotifyTopCreatorRanked, "Rank", st.Rank, "Of", st.Of, "Top", TopListSize, "Year", year, "Through", st.Through.String())
+			if err := notifyCreator(tx, r.CreatorID, msg, to); err != nil {
 				return err
 			}
 			if err := notifyAgency(tx, r.AgencyID, M(NotifyTopCreatorOfAgency, "Name", r.DisplayName, "Rank", r.Rank, "Top", TopListSize, "Year", year), to); err != nil {

@@ -59,6 +59,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateNotificationMessages,
 	// 13: a rejected creator can be resubmitted by its agency: when, the agency's note and the rejection it answers.
 	migrateCreatorResubmission,
+	// 14: published top-100 lines keep their creator and whether they were featured when published (backfilled by unique display name).
+	migrateTopListCreators,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

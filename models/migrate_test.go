@@ -288,6 +288,10 @@ var stepFixtures = map[int]func(f *stepFixture){
 		}
 		f.audit("creator.resubmit", f.ids["c3"])
 	},
+	14: func(f *stepFixture) {
+		f.insert("", "top_list_entries", stepRow{"year": 2026, "rank": 1, "display_name": "Keyed Kim", "subject": "Electronic devices",
+			"agency": "Agency Two", "creator_id": f.ids["c6"], "featured": true, "published_at": f.tick()})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -39,7 +39,8 @@ const (
 	NotifyTransferAccepted   = "notify_transfer_accepted"    // Month (the creator joins on its first day)
 	NotifyTransferDeclined   = "notify_transfer_declined"    // -
 	NotifyTransferLeaving    = "notify_transfer_leaving"     // Month (the creator leaves on its first day)
-	NotifyTopCreator         = "notify_top_creator"          // Rank, Top, Year
+	NotifyTopCreator         = "notify_top_creator"          // Rank, Top, Year (lists published before issue 14)
+	NotifyTopCreatorRanked   = "notify_top_creator_ranked"   // Rank, Of, Top, Year, Through: the creator's Standing
 	NotifyTopCreatorOfAgency = "notify_top_creator_agency"   // Name, Rank, Top, Year
 )
 

@@ -231,12 +231,12 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 		}
 	}
 	if cr.State == models.StateQualified {
-		rank, of, err := s.store.CreatorRank(ctx, cr.ID, now)
+		st, err := s.store.CreatorStanding(ctx, cr.ID, now)
 		if err != nil {
 			return v, err
 		}
-		if rank > 0 {
-			v.Rank = tr(c, "rank_of", "Rank", rank, "Of", of)
+		if st.Rank > 0 {
+			v.Rank = rankText(c, st)
 		}
 	}
 	if a.Role == models.RoleCreator {

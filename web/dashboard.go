@@ -10,6 +10,9 @@ import (
 	"github.com/jd/creator-portal/views"
 )
 
+// uncomputedShown is how many uncomputed weeks the staff dashboard lists before "and N more".
+const uncomputedShown = 5
+
 func (s *Server) dashboard(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
@@ -76,6 +79,14 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err := s.fillMoneyPanels(c, &v); err != nil {
 		return err
 	}
+	uncomputed, err := s.store.UncomputedWeeks(ctx, a, s.now(), uncomputedShown)
+	if err != nil {
+		return err
+	}
+	for _, w := range uncomputed.Weeks {
+		v.Uncomputed = append(v.Uncomputed, views.UncomputedWeekView{Week: w.String(), Dates: weekDates(c, w)})
+	}
+	v.MoreUncomputed = uncomputed.Total - len(uncomputed.Weeks)
 	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, tr(c, "nav_dashboard"), "dashboard"), v))
 }
 

@@ -177,7 +177,7 @@ func TestDownloadedFilesSpeakTheReadersLanguage(t *testing.T) {
 	}
 	creator := a.login("creator")
 	creator.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/me"}})
-	if got := firstLine(strings.TrimPrefix(creator.get("/me/statement.csv").body, "\uFEFF")); !strings.HasPrefix(got, "周,视频数,直播场次,播放量") {
+	if got := firstLine(strings.TrimPrefix(creator.get("/me/statement.csv").body, "\uFEFF")); !strings.HasPrefix(got, "周,开始日期（周一）,结束日期（周日）,视频数,直播场次,播放量") {
 		t.Fatalf("Chinese statement header %q", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 func movement(c echo.Context, r models.LeaderRow) string {
@@ -112,7 +113,11 @@ func (s *Server) topCreators(c echo.Context) error {
 			return err
 		}
 		for _, e := range entries {
-			v.Entries = append(v.Entries, views.TopEntryView{Rank: e.Rank, Name: e.DisplayName, Subject: subjectNameByEnglish(ctx, e.Subject), Agency: independentOr(c, e.Agency)})
+			v.Entries = append(v.Entries, views.TopEntryView{Rank: e.Rank, Name: e.DisplayName, Subject: subjectNameByEnglish(ctx, e.Subject),
+				Agency: independentOr(c, e.Agency), Featured: e.Featured})
+		}
+		if len(entries) > 0 {
+			v.Published = i18n.From(ctx).Date(entries[0].PublishedAt.In(models.CST))
 		}
 	}
 	return render(c, http.StatusOK, views.TopCreatorsPage(s.meta(c, tr(c, "top_title"), ""), v))

@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,12 +43,20 @@ func (s *Server) me(c echo.Context) error {
 	}
 	v := views.MeView{Detail: detail, ApprovedYTD: models.FormatYuan(totals.ApprovedFen), PaidYTD: models.FormatYuan(totals.PaidFen),
 		Year: strconv.Itoa(now.In(models.CST).Year())}
+	if detail.Rank != "" {
+		st, err := s.store.CreatorStanding(ctx, *a.CreatorID, now)
+		if err != nil {
+			return err
+		}
+		v.RankYear = strconv.Itoa(st.Year) // the rank's own year, also in the first days of January
+		v.RankHow = rankExplained(c, st)
+	}
 	if v.Transfers, err = s.transferViews(c); err != nil {
 		return err
 	}
 	for _, w := range weeks {
 		row := views.MeWeekView{Week: w.Week.Week, Videos: views.Count(w.Week.Videos), Live: views.Count(w.Week.LiveSessions),
-			Views: views.Count(w.Week.Views), GMV: models.FormatYuan(w.Week.GMVFen)}
+			Views: views.Count(w.Week.Views), GMV: models.FormatYuan(w.Week.GMVFen), NotComputed: w.NotComputed}
 		if wk, err := models.ParseWeek(w.Week.Week); err == nil {
 			row.Dates = weekDates(c, wk)
 		}
@@ -62,6 +72,16 @@ func (s *Server) me(c echo.Context) error {
 	return render(c, http.StatusOK, views.MePage(s.meta(c, tr(c, "nav_my_status"), "me"), v))
 }
 
+// rankText is a creator's rank as every page shows it ("第 7 名（共 105 名）").
+func rankText(c echo.Context, st models.Standing) string {
+	return tr(c, "rank_of", "Rank", st.Rank, "Of", st.Of)
+}
+
+// rankExplained says in one line what the rank counts and among whom.
+func rankExplained(c echo.Context, st models.Standing) string {
+	return tr(c, "me_rank_explained", "Year", st.Year, "Week", st.Through.String(), "Of", st.Of)
+}
+
 // explainShort is one line on how a bonus was computed.
 func explainShort(c echo.Context, b models.Breakdown) string {
 	s := tr(c, "explain_short", "Version", b.RuleVersion, "GMVTier", b.GMVTier, "GMV", models.FormatYuan(b.GMVPartFen),
@@ -73,12 +93,30 @@ func explainShort(c echo.Context, b models.Breakdown) string {
 	return s + tr(c, "full_stop")
 }
 
+// Statement states for weeks without a bonus (the codes in the file's code column).
+const (
+	statementNoBonus     = "none"
+	statementNotComputed = "not_computed"
+)
+
+// meStatement is the creator's statement: words in the reader's language, the
+// machine codes in columns of their own, each week's Monday–Sunday (CST), and a
+// file name with the account and the day. The BOM lets Excel on Chinese Windows read it.
 func (s *Server) meStatement(c echo.Context) error {
+	ctx := c.Request().Context()
 	a := actor(c)
 	if a.CreatorID == nil {
 		return echo.ErrNotFound
 	}
-	weeks, err := s.store.CreatorWeeks(c.Request().Context(), a, *a.CreatorID, meWeeks)
+	creator, err := s.store.GetCreator(ctx, a, *a.CreatorID)
+	if err != nil {
+		return err
+	}
+	weeks, err := s.store.CreatorWeeks(ctx, a, *a.CreatorID, meWeeks)
+	if err != nil {
+		return err
+	}
+	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, false)
 	if err != nil {
 		return err
 	}
@@ -87,19 +125,55 @@ func (s *Server) meStatement(c echo.Context) error {
 	w := csv.NewWriter(&buf)
 	_ = w.Write(columnLabels(c, statementColumns))
 	for _, wk := range weeks {
-		rec := []string{wk.Week.Week, fmt.Sprint(wk.Week.Videos), fmt.Sprint(wk.Week.LiveSessions), fmt.Sprint(wk.Week.Views),
-			fmt.Sprint(wk.Week.Orders), fmt.Sprint(wk.Week.GMVFen), "", "", "", "", "", ""}
+		from, to := "", ""
+		if label, err := models.ParseWeek(wk.Week.Week); err == nil {
+			from, to = models.DayOf(label.Start()), models.DayOf(label.End().AddDate(0, 0, -1))
+		}
+		state, stateCode := tr(c, "no_bonus"), statementNoBonus
+		if wk.NotComputed {
+			state, stateCode = tr(c, "me_not_computed"), statementNotComputed
+		}
+		rec := []string{wk.Week.Week, from, to, fmt.Sprint(wk.Week.Videos), fmt.Sprint(wk.Week.LiveSessions), fmt.Sprint(wk.Week.Views),
+			fmt.Sprint(wk.Week.Orders), fmt.Sprint(wk.Week.GMVFen), state, stateCode, "", "", "", "", "", "", ""}
 		if wk.HasBonus {
 			b := wk.Bonus
-			rec[6], rec[7], rec[8] = string(b.State), fmt.Sprint(b.AmountFen), models.YuanDecimal(b.AmountFen)
-			rec[9], rec[10], rec[11] = fmt.Sprint(b.RuleVersion), fmt.Sprint(wk.Explanation.Capped), b.Reason
+			rec[8], rec[9] = views.BonusStateLabel(ctx, string(b.State)), string(b.State)
+			rec[10], rec[11], rec[12] = fmt.Sprint(b.AmountFen), models.YuanDecimal(b.AmountFen), fmt.Sprint(b.RuleVersion)
+			rec[13] = tr(c, "answer_no")
+			if wk.Explanation.Capped {
+				rec[13] = tr(c, "answer_yes")
+			}
+			if b.Reason != "" {
+				rec[14], rec[15] = reasonLabel(ctx, reasons, b.Reason), b.Reason
+			}
+			rec[16] = b.Note
 		}
 		_ = w.Write(rec)
 	}
 	w.Flush()
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="statement.csv"`)
+	name := statementFileName(creator.AccountID, models.DayOf(s.now()))
+	c.Response().Header().Set(echo.HeaderContentDisposition,
+		fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, name, url.PathEscape(name)))
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// statementColumns are the columns of a creator's statement file.
-var statementColumns = []string{"week", "videos", "live_sessions", "views", "orders", "gmv_fen", "bonus_state", "amount_fen", "amount_yuan", "rule_version", "capped", "reason"}
+// statementFileName is statement-<account>-<day>.csv with only letters, digits,
+// dots, dashes and underscores from the account ID (a header-safe name).
+func statementFileName(account, day string) string {
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, strings.TrimSpace(account))
+	if strings.Trim(safe, "_.") == "" {
+		safe = "account"
+	}
+	return "statement-" + safe + "-" + day + ".csv"
+}
+
+// statementColumns are the columns of a creator's statement file: words in the
+// reader's language, each followed by its code column where there is one.
+var statementColumns = []string{"week", "week_monday", "week_sunday", "videos", "live_sessions", "views", "orders", "gmv_fen",
+	"bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note"}

@@ -353,7 +353,7 @@ func TestEveryReportReasonAndNotificationKindIsCatalogued(t *testing.T) {
 		models.NotifyBonusApproved, models.NotifyBonusRejected, models.NotifyCreatorState, models.NotifyCreatorStateReason,
 		models.NotifyQuotaMet, models.NotifyAppealUpheld, models.NotifyAppealOverturned, models.NotifyTransferRequested,
 		models.NotifyTransferAccepted, models.NotifyTransferDeclined, models.NotifyTransferLeaving, models.NotifyTopCreator,
-		models.NotifyTopCreatorOfAgency,
+		models.NotifyTopCreatorOfAgency, models.NotifyTopCreatorRanked,
 	}
 	for _, l := range i18n.Langs {
 		defined, err := i18n.MessageIDs(l)

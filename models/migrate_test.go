@@ -281,6 +281,11 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "notifications", stepRow{"user_id": f.ids["manager"], "kind": "notify_quota_met", "args": `{"Month":"2026-01","Quota":{"fen":0}}`,
 			"target_type": "dashboard", "target_id": 0, "legacy_text": "", "created_at": f.tick()})
 	},
+	13: func(f *stepFixture) {
+		// payout_batches.open_mismatches: a batch whose bank result left two lines unresolved.
+		f.insert("", "payout_batches", stepRow{"kind": "creator", "created_by_id": f.ids["admin"], "state": "partial", "count": 2,
+			"total_fen": 300000, "checksum": strings.Repeat("c1", 32), "open_mismatches": 2, "created_at": f.tick()})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

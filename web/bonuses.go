@@ -250,7 +250,7 @@ func (s *Server) bonusDecide(c echo.Context) error {
 		}
 	case "reject":
 		if strings.TrimSpace(c.FormValue("reason")) == "" { // refused before the confirmation step, not after it
-			return s.redirectWithFlash(c, back, "error", trMsg(c, models.Msg{ID: "err_reject_reason_required"}))
+			return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, models.FieldErrors{"reason": models.Msg{ID: "err_reject_reason_required"}}), " "))
 		}
 	default:
 		return httpError(http.StatusBadRequest, "choose_approve_reject")

@@ -101,8 +101,8 @@ func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back st
 		if err != nil {
 			return false, err
 		}
-		if !all && !th.Needs(sel.Count, sel.AmountFen) {
-			return false, nil
+		if sel.Count == 0 || (!all && !th.Needs(sel.Count, sel.AmountFen)) {
+			return false, nil // nothing would change, or little: decided at once
 		}
 	}
 	amount := models.FormatYuan(sel.AmountFen)

@@ -98,25 +98,34 @@ type Selection struct {
 	Selected  int      // bonuses found among the ids
 	Count     int      // of them, those still to decide (proposed or awaiting a second approval)
 	AmountFen int64    // their amount
-	Weeks     []string // their weeks, in order
+	Weeks     []string // their weeks (months for agencies' bonuses), in order
 }
 
 // SummariseBonuses says how many of the weekly bonuses ids are still to
 // decide, what they amount to and which weeks they belong to (staff only).
 func (s *Store) SummariseBonuses(ctx context.Context, a *Actor, ids []uint) (Selection, error) {
+	return s.summarise(ctx, a, weeklyBonuses, ids)
+}
+
+// SummariseMCNBonuses is SummariseBonuses for monthly agency bonuses (Weeks holds months).
+func (s *Store) SummariseMCNBonuses(ctx context.Context, a *Actor, ids []uint) (Selection, error) {
+	return s.summarise(ctx, a, monthlyBonuses, ids)
+}
+
+func (s *Store) summarise(ctx context.Context, a *Actor, kind bonusKind, ids []uint) (Selection, error) {
 	var out Selection
 	if !a.IsStaff() {
 		return out, ErrForbidden
 	}
 	ids = dedupe(ids)
-	weeks := map[string]bool{}
+	periods := map[string]bool{}
 	for start := 0; start < len(ids); start += 500 {
 		var rows []struct {
-			Week      string
+			Period    string
 			State     BonusState
 			AmountFen int64
 		}
-		if err := s.r(ctx).Model(&Bonus{}).Select("week, state, amount_fen").Where("id IN ?", ids[start:min(start+500, len(ids))]).
+		if err := s.r(ctx).Table(kind.table).Select(kind.period+" AS period, state, amount_fen").Where("id IN ?", ids[start:min(start+500, len(ids))]).
 			Scan(&rows).Error; err != nil {
 			return out, err
 		}
@@ -125,12 +134,12 @@ func (s *Store) SummariseBonuses(ctx context.Context, a *Actor, ids []uint) (Sel
 			if r.State == BonusProposed || r.State == BonusAwaitingSecond {
 				out.Count++
 				out.AmountFen += r.AmountFen
-				weeks[r.Week] = true
+				periods[r.Period] = true
 			}
 		}
 	}
-	for w := range weeks {
-		out.Weeks = append(out.Weeks, w)
+	for p := range periods {
+		out.Weeks = append(out.Weeks, p)
 	}
 	slices.Sort(out.Weeks)
 	return out, nil

@@ -249,14 +249,14 @@ func (s *Server) bonusDecide(c echo.Context) error {
 			return s.askPassword(c, back)
 		}
 	case "reject":
-		if strings.TrimSpace(c.FormValue("reason")) == "" { // refused before the confirmation step, not after it
+		if len(ids) > 0 && strings.TrimSpace(c.FormValue("reason")) == "" { // refused before the confirmation step, not after it
 			return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, models.FieldErrors{"reason": models.Msg{ID: "err_reject_reason_required"}}), " "))
 		}
 	default:
 		return httpError(http.StatusBadRequest, "choose_approve_reject")
 	}
 	if len(ids) > 0 {
-		if asked, err := s.confirmBulkDecision(c, ids, action, back); asked || err != nil {
+		if asked, err := s.confirmBulkDecision(c, ids, action, back, false); asked || err != nil {
 			return err
 		}
 	}

@@ -83,9 +83,14 @@ func weeksText(c echo.Context, periods []string) string {
 // when it is large — everything matching a filter, or more bonuses or money
 // than the thresholds — and reports whether it did. On the confirming POST it
 // checks that the selection still counts what was shown; if not it asks again.
-func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back string) (bool, error) {
+// monthly is true for agencies' monthly bonuses (the MCN page).
+func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back string, monthly bool) (bool, error) {
 	ctx := c.Request().Context()
-	sel, err := s.store.SummariseBonuses(ctx, actor(c), ids)
+	summarise, path, active, period, pool := s.store.SummariseBonuses, "/bonuses/decide", "bonuses", tr(c, "col_week"), ""
+	if monthly {
+		summarise, path, active, period, pool = s.store.SummariseMCNBonuses, "/mcn-bonuses/decide", "mcn", tr(c, "col_month"), "_mcn"
+	}
+	sel, err := summarise(ctx, actor(c), ids)
 	if err != nil {
 		return false, err
 	}
@@ -106,7 +111,7 @@ func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back st
 		}
 	}
 	amount := models.FormatYuan(sel.AmountFen)
-	v := views.ConfirmView{Changed: changed, Cancel: back, Action: "/bonuses/decide",
+	v := views.ConfirmView{Changed: changed, Cancel: back, Action: path,
 		Hidden: []views.ConfirmHidden{{Name: "confirm_count", Value: strconv.Itoa(sel.Count)}, {Name: "confirm_fen", Value: strconv.FormatInt(sel.AmountFen, 10)}}}
 	scope := tr(c, "confirm_scope_selected")
 	if all {
@@ -116,7 +121,7 @@ func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back st
 		{Label: tr(c, "confirm_scope"), Value: scope, TestID: "confirm-scope"},
 		{Label: tr(c, "confirm_bonus_count"), Value: views.Count(int64(sel.Count)), TestID: "confirm-count"},
 		{Label: tr(c, "confirm_amount"), Value: amount, TestID: "confirm-amount"},
-		{Label: tr(c, "col_week"), Value: weeksText(c, sel.Weeks), TestID: "confirm-weeks"},
+		{Label: period, Value: weeksText(c, sel.Weeks), TestID: "confirm-weeks"},
 	}
 	if skipped := sel.Selected - sel.Count; skipped > 0 {
 		v.Facts = append(v.Facts, views.ConfirmFact{Label: tr(c, "confirm_skipped"), Value: views.Count(int64(skipped)), TestID: "confirm-skipped"})
@@ -124,7 +129,7 @@ func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back st
 	if action == "approve" {
 		v.Title = tr(c, "confirm_approve_title")
 		v.Lead = tr(c, "confirm_approve_lead", "Count", views.Count(int64(sel.Count)), "Amount", amount)
-		v.Warning = tr(c, "confirm_approve_warning")
+		v.Warning = tr(c, "confirm_approve_warning"+pool)
 		v.Confirm = tr(c, "confirm_approve_button", "Count", views.Count(int64(sel.Count)))
 	} else {
 		v.Title = tr(c, "confirm_reject_title")
@@ -143,7 +148,7 @@ func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back st
 		}
 		v.Facts = append(v.Facts, views.ConfirmFact{Label: tr(c, "reason_to_reject"), Value: label, TestID: "confirm-reason"})
 	}
-	return true, s.renderConfirm(c, "bonuses", v)
+	return true, s.renderConfirm(c, active, v)
 }
 
 // confirmBatchPaid shows what marking a whole batch paid will do. A batch that

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/xuri/excelize/v2"
@@ -333,5 +334,54 @@ func TestPayoutXLSXIsFormatted(t *testing.T) {
 	}
 	if w, _ := f.GetColWidth(sheet, "C"); w < 15 {
 		t.Errorf("account column %v wide", w)
+	}
+}
+
+// The monthly MCN bonuses are confirmed the same way, by month.
+func TestMCNBulkApprovalOverTheThresholdIsConfirmed(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	admin := a.login("admin")
+	admin.follow(admin.postForm("/settings/mcn-rule", url.Values{"default_quota": {"1"}, "meet": {"20000"}, "per_extra": {"1000"}, "max": {"50000"}, "four_eyes": {"30000"}}))
+	approveAsSecondAdmin(t, a, a.adminLogin("checker@t.test"))
+	last := models.MonthOf(time.Now()).Prev()
+	a.raw.Exec("UPDATE creators SET qualified_at = ? WHERE id = ?", last.Start().Add(72*time.Hour).UTC(), a.creatorC.ID)
+	admin.postForm("/mcn-bonuses/compute", url.Values{"month": {last.String()}})
+	admin.follow(admin.postForm("/settings/confirm-thresholds", url.Values{"confirm_count": {"20"}, "confirm_amount": {"10000"}}))
+	var b models.MCNBonus
+	a.raw.First(&b)
+	first := admin.postForm("/mcn-bonuses/decide", url.Values{"action": {"approve"}, "ids": {itoa(b.ID)}})
+	if fact(t, first, "confirm-amount") != "¥20,000.00" || fact(t, first, "confirm-weeks") != last.String() {
+		t.Fatalf("confirmation: %q %q", fact(t, first, "confirm-amount"), fact(t, first, "confirm-weeks"))
+	}
+	a.raw.First(&b, b.ID)
+	if b.State != models.BonusProposed {
+		t.Fatalf("the first POST changed the bonus to %s", b.State)
+	}
+	res := admin.follow(admin.postForm("/mcn-bonuses/decide", confirmFields(t, first)))
+	if !strings.Contains(res.body, "1 approved (¥20,000.00)") {
+		t.Fatalf("after confirming: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
+	}
+}
+
+// The other reviewers — not the first approver — are told a bonus waits for
+// their second approval, with a link to that queue.
+func TestSecondApprovalNotificationLinksToTheQueue(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	big := a.qualifiedCreator("jd_cr_big001", &a.agencyB.ID)
+	a.perf(lastWeek, big.AccountID, 1, 0, 0, 100_000_000) // ¥20,100: four eyes
+	rev := a.login("reviewer")
+	rev.postForm("/bonuses/compute", url.Values{"week": {lastWeek.String()}})
+	rev.postForm("/bonuses/decide", url.Values{"action": {"approve"}, "ids": {itoa(a.bonusOf(big.ID).ID)}})
+	spare := a.anon()
+	spare.postForm("/login", url.Values{"email": {"spare@t.test"}, "password": {testPassword}})
+	spare = spare.inChinese()
+	n := spare.get("/notifications").doc(t).Find(`[data-testid="notification"] a`)
+	if href, _ := n.Attr("href"); href != "/bonuses?state=awaiting_second" || !strings.Contains(n.Text(), "等待您复核批准") || !strings.Contains(n.Text(), "¥20,100.00") {
+		t.Fatalf("spare reviewer's notification %q → %q", n.Text(), href)
+	}
+	if got := rev.get("/notifications").doc(t).Find(`[data-testid="notification"]`).Text(); strings.Contains(got, "second approval") {
+		t.Fatalf("the first approver was told: %q", got)
 	}
 }

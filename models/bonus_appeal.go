@@ -70,6 +70,22 @@ func (s *Store) AppealBonus(ctx context.Context, a *Actor, bonusID uint, message
 		if res.RowsAffected != 1 {
 			return ErrAppealNotAllowed
 		}
+		// Reviewers are told; the one who rejected the week may not decide its appeal, so is not.
+		var names []string
+		if err := tx.Model(&Creator{}).Where("id = ?", b.CreatorID).Pluck("display_name", &names).Error; err != nil {
+			return err
+		}
+		name := ""
+		if len(names) > 0 {
+			name = names[0]
+		}
+		var rejecter uint
+		if b.DecidedByID != nil {
+			rejecter = *b.DecidedByID
+		}
+		if err := notifyStaffExcept(tx, rejecter, M(NotifyAppealArrived, "Name", name, "Period", b.Week), Target{Type: TargetBonus, ID: b.ID}); err != nil {
+			return err
+		}
 		return appendAudit(tx, a, "bonus.appeal", "bonus", b.ID, nil, map[string]any{"message": message})
 	})
 }

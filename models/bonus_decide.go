@@ -167,6 +167,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 			return err
 		}
 		now := s.now().UTC()
+		var awaitingFen int64
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -177,10 +178,16 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 			if err != nil {
 				return err
 			}
-			if o.Result == "approved" {
+			switch o.Result {
+			case "approved":
 				rep.ApprovedFen += b.AmountFen
+			case "awaiting_second":
+				awaitingFen += b.AmountFen
 			}
 			rep.add(o)
+		}
+		if err := kind.notifySecondApprovers(tx, a, rep.Awaiting, awaitingFen); err != nil {
+			return err
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
 		return err

@@ -61,6 +61,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateCreatorResubmission,
 	// 14: published top-100 lines keep their creator and whether they were featured when published (backfilled by unique display name).
 	migrateTopListCreators,
+	// 15: a payout batch keeps how many lines of its latest bank result are unresolved (issue 14: no whole-batch payment over them).
+	migratePayoutMismatches,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

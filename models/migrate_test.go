@@ -292,6 +292,11 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "top_list_entries", stepRow{"year": 2026, "rank": 1, "display_name": "Keyed Kim", "subject": "Electronic devices",
 			"agency": "Agency Two", "creator_id": f.ids["c6"], "featured": true, "published_at": f.tick()})
 	},
+	15: func(f *stepFixture) {
+		// payout_batches.open_mismatches: a batch whose bank result left two lines unresolved.
+		f.insert("", "payout_batches", stepRow{"kind": "creator", "created_by_id": f.ids["admin"], "state": "partial", "count": 2,
+			"total_fen": 300000, "checksum": strings.Repeat("c1", 32), "open_mismatches": 2, "created_at": f.tick()})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -38,9 +38,13 @@ type PayoutBatch struct {
 	Count       int    `gorm:"not null"`
 	TotalFen    int64  `gorm:"not null"`
 	Checksum    string `gorm:"size:64;not null"`
-	CreatedAt   time.Time
-	ExportedAt  *time.Time
-	PaidAt      *time.Time
+	// OpenMismatches counts the lines of the latest bank result that paid
+	// nothing (and were not simply paid already): while any are open the whole
+	// batch cannot be marked paid. A new bank result for the batch replaces it.
+	OpenMismatches int `gorm:"not null;default:0"`
+	CreatedAt      time.Time
+	ExportedAt     *time.Time
+	PaidAt         *time.Time
 }
 
 // CreatePayoutBatch puts exactly the given bonuses that are approved and in
@@ -231,7 +235,9 @@ func (s *Store) FreezePayoutBatch(ctx context.Context, a *Actor, id uint) (*Payo
 }
 
 // MarkBatchPaid records that the bank paid the whole batch. Lines already
-// paid stay as they are; nothing is paid twice.
+// paid stay as they are; nothing is paid twice. It is refused with an
+// UnresolvedMismatchesError while the batch's latest bank result has lines
+// that paid nothing: paying the whole batch would pay the disputed lines.
 func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, error) {
 	if !a.IsStaff() || a.UserID == 0 {
 		return 0, ErrForbidden
@@ -242,11 +248,8 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 		if err := tx.First(&b, id).Error; err != nil {
 			return notFound(err)
 		}
-		if b.State == BatchOpen {
-			return FieldErrors{"batch": Msg{ID: "err_export_before_paying"}}
-		}
-		if b.State == BatchPaid {
-			return FieldErrors{"batch": Msg{ID: "err_batch_paid"}}
+		if err := checkWholeBatchPayable(&b); err != nil {
+			return err
 		}
 		table, _, err := payoutSource(b.Kind)
 		if err != nil {
@@ -284,16 +287,17 @@ type BankReport struct {
 // BankMismatch is a line of the bank's result file that paid nothing, as
 // data: a reason code and the values it names, rendered where it is shown.
 type BankMismatch struct {
-	Line      int    // the line of the file
-	Reason    string // one of the Bank… codes
-	Account   string // the account ID as the file writes it (as the batch writes it once matched)
-	Name      string // the payee's display name (the agency's name) once the line matched the batch
-	Week      string // the matched line's week (a month for agencies)
-	AmountFen int64  // the amount the file reports (BankAmountDiffers)
-	Value     string // the file's value at fault: its batch (BankOtherBatch) or amount (BankAmountNotFen)
-	BatchID   uint   // the batch being recorded
-	Status    string // the bank's status (BankFailed)
-	Detail    Msg    // the row's shape problem (BankRowMalformed), as the file reader says it
+	Line        int    // the line of the file
+	Reason      string // one of the Bank… codes
+	Account     string // the account ID as the file writes it (as the batch writes it once matched)
+	Name        string // the payee's display name (the agency's name) once the line matched the batch
+	Week        string // the matched line's week (a month for agencies)
+	AmountFen   int64  // the amount the file reports (BankAmountDiffers)
+	ExpectedFen int64  // the amount the batch holds for the line (BankAmountDiffers)
+	Value       string // the file's value at fault: its batch (BankOtherBatch) or amount (BankAmountNotFen)
+	BatchID     uint   // the batch being recorded
+	Status      string // the bank's status (BankFailed)
+	Detail      Msg    // the row's shape problem (BankRowMalformed), as the file reader says it
 }
 
 // Why a line of the bank's result file paid nothing; each is the catalogue ID of its message.
@@ -301,7 +305,7 @@ const (
 	BankRowMalformed  = "bank_row_malformed"  // Detail
 	BankOtherBatch    = "bank_other_batch"    // Value (the file's batch), N (this batch)
 	BankAmountNotFen  = "bank_amount_not_fen" // Value
-	BankAmountDiffers = "bank_amount_differs" // Account, Amount
+	BankAmountDiffers = "bank_amount_differs" // Account, Expected, Amount
 	BankNotInBatch    = "bank_not_in_batch"   // Account, N
 	BankFailed        = "bank_failed"         // Account, Status
 	BankAlreadyPaid   = "bank_already_paid"   // Account, Week
@@ -317,7 +321,7 @@ func (m BankMismatch) Msg() Msg {
 	case BankAmountNotFen:
 		return M(m.Reason, "Value", m.Value)
 	case BankAmountDiffers:
-		return M(m.Reason, "Account", m.Account, "Amount", Fen(m.AmountFen))
+		return M(m.Reason, "Account", m.Account, "Expected", Fen(m.ExpectedFen), "Amount", Fen(m.AmountFen))
 	case BankNotInBatch:
 		return M(m.Reason, "Account", m.Account, "N", m.BatchID)
 	case BankFailed:
@@ -392,7 +396,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			}
 			switch {
 			case match == nil && differs != nil:
-				miss(BankMismatch{Reason: BankAmountDiffers, Account: r.Get("account_id"), Name: differs.DisplayName, AmountFen: amount})
+				miss(BankMismatch{Reason: BankAmountDiffers, Account: r.Get("account_id"), Name: differs.DisplayName, AmountFen: amount, ExpectedFen: differs.AmountFen})
 				continue
 			case match == nil:
 				miss(BankMismatch{Reason: BankNotInBatch, Account: r.Get("account_id"), AmountFen: amount})
@@ -431,11 +435,12 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 		if unpaid == 0 {
 			state = BatchPaid
 		}
-		if err := tx.Model(&PayoutBatch{}).Where("id = ?", batchID).Update("state", state).Error; err != nil {
+		open := rep.Open()
+		if err := tx.Model(&PayoutBatch{}).Where("id = ?", batchID).Updates(map[string]any{"state": state, "open_mismatches": open}).Error; err != nil {
 			return err
 		}
-		return appendAudit(tx, a, "payout.bank_result", "payout_batch", batchID, nil,
-			map[string]any{"paid": rep.Paid, "failed": rep.Failed, "mismatches": len(rep.Mismatches), "state": state})
+		return appendAudit(tx, a, "payout.bank_result", "payout_batch", batchID, map[string]any{"open_mismatches": b.OpenMismatches},
+			map[string]any{"paid": rep.Paid, "failed": rep.Failed, "mismatches": len(rep.Mismatches), "open_mismatches": open, "state": state})
 	})
 	if err != nil {
 		return nil, err

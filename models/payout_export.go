@@ -2,6 +2,7 @@ package models
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -51,30 +52,88 @@ func WritePayoutCSV(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []st
 	return cw.Error()
 }
 
-// WritePayoutXLSX writes a batch as a spreadsheet with amounts as numbers;
-// header labels the PayoutHeader columns.
-func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []string) error {
+// Column widths of the payout XLSX, in characters, in PayoutHeader order.
+var payoutXLSXWidths = []float64{10, 20, 22, 20, 20, 10, 16, 14}
+
+// PayoutYuanFormat is the number format of the XLSX's yuan column: ¥ with
+// thousands separators and two decimals.
+const PayoutYuanFormat = `"¥"#,##0.00`
+
+// WritePayoutXLSX writes a batch as a spreadsheet a person can read and a
+// bank can import: amounts as numbers (yuan formatted as ¥ with thousands
+// separators, fen as whole numbers), widths that fit, the header row frozen
+// and in bold, and a last row totalLabel with the sums (as formulas, with
+// their values). header labels the PayoutHeader columns.
+func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []string, totalLabel string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const sheet = "Sheet1"
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	yuanFmt := PayoutYuanFormat
+	yuan, err := f.NewStyle(&excelize.Style{CustomNumFmt: &yuanFmt})
+	if err != nil {
+		return err
+	}
+	yuanTotal, err := f.NewStyle(&excelize.Style{CustomNumFmt: &yuanFmt, Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	whole, err := f.NewStyle(&excelize.Style{NumFmt: 1}) // 0
+	if err != nil {
+		return err
+	}
+	wholeTotal, err := f.NewStyle(&excelize.Style{NumFmt: 1, Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
+	// Widths and panes come before the first row in a stream.
+	for i, width := range payoutXLSXWidths {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
 	cells := make([]any, len(header))
 	for i, h := range header {
-		cells[i] = h
+		cells[i] = excelize.Cell{Value: h, StyleID: bold}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
 		return err
 	}
+	var totalFen int64
 	for i, l := range lines {
 		rec := payoutRecord(b, l)
-		row := []any{int64(b.ID), rec[1], rec[2], rec[3], rec[4], rec[5], excelize.Cell{Value: float64(l.AmountFen) / 100, StyleID: 0}, l.AmountFen}
+		totalFen += l.AmountFen
+		row := []any{int64(b.ID), rec[1], rec[2], rec[3], rec[4], rec[5],
+			excelize.Cell{Value: float64(l.AmountFen) / 100, StyleID: yuan}, excelize.Cell{Value: l.AmountFen, StyleID: whole}}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := sw.SetRow(cell, row); err != nil {
 			return err
 		}
+	}
+	last := len(lines) + 1 // the last line's row
+	sum := func(col string) string {
+		if len(lines) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("SUM(%s2:%s%d)", col, col, last)
+	}
+	total := []any{excelize.Cell{Value: totalLabel, StyleID: bold}, nil, nil, nil, nil, nil,
+		excelize.Cell{Value: float64(totalFen) / 100, Formula: sum("G"), StyleID: yuanTotal},
+		excelize.Cell{Value: totalFen, Formula: sum("H"), StyleID: wholeTotal}}
+	cell, _ := excelize.CoordinatesToCellName(1, last+1)
+	if err := sw.SetRow(cell, total); err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err

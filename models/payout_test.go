@@ -64,7 +64,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 		t.Fatalf("csv: %q", csv.String())
 	}
 	var xlsx bytes.Buffer
-	if err := models.WritePayoutXLSX(&xlsx, b, lines, models.PayoutHeader); err != nil || xlsx.Len() < 100 {
+	if err := models.WritePayoutXLSX(&xlsx, b, lines, models.PayoutHeader, "Total"); err != nil || xlsx.Len() < 100 {
 		t.Fatalf("xlsx: %d bytes, %v", xlsx.Len(), err)
 	}
 	paid, err := w.s.MarkBatchPaid(ctx, w.rev1, batch.ID)
@@ -109,7 +109,7 @@ func TestBankResultFile(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	wantLines := map[int]string{
-		3: models.M(models.BankAmountDiffers, "Account", "jd_cr_pay001", "Amount", models.Fen(99999)).String(),
+		3: models.M(models.BankAmountDiffers, "Account", "jd_cr_pay001", "Expected", models.Fen(20000), "Amount", models.Fen(99999)).String(),
 		4: models.M(models.BankNotInBatch, "Account", "jd_cr_nobody", "N", batch.ID).String(),
 		5: models.M(models.BankFailed, "Account", "jd_cr_pay002", "Status", "failed").String(),
 		6: models.M(models.BankOtherBatch, "Value", "999", "N", batch.ID).String(),

@@ -80,6 +80,7 @@ var expectedAccess = map[string]string{
 	"GET /settings/bonus-rule":             "admin",
 	"POST /settings/bonus-rule":            "admin",
 	"POST /settings/pools/:name":           "admin",
+	"POST /settings/confirm-thresholds":    "admin",
 	"POST /settings/programme-budget":      "admin",
 	"GET /settings/changes":                "admin",
 	"POST /settings/changes/:id/approve":   "admin",

@@ -205,6 +205,13 @@ func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[
 	if err != nil {
 		return nil, raw, err
 	}
+	if c.FormValue("this_page") == "1" { // "select all on this page": the rows the page listed
+		for _, v := range c.Request().Form["page_ids"] {
+			if id := optionalID(v); id != nil {
+				ids = append(ids, *id)
+			}
+		}
+	}
 	return ids, raw, nil
 }
 
@@ -233,18 +240,30 @@ func (s *Server) bonusDecide(c echo.Context) error {
 		return err
 	}
 	var rep *models.DecisionReport
-	switch c.FormValue("action") {
+	action := c.FormValue("action")
+	switch action {
 	case "approve":
 		if big, err := s.store.AnyNeedsFourEyes(c.Request().Context(), false, ids); err != nil {
 			return err
 		} else if big && !s.passwordIsFresh(c) {
 			return s.askPassword(c, back)
 		}
-		rep, err = s.store.ApproveBonuses(c.Request().Context(), a, ids)
 	case "reject":
-		rep, err = s.store.RejectBonuses(c.Request().Context(), a, ids, c.FormValue("reason"), c.FormValue("note"))
+		if len(ids) > 0 && strings.TrimSpace(c.FormValue("reason")) == "" { // refused before the confirmation step, not after it
+			return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, models.FieldErrors{"reason": models.Msg{ID: "err_reject_reason_required"}}), " "))
+		}
 	default:
 		return httpError(http.StatusBadRequest, "choose_approve_reject")
+	}
+	if len(ids) > 0 {
+		if asked, err := s.confirmBulkDecision(c, ids, action, back, false); asked || err != nil {
+			return err
+		}
+	}
+	if action == "approve" {
+		rep, err = s.store.ApproveBonuses(c.Request().Context(), a, ids)
+	} else {
+		rep, err = s.store.RejectBonuses(c.Request().Context(), a, ids, c.FormValue("reason"), c.FormValue("note"))
 	}
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, back, "error", strings.Join(fieldMessages(c, fe), " "))

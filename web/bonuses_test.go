@@ -44,7 +44,7 @@ func TestReviewerComputesFiltersAndBulkApproves(t *testing.T) {
 	poolBefore := doc.Find(`[data-testid="pool-left"]`).Text()
 	// Approve all matching the filter.
 	form := url.Values{"action": {"approve"}, "all": {"1"}, "f_week": {lastWeek.String()}, "f_agency": {itoa(a.agencyB.ID)}, "f_min": {"300"}, "f_state": {"proposed"}}
-	res = rev.follow(rev.postForm("/bonuses/decide", form))
+	res = rev.follow(rev.confirmThrough("/bonuses/decide", form))
 	flash := res.doc(t).Find(`[data-testid="flash"]`).Text()
 	if !strings.Contains(flash, "3 approved (¥1,200.00)") {
 		t.Fatalf("flash %q", flash)
@@ -158,11 +158,11 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 	if xlsx.StatusCode != http.StatusOK || !strings.HasPrefix(xlsx.body, "PK") {
 		t.Fatalf("xlsx: %d", xlsx.StatusCode)
 	}
-	res := rev.follow(rev.postForm("/payouts/"+itoa(a.batch.ID)+"/paid", url.Values{}))
+	res := rev.follow(rev.confirmThrough("/payouts/"+itoa(a.batch.ID)+"/paid", url.Values{}))
 	if !strings.Contains(res.body, "1 lines marked paid") {
 		t.Fatalf("paid: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
 	}
-	res = rev.follow(rev.postForm("/payouts/"+itoa(a.batch.ID)+"/paid", url.Values{}))
+	res = rev.follow(rev.postForm("/payouts/"+itoa(a.batch.ID)+"/paid", url.Values{"confirm": {"1"}}))
 	if !strings.Contains(res.body, "already paid") {
 		t.Fatal("a batch was paid twice")
 	}

@@ -311,6 +311,7 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 		}
 		do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="mark-paid"]`)) // freezing made it ready for payment
 		load(t, ctx, `[data-testid="mark-paid"]`)
+		load(t, ctx, `[data-testid="confirm-submit"]`) // marking paid cannot be undone: it is confirmed first
 		if got := text(t, ctx, `[data-testid="batch-state"]`); got != loc.T("batch_paid") {
 			t.Fatalf("batch state %q", got)
 		}
@@ -320,6 +321,7 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 		goTo(t, ctx, base, "/leaderboard")
 		ranked := count(t, ctx, `[data-testid="leader-row"]`)
 		load(t, ctx, `[data-testid="publish"]`)
+		load(t, ctx, `[data-testid="confirm-submit"]`) // publishing replaces the list and tells the creators: confirmed first
 		wantFlash(t, ctx, loc.T("flash_published", "N", ranked, "Year", lastWeek.Year))
 		signOut(t, ctx)
 		goTo(t, ctx, base, "/top-creators?year="+strconv.Itoa(lastWeek.Year))

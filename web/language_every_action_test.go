@@ -168,7 +168,7 @@ func TestEveryActionSpeaksChinese(t *testing.T) {
 		}, status: http.StatusSeeOther, shows: flash, values: []string{"Here are my video links.", "no links", "still no links"}},
 		{name: "transfer answered twice", who: "creator", act: func(c *client) response { return c.postForm(transfer, url.Values{"decision": {"decline"}}) },
 			status: http.StatusSeeOther, shows: flash, values: []string{"Here are my video links.", "no links", "still no links"}},
-		{name: "settings proposal", who: "admin", act: post(at("/settings/pools/creators"), url.Values{"total": {"900000000"}}), status: http.StatusSeeOther, shows: flash},
+		{name: "settings proposal", who: "admin", act: post(at("/settings/pools/creators"), url.Values{"total": {"900000000"}, "confirm": {"1"}}), status: http.StatusSeeOther, shows: flash},
 		{name: "settings proposal refused", who: "admin", act: post(at("/settings/pools/creators"), url.Values{"total": {"a lot"}}), status: http.StatusSeeOther, shows: flash,
 			values: []string{"a lot"}},
 		{name: "own proposal approved", who: "admin", act: func(c *client) response {
@@ -222,7 +222,7 @@ func TestEveryActionSpeaksChinese(t *testing.T) {
 			url.Values{"from": {today}, "to": {time.Now().In(models.CST).AddDate(0, 0, 7).Format("2006-01-02")}}), status: http.StatusSeeOther, shows: flash},
 		{name: "feature refused", who: "reviewer", act: post(func() string { return "/creators/" + itoa(a.creatorB.ID) + "/feature" }, url.Values{"from": {today}, "to": {"2001-01-01"}}),
 			status: http.StatusSeeOther, shows: flash},
-		{name: "leaderboard published", who: "reviewer", act: post(at("/leaderboard/publish"), url.Values{"year": {year}}), status: http.StatusSeeOther, shows: flash},
+		{name: "leaderboard published", who: "reviewer", act: post(at("/leaderboard/publish"), url.Values{"year": {year}, "confirm": {"1"}}), status: http.StatusSeeOther, shows: flash},
 		{name: "leaderboard refused", who: "reviewer", act: post(at("/leaderboard/publish"), url.Values{"year": {"next"}}), status: http.StatusSeeOther, shows: flash},
 		{name: "password change refused", who: "mcnA", act: post(at("/account/password"), url.Values{"current": {testPassword}, "password": {"a-new-long-password"},
 			"password_confirm": {"another-password"}}), status: http.StatusUnprocessableEntity, shows: formErrors},

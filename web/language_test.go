@@ -23,7 +23,7 @@ func TestTranslatedPagesRenderInChinese(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	rev := a.login("reviewer")
-	if res := rev.follow(rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}})); res.StatusCode != http.StatusOK {
+	if res := rev.follow(rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}, "confirm": {"1"}})); res.StatusCode != http.StatusOK {
 		t.Fatalf("publish: %d", res.StatusCode)
 	}
 	pages := []struct {

@@ -85,6 +85,9 @@ func (s *Server) leaderboardPublish(c echo.Context) error {
 	if err != nil {
 		return s.redirectWithFlash(c, "/leaderboard", "error", tr(c, "year_not_number"))
 	}
+	if !confirmed(c) { // publishing replaces the list and tells up to 100 creators: say so first
+		return s.confirmPublish(c, year)
+	}
 	n, err := s.store.PublishTopList(c.Request().Context(), actor(c), year, s.now())
 	if fe, ok := models.AsFieldErrors(err); ok {
 		return s.redirectWithFlash(c, "/leaderboard", "error", trMsg(c, fe["year"]))

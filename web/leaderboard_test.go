@@ -27,7 +27,7 @@ func TestLeaderboardPublishAndPublicPage(t *testing.T) {
 	if rows.Length() != 2 || !strings.Contains(rows.Eq(0).Text(), dora.DisplayName) || strings.Contains(board.Text(), "Alice Reviews") {
 		t.Fatalf("leaderboard: %q", board.Find(`[data-testid="leaderboard"]`).Text())
 	}
-	res := rev.follow(rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}}))
+	res := rev.follow(rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}, "confirm": {"1"}}))
 	if !strings.Contains(res.body, "are published") {
 		t.Fatal("publish failed")
 	}

@@ -92,15 +92,23 @@ func (s *Server) mcnDecide(c echo.Context) error {
 		return err
 	}
 	var rep *models.DecisionReport
-	switch c.FormValue("action") {
+	switch action := c.FormValue("action"); action {
 	case "approve":
 		if big, err := s.store.AnyNeedsFourEyes(ctx, true, ids); err != nil {
 			return err
 		} else if big && !s.passwordIsFresh(c) {
 			return s.askPassword(c, "/mcn-bonuses")
 		}
+		if asked, err := s.confirmBulkDecision(c, ids, action, "/mcn-bonuses", true); asked || err != nil {
+			return err
+		}
 		rep, err = s.store.ApproveMCNBonuses(ctx, a, ids)
 	case "reject":
+		if strings.TrimSpace(c.FormValue("reason")) != "" { // without a reason the rejection is refused at once
+			if asked, err := s.confirmBulkDecision(c, ids, action, "/mcn-bonuses", true); asked || err != nil {
+				return err
+			}
+		}
 		rep, err = s.store.RejectMCNBonuses(ctx, a, ids, c.FormValue("reason"), c.FormValue("note"))
 	case "payout":
 		batch, skipped, err := s.store.CreatePayoutBatch(ctx, a, models.PayAgencies, ids)

@@ -50,6 +50,12 @@ func notificationLink(t models.Target) string {
 		return "/dashboard"
 	case models.TargetTopCreators:
 		return "/top-creators"
+	case models.TargetBonus:
+		return "/bonuses/" + itoa(t.ID)
+	case models.TargetSecondApproval:
+		return "/bonuses?state=awaiting_second"
+	case models.TargetMCNSecond:
+		return "/mcn-bonuses?state=awaiting_second"
 	}
 	return ""
 }

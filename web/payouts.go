@@ -57,7 +57,7 @@ func (s *Server) payoutDetailView(c echo.Context, id uint) (views.PayoutDetailVi
 		return views.PayoutDetailView{}, err
 	}
 	v := views.PayoutDetailView{ID: b.ID, State: b.State, Count: b.Count, Total: models.FormatYuan(b.TotalFen), Checksum: b.Checksum,
-		Created: models.FormatCST(b.CreatedAt)}
+		Created: models.FormatCST(b.CreatedAt), OpenMismatches: b.OpenMismatches}
 	for _, l := range lines {
 		v.Lines = append(v.Lines, views.PayoutLineView{BonusID: l.BonusID, AccountID: l.AccountID, Name: l.DisplayName, Agency: l.Agency,
 			Week: l.Week, Amount: models.FormatYuan(l.AmountFen), State: string(l.State)})
@@ -116,7 +116,7 @@ func (s *Server) payoutExport(c echo.Context, format string) error {
 		err = models.WritePayoutCSV(&buf, b, lines, columnLabels(c, models.PayoutHeader))
 	} else {
 		contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		err = models.WritePayoutXLSX(&buf, b, lines, columnLabels(c, models.PayoutHeader))
+		err = models.WritePayoutXLSX(&buf, b, lines, columnLabels(c, models.PayoutHeader), tr(c, "payout_total_row"))
 	}
 	if err != nil {
 		return err
@@ -130,11 +130,11 @@ func (s *Server) payoutPaid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	paid, err := s.store.MarkBatchPaid(c.Request().Context(), actor(c), id)
-	if fe, ok := models.AsFieldErrors(err); ok {
-		return s.redirectWithFlash(c, "/payouts/"+itoa(id), "error", trMsg(c, fe["batch"]))
+	if !confirmed(c) { // marking paid cannot be undone: say what it will do first
+		return s.confirmBatchPaid(c, id)
 	}
-	if err != nil {
+	paid, err := s.store.MarkBatchPaid(c.Request().Context(), actor(c), id)
+	if done, err := s.refuseBatchPaid(c, id, err); done || err != nil {
 		return err
 	}
 	return s.redirectWithFlash(c, "/payouts/"+itoa(id), "success", tr(c, "flash_lines_marked_paid", "Count", paid))

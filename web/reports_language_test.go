@@ -152,11 +152,11 @@ func TestBankResultMismatchInChinese(t *testing.T) {
 		t.Fatalf("bank result: %d", res.StatusCode)
 	}
 	list := res.doc(t).Find(`[data-testid="mismatches"] li`)
-	if want := "第 2 行：账号 jd_cr_carol1：金额 ¥290.00 与批次不符"; list.Length() != 1 || strings.TrimSpace(list.Text()) != want {
+	if want := "第 2 行：账号 jd_cr_carol1：银行回单金额 ¥290.00，批次应付 ¥300.00，两者不符"; list.Length() != 1 || strings.TrimSpace(list.Text()) != want {
 		t.Fatalf("mismatches %q, want %q", list.Text(), want)
 	}
 	res = uploadTo(t, rev.inEnglish(), path+"/bank-result", "bank.csv", file)
-	if want := "Line 2: account jd_cr_carol1: the amount ¥290.00 differs from the batch"; strings.TrimSpace(res.doc(t).Find(`[data-testid="mismatches"] li`).Text()) != want {
+	if want := "Line 2: account jd_cr_carol1: the bank reports ¥290.00, the batch holds ¥300.00"; strings.TrimSpace(res.doc(t).Find(`[data-testid="mismatches"] li`).Text()) != want {
 		t.Fatalf("English mismatches %q, want %q", res.doc(t).Find(`[data-testid="mismatches"] li`).Text(), want)
 	}
 }

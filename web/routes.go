@@ -135,6 +135,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/settings/bonus-rule", adminOnly, s.bonusRuleForm, false},
 		{http.MethodPost, "/settings/bonus-rule", adminOnly, s.bonusRuleSave, true},
 		{http.MethodPost, "/settings/pools/:name", adminOnly, s.poolUpdate, true},
+		{http.MethodPost, "/settings/confirm-thresholds", adminOnly, s.confirmThresholdsSave, true},
 		{http.MethodPost, "/settings/programme-budget", adminOnly, s.programmeBudgetPropose, true},
 		{http.MethodGet, "/settings/changes", adminOnly, s.changesList, false},
 		{http.MethodPost, "/settings/changes/:id/approve", adminOnly, s.changeApprove, true},

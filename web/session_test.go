@@ -106,7 +106,7 @@ func TestSensitiveActionsAskForThePasswordAfterFifteenMinutes(t *testing.T) {
 	clk := withClock(t, a)
 	admin := a.login("admin")
 	clk.add(16 * time.Minute)
-	res := admin.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}})
+	res := admin.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}, "confirm": {"1"}})
 	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/reauth") {
 		t.Fatalf("stale password: redirected to %q", loc)
 	}
@@ -118,7 +118,7 @@ func TestSensitiveActionsAskForThePasswordAfterFifteenMinutes(t *testing.T) {
 		t.Fatalf("wrong password: %d", wrong.StatusCode)
 	}
 	admin.postForm("/reauth", url.Values{"password": {testPassword}, "next": {"/settings/bonus-rule"}})
-	res = admin.follow(admin.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}}))
+	res = admin.follow(admin.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}, "confirm": {"1"}}))
 	if !strings.Contains(res.body, "It applies when a second admin approves it") {
 		t.Fatalf("after confirming: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
 	}

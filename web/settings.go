@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,7 +20,17 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 	if err != nil {
 		return views.SettingsView{}, err
 	}
+	if values == nil {
+		values = map[string]string{}
+	}
 	v := views.SettingsView{Values: values, Errors: errs}
+	if _, posted := values["confirm_count"]; !posted {
+		th, err := s.store.ConfirmThresholds(ctx)
+		if err != nil {
+			return v, err
+		}
+		values["confirm_count"], values["confirm_amount"] = strconv.Itoa(th.Count), models.YuanDecimal(th.AmountFen)
+	}
 	if v.Pending, err = s.pendingCount(c); err != nil {
 		return v, err
 	}

@@ -69,7 +69,7 @@ func TestOneAdminCannotChangeMoneySettingsThroughThePages(t *testing.T) {
 		{"weekly cap and four eyes", "/settings/bonus-rule", url.Values{"action": {"propose"}, "gmv_tiers": {"10000 = 500"}, "view_tiers": {""},
 			"per_video": {"100"}, "per_live": {"300"}, "weekly_cap": {"25000"}, "four_eyes": {"15000"}}, "Weekly cap",
 			func() bool { r := liveRule(); return r.WeeklyCapFen == 2_500_000 && r.FourEyesFen == 1_500_000 }},
-		{"creator pool", "/settings/pools/creators", url.Values{"total": {"900000000"}}, "Pool total",
+		{"creator pool", "/settings/pools/creators", url.Values{"total": {"900000000"}, "confirm": {"1"}}, "Pool total",
 			func() bool { p, _ := a.store.GetPool(ctx, models.PoolCreators); return p.TotalFen == 90_000_000_000 }},
 		{"MCN rule", "/settings/mcn-rule", url.Values{"default_quota": {"10"}, "meet": {"25000"}, "per_extra": {"1000"}, "max": {"50000"}, "four_eyes": {"30000"}}, "For meeting the quota",
 			func() bool { r, _ := a.store.MCNRuleNow(ctx); return r.MeetFen == 2_500_000 }},
@@ -184,7 +184,7 @@ func TestRejectingAChangeNeedsAReasonAndTheProposerCanWithdraw(t *testing.T) {
 	a := newApp(t)
 	maker := a.login("admin")
 	checker := a.adminLogin("checker@t.test")
-	maker.follow(maker.postForm("/settings/pools/mcn", url.Values{"total": {"4000000"}}))
+	maker.follow(maker.postForm("/settings/pools/mcn", url.Values{"total": {"4000000"}, "confirm": {"1"}}))
 	ch := a.pendingChange()
 	res := checker.postForm("/settings/changes/"+itoa(ch.ID)+"/reject", url.Values{"reason": {" "}})
 	if res.StatusCode != http.StatusUnprocessableEntity || res.doc(t).Find(`[data-testid="error-reason"]`).Length() != 1 {
@@ -198,7 +198,7 @@ func TestRejectingAChangeNeedsAReasonAndTheProposerCanWithdraw(t *testing.T) {
 	if p, _ := a.store.GetPool(ctx, models.PoolMCN); p.TotalFen != models.DefaultMCNPoolFen {
 		t.Fatal("a rejected change applied")
 	}
-	maker.follow(maker.postForm("/settings/pools/mcn", url.Values{"total": {"4500000"}}))
+	maker.follow(maker.postForm("/settings/pools/mcn", url.Values{"total": {"4500000"}, "confirm": {"1"}}))
 	ch = a.pendingChange()
 	if res := checker.follow(checker.postForm("/settings/changes/"+itoa(ch.ID)+"/withdraw", url.Values{})); !strings.Contains(flashText(t, res), "Only the admin who proposed") {
 		t.Fatalf("someone else withdrew it: %q", flashText(t, res))
@@ -225,7 +225,7 @@ func TestApprovingAChangeAsksForThePasswordAfterFifteenMinutes(t *testing.T) {
 	a := newApp(t)
 	clk := withClock(t, a)
 	maker := a.login("admin")
-	maker.follow(maker.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}}))
+	maker.follow(maker.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}, "confirm": {"1"}}))
 	checker := a.adminLogin("checker@t.test")
 	clk.add(16 * time.Minute)
 	ch := a.pendingChange()
@@ -243,7 +243,7 @@ func TestTwoAdminsApprovingAtOnceApplyTheChangeOnce(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	maker := a.login("admin")
-	maker.follow(maker.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}}))
+	maker.follow(maker.postForm("/settings/pools/creators", url.Values{"total": {"900000000"}, "confirm": {"1"}}))
 	ch := a.pendingChange()
 	checkers := []*client{a.adminLogin("checker1@t.test"), a.adminLogin("checker2@t.test"), a.adminLogin("checker3@t.test")}
 	var wg sync.WaitGroup

@@ -111,6 +111,13 @@ func (s *Server) poolUpdate(c echo.Context) error {
 	if err != nil {
 		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", tr(c, "pool_total_error", "Problem", trMsg(c, msgOfErr(err))))
 	}
+	label := tr(c, "pool_creators_label")
+	if name == models.PoolMCN {
+		label = tr(c, "pool_mcn_label")
+	}
+	if asked, err := s.confirmPoolLower(c, name, label, total); asked || err != nil {
+		return err
+	}
 	ch, err := s.store.ProposePoolTotal(c.Request().Context(), actor(c), name, total)
 	if errors.Is(err, models.ErrNoChange) {
 		return s.redirectWithFlash(c, "/settings/bonus-rule", "error", trMsg(c, msgOfErr(err)))

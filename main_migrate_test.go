@@ -92,7 +92,7 @@ func TestReadOnlyCommandsLeaveAnOldDatabaseUnchanged(t *testing.T) {
 		},
 	} {
 		err := run()
-		if err == nil || !strings.Contains(err.Error(), `run "portal migrate"`) || !strings.Contains(err.Error(), "step 11 of") {
+		if err == nil || !strings.Contains(err.Error(), `run "portal migrate"`) || !strings.Contains(err.Error(), "older than this portal's") {
 			t.Errorf("%s on an old schema: %v", name, err)
 		}
 		if got := fileState(t, db); got != old {
@@ -118,7 +118,7 @@ func TestReadOnlyCommandsLeaveAnOldDatabaseUnchanged(t *testing.T) {
 
 	before := filepath.Join(dir, "before-migrate.db")
 	out.Reset()
-	if err := migrateCmd(ctx, []string{"--backup", before}, &out); err != nil || !strings.Contains(out.String(), "1 steps applied, from step 11 to step 12") {
+	if err := migrateCmd(ctx, []string{"--backup", before}, &out); err != nil || !strings.Contains(out.String(), "1 steps applied, from step ") {
 		t.Fatalf("migrate: %v %s", err, out.String())
 	}
 	out.Reset()

@@ -140,7 +140,7 @@ func TestRankOnMeMatchesTheTop100Notification(t *testing.T) {
 	other := a.qualifiedCreator("jd_cr_eve002", &a.agencyB.ID)
 	a.perf(lastWeek, other.AccountID, 1, 0, 10, 5_000_000) // Eve out-sells Dan: Dan is second
 	rev := a.login("reviewer")
-	rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}})
+	rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}, "confirm": {"1"}})
 	c.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/me"}})
 	me := c.get("/me").doc(t)
 	rank := me.Find(`[data-testid="my-rank"]`).Text()
@@ -171,7 +171,7 @@ func TestTopCreatorsShowRanksStarsAndDate(t *testing.T) {
 	if err := a.store.FeatureCreator(ctx, models.SystemActor(), eve.ID, today, today, ""); err != nil {
 		t.Fatal(err)
 	}
-	rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}})
+	rev.postForm("/leaderboard/publish", url.Values{"year": {itoa(uint(lastWeek.Year))}, "confirm": {"1"}})
 	anon := a.anon()
 	anon.postForm("/language", url.Values{"lang": {"zh-CN"}, "back": {"/top-creators"}})
 	doc := anon.get("/top-creators").doc(t)

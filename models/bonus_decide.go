@@ -112,6 +112,7 @@ var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerNa
 type decidable struct {
 	ID              uint
 	Owner           uint
+	AgencyID        *uint  // whose creator it is (weekly) or whose bonus (monthly)
 	Name            string // the creator's display name or the agency's name
 	Period          string
 	State           BonusState
@@ -167,6 +168,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 			return err
 		}
 		now := s.now().UTC()
+		touched := map[agencyWeek]bool{}
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -179,8 +181,12 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 			}
 			if o.Result == "approved" {
 				rep.ApprovedFen += b.AmountFen
+				kind.touch(touched, b)
 			}
 			rep.add(o)
+		}
+		if err := notifyWeekDecisions(tx, touched); err != nil {
+			return err
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
 		return err
@@ -307,6 +313,7 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 			return err
 		}
 		now := s.now().UTC()
+		touched := map[agencyWeek]bool{}
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -335,6 +342,10 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 				return err
 			}
 			rep.add(Outcome{BonusID: id, Name: b.Name, Result: "rejected", AmountFen: b.AmountFen})
+			kind.touch(touched, b)
+		}
+		if err := notifyWeekDecisions(tx, touched); err != nil {
+			return err
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
 		return err
@@ -350,7 +361,7 @@ func loadDecidable(tx *gorm.DB, kind bonusKind, ids []uint) (map[uint]*decidable
 	for start := 0; start < len(ids); start += 500 {
 		var rows []decidable
 		ownerTable, _, _ := strings.Cut(kind.ownerName, ".")
-		if err := tx.Table(kind.table+" AS b").Select("b.id, b."+kind.owner+" AS owner, "+kind.ownerName+" AS name, b."+kind.period+" AS period, b.state, b.amount_fen, b.first_approver_id, b.reason, b.note").
+		if err := tx.Table(kind.table+" AS b").Select("b.id, b."+kind.owner+" AS owner, b.agency_id, "+kind.ownerName+" AS name, b."+kind.period+" AS period, b.state, b.amount_fen, b.first_approver_id, b.reason, b.note").
 			Joins("JOIN "+ownerTable+" ON "+ownerTable+".id = b."+kind.owner).
 			Where("b.id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
 			return nil, err
@@ -377,4 +388,13 @@ func (k bonusKind) notify(tx *gorm.DB, b *decidable, m Msg) error {
 		return notifyAgency(tx, &id, m, Target{Type: TargetDashboard})
 	}
 	return notifyCreator(tx, b.Owner, m, Target{Type: TargetMe})
+}
+
+// touch records the agency week of a decided weekly bonus, whose managers are
+// told once per decision (notifyWeekDecisions); monthly bonuses tell the
+// agency directly.
+func (k bonusKind) touch(touched map[agencyWeek]bool, b *decidable) {
+	if k.owner == "creator_id" && b.AgencyID != nil {
+		touched[agencyWeek{AgencyID: *b.AgencyID, Week: b.Period}] = true
+	}
 }

@@ -289,7 +289,7 @@ func TestHistoryShowsWholeNumbers(t *testing.T) {
 	a := newApp(t)
 	res := a.login("reviewer").get("/creators/" + itoa(a.creatorA.ID))
 	history := res.doc(t).Find(`[data-testid="history"]`).Text()
-	if !strings.Contains(history, "followers: 5000") || strings.Contains(history, "e+") {
+	if !strings.Contains(history, "Followers: 5000") || strings.Contains(history, "e+") {
 		t.Fatalf("history: %q", history)
 	}
 }

@@ -62,3 +62,30 @@ func TestManagerReadsTheWeekDecisionsAndMarksAllRead(t *testing.T) {
 		t.Fatalf("after marking all read: %s", res.body)
 	}
 }
+
+// The audit log reads as people read it: yuan, CST, labels, the reader's
+// language; never a Go map dump or raw fen.
+func TestAuditDetailsReadAsYuanLabelsAndCST(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	admin := a.login("admin").inChinese()
+	form := url.Values{"action": {"propose"}, "gmv_tiers": {"10000 = 500\n50000 = 2000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},
+		"per_live": {"300"}, "weekly_cap": {"30000"}, "four_eyes": {"20000"}}
+	admin.follow(admin.postForm("/settings/bonus-rule", form))
+	doc := admin.get("/audit").doc(t)
+	table := doc.Find(`[data-testid="audit"]`).Text()
+	for _, bad := range []string{"map[", "amount_fen", "30000", "state:", "gmv_tiers"} {
+		if strings.Contains(table, bad) {
+			t.Errorf("audit shows %q: %s", bad, table)
+		}
+	}
+	for _, want := range []string{"通过周奖金", "bonus.approve", "金额：¥300.00", "状态：待审核 → 已通过", "GMV 起点：¥10,000.00", "每周上限：¥30,000.00", "提出设置变更", "创建付款批次", "合计：¥300.00"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("audit lacks %q: %s", want, table)
+		}
+	}
+	history := admin.get("/creators/" + itoa(a.creatorA.ID)).doc(t).Find(`[data-testid="history"]`).Text()
+	if !strings.Contains(history, "登记创作者") || !strings.Contains(history, "内容类型：视频测评") || !strings.Contains(history, "粉丝数：5000") || strings.Contains(history, "content_type") {
+		t.Errorf("creator history: %s", history)
+	}
+}

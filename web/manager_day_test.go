@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,5 +88,55 @@ func TestAuditDetailsReadAsYuanLabelsAndCST(t *testing.T) {
 	history := admin.get("/creators/" + itoa(a.creatorA.ID)).doc(t).Find(`[data-testid="history"]`).Text()
 	if !strings.Contains(history, "登记创作者") || !strings.Contains(history, "内容类型：视频测评") || !strings.Contains(history, "粉丝数：5000") || strings.Contains(history, "content_type") {
 		t.Errorf("creator history: %s", history)
+	}
+}
+
+// The what-if names the creators whose amount moves most, both ways, with
+// old, new and difference, and what the change does to the pool's remaining money.
+func TestWhatIfShowsTheMoversAndThePool(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	for i := 1; i <= 12; i++ { // video makers: ¥100 a video now, ¥50 proposed
+		acc := "jd_cr_vid" + strconv.Itoa(100+i)
+		a.qualifiedCreator(acc, &a.agencyA.ID)
+		a.perf(lastWeek, acc, int64(i), 0, 0, 0)
+	}
+	for i := 1; i <= 3; i++ { // sellers: ¥100 + ¥500 now, ¥50 + ¥3,000 proposed
+		acc := "jd_cr_gmv" + strconv.Itoa(100+i)
+		a.qualifiedCreator(acc, &a.agencyB.ID)
+		a.perf(lastWeek, acc, 1, 0, 0, 2_000_000)
+	}
+	admin := a.login("admin").inChinese()
+	form := url.Values{"action": {"preview"}, "gmv_tiers": {"10000 = 500\n15000 = 3000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},
+		"per_live": {"300"}, "weekly_cap": {"30000"}, "four_eyes": {"20000"}}
+	doc := admin.postForm("/settings/bonus-rule", form).doc(t)
+	rows := func(id string) []string {
+		var out []string
+		doc.Find(`[data-testid="` + id + `"] tbody tr`).Each(func(_ int, s *goquery.Selection) {
+			var cells []string
+			s.Find("td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, strings.TrimSpace(td.Text())) })
+			out = append(out, strings.Join(cells, " "))
+		})
+		return out
+	}
+	up, down := rows("what-if-up"), rows("what-if-down")
+	if len(up) != 3 || up[0] != "Creator gmv101 ¥600.00 ¥3,050.00 +¥2,450.00" {
+		t.Errorf("rises: %q", up)
+	}
+	if len(down) != 10 || down[0] != "Creator vid112 ¥1,200.00 ¥600.00 -¥600.00" || !strings.HasPrefix(down[9], "Creator carol1 ¥300.00") && !strings.HasPrefix(down[9], "Creator vid103 ¥300.00") {
+		t.Errorf("falls: %q", down)
+	}
+	// Now: Carol ¥300 + videos ¥7,800 + sellers ¥1,800 = ¥9,900; proposed ¥150 + ¥3,900 + ¥9,150 = ¥13,200.
+	pool := strings.Join(strings.Fields(doc.Find(`[data-testid="what-if-pool"]`).Text()), " ")
+	if !strings.Contains(pool, "该周合计变化 +¥3,300.00") || !strings.Contains(pool, "当前余额 ¥") || doc.Find(`[data-testid="what-if-overspends"]`).Length() != 0 {
+		t.Errorf("pool: %q", pool)
+	}
+	// A pool with less left than the rise would overspend.
+	if err := a.raw.Exec("UPDATE pools SET total_fen = committed_fen + 100000 WHERE name = ?", models.PoolCreators).Error; err != nil {
+		t.Fatal(err)
+	}
+	doc = admin.postForm("/settings/bonus-rule", form).doc(t)
+	if got := doc.Find(`[data-testid="what-if-pool"]`).Text(); !strings.Contains(got, "余额将为 -¥2,300.00") || doc.Find(`[data-testid="what-if-overspends"]`).Length() != 1 {
+		t.Errorf("overspending pool: %q", got)
 	}
 }

@@ -102,7 +102,7 @@ var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", ownerName: 
 		return capFen, min(r.FourEyesFen, capFen), err
 	}}
 
-var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerName: "agencies.name", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
+var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerName: "agencies.name", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForMCNBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, err := mcnRule(tx)
 		return r.MaxFen, min(r.FourEyesFen, r.MaxFen), err
@@ -302,11 +302,14 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 			return err
 		}
 		var rc ReasonCode
-		if err := tx.Where("code = ? AND kind = ? AND active = ?", reason, kind.reasonKind, true).First(&rc).Error; err != nil {
+		if err := tx.Where("code = ? AND active = ?", reason, true).First(&rc).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return FieldErrors{"reason": M("err_reason_unknown", "Code", reason)}
 			}
 			return err
+		}
+		if rc.Kind != kind.reasonKind {
+			return fieldErr("reason", ReasonScopeError{Code: rc.Code, Kind: rc.Kind, Want: kind.reasonKind})
 		}
 		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {

@@ -57,6 +57,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateAccountKeys,
 	// 12: notifications stored as a kind, JSON arguments and a target instead of an English sentence and a URL (old ones read back; the rest kept as legacy_text).
 	migrateNotificationMessages,
+	// 13: monthly MCN bonuses get rejection reasons of their own (reason codes of kind "mcn_bonus").
+	migrateMCNBonusReasons,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -281,6 +281,9 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "notifications", stepRow{"user_id": f.ids["manager"], "kind": "notify_quota_met", "args": `{"Month":"2026-01","Quota":{"fen":0}}`,
 			"target_type": "dashboard", "target_id": 0, "legacy_text": "", "created_at": f.tick()})
 	},
+	13: func(f *stepFixture) {
+		f.insert("", "reason_codes", stepRow{"kind": "mcn_bonus", "code": "mcn_invoice_missing", "label": "Invoice missing", "active": true})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -113,6 +114,62 @@ func TestManagersGetOneWeekDecisionNotificationPerAgency(t *testing.T) {
 			if _, _, err := w.s.Notifications(ctx, w.mcnA, models.NewPage(1, 50)); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// MCN bonuses take only MCN-bonus reasons; a weekly-bonus or creator reason
+// is refused with a typed error, and weekly bonuses refuse MCN reasons.
+func TestDecisionsTakeOnlyReasonsOfTheirScope(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ids := w.monthWithMCNBonuses(t, 2)
+	rcs, err := w.s.ReasonCodes(ctx, models.ReasonForMCNBonus, true)
+	if err != nil || len(rcs) != len(models.DefaultMCNBonusReasonCodes) {
+		t.Fatalf("MCN reasons %v: %v", rcs, err)
+	}
+	c := w.qualified(t, "jd_cr_scope1")
+	w.perf(t, lastWeek, c.AccountID, 1, 0, 0, 0)
+	if _, err := w.s.ComputeWeek(ctx, w.rev1, lastWeek.String()); err != nil {
+		t.Fatal(err)
+	}
+	weekly := w.bonusOf(t, c.ID, lastWeek).ID
+	cases := []struct {
+		name   string
+		decide func(reason string) (*models.DecisionReport, error)
+		reason string
+		ok     bool
+	}{
+		{"MCN bonus, weekly-bonus reason", func(r string) (*models.DecisionReport, error) {
+			return w.s.RejectMCNBonuses(ctx, w.rev1, ids[:1], r, "")
+		}, "suspected_fake_traffic", false},
+		{"MCN bonus, creator reason", func(r string) (*models.DecisionReport, error) {
+			return w.s.RejectMCNBonuses(ctx, w.rev1, ids[:1], r, "")
+		}, "content_policy", false},
+		{"weekly bonus, MCN reason", func(r string) (*models.DecisionReport, error) {
+			return w.s.RejectBonuses(ctx, w.rev1, []uint{weekly}, r, "")
+		}, "mcn_quota_not_met", false},
+		{"MCN bonus, MCN reason", func(r string) (*models.DecisionReport, error) {
+			return w.s.RejectMCNBonuses(ctx, w.rev1, ids[:1], r, "")
+		}, "mcn_quota_not_met", true},
+		{"weekly bonus, weekly reason", func(r string) (*models.DecisionReport, error) {
+			return w.s.RejectBonuses(ctx, w.rev1, []uint{weekly}, r, "")
+		}, "duplicate_claim", true},
+	}
+	for _, tc := range cases {
+		rep, err := tc.decide(tc.reason)
+		if tc.ok {
+			if err != nil || rep.Rejected != 1 {
+				t.Errorf("%s: %+v %v", tc.name, rep, err)
+			}
+			continue
+		}
+		var scope models.ReasonScopeError
+		if !errors.Is(err, models.ErrReasonWrongScope) || !errors.As(err, &scope) || scope.Code != tc.reason {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+		if fe, ok := models.AsFieldErrors(err); !ok || fe["reason"].ID != "err_reason_wrong_scope" {
+			t.Errorf("%s: field errors %v", tc.name, fe)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,5 +139,43 @@ func TestWhatIfShowsTheMoversAndThePool(t *testing.T) {
 	doc = admin.postForm("/settings/bonus-rule", form).doc(t)
 	if got := doc.Find(`[data-testid="what-if-pool"]`).Text(); !strings.Contains(got, "余额将为 -¥2,300.00") || doc.Find(`[data-testid="what-if-overspends"]`).Length() != 1 {
 		t.Errorf("overspending pool: %q", got)
+	}
+}
+
+// The MCN bonus page offers the MCN-bonus reasons only, and a weekly-bonus
+// reason sent anyway is refused by name.
+func TestMCNBonusesOfferTheirOwnReasons(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	b := models.MCNBonus{AgencyID: a.agencyA.ID, Month: models.MonthOf(time.Now()).Prev().String(), Quota: 1, Delivered: 1,
+		State: models.BonusProposed, AmountFen: 2_000_000, ProposedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := a.raw.Create(&b).Error; err != nil {
+		t.Fatal(err)
+	}
+	rev := a.login("reviewer").inChinese()
+	var offered []string
+	rev.get("/mcn-bonuses").doc(t).Find(`select[name="reason"] option`).Each(func(_ int, s *goquery.Selection) {
+		if v, _ := s.Attr("value"); v != "" {
+			offered = append(offered, v+"="+strings.TrimSpace(s.Text()))
+		}
+	})
+	want := "mcn_creators_ineligible=交付的创作者经核查不符合条件 mcn_data_disputed=机构数据存在争议 mcn_duplicate_claim=当月重复申领 mcn_quota_not_met=实际交付未达申报配额"
+	sorted := append([]string{}, offered...)
+	slices.Sort(sorted)
+	if strings.Join(sorted, " ") != want {
+		t.Fatalf("reasons offered: %q", offered)
+	}
+	flash := flashOf(t, rev.follow(rev.postForm("/mcn-bonuses/decide", url.Values{"action": {"reject"}, "ids": {itoa(b.ID)}, "reason": {"suspected_fake_traffic"}})))
+	if !strings.Contains(flash, "“疑似虚假播放或订单”不适用于此类审核") {
+		t.Fatalf("flash %q", flash)
+	}
+	var after models.MCNBonus
+	a.raw.First(&after, b.ID)
+	if after.State != models.BonusProposed {
+		t.Fatalf("rejected with a weekly reason: %s", after.State)
+	}
+	flash = flashOf(t, rev.follow(rev.postForm("/mcn-bonuses/decide", url.Values{"action": {"reject"}, "ids": {itoa(b.ID)}, "reason": {"mcn_data_disputed"}})))
+	if a.raw.First(&after, b.ID); after.State != models.BonusRejected || after.Reason != "mcn_data_disputed" {
+		t.Fatalf("MCN reason: %s %s (%q)", after.State, after.Reason, flash)
 	}
 }

@@ -65,9 +65,9 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 		return nil, err
 	}
 	perMonth := map[string]int{}
-	last30, since := 0, now.AddDate(0, 0, -paceWindowDays)
+	last30, windowStart := 0, now.AddDate(0, 0, -paceWindowDays)
 	for _, c := range qualified {
-		if !c.QualifiedAt.Before(since) && !c.QualifiedAt.After(now) {
+		if !c.QualifiedAt.Before(windowStart) && !c.QualifiedAt.After(now) {
 			last30++
 		}
 		m := MonthOf(*c.QualifiedAt).String()
@@ -77,7 +77,14 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 		}
 	}
 	p.Delivered = perMonth[month.String()]
-	p.Outlook = ProjectQuota(now, agency.CreatedAt, p.Delivered, last30)
+	// The agency has been in the programme since it was added, or since its
+	// first creator qualified if that is earlier (agencies added in bulk, or
+	// moved from an older system, bring their history with them).
+	since := agency.CreatedAt
+	if n := len(qualified); n > 0 && qualified[n-1].QualifiedAt.Before(since) {
+		since = *qualified[n-1].QualifiedAt
+	}
+	p.Outlook = ProjectQuota(now, since, p.Delivered, last30)
 	if err := db.Where("agency_id = ? AND state = ?", agencyID, StatePending).Order("enrolled_at").Limit(listLimit).Find(&p.Pending).Error; err != nil {
 		return nil, err
 	}

@@ -65,4 +65,12 @@ func TestAgencyProgressDoesNotProjectOnDay2(t *testing.T) {
 	if p.Delivered != 3 || p.Outlook.Basis != models.OutlookTooEarly || p.Outlook.Projection != 0 {
 		t.Fatalf("delivered %d, outlook %+v", p.Delivered, p.Outlook)
 	}
+	// A creator qualified 40 days before: the agency has 30 days of history, whenever it was added.
+	w.qualifiedAt(t, w.mcnA, "jd_cr_p00004", day2.AddDate(0, 0, -40))
+	if p, err = w.s.AgencyProgress(ctx, w.mcnA, w.agencyA.ID, day2); err != nil {
+		t.Fatal(err)
+	}
+	if p.Outlook.Basis != models.OutlookLast30Days || p.Outlook.Qualified != 3 || p.Outlook.Projection <= 3 {
+		t.Fatalf("with history: %+v", p.Outlook)
+	}
 }

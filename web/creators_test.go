@@ -217,7 +217,7 @@ func TestReviewerRejectsWithReasonAndManagerSeesIt(t *testing.T) {
 	}
 	audit := rev.get("/audit?action=creator.reject").doc(t)
 	row := audit.Find(`[data-testid="audit-row"]`)
-	if row.Length() != 1 || !strings.Contains(row.Text(), "reviewer@t.test") || !strings.Contains(row.Text(), "content_policy") {
+	if row.Length() != 1 || !strings.Contains(row.Text(), "reviewer@t.test") || !strings.Contains(row.Text(), "Reason: Content policy") {
 		t.Fatalf("audit rows: %q", row.Text())
 	}
 	// The creator sees the reason on their own page.

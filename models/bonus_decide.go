@@ -102,7 +102,7 @@ var weeklyBonuses = bonusKind{table: "bonuses", owner: "creator_id", ownerName: 
 		return capFen, min(r.FourEyesFen, capFen), err
 	}}
 
-var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerName: "agencies.name", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForBonus,
+var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerName: "agencies.name", period: "month", pool: PoolMCN, objectType: "mcn_bonus", reasonKind: ReasonForMCNBonus,
 	limits: func(tx *gorm.DB) (int64, int64, error) {
 		r, err := mcnRule(tx)
 		return r.MaxFen, min(r.FourEyesFen, r.MaxFen), err
@@ -112,6 +112,7 @@ var monthlyBonuses = bonusKind{table: "mcn_bonuses", owner: "agency_id", ownerNa
 type decidable struct {
 	ID              uint
 	Owner           uint
+	AgencyID        *uint  // whose creator it is (weekly) or whose bonus (monthly)
 	Name            string // the creator's display name or the agency's name
 	Period          string
 	State           BonusState
@@ -168,6 +169,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		}
 		now := s.now().UTC()
 		var awaitingFen int64
+		touched := map[agencyWeek]bool{}
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -181,12 +183,16 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 			switch o.Result {
 			case "approved":
 				rep.ApprovedFen += b.AmountFen
+				kind.touch(touched, b)
 			case "awaiting_second":
 				awaitingFen += b.AmountFen
 			}
 			rep.add(o)
 		}
 		if err := kind.notifySecondApprovers(tx, a, rep.Awaiting, awaitingFen); err != nil {
+			return err
+		}
+		if err := notifyWeekDecisions(tx, touched); err != nil {
 			return err
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
@@ -303,17 +309,21 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 			return err
 		}
 		var rc ReasonCode
-		if err := tx.Where("code = ? AND kind = ? AND active = ?", reason, kind.reasonKind, true).First(&rc).Error; err != nil {
+		if err := tx.Where("code = ? AND active = ?", reason, true).First(&rc).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return FieldErrors{"reason": M("err_reason_unknown", "Code", reason)}
 			}
 			return err
+		}
+		if rc.Kind != kind.reasonKind {
+			return fieldErr("reason", ReasonScopeError{Code: rc.Code, Kind: rc.Kind, Want: kind.reasonKind})
 		}
 		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
 			return err
 		}
 		now := s.now().UTC()
+		touched := map[agencyWeek]bool{}
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -342,6 +352,10 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 				return err
 			}
 			rep.add(Outcome{BonusID: id, Name: b.Name, Result: "rejected", AmountFen: b.AmountFen})
+			kind.touch(touched, b)
+		}
+		if err := notifyWeekDecisions(tx, touched); err != nil {
+			return err
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
 		return err
@@ -357,7 +371,7 @@ func loadDecidable(tx *gorm.DB, kind bonusKind, ids []uint) (map[uint]*decidable
 	for start := 0; start < len(ids); start += 500 {
 		var rows []decidable
 		ownerTable, _, _ := strings.Cut(kind.ownerName, ".")
-		if err := tx.Table(kind.table+" AS b").Select("b.id, b."+kind.owner+" AS owner, "+kind.ownerName+" AS name, b."+kind.period+" AS period, b.state, b.amount_fen, b.first_approver_id, b.reason, b.note").
+		if err := tx.Table(kind.table+" AS b").Select("b.id, b."+kind.owner+" AS owner, b.agency_id, "+kind.ownerName+" AS name, b."+kind.period+" AS period, b.state, b.amount_fen, b.first_approver_id, b.reason, b.note").
 			Joins("JOIN "+ownerTable+" ON "+ownerTable+".id = b."+kind.owner).
 			Where("b.id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
 			return nil, err
@@ -384,4 +398,13 @@ func (k bonusKind) notify(tx *gorm.DB, b *decidable, m Msg) error {
 		return notifyAgency(tx, &id, m, Target{Type: TargetDashboard})
 	}
 	return notifyCreator(tx, b.Owner, m, Target{Type: TargetMe})
+}
+
+// touch records the agency week of a decided weekly bonus, whose managers are
+// told once per decision (notifyWeekDecisions); monthly bonuses tell the
+// agency directly.
+func (k bonusKind) touch(touched map[agencyWeek]bool, b *decidable) {
+	if k.owner == "creator_id" && b.AgencyID != nil {
+		touched[agencyWeek{AgencyID: *b.AgencyID, Week: b.Period}] = true
+	}
 }

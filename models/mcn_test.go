@@ -47,8 +47,8 @@ func TestQuotaCountsQualificationsByCSTMonth(t *testing.T) {
 	if p.Month != "2026-11" || p.Delivered != 2 || p.Quota != 10 {
 		t.Fatalf("this month: %s delivered %d quota %d", p.Month, p.Delivered, p.Quota)
 	}
-	if p.DaysInMonth != 30 || p.DaysLeft != 10 || p.Projection != 3 {
-		t.Fatalf("days %d left %d projection %d", p.DaysInMonth, p.DaysLeft, p.Projection)
+	if p.DaysInMonth != 30 || p.DaysLeft != 10 || p.Outlook.Projection != 3 || p.Outlook.Basis != models.OutlookThisMonth {
+		t.Fatalf("days %d left %d outlook %+v", p.DaysInMonth, p.DaysLeft, p.Outlook)
 	}
 	if len(p.Pending) != 1 || len(p.NotCounting) != 2 {
 		t.Fatalf("pending %d, not counting %d", len(p.Pending), len(p.NotCounting))

@@ -63,6 +63,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateTopListCreators,
 	// 15: a payout batch keeps how many lines of its latest bank result are unresolved (issue 14: no whole-batch payment over them).
 	migratePayoutMismatches,
+	// 16: monthly MCN bonuses get rejection reasons of their own (reason codes of kind "mcn_bonus").
+	migrateMCNBonusReasons,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

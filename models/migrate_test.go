@@ -297,6 +297,9 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "payout_batches", stepRow{"kind": "creator", "created_by_id": f.ids["admin"], "state": "partial", "count": 2,
 			"total_fen": 300000, "checksum": strings.Repeat("c1", 32), "open_mismatches": 2, "created_at": f.tick()})
 	},
+	16: func(f *stepFixture) {
+		f.insert("", "reason_codes", stepRow{"kind": "mcn_bonus", "code": "mcn_invoice_missing", "label": "Invoice missing", "active": true})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

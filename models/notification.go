@@ -120,7 +120,8 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, page Page) ([]Notif
 		return nil, 0, err
 	}
 	var out []Notification
-	if err := q.Order("id DESC").Limit(page.Size).Offset(page.Offset()).Find(&out).Error; err != nil {
+	// Newest first by time: a week's decisions notice, updated as decisions come in, comes back to the top.
+	if err := q.Order("created_at DESC, id DESC").Limit(page.Size).Offset(page.Offset()).Find(&out).Error; err != nil {
 		return nil, 0, err
 	}
 	var unread []uint
@@ -136,4 +137,15 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, page Page) ([]Notif
 		}
 	}
 	return out, total, nil
+}
+
+// MarkAllNotificationsRead marks every unread notification of the acting
+// user read and says how many were. Reading is not a change of programme
+// state, so, like opening the list, it is not audited.
+func (s *Store) MarkAllNotificationsRead(ctx context.Context, a *Actor) (int64, error) {
+	if a.UserID == 0 {
+		return 0, ErrForbidden
+	}
+	res := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).Update("read_at", s.now().UTC())
+	return res.RowsAffected, res.Error
 }

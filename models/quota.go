@@ -29,7 +29,7 @@ type QuotaProgress struct {
 	Delivered   int
 	DaysLeft    int
 	DaysInMonth int
-	Projection  int // month-end delivered at the current pace
+	Outlook     QuotaOutlook // month-end projection and how it was worked out
 	Counted     []Creator
 	Pending     []Creator // could still count if qualified this month
 	NotCounting []NotCounting
@@ -43,7 +43,8 @@ const listLimit = 50
 // Delivered creators are those first qualified in the month while in the agency,
 // wherever they are now: quota credit stays with the agency that delivered them.
 func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now time.Time) (*QuotaProgress, error) {
-	if _, err := s.GetAgency(ctx, a, agencyID); err != nil {
+	agency, err := s.GetAgency(ctx, a, agencyID)
+	if err != nil {
 		return nil, err
 	}
 	db := s.r(ctx)
@@ -54,7 +55,6 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 	}
 	p := &QuotaProgress{Month: month.String(), Quota: book.For(agencyID, month)}
 	p.DaysInMonth = int(month.End().Sub(month.Start()).Hours() / 24)
-	elapsed := now.Sub(month.Start()).Hours() / 24
 	p.DaysLeft = max(0, int(month.End().Sub(now).Hours()/24))
 
 	// A year of qualifications in one query, bucketed by CST month in Go.
@@ -65,7 +65,11 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 		return nil, err
 	}
 	perMonth := map[string]int{}
+	last30, windowStart := 0, now.AddDate(0, 0, -paceWindowDays)
 	for _, c := range qualified {
+		if !c.QualifiedAt.Before(windowStart) && !c.QualifiedAt.After(now) {
+			last30++
+		}
 		m := MonthOf(*c.QualifiedAt).String()
 		perMonth[m]++
 		if m == month.String() && len(p.Counted) < listLimit {
@@ -73,11 +77,14 @@ func (s *Store) AgencyProgress(ctx context.Context, a *Actor, agencyID uint, now
 		}
 	}
 	p.Delivered = perMonth[month.String()]
-	if elapsed > 0.5 {
-		p.Projection = int(float64(p.Delivered) * float64(p.DaysInMonth) / elapsed)
-	} else {
-		p.Projection = p.Delivered
+	// The agency has been in the programme since it was added, or since its
+	// first creator qualified if that is earlier (agencies added in bulk, or
+	// moved from an older system, bring their history with them).
+	since := agency.CreatedAt
+	if n := len(qualified); n > 0 && qualified[n-1].QualifiedAt.Before(since) {
+		since = *qualified[n-1].QualifiedAt
 	}
+	p.Outlook = ProjectQuota(now, since, p.Delivered, last30)
 	if err := db.Where("agency_id = ? AND state = ?", agencyID, StatePending).Order("enrolled_at").Limit(listLimit).Find(&p.Pending).Error; err != nil {
 		return nil, err
 	}

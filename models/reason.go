@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
 )
 
-// ReasonCode is an admin-kept reason for rejecting or suspending a creator.
+// ReasonCode is an admin-kept reason for a decision: rejecting or suspending
+// a creator, rejecting a weekly bonus, rejecting an agency's monthly bonus.
+// Its kind is its scope: a decision takes only reasons of its own scope.
 type ReasonCode struct {
 	ID     uint   `gorm:"primaryKey"`
-	Kind   string `gorm:"size:10;not null;default:creator;index"` // ReasonForCreator or ReasonForBonus
+	Kind   string `gorm:"size:10;not null;default:creator;index"` // ReasonForCreator, ReasonForBonus or ReasonForMCNBonus
 	Code   string `gorm:"size:40;not null;uniqueIndex"`
 	Label  string `gorm:"size:120;not null"`
 	Active bool   `gorm:"not null;default:true"`
@@ -20,9 +23,45 @@ type ReasonCode struct {
 
 // What a reason code explains.
 const (
-	ReasonForCreator = "creator" // rejecting or suspending a creator
-	ReasonForBonus   = "bonus"   // rejecting a weekly or monthly bonus
+	ReasonForCreator  = "creator"   // rejecting or suspending a creator
+	ReasonForBonus    = "bonus"     // rejecting a creator's weekly bonus
+	ReasonForMCNBonus = "mcn_bonus" // rejecting an agency's monthly bonus (before issue 14 these took weekly-bonus reasons)
 )
+
+// ReasonKinds lists the scopes of reason codes in display order.
+var ReasonKinds = []string{ReasonForCreator, ReasonForBonus, ReasonForMCNBonus}
+
+// DefaultMCNBonusReasonCodes are the reasons for rejecting an agency's
+// monthly bonus that a migration step creates from its own frozen copy
+// (mcnBonusReasonCodesV13).
+var DefaultMCNBonusReasonCodes = []ReasonCode{
+	{Kind: ReasonForMCNBonus, Code: "mcn_quota_not_met", Label: "Quota not met as reported"},
+	{Kind: ReasonForMCNBonus, Code: "mcn_data_disputed", Label: "Agency data disputed"},
+	{Kind: ReasonForMCNBonus, Code: "mcn_creators_ineligible", Label: "Delivered creators found ineligible"},
+	{Kind: ReasonForMCNBonus, Code: "mcn_duplicate_claim", Label: "Duplicate claim for the month"},
+}
+
+// ErrReasonWrongScope means a decision was given a reason of another scope
+// (a creator's reason for an MCN bonus, say); the error returned is a
+// ReasonScopeError naming the reason and both scopes.
+var ErrReasonWrongScope = sentinel("err_reason_wrong_scope", "the reason is not one for this kind of decision")
+
+// ReasonScopeError is a reason refused because its scope is not the decision's.
+type ReasonScopeError struct {
+	Code string // the reason given
+	Kind string // its scope
+	Want string // the decision's scope
+}
+
+func (e ReasonScopeError) Error() string {
+	return "reason " + e.Code + " is for " + e.Kind + " decisions, not " + e.Want
+}
+
+// Unwrap makes errors.Is(err, ErrReasonWrongScope) true.
+func (e ReasonScopeError) Unwrap() error { return ErrReasonWrongScope }
+
+// Msg names the refused reason.
+func (e ReasonScopeError) Msg() Msg { return M("err_reason_wrong_scope", "Reason", Reason(e.Code)) }
 
 // DefaultBonusReasonCodes are the reasons for rejecting a bonus that
 // migration step 2 creates from its own frozen copy (bonusReasonCodesV2).
@@ -47,7 +86,7 @@ var DefaultReasonCodes = []ReasonCode{
 // ("" for a code that is not a default one): while a reason keeps it, pages
 // show the catalogue's wording in the reader's language instead.
 func DefaultReasonLabel(code string) string {
-	for _, list := range [][]ReasonCode{DefaultReasonCodes, DefaultBonusReasonCodes} {
+	for _, list := range [][]ReasonCode{DefaultReasonCodes, DefaultBonusReasonCodes, DefaultMCNBonusReasonCodes} {
 		for _, r := range list {
 			if r.Code == code {
 				return r.Label
@@ -86,7 +125,7 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, kind, code, labe
 		fe["label"] = M("err_label_length", "N", 120)
 	}
 	checkTexts(fe, map[string]string{"label": label})
-	if kind != ReasonForCreator && kind != ReasonForBonus {
+	if !slices.Contains(ReasonKinds, kind) {
 		fe["kind"] = Msg{ID: "err_reason_kind"}
 	}
 	if len(fe) > 0 {

@@ -718,7 +718,7 @@ func SettingsPage(m PageMeta, v SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = SelectField("kind", i18n.T(ctx, "reason_for"), []Option{{Value: "creator", Label: i18n.T(ctx, "nav_creators"), Selected: v.Values["kind"] != "bonus"}, {Value: "bonus", Label: i18n.T(ctx, "nav_bonuses"), Selected: v.Values["kind"] == "bonus"}}, true, v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectField("kind", i18n.T(ctx, "reason_for"), reasonKindOptions(ctx, v.Values["kind"]), true, v.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1201,10 +1201,22 @@ func UsersPage(m PageMeta, v UsersView) templ.Component {
 }
 
 func reasonKindLabel(ctx context.Context, kind string) string {
-	if kind == "bonus" {
-		return i18n.T(ctx, "nav_bonuses")
+	switch kind {
+	case "bonus":
+		return i18n.T(ctx, "nav_weekly_bonuses")
+	case "mcn_bonus":
+		return i18n.T(ctx, "nav_mcn_bonuses")
 	}
 	return i18n.T(ctx, "nav_creators")
+}
+
+// reasonKindOptions are the scopes a new reason may have (creators by default).
+func reasonKindOptions(ctx context.Context, selected string) []Option {
+	var out []Option
+	for _, k := range []string{"creator", "bonus", "mcn_bonus"} {
+		out = append(out, Option{Value: k, Label: reasonKindLabel(ctx, k), Selected: k == selected || (k == "creator" && selected != "bonus" && selected != "mcn_bonus")})
+	}
+	return out
 }
 
 var _ = templruntime.GeneratedTemplate

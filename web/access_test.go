@@ -60,6 +60,7 @@ var expectedAccess = map[string]string{
 	"POST /leaderboard/publish":            "admin reviewer",
 	"GET /top-creators":                    "public",
 	"GET /notifications":                   "all",
+	"POST /notifications/read":             "all",
 	"POST /transfers":                      "mcn_manager",
 	"POST /transfers/:id/decision":         "creator",
 	"GET /reauth":                          "all",

@@ -126,7 +126,9 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 		if err != nil {
 			return v, err
 		}
-		v.History = historyRows(c.Request().Context(), history)
+		if v.History, err = s.historyRows(c, history); err != nil {
+			return v, err
+		}
 	}
 	return v, nil
 }

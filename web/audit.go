@@ -58,8 +58,12 @@ func (s *Server) auditList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	format, err := s.auditFormatter(c)
+	if err != nil {
+		return err
+	}
 	for _, e := range entries {
-		row := views.AuditRow{At: models.FormatCST(e.At), Actor: actorName(c.Request().Context(), e.ActorEmail), Action: e.Action, Change: auditDetail(e), IP: e.IP,
+		row := views.AuditRow{At: models.FormatCST(e.At), Actor: actorName(format.ctx, e.ActorEmail), Action: e.Action, ActionLabel: format.Action(e.Action), Change: format.Detail(e), IP: e.IP,
 			Object: e.ObjectType, ObjectHref: auditObjectHref(e), Repeats: repeats[e.Seq]}
 		if e.ObjectID != 0 {
 			row.Object += ":" + strconv.FormatUint(uint64(e.ObjectID), 10)

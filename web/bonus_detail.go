@@ -73,7 +73,9 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		if err != nil {
 			return v, err
 		}
-		v.History = historyRows(c.Request().Context(), history)
+		if v.History, err = s.historyRows(c, history); err != nil {
+			return v, err
+		}
 	}
 	return v, nil
 }

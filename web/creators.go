@@ -268,7 +268,9 @@ func (s *Server) creatorDetailView(c echo.Context, id uint) (views.CreatorDetail
 	if err != nil {
 		return v, err
 	}
-	v.History = historyRows(c.Request().Context(), history)
+	if v.History, err = s.historyRows(c, history); err != nil {
+		return v, err
+	}
 	return v, nil
 }
 

@@ -217,7 +217,7 @@ func TestReviewerRejectsWithReasonAndManagerSeesIt(t *testing.T) {
 	}
 	audit := rev.get("/audit?action=creator.reject").doc(t)
 	row := audit.Find(`[data-testid="audit-row"]`)
-	if row.Length() != 1 || !strings.Contains(row.Text(), "reviewer@t.test") || !strings.Contains(row.Text(), "content_policy") {
+	if row.Length() != 1 || !strings.Contains(row.Text(), "reviewer@t.test") || !strings.Contains(row.Text(), "Reason: Content policy") {
 		t.Fatalf("audit rows: %q", row.Text())
 	}
 	// The creator sees the reason on their own page.
@@ -289,7 +289,7 @@ func TestHistoryShowsWholeNumbers(t *testing.T) {
 	a := newApp(t)
 	res := a.login("reviewer").get("/creators/" + itoa(a.creatorA.ID))
 	history := res.doc(t).Find(`[data-testid="history"]`).Text()
-	if !strings.Contains(history, "followers: 5000") || strings.Contains(history, "e+") {
+	if !strings.Contains(history, "Followers: 5000") || strings.Contains(history, "e+") {
 		t.Fatalf("history: %q", history)
 	}
 }

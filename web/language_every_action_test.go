@@ -157,7 +157,7 @@ func TestEveryActionSpeaksChinese(t *testing.T) {
 		}, status: http.StatusOK, shows: `[data-testid="mismatches"]`, values: []string{"jd_cr_nobody"}},
 		{name: "mark paid", who: "reviewer", act: post(at(batch+"/paid"), url.Values{}), status: http.StatusSeeOther, shows: flash},
 		{name: "mark paid again", who: "reviewer", act: post(at(batch+"/paid"), url.Values{}), status: http.StatusSeeOther, shows: flash},
-		{name: "monthly bonus decided twice", who: "reviewer", act: post(at("/mcn-bonuses/decide"), url.Values{"action": {"reject"}, "ids": {itoa(mcnBonus.ID)}, "reason": {"duplicate_claim"}}),
+		{name: "monthly bonus decided twice", who: "reviewer", act: post(at("/mcn-bonuses/decide"), url.Values{"action": {"reject"}, "ids": {itoa(mcnBonus.ID)}, "reason": {"mcn_duplicate_claim"}}),
 			status: http.StatusSeeOther, shows: flash},
 		{name: "transfer request", who: "mcnB", act: post(at("/transfers"), url.Values{"account_id": {a.creatorA.AccountID}}), status: http.StatusSeeOther, shows: flash},
 		{name: "transfer request refused", who: "mcnB", act: post(at("/transfers"), url.Values{"account_id": {"jd_cr_nobody"}}), status: http.StatusSeeOther, shows: flash,

@@ -43,7 +43,8 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 	for _, st := range models.BonusStates {
 		v.States = append(v.States, views.Option{Value: string(st), Label: views.BonusStateLabel(c.Request().Context(), string(st)), Selected: st == state})
 	}
-	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, true)
+	// Only the reasons for MCN bonuses are offered (issue 14); the model refuses any other.
+	reasons, err := s.store.ReasonCodes(ctx, models.ReasonForMCNBonus, true)
 	if err != nil {
 		return v, err
 	}

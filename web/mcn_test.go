@@ -110,7 +110,8 @@ func TestNotificationsReachTheCreatorAndTheManager(t *testing.T) {
 		t.Fatal("opening the list did not mark it read")
 	}
 	mgrA := a.login("mcnA").get("/notifications").doc(t).Find(`[data-testid="notification"]`)
-	if mgrA.Length() != 1 || !strings.Contains(mgrA.Text(), "Alice Reviews is now rejected") {
+	// Besides the rejection, the harness's approval of Carol's week: one line for the week.
+	if mgrA.Length() != 2 || !strings.Contains(mgrA.Text(), "Alice Reviews is now rejected") || !strings.Contains(mgrA.Text(), "1 approved (¥300.00)") {
 		t.Fatalf("manager A notifications %q", mgrA.Text())
 	}
 	if n := a.login("mcnB").get("/notifications").doc(t).Find(`[data-testid="notification"]`).Length(); n != 0 {

@@ -56,6 +56,19 @@ func notificationLink(t models.Target) string {
 		return "/bonuses?state=awaiting_second"
 	case models.TargetMCNSecond:
 		return "/mcn-bonuses?state=awaiting_second"
+	case models.TargetBonusWeek:
+		if w, ok := t.Week(); ok {
+			return "/bonuses?week=" + w.String()
+		}
 	}
 	return ""
+}
+
+// notificationsReadAll marks all of the user's notifications read.
+func (s *Server) notificationsReadAll(c echo.Context) error {
+	n, err := s.store.MarkAllNotificationsRead(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/notifications", "success", tr(c, "flash_notifications_read", "Count", n))
 }

@@ -32,7 +32,9 @@ func (s *Server) quotaView(c echo.Context, agencyID uint) (views.QuotaView, erro
 	if err != nil {
 		return views.QuotaView{}, err
 	}
-	v := views.QuotaView{Month: p.Month, DaysLeft: p.DaysLeft, Projection: p.Projection,
+	o := p.Outlook
+	v := views.QuotaView{Month: p.Month, DaysLeft: p.DaysLeft,
+		Outlook:  views.OutlookView{Basis: o.Basis, Projection: o.Projection, Qualified: o.Qualified, Days: o.Days, FromDay: models.OutlookFromDay},
 		Progress: views.Progress{Label: tr(c, "creators_delivered"), Value: int64(p.Delivered), Goal: int64(p.Quota)},
 		Counted:  creatorRows(p.Counted, subjects),
 		Chart:    views.ColumnChart{ID: "quota", Title: tr(c, "delivered_per_month"), Unit: tr(c, "nav_creators")}}

@@ -127,11 +127,11 @@ func TestMCNDecisionReportNamesTheAgencyInChinese(t *testing.T) {
 		t.Fatal(err)
 	}
 	rev := a.login("reviewer").inChinese()
-	flash := flashOf(t, rev.follow(rev.postForm("/mcn-bonuses/decide", url.Values{"action": {"reject"}, "ids": {itoa(b.ID)}, "reason": {"duplicate_claim"}})))
+	flash := flashOf(t, rev.follow(rev.postForm("/mcn-bonuses/decide", url.Values{"action": {"reject"}, "ids": {itoa(b.ID)}, "reason": {"mcn_duplicate_claim"}})))
 	if want := "Agency A：它已是“已批准”状态"; !strings.Contains(flash, want) {
 		t.Fatalf("flash %q, want it to contain %q", flash, want)
 	}
-	flash = flashOf(t, rev.inEnglish().follow(rev.postForm("/mcn-bonuses/decide", url.Values{"action": {"reject"}, "ids": {itoa(b.ID)}, "reason": {"duplicate_claim"}})))
+	flash = flashOf(t, rev.inEnglish().follow(rev.postForm("/mcn-bonuses/decide", url.Values{"action": {"reject"}, "ids": {itoa(b.ID)}, "reason": {"mcn_duplicate_claim"}})))
 	if want := "Agency A: it is already approved"; !strings.Contains(flash, want) {
 		t.Fatalf("English flash %q, want it to contain %q", flash, want)
 	}

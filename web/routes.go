@@ -57,6 +57,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/dashboard", signedIn, s.dashboard, false},
 		{http.MethodGet, "/me", creatorsOnly, s.me, false},
 		{http.MethodGet, "/notifications", signedIn, s.notifications, false},
+		{http.MethodPost, "/notifications/read", signedIn, s.notificationsReadAll, false},
 		{http.MethodGet, "/reauth", signedIn, s.reauthForm, false},
 		{http.MethodPost, "/reauth", signedIn, s.reauth, false},
 		{http.MethodGet, "/account/password", signedIn, s.passwordForm, false},

@@ -52,14 +52,30 @@ func (s *Server) changeView(c echo.Context, ch models.SettingsChange, withWhatIf
 
 // whatIf compares the rule in force with rule on the last computed week.
 func (s *Server) whatIf(c echo.Context, rule models.BonusRule) (*views.WhatIfView, error) {
-	cur, next, err := s.store.WhatIf(c.Request().Context(), rule)
+	w, err := s.store.WhatIf(c.Request().Context(), rule)
 	if err != nil {
 		return nil, err
 	}
-	if cur.Week == "" {
+	if w.Current.Week == "" {
 		return &views.WhatIfView{None: true}, nil
 	}
-	return &views.WhatIfView{Current: impactView(cur), Proposed: impactView(next)}, nil
+	movers := func(list []models.RuleMover) []views.MoverView {
+		out := make([]views.MoverView, len(list))
+		for i, m := range list {
+			diff := models.FormatYuan(m.DiffFen())
+			if m.DiffFen() > 0 {
+				diff = "+" + diff
+			}
+			out[i] = views.MoverView{Name: m.Name, Href: "/creators/" + itoa(m.CreatorID), Old: models.FormatYuan(m.OldFen), New: models.FormatYuan(m.NewFen), Diff: diff}
+		}
+		return out
+	}
+	change := models.FormatYuan(w.ChangeFen)
+	if w.ChangeFen > 0 {
+		change = "+" + change
+	}
+	return &views.WhatIfView{Current: impactView(w.Current), Proposed: impactView(w.Proposed), Up: movers(w.Up), Down: movers(w.Down),
+		PoolLeft: models.FormatYuan(w.PoolLeftFen), Change: change, PoolLeftAfter: models.FormatYuan(w.LeftAfterFen), Overspends: w.Overspends}, nil
 }
 
 func (s *Server) changesView(c echo.Context) (views.ChangesView, error) {

@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -174,12 +172,20 @@ func subjectNameByEnglish(ctx context.Context, name string) string {
 	return name
 }
 
-func historyRows(ctx context.Context, es []models.AuditEntry) []views.HistoryRow {
+// historyRows is a record's history as people read it (see auditFormat).
+func (s *Server) historyRows(c echo.Context, es []models.AuditEntry) ([]views.HistoryRow, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	f, err := s.auditFormatter(c)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]views.HistoryRow, len(es))
 	for i, e := range es {
-		out[i] = views.HistoryRow{At: models.FormatCST(e.At), Actor: actorName(ctx, e.ActorEmail), Action: e.Action, Detail: auditDetail(e)}
+		out[i] = views.HistoryRow{At: models.FormatCST(e.At), Actor: actorName(f.ctx, e.ActorEmail), Action: e.Action, ActionLabel: f.Action(e.Action), Detail: f.Detail(e)}
 	}
-	return out
+	return out, nil
 }
 
 // actorName is who made a change: an email, or the portal itself.
@@ -188,38 +194,6 @@ func actorName(ctx context.Context, email string) string {
 		return i18n.T(ctx, "actor_system")
 	}
 	return email
-}
-
-// auditDetail summarises an entry's change as "field: before → after" pairs,
-// listing only what changed.
-func auditDetail(e models.AuditEntry) string {
-	before, after := decodeAuditJSON(e.Before), decodeAuditJSON(e.After)
-	keys := map[string]bool{}
-	for k := range before {
-		keys[k] = true
-	}
-	for k := range after {
-		keys[k] = true
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
-	var parts []string
-	for _, k := range sorted {
-		b, inBefore := before[k]
-		a, inAfter := after[k]
-		switch {
-		case !inBefore:
-			parts = append(parts, fmt.Sprintf("%s: %v", k, a))
-		case !inAfter:
-			parts = append(parts, fmt.Sprintf("%s: %v → (none)", k, b))
-		case fmt.Sprint(a) != fmt.Sprint(b):
-			parts = append(parts, fmt.Sprintf("%s: %v → %v", k, b, a))
-		}
-	}
-	return strings.Join(parts, "; ")
 }
 
 func auditObjectHref(e models.AuditEntry) string {

@@ -16,9 +16,18 @@ type Agency struct {
 	ContactName  string `gorm:"size:120"`
 	ContactEmail string `gorm:"size:254"`
 	ContactPhone string `gorm:"size:40"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Settlement is how the agency's creators are paid: SettleDirect (each
+	// creator) or SettleThroughAgency (one line to the agency, which invoices).
+	Settlement string `gorm:"size:8;not null;default:direct"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
+
+// How an agency's creators' weekly bonuses are paid (issue 15).
+const (
+	SettleDirect        = "direct"
+	SettleThroughAgency = "agency"
+)
 
 // AgencyInput is the editable part of an agency.
 type AgencyInput struct {

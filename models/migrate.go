@@ -65,6 +65,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePayoutMismatches,
 	// 16: monthly MCN bonuses get rejection reasons of their own (reason codes of kind "mcn_bonus").
 	migrateMCNBonusReasons,
+	// 17: an agency chooses how its creators' money flows: paid to each creator (direct) or settled through the agency.
+	migrateAgencySettlement,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -300,6 +300,11 @@ var stepFixtures = map[int]func(f *stepFixture){
 	16: func(f *stepFixture) {
 		f.insert("", "reason_codes", stepRow{"kind": "mcn_bonus", "code": "mcn_invoice_missing", "label": "Invoice missing", "active": true})
 	},
+	17: func(f *stepFixture) {
+		if err := f.db.Exec("UPDATE agencies SET settlement = 'agency' WHERE id = ?", f.ids["agency1"]).Error; err != nil {
+			f.t.Fatal(err)
+		}
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

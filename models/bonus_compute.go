@@ -39,15 +39,9 @@ func loadWeekPerformance(tx *gorm.DB, week string) ([]weekPerformance, error) {
 	return rows, err
 }
 
-// proposalsFor applies the rule to a week's performance: one bonus per
-// eligible creator with a positive amount.
-func proposalsFor(rule BonusRule, version uint, week WeekLabel, rows []weekPerformance, now time.Time) []Bonus {
-	out, _ := proposalsCapped(rule, version, week, rows, now)
-	return out
-}
-
-// proposalsCapped is proposalsFor, also saying which proposals the cap cut
-// (so reports need not decode every breakdown again).
+// proposalsCapped applies the rule to a week's performance: one bonus per
+// eligible creator with a positive amount, and which of them the cap cut (so
+// reports need not decode every breakdown again).
 func proposalsCapped(rule BonusRule, version uint, week WeekLabel, rows []weekPerformance, now time.Time) ([]Bonus, []bool) {
 	out := make([]Bonus, 0, len(rows))
 	capped := make([]bool, 0, len(rows))

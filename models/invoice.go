@@ -269,12 +269,26 @@ func (s *Store) AgencyPayables(ctx context.Context, a *Actor) ([]PayableRow, err
 		rows = append(rows, PayableRow{PayableRef: r, GrossFen: g, Hold: holds[r]})
 	}
 	sort.Slice(rows, func(i, j int) bool {
-		if rows[i].Period != rows[j].Period {
-			return rows[i].Period < rows[j].Period
+		si, sj := periodStart(rows[i].PayableRef), periodStart(rows[j].PayableRef)
+		if !si.Equal(sj) {
+			return si.Before(sj)
 		}
 		return rows[i].Kind < rows[j].Kind
 	})
 	return rows, nil
+}
+
+// periodStart is when a payable's period begins (a month or an ISO week), to
+// list months and weeks in the order they happened.
+func periodStart(r PayableRef) time.Time {
+	if r.Kind == PayableMCNBonus {
+		if m, err := ParseMonth(r.Period); err == nil {
+			return m.Start()
+		}
+	} else if w, err := ParseWeek(r.Period); err == nil {
+		return w.Start()
+	}
+	return time.Time{}
 }
 
 // AgencyPayable is one payable of the manager's agency, for the invoice form;
@@ -490,7 +504,7 @@ func (s *Store) decideInvoice(ctx context.Context, a *Actor, id uint, to, reason
 		}
 		before := inv.State
 		inv.State, inv.RejectReason, inv.DecidedByID, inv.DecidedAt = to, reason, &a.UserID, &at
-		kind := Word("payable_kind_" + inv.Kind)
+		kind := Word("word_payable_" + inv.Kind)
 		var note Msg
 		if to == InvoiceConfirmed {
 			note = M(NotifyInvoiceConfirmed, "Number", inv.Number, "Kind", kind, "Period", inv.Period)

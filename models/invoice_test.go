@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 func testPDF(t *testing.T, name string) []byte {
@@ -322,5 +323,38 @@ func TestWaitingInvoicesArePagedForStaff(t *testing.T) {
 	}
 	if _, _, err := w.s.WaitingInvoices(ctx, w.mcnA, models.NewPage(1, 10)); !errors.Is(err, models.ErrForbidden) {
 		t.Fatalf("a manager listing the queue: %v", err)
+	}
+}
+
+// The demo has an agency that settles for its creators, with one confirmed
+// invoice and one waiting for a reviewer, and its manager sees them.
+func TestDemoAgencySettlesWithItsInvoices(t *testing.T) {
+	t.Parallel()
+	s, raw := modeltest.NewStoreWithDB(t)
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var mgr models.User
+	if err := raw.Where("email = ?", "mcn2@demo.test").First(&mgr).Error; err != nil {
+		t.Fatal(err)
+	}
+	var settlement string
+	raw.Table("agencies").Where("id = ?", *mgr.AgencyID).Pluck("settlement", &settlement)
+	if settlement != models.SettleThroughAgency {
+		t.Fatalf("mcn2's agency settles %q", settlement)
+	}
+	rows, err := s.AgencyPayables(ctx, models.ActorFor(&mgr, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := map[string]int{}
+	for _, r := range rows {
+		holds[r.Hold]++
+	}
+	if holds[""] != 1 || holds[models.HoldInvoiceUnconfirmed] != 1 {
+		t.Fatalf("demo payables of mcn2: %+v", rows)
+	}
+	if _, total, err := s.WaitingInvoices(ctx, models.SystemActor(), models.NewPage(1, 10)); err != nil || total != 1 {
+		t.Fatalf("demo invoices waiting: %d %v", total, err)
 	}
 }

@@ -194,6 +194,20 @@ func TestStaffOpenAndConfirmAnInvoice(t *testing.T) {
 	if !strings.Contains(status, "Invoiced") {
 		t.Fatalf("the payable shows %q, want invoiced", status)
 	}
+
+	// A late approval changes the week's gross: the confirmed invoice no longer matches, and the manager is told.
+	now := time.Now().UTC()
+	if err := a.raw.Exec(`INSERT INTO bonuses (creator_id, week, agency_id, subject_id, state, amount_fen, gmv_fen, rule_version, breakdown, proposed_at, updated_at)
+		VALUES (?, ?, ?, 1, 'approved', 12345, 0, 1, '{}', ?, ?)`, a.creatorA.ID, lastWeek.String(), a.agencyA.ID, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	row := m.get("/invoices").doc(t).Find(`[data-testid="payable-row"][data-kind="settlement"]`)
+	if got, want := row.Find(`[data-testid="payable-status"]`).Text(), models.FormatYuan(gross+12345); !strings.Contains(got, "issue a new invoice for "+want) {
+		t.Fatalf("after the gross changed the payable shows %q", got)
+	}
+	if row.Find(`[data-testid="record-invoice"]`).Length() != 1 {
+		t.Fatal("the manager cannot issue the new invoice")
+	}
 }
 
 func TestStaffRejectAnInvoiceWithAReason(t *testing.T) {

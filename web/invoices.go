@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -122,7 +123,7 @@ func (s *Server) invoicePDF(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="invoice-`+itoa(id)+`.pdf"; filename*=UTF-8''`+url.PathEscape(name))
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="invoice-`+itoa(id)+`.pdf"; filename*=UTF-8''`+strings.ReplaceAll(url.QueryEscape(name), "+", "%20"))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "application/pdf", data)

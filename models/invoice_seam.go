@@ -1,6 +1,11 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"maps"
+	"slices"
+
+	"gorm.io/gorm"
+)
 
 // Money owed to an agency waits for its VAT invoice (issue 15, point 8). The
 // invoice records give invoiceHolds its body; the payout side asks it.
@@ -30,12 +35,23 @@ func settlementGrossFen(tx *gorm.DB, agencyID uint, week string) (int64, error) 
 
 // invoiceHolds says for each payable, with the gross about to be paid, why it
 // cannot be paid yet: "" when a confirmed invoice of exactly that gross
-// exists, else a message ID ("hold_invoice_missing", "hold_invoice_unconfirmed",
-// "hold_invoice_amount"). Placeholder until invoices exist: nothing is held.
+// exists, else a message ID: HoldInvoiceUnconfirmed while one waits for
+// staff, HoldInvoiceAmount when the confirmed one is for another amount (the
+// gross changed since; the agency issues a new invoice), HoldInvoiceMissing
+// when there is none. One query for all payables, never reading the PDFs.
 func invoiceHolds(tx *gorm.DB, payables map[PayableRef]int64) (map[PayableRef]string, error) {
-	out := make(map[PayableRef]string, len(payables))
-	for r := range payables {
-		out[r] = ""
+	if len(payables) == 0 {
+		return map[PayableRef]string{}, nil
 	}
-	return out, nil
+	agencies, periods := map[uint]bool{}, map[string]bool{}
+	for r := range payables {
+		agencies[r.AgencyID], periods[r.Period] = true, true
+	}
+	var invoices []AgencyInvoice
+	if err := tx.Select("agency_id, kind, period, amount_fen, state").
+		Where("agency_id IN ? AND period IN ? AND state IN ?", slices.Sorted(maps.Keys(agencies)), slices.Sorted(maps.Keys(periods)), []string{InvoiceWaiting, InvoiceConfirmed}).
+		Find(&invoices).Error; err != nil {
+		return nil, err
+	}
+	return invoiceHoldsFrom(payables, invoices), nil
 }

@@ -305,6 +305,14 @@ var stepFixtures = map[int]func(f *stepFixture){
 			f.t.Fatal(err)
 		}
 	},
+	18: func(f *stepFixture) {
+		// agency_invoices: a confirmed invoice for agency1's settlement week, the PDF as a blob.
+		at := f.tick()
+		f.insert("", "agency_invoices", stepRow{"agency_id": f.ids["agency1"], "kind": "settlement", "period": "2026-W02", "code": "",
+			"number": "26442000000123456789", "issued_on": "2026-01-20", "amount_fen": 300000, "filename": "invoice.pdf",
+			"pdf": []byte("%PDF-1.4\n%%EOF\n"), "pdf_size": 15, "state": "confirmed", "reject_reason": "", "recorded_by_id": f.ids["manager"],
+			"created_at": at, "decided_by_id": f.ids["admin"], "decided_at": at})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

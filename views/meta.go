@@ -79,6 +79,7 @@ var NavLinks = []NavLink{
 	{NavItem{"bonuses", "nav_weekly_bonuses", "/bonuses"}, ForTenant, ""},
 	{NavItem{"mcn", "nav_mcn_bonuses", "/mcn-bonuses"}, ForAll, ""},
 	{NavItem{"payouts", "nav_payouts", "/payouts"}, ForAll, ""},
+	{NavItem{"invoices", "nav_invoices", "/invoices"}, ForAll, ""},
 	{NavItem{"leaderboard", "nav_leaderboard", "/leaderboard"}, ForAll, ""},
 	{NavItem{"performance", "nav_performance", "/performance/import"}, ForAll, ""},
 	{NavItem{"agencies", "nav_agencies", "/agencies"}, ForAll, ""},

@@ -112,6 +112,12 @@ var expectedAccess = map[string]string{
 	"GET /payouts/:id/export.xlsx":         "admin reviewer",
 	"POST /payouts/:id/paid":               "admin reviewer",
 	"POST /payouts/:id/bank-result":        "admin reviewer",
+	"GET /invoices":                        "admin reviewer mcn_manager",
+	"GET /invoices/new":                    "mcn_manager",
+	"POST /invoices":                       "mcn_manager",
+	"GET /invoices/:id/pdf":                "admin reviewer mcn_manager",
+	"POST /invoices/:id/confirm":           "admin reviewer",
+	"POST /invoices/:id/reject":            "admin reviewer",
 }
 
 // Allowed roles that may still get 404 because the id in the path belongs to
@@ -121,6 +127,8 @@ var ownerOnly = map[string]bool{
 	"GET /creators/import/:id": true, "POST /creators/import/:id/confirm": true, "GET /creators/import/:id/failed.csv": true,
 	"GET /performance/import/:id": true, "POST /performance/import/:id/confirm": true,
 	"POST /bonuses/:id/appeal": true, "POST /transfers/:id/decision": true,
+	// The invoice form and its upload name a payable in the query or the form; without one there is nothing to invoice.
+	"GET /invoices/new": true, "POST /invoices": true,
 }
 
 var roleLogins = map[string]string{"admin": "admin", "reviewer": "reviewer", "mcn_manager": "mcnA", "creator": "creator"}
@@ -142,6 +150,7 @@ func TestRouteAccessMatrix(t *testing.T) {
 		}
 	}
 	// A settings change waiting for a second admin, for the /settings/changes/:id routes.
+	invoice := a.recordInvoice(t)
 	change, err := a.store.ProposePoolTotal(ctx, a.actor("admin"), models.PoolMCN, models.DefaultMCNPoolFen-100)
 	if err != nil {
 		t.Fatal(err)
@@ -165,6 +174,8 @@ func TestRouteAccessMatrix(t *testing.T) {
 			id = a.bonusC.ID
 		case strings.HasPrefix(r.Path, "/payouts/"):
 			id = a.batch.ID
+		case strings.HasPrefix(r.Path, "/invoices/"):
+			id = invoice.ID
 		case strings.HasPrefix(r.Path, "/settings/users/"):
 			id = a.spare
 		case strings.HasPrefix(r.Path, "/settings/changes/"):

@@ -165,6 +165,8 @@ func (f *auditFormat) text(objectType, key, s string) string {
 			return views.TransferStateLabel(f.ctx, s)
 		case "settings_change":
 			return labelIn(f.ctx, "change_state_"+s, s)
+		case "agency_invoice":
+			return labelIn(f.ctx, "invoice_state_"+s, s)
 		}
 	case "appeal_state":
 		return views.AppealStateLabel(f.ctx, s)
@@ -181,6 +183,9 @@ func (f *auditFormat) text(objectType, key, s string) string {
 	case "kind":
 		if objectType == "settings_change" {
 			return labelIn(f.ctx, "change_kind_"+strings.ReplaceAll(s, ":", "_"), s)
+		}
+		if objectType == "agency_invoice" {
+			return labelIn(f.ctx, "payable_kind_"+s, s)
 		}
 	case "language":
 		return labelIn(f.ctx, "language_"+s, s)

@@ -16,10 +16,10 @@ func TestEveryRoleSeesOnlyLinksItMayFollow(t *testing.T) {
 	a := newApp(t)
 	want := map[string][]string{
 		"admin": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
+			"/payouts", "/invoices", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
 		"reviewer": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/leaderboard", "/performance/import", "/agencies", "/audit"},
-		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses"},
+			"/payouts", "/invoices", "/leaderboard", "/performance/import", "/agencies", "/audit"},
+		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses", "/invoices"},
 		"creator":     {"/me"},
 	}
 	for role, who := range roleLogins {

@@ -54,6 +54,8 @@ func notificationLink(t models.Target) string {
 		return "/bonuses/" + itoa(t.ID)
 	case models.TargetSecondApproval:
 		return "/bonuses?state=awaiting_second"
+	case models.TargetInvoices:
+		return "/invoices"
 	case models.TargetMCNSecond:
 		return "/mcn-bonuses?state=awaiting_second"
 	case models.TargetBonusWeek:

@@ -127,6 +127,13 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/payouts/:id/paid", staff, s.payoutPaid, true},
 		{http.MethodPost, "/payouts/:id/bank-result", staff, s.payoutBankResult, true},
 
+		{http.MethodGet, "/invoices", enrollers, s.invoices, false},
+		{http.MethodGet, "/invoices/new", managersOnly, s.invoiceForm, false},
+		{http.MethodPost, "/invoices", managersOnly, s.invoiceRecord, false},
+		{http.MethodGet, "/invoices/:id/pdf", enrollers, s.invoicePDF, false},
+		{http.MethodPost, "/invoices/:id/confirm", staff, s.invoiceConfirm, false},
+		{http.MethodPost, "/invoices/:id/reject", staff, s.invoiceReject, false},
+
 		{http.MethodGet, "/settings", adminOnly, s.settings, false},
 		{http.MethodPost, "/settings/subjects/:id", adminOnly, s.subjectUpdate, true},
 		{http.MethodPost, "/settings/reasons", adminOnly, s.reasonCreate, true},
@@ -154,7 +161,8 @@ func (s *Server) routeTable() []Route {
 func (s *Server) Routes() []Route { return s.routeTable() }
 
 func (s *Server) register() {
-	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true}
+	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true,
+		"/invoices": true}
 	formLimit, uploadLimit := middleware.BodyLimit("1M"), middleware.BodyLimit("12M")
 	api := s.apiGroup()
 	for _, r := range s.routeTable() {

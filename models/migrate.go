@@ -67,6 +67,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateMCNBonusReasons,
 	// 17: an agency chooses how its creators' money flows: paid to each creator (direct) or settled through the agency.
 	migrateAgencySettlement,
+	// 18: the individual income tax rule, versioned (issue 15); version 1 is China's labour-remuneration withholding.
+	migrateTaxRule,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -136,4 +136,10 @@ func TestTaxRuleChangesThroughThePagesWithASecondAdmin(t *testing.T) {
 	if audit.Length() != 1 || !strings.Contains(audit.Text(), "checker@t.test") {
 		t.Fatalf("the change in the audit log: %d %q", audit.Length(), audit.Text())
 	}
+	zh := strings.Join(strings.Fields(maker.chinese("/audit?action=settings.tax_rule").doc(t).Find(`[data-testid="audit-row"]`).Text()), " ")
+	for _, want := range []string{"个税规则已变更", "预扣率（万分比）：2500", "速算扣除数：¥1,000.00"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("the audit row in Chinese lacks %q: %s", want, zh)
+		}
+	}
 }

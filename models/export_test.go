@@ -28,7 +28,8 @@ func TableModels() []any {
 	return []any{&Setting{}, &Agency{}, &User{}, &SubjectArea{}, &ReasonCode{}, &Creator{}, &CreatorInvitation{}, &CreatorImport{},
 		&AuditEntry{}, &WeeklyPerformance{}, &PerformanceImport{}, &APIToken{}, &BonusRuleVersion{}, &Pool{}, &PayoutBatch{}, &Bonus{},
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
-		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &AgencyInvoice{}}
+		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &AgencyInvoice{},
+		&TaxRuleVersion{}}
 }
 
 // LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.

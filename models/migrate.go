@@ -69,6 +69,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateAgencySettlement,
 	// 18: agencies' VAT invoices (with the PDF) for their monthly bonuses and settlement weeks.
 	migrateAgencyInvoices,
+	// 19: the individual income tax rule, versioned (issue 15); version 1 is China's labour-remuneration withholding.
+	migrateTaxRule,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -313,6 +313,11 @@ var stepFixtures = map[int]func(f *stepFixture){
 			"pdf": []byte("%PDF-1.4\n%%EOF\n"), "pdf_size": 15, "state": "confirmed", "reject_reason": "", "recorded_by_id": f.ids["manager"],
 			"created_at": at, "decided_by_id": f.ids["admin"], "decided_at": at})
 	},
+	19: func(f *stepFixture) {
+		// tax_rule_versions: a second version (20 % flat above ¥4,000 of income) approved after the default.
+		f.put("tax_rule_versions", stepRow{"version": 2, "rule": `{"deduction_fen":80000,"threshold_fen":400000,"taxable_bp":8000,` +
+			`"brackets":[{"up_to_fen":0,"rate_bp":2000,"quick_deduction_fen":0}]}`, "in_force_from": f.tick(), "created_by_id": f.ids["admin"], "created_at": f.tick()})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

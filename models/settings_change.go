@@ -11,7 +11,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// Settings that move money (the bonus rule, the pools, the MCN rule, the
+// Settings that move money (the bonus rule, the tax rule, the pools, the MCN rule, the
 // default quota and the programme's budget) change by maker-checker: one
 // admin proposes a change, which saves nothing live, and a second, different
 // admin approves it, which applies it in the same transaction after checking
@@ -29,6 +29,7 @@ const (
 	ChangeMCNRule         ChangeKind = "mcn_rule"
 	ChangeQuotaDefault    ChangeKind = "quota_default"
 	ChangeProgrammeBudget ChangeKind = "programme_budget"
+	ChangeTaxRule         ChangeKind = "tax_rule"
 )
 
 // PoolChange is the kind of a change to a pool's total.
@@ -121,6 +122,8 @@ func currentValue(tx *gorm.DB, kind ChangeKind) (string, error) {
 	case kind == ChangeMCNRule:
 		r, err := mcnRule(tx)
 		return toJSON(r), err
+	case kind == ChangeTaxRule:
+		return currentTaxRuleValue(tx)
 	case kind == ChangeQuotaDefault:
 		r, err := mcnRule(tx)
 		return toJSON(QuotaDefaultValue{DefaultQuota: r.DefaultQuota}), err
@@ -155,6 +158,8 @@ func checkChange(tx *gorm.DB, kind ChangeKind, value string) (string, FieldError
 			return "", nil, err
 		}
 		return toJSON(r), r.Validate(), nil
+	case kind == ChangeTaxRule:
+		return checkTaxRuleChange(value)
 	case kind == ChangeMCNRule:
 		var r MCNRule
 		if err := decodeStrict(value, &r); err != nil {
@@ -204,6 +209,8 @@ func applyChange(tx *gorm.DB, a *Actor, ch *SettingsChange) error {
 		}
 		_, err := saveBonusRule(tx, a, r, ch.ID)
 		return err
+	case ch.Kind == ChangeTaxRule:
+		return applyTaxRuleChange(tx, a, ch)
 	case ch.Kind == ChangeMCNRule:
 		var r MCNRule
 		if err := json.Unmarshal([]byte(ch.Proposed), &r); err != nil {
@@ -573,6 +580,12 @@ func (ch *SettingsChange) Lines() ([]ChangeLine, error) {
 		add("per_live", FormatYuan(cur.PerLiveFen), FormatYuan(next.PerLiveFen))
 		add("weekly_cap", FormatYuan(cur.WeeklyCapFen), FormatYuan(next.WeeklyCapFen))
 		add("four_eyes", FormatYuan(cur.FourEyesFen), FormatYuan(next.FourEyesFen))
+	case ch.Kind == ChangeTaxRule:
+		var cur, next TaxRule
+		if err := decode(&cur, &next); err != nil {
+			return nil, err
+		}
+		taxRuleLines(cur, next, add)
 	case ch.Kind == ChangeMCNRule:
 		var cur, next MCNRule
 		if err := decode(&cur, &next); err != nil {

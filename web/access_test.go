@@ -80,6 +80,8 @@ var expectedAccess = map[string]string{
 	"POST /settings/users":                 "admin",
 	"GET /settings/bonus-rule":             "admin",
 	"POST /settings/bonus-rule":            "admin",
+	"GET /settings/tax-rule":               "admin",
+	"POST /settings/tax-rule":              "admin",
 	"POST /settings/pools/:name":           "admin",
 	"POST /settings/confirm-thresholds":    "admin",
 	"POST /settings/programme-budget":      "admin",

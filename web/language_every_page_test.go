@@ -26,7 +26,7 @@ var everyPage = []struct {
 	{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import", "/creators/11", "/bonuses", "/notifications", "/account/password", "/creators/999999"}},
 	{"creator1@demo.test", []string{"/me", "/notifications", "/account/password"}},
 	{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/creators/11", "/bonuses", "/bonuses/1", "/mcn-bonuses", "/payouts", "/payouts/1", "/leaderboard", "/performance/import", "/agencies", "/agencies/1", "/agencies/new", "/agencies/1/edit", "/audit", "/reauth"}},
-	{"admin@demo.test", []string{"/dashboard", "/settings", "/settings/bonus-rule", "/settings/users", "/settings/api-tokens", "/mcn-bonuses", "/settings/changes"}},
+	{"admin@demo.test", []string{"/dashboard", "/settings", "/settings/bonus-rule", "/settings/tax-rule", "/settings/users", "/settings/api-tokens", "/mcn-bonuses", "/settings/changes"}},
 	{"admin2@demo.test", []string{"/settings/changes"}},
 }
 

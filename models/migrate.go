@@ -67,6 +67,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateMCNBonusReasons,
 	// 17: an agency chooses how its creators' money flows: paid to each creator (direct) or settled through the agency.
 	migrateAgencySettlement,
+	// 18: payout lines: one per payee per batch, with gross, tax withheld, net and a reference for the bank
+	// (batches made before get one line per bonus).
+	migratePayoutLines,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -34,7 +34,7 @@ type PayoutBatch struct {
 	CreatedByID uint   `gorm:"not null"`
 	State       string `gorm:"size:10;not null;index"`
 	Count       int    `gorm:"not null"`
-	TotalFen    int64  `gorm:"not null"` // gross: what the bonuses amount to
+	TotalFen    int64  `gorm:"not null"`           // gross: what the bonuses amount to
 	TaxFen      int64  `gorm:"not null;default:0"` // income tax withheld on its lines
 	NetFen      int64  `gorm:"not null;default:0"` // what the bank pays out
 	Checksum    string `gorm:"size:64;not null"`

@@ -92,6 +92,9 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, id
 		if err != nil {
 			return err
 		}
+		if err := nameHeld(tx, held); err != nil {
+			return err
+		}
 		batch.Held = held
 		if len(lines) == 0 {
 			return FieldErrors{"ids": M("err_batch_all_held", "Count", len(held))}

@@ -151,3 +151,84 @@ func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []s
 	_, err = f.WriteTo(w)
 	return err
 }
+
+func taxReportRecord(r TaxReportRow) []string {
+	return []string{SafeCell(r.Name), SafeCell(r.AccountID), r.Month, strconv.FormatInt(r.GrossFen, 10), strconv.FormatInt(r.TaxFen, 10),
+		strconv.FormatInt(r.NetFen, 10)}
+}
+
+// WriteTaxReportCSV writes the yearly tax report as UTF-8 CSV with a BOM;
+// header labels the TaxReportHeader columns.
+func WriteTaxReportCSV(w io.Writer, rows []TaxReportRow, header []string) error {
+	if _, err := w.Write([]byte{0xEF, 0xBB, 0xBF}); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := cw.Write(taxReportRecord(r)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteTaxReportXLSX writes the yearly tax report as a spreadsheet like the
+// payout file: a bold frozen header, amounts as whole fen, a total row.
+func WriteTaxReportXLSX(w io.Writer, rows []TaxReportRow, header []string, totalLabel string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Sheet1"
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	whole, err := f.NewStyle(&excelize.Style{NumFmt: 1})
+	if err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, width := range []float64{24, 22, 10, 14, 14, 14} {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{Value: h, StyleID: bold}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	var gross, tax, net int64
+	for i, r := range rows {
+		rec := taxReportRecord(r)
+		gross, tax, net = gross+r.GrossFen, tax+r.TaxFen, net+r.NetFen
+		row := []any{rec[0], rec[1], rec[2], excelize.Cell{Value: r.GrossFen, StyleID: whole}, excelize.Cell{Value: r.TaxFen, StyleID: whole},
+			excelize.Cell{Value: r.NetFen, StyleID: whole}}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, len(rows)+2)
+	if err := sw.SetRow(cell, []any{excelize.Cell{Value: totalLabel, StyleID: bold}, nil, nil, excelize.Cell{Value: gross, StyleID: bold},
+		excelize.Cell{Value: tax, StyleID: bold}, excelize.Cell{Value: net, StyleID: bold}}); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}

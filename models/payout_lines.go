@@ -295,12 +295,11 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 		}
 		if l.Payee.Kind == PayeeCreator {
 			// Tax: this month's earlier lines to the same individual count as one income.
-			var before struct{ Gross, Tax int64 }
-			if err := tx.Model(&PayoutLineRecord{}).Select("COALESCE(SUM(gross_fen), 0) AS gross, COALESCE(SUM(tax_fen), 0) AS tax").
-				Where("payee_kind = ? AND payee_id = ? AND month = ?", l.Payee.Kind, l.Payee.ID, month).Scan(&before).Error; err != nil {
+			gross, tax, err := monthPaidBefore(tx, l.Payee, month)
+			if err != nil {
 				return nil, nil, err
 			}
-			if l.TaxFen, err = withholdingFen(tx, at, before.Gross, before.Tax, l.GrossFen); err != nil {
+			if l.TaxFen, err = withholdingFen(tx, at, gross, tax, l.GrossFen); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -312,6 +311,16 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 		out = append(out, l)
 	}
 	return out, held, nil
+}
+
+// monthPaidBefore sums the gross and the tax withheld of a payee's earlier
+// payout lines of one CST month: what withholdingFen counts as the month's
+// income so far.
+func monthPaidBefore(tx *gorm.DB, p PayeeRef, month string) (grossFen, taxFen int64, err error) {
+	var before struct{ Gross, Tax int64 }
+	err = tx.Model(&PayoutLineRecord{}).Select("COALESCE(SUM(gross_fen), 0) AS gross, COALESCE(SUM(tax_fen), 0) AS tax").
+		Where("payee_kind = ? AND payee_id = ? AND month = ?", p.Kind, p.ID, month).Scan(&before).Error
+	return before.Gross, before.Tax, err
 }
 
 // payoutPurpose is the transfer's purpose as the bank shows it to the payee.
@@ -400,4 +409,185 @@ func writeLines(tx *gorm.DB, batch *PayoutBatch, lines []plannedLine, at time.Ti
 	}
 	batch.Checksum = hex.EncodeToString(h.Sum(nil))[:16]
 	return nil
+}
+
+// HeldReason is how much is held for one reason.
+type HeldReason struct {
+	Reason   string
+	Lines    int
+	GrossFen int64
+}
+
+// HeldSummary is what approved money cannot be paid yet and why: totals per
+// reason and the largest held lines.
+type HeldSummary struct {
+	Reasons []HeldReason
+	Lines   []HeldPayout // the largest first, at most the limit asked for
+	// Partial is set when more approved bonuses wait than were looked at.
+	Partial bool
+}
+
+// heldScanLimit bounds how many waiting bonuses the summary looks at.
+const heldScanLimit = 20_000
+
+// HeldPayouts says which approved bonuses in no batch would be held if a
+// batch were made now, and why (staff only). It looks at most at
+// heldScanLimit bonuses of each kind (Partial says so).
+func (s *Store) HeldPayouts(ctx context.Context, a *Actor, limit int) (HeldSummary, error) {
+	var out HeldSummary
+	if !a.IsStaff() {
+		return out, ErrNotFound
+	}
+	tx := s.r(ctx)
+	now := s.now()
+	var held []HeldPayout
+	for _, kind := range []string{PayCreators, PayAgencies} {
+		bonuses, err := loadPayoutBonuses(tx, kind, nil, heldScanLimit+1)
+		if err != nil {
+			return out, err
+		}
+		if len(bonuses) > heldScanLimit {
+			bonuses, out.Partial = bonuses[:heldScanLimit], true
+		}
+		_, h, err := planPayout(tx, kind, bonuses, now)
+		if err != nil {
+			return out, err
+		}
+		held = append(held, h...)
+	}
+	at := map[string]int{}
+	for _, h := range held {
+		i, ok := at[h.Reason]
+		if !ok {
+			i = len(out.Reasons)
+			at[h.Reason] = i
+			out.Reasons = append(out.Reasons, HeldReason{Reason: h.Reason})
+		}
+		out.Reasons[i].Lines++
+		out.Reasons[i].GrossFen += h.GrossFen
+	}
+	slices.SortStableFunc(held, func(x, y HeldPayout) int { return int(y.GrossFen - x.GrossFen) })
+	if len(held) > limit {
+		held = held[:limit]
+	}
+	if err := nameHeld(tx, held); err != nil {
+		return out, err
+	}
+	out.Lines = held
+	return out, nil
+}
+
+// nameHeld fills in the names of the held payees.
+func nameHeld(tx *gorm.DB, held []HeldPayout) error {
+	var creators, agencies []uint
+	for _, h := range held {
+		if h.Payee.Kind == PayeeAgency {
+			agencies = append(agencies, h.Payee.ID)
+		} else {
+			creators = append(creators, h.Payee.ID)
+		}
+	}
+	names := map[PayeeRef]string{}
+	if len(creators) > 0 {
+		var cs []Creator
+		if err := tx.Select("id, display_name").Where("id IN ?", dedupe(creators)).Find(&cs).Error; err != nil {
+			return err
+		}
+		for _, c := range cs {
+			names[PayeeRef{PayeeCreator, c.ID}] = c.DisplayName
+		}
+	}
+	if len(agencies) > 0 {
+		var as []Agency
+		if err := tx.Select("id, name").Where("id IN ?", dedupe(agencies)).Find(&as).Error; err != nil {
+			return err
+		}
+		for _, a := range as {
+			names[PayeeRef{PayeeAgency, a.ID}] = a.Name
+		}
+	}
+	for i := range held {
+		held[i].Name = names[held[i].Payee]
+	}
+	return nil
+}
+
+// BonusPayout is what was withheld from a weekly bonus once it went on a payout line.
+type BonusPayout struct {
+	GrossFen int64
+	TaxFen   int64
+	NetFen   int64
+}
+
+// CreatorBonusPayouts returns, for a creator's weekly bonuses that are on a
+// payout line, their gross, the tax withheld (their share of the line's)
+// and net. A creator sees only their own; staff anyone's.
+func (s *Store) CreatorBonusPayouts(ctx context.Context, a *Actor, creatorID uint) (map[uint]BonusPayout, error) {
+	if !a.IsStaff() && (a.CreatorID == nil || *a.CreatorID != creatorID) {
+		return nil, ErrNotFound
+	}
+	var rows []struct {
+		BonusID  uint
+		GrossFen int64
+		TaxFen   int64
+	}
+	err := s.r(ctx).Table("payout_line_bonuses AS lb").Select("lb.bonus_id, lb.gross_fen, lb.tax_fen").
+		Joins("JOIN bonuses b ON b.id = lb.bonus_id").Where("lb.kind = ? AND b.creator_id = ?", PayCreators, creatorID).Scan(&rows).Error
+	out := make(map[uint]BonusPayout, len(rows))
+	for _, r := range rows {
+		out[r.BonusID] = BonusPayout{GrossFen: r.GrossFen, TaxFen: r.TaxFen, NetFen: r.GrossFen - r.TaxFen}
+	}
+	return out, err
+}
+
+// TaxReportRow is one individual payee's payments of one CST month.
+type TaxReportRow struct {
+	CreatorID   uint
+	AccountID   string
+	DisplayName string
+	Name        string // the payee's legal name, when the payee records know it
+	Month       string
+	GrossFen    int64
+	TaxFen      int64
+	NetFen      int64
+}
+
+// TaxReportHeader names the columns of the yearly tax report.
+var TaxReportHeader = []string{"payee_name", "creator_account_id", "month", "gross_fen", "tax_fen", "net_fen"}
+
+// TaxReport lists, for one year, every individual paid directly: per month,
+// gross, tax withheld and net of their payout lines (staff only), for the
+// finance team's filing.
+func (s *Store) TaxReport(ctx context.Context, a *Actor, year int) ([]TaxReportRow, error) {
+	if !a.IsStaff() {
+		return nil, ErrNotFound
+	}
+	if year < 2000 || year > 9999 {
+		return nil, FieldErrors{"year": M("err_year_not_started", "Year", year)}
+	}
+	var rows []TaxReportRow
+	tx := s.r(ctx)
+	err := tx.Table("payout_lines AS l").
+		Select("l.payee_id AS creator_id, c.account_id, c.display_name, l.month, SUM(l.gross_fen) AS gross_fen, SUM(l.tax_fen) AS tax_fen, SUM(l.net_fen) AS net_fen").
+		Joins("JOIN creators c ON c.id = l.payee_id").
+		Where("l.payee_kind = ? AND l.month >= ? AND l.month <= ?", PayeeCreator, fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year)).
+		Group("l.payee_id, c.account_id, c.display_name, l.month").Order("c.account_id, l.month").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]PayeeRef, len(rows))
+	for i, r := range rows {
+		refs[i] = PayeeRef{Kind: PayeeCreator, ID: r.CreatorID}
+	}
+	payees, err := payeesForPayout(tx, refs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].Name = payees[refs[i]].Name
+		if rows[i].Name == "" {
+			rows[i].Name = rows[i].DisplayName
+		}
+	}
+	return rows, nil
 }

@@ -93,4 +93,3 @@ func TestShareTaxAddsUpToTheLine(t *testing.T) {
 		t.Fatalf("shares %v (sum %d)", got, sum)
 	}
 }
-

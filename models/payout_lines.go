@@ -287,6 +287,16 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 		return nil, nil, err
 	}
 	month := Month(at)
+	var creators []uint
+	for _, l := range lines {
+		if l.Payee.Kind == PayeeCreator && payees[l.Payee].Hold == "" {
+			creators = append(creators, l.Payee.ID)
+		}
+	}
+	before, err := monthPaidBeforeAll(tx, creators, month)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := lines[:0]
 	for _, l := range lines {
 		if reason := payees[l.Payee].Hold; reason != "" {
@@ -295,11 +305,8 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 		}
 		if l.Payee.Kind == PayeeCreator {
 			// Tax: this month's earlier lines to the same individual count as one income.
-			gross, tax, err := monthPaidBefore(tx, l.Payee, month)
-			if err != nil {
-				return nil, nil, err
-			}
-			if l.TaxFen, err = withholdingFen(tx, at, gross, tax, l.GrossFen); err != nil {
+			b := before[l.Payee.ID]
+			if l.TaxFen, err = withholdingFen(tx, at, b.GrossFen, b.TaxFen, l.GrossFen); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -317,10 +324,33 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 // payout lines of one CST month: what withholdingFen counts as the month's
 // income so far.
 func monthPaidBefore(tx *gorm.DB, p PayeeRef, month string) (grossFen, taxFen int64, err error) {
-	var before struct{ Gross, Tax int64 }
-	err = tx.Model(&PayoutLineRecord{}).Select("COALESCE(SUM(gross_fen), 0) AS gross, COALESCE(SUM(tax_fen), 0) AS tax").
-		Where("payee_kind = ? AND payee_id = ? AND month = ?", p.Kind, p.ID, month).Scan(&before).Error
-	return before.Gross, before.Tax, err
+	if p.Kind != PayeeCreator {
+		return 0, 0, nil // agencies are not taxed here: they invoice
+	}
+	sums, err := monthPaidBeforeAll(tx, []uint{p.ID}, month)
+	return sums[p.ID].GrossFen, sums[p.ID].TaxFen, err
+}
+
+// monthPaidBeforeAll is monthPaidBefore for many creators at once.
+func monthPaidBeforeAll(tx *gorm.DB, creatorIDs []uint, month string) (map[uint]BonusPayout, error) {
+	out := map[uint]BonusPayout{}
+	for start := 0; start < len(creatorIDs); start += 500 {
+		var rows []struct {
+			PayeeID uint
+			Gross   int64
+			Tax     int64
+		}
+		err := tx.Model(&PayoutLineRecord{}).Select("payee_id, SUM(gross_fen) AS gross, SUM(tax_fen) AS tax").
+			Where("payee_kind = ? AND month = ? AND payee_id IN ?", PayeeCreator, month, creatorIDs[start:min(start+500, len(creatorIDs))]).
+			Group("payee_id").Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.PayeeID] = BonusPayout{GrossFen: r.Gross, TaxFen: r.Tax}
+		}
+	}
+	return out, nil
 }
 
 // payoutPurpose is the transfer's purpose as the bank shows it to the payee.
@@ -427,12 +457,13 @@ type HeldSummary struct {
 	Partial bool
 }
 
-// heldScanLimit bounds how many waiting bonuses the summary looks at.
-const heldScanLimit = 20_000
+// HeldScanLimit bounds how many waiting bonuses of each kind the held
+// summary looks at, so the payouts page and the dashboard stay quick.
+const HeldScanLimit = 5_000
 
 // HeldPayouts says which approved bonuses in no batch would be held if a
-// batch were made now, and why (staff only). It looks at most at
-// heldScanLimit bonuses of each kind (Partial says so).
+// batch were made now, and why (staff only), listing the limit largest. It
+// looks at most at HeldScanLimit bonuses of each kind (Partial says so).
 func (s *Store) HeldPayouts(ctx context.Context, a *Actor, limit int) (HeldSummary, error) {
 	var out HeldSummary
 	if !a.IsStaff() {
@@ -442,12 +473,12 @@ func (s *Store) HeldPayouts(ctx context.Context, a *Actor, limit int) (HeldSumma
 	now := s.now()
 	var held []HeldPayout
 	for _, kind := range []string{PayCreators, PayAgencies} {
-		bonuses, err := loadPayoutBonuses(tx, kind, nil, heldScanLimit+1)
+		bonuses, err := loadPayoutBonuses(tx, kind, nil, HeldScanLimit+1)
 		if err != nil {
 			return out, err
 		}
-		if len(bonuses) > heldScanLimit {
-			bonuses, out.Partial = bonuses[:heldScanLimit], true
+		if len(bonuses) > HeldScanLimit {
+			bonuses, out.Partial = bonuses[:HeldScanLimit], true
 		}
 		_, h, err := planPayout(tx, kind, bonuses, now)
 		if err != nil {

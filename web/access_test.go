@@ -112,6 +112,11 @@ var expectedAccess = map[string]string{
 	"GET /payouts/:id/export.xlsx":         "admin reviewer",
 	"POST /payouts/:id/paid":               "admin reviewer",
 	"POST /payouts/:id/bank-result":        "admin reviewer",
+	"GET /payouts/tax-report.csv":          "admin reviewer",
+	"GET /payouts/tax-report.xlsx":         "admin reviewer",
+	"GET /agency/settlement":               "mcn_manager",
+	"POST /agency/settlement":              "mcn_manager",
+	"POST /settings/min-payout":            "admin",
 }
 
 // Allowed roles that may still get 404 because the id in the path belongs to

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,8 @@ const heldListed = 50
 
 // payoutLineView maps a payout line for the batch page: the account masked,
 // an agency's creators' bonuses beside its line.
-func payoutLineView(l models.PayoutLine) views.PayoutLineView {
-	v := views.PayoutLineView{Ref: l.Ref, PayeeKind: l.Payee.Kind, Name: l.Pay.Name, Masked: l.Pay.Masked, Purpose: l.Purpose,
+func payoutLineView(c echo.Context, kind string, l models.PayoutLine) views.PayoutLineView {
+	v := views.PayoutLineView{Ref: l.Ref, PayeeKind: l.Payee.Kind, Name: l.Pay.Name, Masked: l.Pay.Masked, Purpose: purposeText(c, kind, l.Periods),
 		Gross: models.FormatYuan(l.GrossFen), Tax: models.FormatYuan(l.TaxFen), Net: models.FormatYuan(l.NetFen), State: string(l.State)}
 	if l.Payee.Kind == models.PayeeCreator {
 		v.AccountID = l.AccountID
@@ -36,6 +37,24 @@ func payoutLineView(l models.PayoutLine) views.PayoutLineView {
 			Period: b.Period, Gross: models.FormatYuan(b.GrossFen)})
 	}
 	return v
+}
+
+// purposeText is a line's purpose in the reader's language; the bank file
+// carries the stored Chinese purpose, which is what a Chinese bank shows.
+func purposeText(c echo.Context, kind string, periods []string) string {
+	id := "payout_purpose_weekly"
+	if kind == models.PayAgencies {
+		id = "payout_purpose_monthly"
+	}
+	p := slices.Clone(periods)
+	slices.Sort(p)
+	switch len(p) {
+	case 0:
+		return ""
+	case 1:
+		return tr(c, id, "Period", p[0])
+	}
+	return tr(c, id+"_many", "From", p[0], "To", p[len(p)-1], "N", len(p))
 }
 
 // heldView maps what is held for the payouts page and the dashboard.

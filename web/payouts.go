@@ -68,7 +68,7 @@ func (s *Server) payoutDetailView(c echo.Context, id uint) (views.PayoutDetailVi
 	v := views.PayoutDetailView{ID: b.ID, State: b.State, Count: b.Count, Total: models.FormatYuan(b.TotalFen), Tax: models.FormatYuan(b.TaxFen),
 		Net: models.FormatYuan(b.NetFen), Checksum: b.Checksum, Created: models.FormatCST(b.CreatedAt), OpenMismatches: b.OpenMismatches}
 	for _, l := range lines {
-		v.Lines = append(v.Lines, payoutLineView(l))
+		v.Lines = append(v.Lines, payoutLineView(c, b.Kind, l))
 	}
 	return v, nil
 }

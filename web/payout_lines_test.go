@@ -142,3 +142,41 @@ func TestYearlyTaxReport(t *testing.T) {
 		t.Fatalf("xlsx %d", res.StatusCode)
 	}
 }
+
+// The creator's page and statement show gross, tax withheld and net once a
+// bonus is on a payout line.
+func TestMeAndStatementShowGrossTaxNet(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	sys := models.SystemActor()
+	if _, err := a.store.DecideCreator(ctx, sys, models.Decision{CreatorID: a.creatorA.ID, Action: models.ActionQualify}); err != nil {
+		t.Fatal(err)
+	}
+	a.raw.Exec("UPDATE creators SET qualified_at = ? WHERE id = ?", time.Now().UTC().AddDate(0, -3, 0), a.creatorA.ID)
+	a.perf(lastWeek, "jd_cr_alice1", 4, 0, 0, 0)
+	rev := a.actor("reviewer")
+	a.store.ComputeWeek(ctx, rev, lastWeek.String())
+	b := a.bonusOf(a.creatorA.ID)
+	a.store.ApproveBonuses(ctx, rev, []uint{b.ID})
+	if _, _, err := a.store.CreatePayoutBatch(ctx, rev, models.PayCreators, []uint{b.ID}); err != nil {
+		t.Fatal(err)
+	}
+	me := a.login("creator")
+	doc := me.get("/me").doc(t)
+	if net := doc.Find(`[data-testid="week-net"]`).Text(); net != "¥400.00" || doc.Find(`[data-testid="week-tax"]`).Text() != "¥0.00" {
+		t.Fatalf("me: net %q", net)
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(me.get("/me/statement.csv").body, "\uFEFF")), "\n")
+	if !strings.HasSuffix(lines[0], ",gross_fen,tax_fen,net_fen") {
+		t.Fatalf("statement header %q", lines[0])
+	}
+	found := false
+	for _, l := range lines[1:] {
+		if strings.HasPrefix(l, lastWeek.String()+",") {
+			found = strings.HasSuffix(l, ",40000,0,40000")
+		}
+	}
+	if !found {
+		t.Fatalf("statement %q", lines)
+	}
+}

@@ -229,7 +229,9 @@ func (s *Store) PlanBatchPaid(ctx context.Context, a *Actor, id uint) (BatchPaym
 		case BonusApproved:
 			out.Lines++
 			out.AmountFen += l.AmountFen
-			periods[l.Week] = true
+			for _, p := range l.Periods {
+				periods[p] = true
+			}
 		case BonusPaid:
 			out.AlreadyPaid++
 		}

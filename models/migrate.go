@@ -71,6 +71,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateAgencyInvoices,
 	// 19: the individual income tax rule, versioned (issue 15); version 1 is China's labour-remuneration withholding.
 	migrateTaxRule,
+	// 20: payout lines: one per payee per batch, with gross, tax withheld, net and a reference for the bank
+	// (batches made before get one line per bonus).
+	migratePayoutLines,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -318,6 +318,17 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.put("tax_rule_versions", stepRow{"version": 2, "rule": `{"deduction_fen":80000,"threshold_fen":400000,"taxable_bp":8000,` +
 			`"brackets":[{"up_to_fen":0,"rate_bp":2000,"quick_deduction_fen":0}]}`, "in_force_from": f.tick(), "created_by_id": f.ids["admin"], "created_at": f.tick()})
 	},
+	20: func(f *stepFixture) {
+		// A batch paying Agency One for its creators: one line, ¥3,000 gross, nothing withheld.
+		at := f.tick()
+		batch := f.insert("", "payout_batches", stepRow{"kind": "creator", "created_by_id": f.ids["admin"], "state": "open", "count": 1,
+			"total_fen": 300_000, "tax_fen": 0, "net_fen": 300_000, "checksum": strings.Repeat("e5", 8), "open_mismatches": 0, "created_at": at})
+		bonus := f.bonus(f.ids["c1"], uintPtr(f.ids["agency1"]), "2026-W01", "approved", 300_000, &batch)
+		line := f.insert("", "payout_lines", stepRow{"batch_id": batch, "ref": fmt.Sprintf("JD%06d0001", batch), "payee_kind": "agency",
+			"payee_id": f.ids["agency1"], "month": "2026-01", "gross_fen": 300_000, "tax_fen": 0, "net_fen": 300_000,
+			"purpose": "京东创作者激励 2026-W01", "created_at": at})
+		f.put("payout_line_bonuses", stepRow{"kind": "creator", "bonus_id": bonus, "line_id": line, "gross_fen": 300_000, "tax_fen": 0})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -2,9 +2,7 @@ package models
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +34,9 @@ type PayoutBatch struct {
 	CreatedByID uint   `gorm:"not null"`
 	State       string `gorm:"size:10;not null;index"`
 	Count       int    `gorm:"not null"`
-	TotalFen    int64  `gorm:"not null"`
+	TotalFen    int64  `gorm:"not null"`           // gross: what the bonuses amount to
+	TaxFen      int64  `gorm:"not null;default:0"` // income tax withheld on its lines
+	NetFen      int64  `gorm:"not null;default:0"` // what the bank pays out
 	Checksum    string `gorm:"size:64;not null"`
 	// OpenMismatches counts the lines of the latest bank result that paid
 	// nothing (and were not simply paid already): while any are open the whole
@@ -45,11 +45,19 @@ type PayoutBatch struct {
 	CreatedAt      time.Time
 	ExportedAt     *time.Time
 	PaidAt         *time.Time
+	// Held lists, after CreatePayoutBatch, what stayed out and why (not stored).
+	Held []HeldPayout `gorm:"-"`
 }
 
+// ErrBatchConflict means another batch took one of the bonuses while this one was made.
+var ErrBatchConflict = sentinel("err_batch_conflict", "another batch took some of these bonuses")
+
 // CreatePayoutBatch puts exactly the given bonuses that are approved and in
-// no batch yet into a new batch. Anything else among ids is left out and
-// counted, never swept in.
+// no batch yet into a new batch, one line per payee (an agency that settles
+// for its creators is paid their weekly bonuses on one line; MCN bonuses are
+// always the agency's). Anything else among ids is left out and counted,
+// never swept in; lines that cannot be paid yet stay out and are listed in
+// batch.Held with the reason.
 func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, ids []uint) (*PayoutBatch, int, error) {
 	if !a.IsStaff() || a.UserID == 0 {
 		return nil, 0, ErrForbidden
@@ -61,7 +69,7 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, id
 	if len(ids) > MaxBulk {
 		return nil, 0, FieldErrors{"ids": M("err_batch_too_many", "N", MaxBulk)}
 	}
-	table, pool, err := payoutSource(kind)
+	_, pool, err := payoutSource(kind)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -71,32 +79,43 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, id
 		if err := lockPool(tx, pool); err != nil {
 			return err
 		}
-		if err := tx.Create(batch).Error; err != nil {
-			return err
-		}
-		for start := 0; start < len(ids); start += 500 {
-			part := ids[start:min(start+500, len(ids))]
-			res := tx.Table(table).Where("id IN ? AND state = ? AND payout_batch_id IS NULL", part, BonusApproved).
-				Update("payout_batch_id", batch.ID)
-			if res.Error != nil {
-				return res.Error
-			}
-			batch.Count += int(res.RowsAffected)
-		}
-		skipped = len(ids) - batch.Count
-		if batch.Count == 0 {
-			return FieldErrors{"ids": Msg{ID: "err_none_approved"}}
-		}
-		lines, err := batchLines(tx, batch)
+		bonuses, err := loadPayoutBonuses(tx, kind, ids, 0)
 		if err != nil {
 			return err
 		}
-		batch.TotalFen, batch.Checksum = summarise(lines)
-		if err := tx.Model(batch).Updates(map[string]any{"count": batch.Count, "total_fen": batch.TotalFen, "checksum": batch.Checksum}).Error; err != nil {
+		skipped = len(ids) - len(bonuses)
+		if len(bonuses) == 0 {
+			return FieldErrors{"ids": Msg{ID: "err_none_approved"}}
+		}
+		now := s.now()
+		lines, held, err := planPayout(tx, kind, bonuses, now)
+		if err != nil {
 			return err
 		}
+		if err := nameHeld(tx, held); err != nil {
+			return err
+		}
+		batch.Held = held
+		if len(lines) == 0 {
+			return FieldErrors{"ids": M("err_batch_all_held", "Count", len(held))}
+		}
+		if err := tx.Create(batch).Error; err != nil {
+			return err
+		}
+		if err := writeLines(tx, batch, lines, now); err != nil {
+			return err
+		}
+		if err := tx.Model(batch).Updates(map[string]any{"count": batch.Count, "total_fen": batch.TotalFen, "tax_fen": batch.TaxFen,
+			"net_fen": batch.NetFen, "checksum": batch.Checksum}).Error; err != nil {
+			return err
+		}
+		heldFen := int64(0)
+		for _, h := range held {
+			heldFen += h.GrossFen
+		}
 		return appendAudit(tx, a, "payout.create", "payout_batch", batch.ID, nil,
-			map[string]any{"count": batch.Count, "total_fen": batch.TotalFen, "checksum": batch.Checksum, "left_out": skipped})
+			map[string]any{"count": batch.Count, "total_fen": batch.TotalFen, "tax_fen": batch.TaxFen, "net_fen": batch.NetFen,
+				"checksum": batch.Checksum, "left_out": skipped, "held": len(held), "held_fen": heldFen})
 	})
 	if err != nil {
 		return nil, 0, err
@@ -104,14 +123,38 @@ func (s *Store) CreatePayoutBatch(ctx context.Context, a *Actor, kind string, id
 	return batch, skipped, nil
 }
 
-// PayoutLine is one payment of a batch, as exported.
+// PayoutLine is one payment of a batch, as shown and exported.
 type PayoutLine struct {
+	ID        uint
+	Ref       string
+	Payee     PayeeRef
+	AccountID string // the creator's JD account ID, or "agency-N"
+	// DisplayName is the creator's or agency's name as the portal shows it.
+	DisplayName string
+	Agency      string // the creator's agency, or the agency paid
+	Week        string // the period of a line with one bonus; the first of several
+	Periods     []string
+	GrossFen    int64
+	TaxFen      int64
+	NetFen      int64
+	AmountFen   int64 // what the bank pays: NetFen
+	Purpose     string
+	State       BonusState // BonusPaid once the bank paid it, else BonusApproved
+	Bonuses     []LineBonus
+	// Pay is the payee as paid; its Account is only filled for a frozen
+	// batch's file (PayoutBatchFile).
+	Pay PayoutPayee
+}
+
+// LineBonus is a bonus a line pays (for a settled agency, one of its creators').
+type LineBonus struct {
 	BonusID     uint
 	AccountID   string
 	DisplayName string
 	Agency      string
-	Week        string
-	AmountFen   int64
+	Period      string
+	GrossFen    int64
+	TaxFen      int64
 	State       BonusState
 }
 
@@ -127,33 +170,83 @@ func payoutSource(kind string) (table, pool string, err error) {
 }
 
 func batchLines(tx *gorm.DB, b *PayoutBatch) ([]PayoutLine, error) {
-	var lines []PayoutLine
+	var recs []PayoutLineRecord
+	if err := tx.Where("batch_id = ?", b.ID).Order("id").Find(&recs).Error; err != nil {
+		return nil, err
+	}
+	var bonuses []struct {
+		LineID      uint
+		BonusID     uint
+		AccountID   string
+		DisplayName string
+		Agency      string
+		Period      string
+		GrossFen    int64
+		TaxFen      int64
+		State       BonusState
+	}
 	var q *gorm.DB
 	if b.Kind == PayAgencies {
-		// Agencies are paid by their id; the "week" column carries the month.
-		q = tx.Table("mcn_bonuses AS b").
-			Select("b.id AS bonus_id, 'agency-' || CAST(a.id AS TEXT) AS account_id, a.name AS display_name, a.name AS agency, b.month AS week, b.amount_fen, b.state").
+		q = tx.Table("payout_line_bonuses AS lb").
+			Select("lb.line_id, b.id AS bonus_id, 'agency-' || CAST(a.id AS TEXT) AS account_id, a.name AS display_name, a.name AS agency, b.month AS period, lb.gross_fen, lb.tax_fen, b.state").
+			Joins("JOIN mcn_bonuses b ON b.id = lb.bonus_id AND lb.kind = ?", PayAgencies).
 			Joins("JOIN agencies a ON a.id = b.agency_id")
 	} else {
-		q = tx.Table("bonuses AS b").
-			Select("b.id AS bonus_id, c.account_id, c.display_name, COALESCE(a.name, '') AS agency, b.week, b.amount_fen, b.state").
+		q = tx.Table("payout_line_bonuses AS lb").
+			Select("lb.line_id, b.id AS bonus_id, c.account_id, c.display_name, COALESCE(a.name, '') AS agency, b.week AS period, lb.gross_fen, lb.tax_fen, b.state").
+			Joins("JOIN bonuses b ON b.id = lb.bonus_id AND lb.kind = ?", PayCreators).
 			Joins("JOIN creators c ON c.id = b.creator_id").
 			Joins("LEFT JOIN agencies a ON a.id = b.agency_id")
 	}
-	err := q.Where("b.payout_batch_id = ?", b.ID).Order("b.id").Scan(&lines).Error
-	return lines, err
-}
-
-// summarise totals a batch and fingerprints its lines, so a file can be
-// checked against the batch it claims to be.
-func summarise(lines []PayoutLine) (int64, string) {
-	h := sha256.New()
-	var total int64
-	for _, l := range lines {
-		total += l.AmountFen
-		fmt.Fprintf(h, "%d|%s|%s|%d\n", l.BonusID, l.AccountID, l.Week, l.AmountFen)
+	if err := q.Where("b.payout_batch_id = ?", b.ID).Order("lb.line_id, b.id").Scan(&bonuses).Error; err != nil {
+		return nil, err
 	}
-	return total, hex.EncodeToString(h.Sum(nil))[:16]
+	byLine := map[uint][]LineBonus{}
+	for _, x := range bonuses {
+		byLine[x.LineID] = append(byLine[x.LineID], LineBonus{BonusID: x.BonusID, AccountID: x.AccountID, DisplayName: x.DisplayName, Agency: x.Agency,
+			Period: x.Period, GrossFen: x.GrossFen, TaxFen: x.TaxFen, State: x.State})
+	}
+	var agencyIDs []uint
+	for _, r := range recs {
+		if r.PayeeKind == PayeeAgency {
+			agencyIDs = append(agencyIDs, r.PayeeID)
+		}
+	}
+	agencyNames := map[uint]string{}
+	if len(agencyIDs) > 0 {
+		var as []Agency
+		if err := tx.Select("id, name").Where("id IN ?", dedupe(agencyIDs)).Find(&as).Error; err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			agencyNames[a.ID] = a.Name
+		}
+	}
+	lines := make([]PayoutLine, len(recs))
+	for i, r := range recs {
+		l := PayoutLine{ID: r.ID, Ref: r.Ref, Payee: PayeeRef{Kind: r.PayeeKind, ID: r.PayeeID}, GrossFen: r.GrossFen, TaxFen: r.TaxFen,
+			NetFen: r.NetFen, AmountFen: r.NetFen, Purpose: r.Purpose, State: BonusApproved, Bonuses: byLine[r.ID]}
+		if r.PaidAt != nil {
+			l.State = BonusPaid
+		}
+		for _, x := range l.Bonuses {
+			if !slices.Contains(l.Periods, x.Period) {
+				l.Periods = append(l.Periods, x.Period)
+			}
+		}
+		if len(l.Periods) > 0 {
+			l.Week = l.Periods[0]
+		}
+		switch {
+		case r.PayeeKind == PayeeAgency:
+			l.DisplayName, l.Agency = agencyNames[r.PayeeID], agencyNames[r.PayeeID]
+			l.AccountID = "agency-" + strconv.FormatUint(uint64(r.PayeeID), 10)
+		case len(l.Bonuses) > 0:
+			l.DisplayName, l.Agency, l.AccountID = l.Bonuses[0].DisplayName, l.Bonuses[0].Agency, l.Bonuses[0].AccountID
+		}
+		lines[i] = l
+	}
+	return lines, nil
 }
 
 // GetPayoutBatch loads a batch and its lines (staff only).
@@ -166,7 +259,37 @@ func (s *Store) GetPayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutB
 		return nil, nil, notFound(err)
 	}
 	lines, err := batchLines(s.r(ctx), &b)
-	return &b, lines, err
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := attachPayees(s.r(ctx), lines, false); err != nil {
+		return nil, nil, err
+	}
+	return &b, lines, nil
+}
+
+// attachPayees fills each line's payee as paid; the full account only when
+// full is set (a frozen batch's file), else only its masked form.
+func attachPayees(tx *gorm.DB, lines []PayoutLine, full bool) error {
+	refs := make([]PayeeRef, 0, len(lines))
+	for _, l := range lines {
+		refs = append(refs, l.Payee)
+	}
+	payees, err := payeesForPayout(tx, refs)
+	if err != nil {
+		return err
+	}
+	for i := range lines {
+		p := payees[lines[i].Payee]
+		if p.Name == "" {
+			p.Name = lines[i].DisplayName
+		}
+		if !full {
+			p.Account = ""
+		}
+		lines[i].Pay = p
+	}
+	return nil
 }
 
 // ListPayoutBatches lists batches, newest first (staff only).
@@ -187,21 +310,41 @@ func (s *Store) ListPayoutBatches(ctx context.Context, a *Actor, page Page) ([]P
 // lines could change after the download. Freezing is an explicit POST.
 var ErrBatchNotFrozen = sentinel("payout_not_frozen", "the batch is not frozen for the bank yet")
 
-// PayoutBatchFile returns a frozen batch's lines for the bank file; it
-// changes nothing, so downloads are plain GETs.
-func (s *Store) PayoutBatchFile(ctx context.Context, a *Actor, id uint) (*PayoutBatch, []PayoutLine, error) {
-	if !a.IsStaff() {
+// PayoutBatchFile returns a frozen batch's lines for the bank file, with
+// the payees' full accounts. The download is audited: who, which batch, in
+// which format, how many payees. (The route asks for a freshly entered
+// password first.)
+func (s *Store) PayoutBatchFile(ctx context.Context, a *Actor, id uint, format string) (*PayoutBatch, []PayoutLine, error) {
+	if !a.IsStaff() || a.UserID == 0 {
 		return nil, nil, ErrNotFound
 	}
 	var b PayoutBatch
-	if err := s.r(ctx).First(&b, id).Error; err != nil {
-		return nil, nil, notFound(err)
+	var lines []PayoutLine
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.First(&b, id).Error; err != nil {
+			return notFound(err)
+		}
+		if b.State == BatchOpen {
+			return ErrBatchNotFrozen
+		}
+		var err error
+		if lines, err = batchLines(tx, &b); err != nil {
+			return err
+		}
+		if err := attachPayees(tx, lines, true); err != nil {
+			return err
+		}
+		payees := map[PayeeRef]bool{}
+		for _, l := range lines {
+			payees[l.Payee] = true
+		}
+		return appendAudit(tx, a, "payout.download", "payout_batch", id, nil,
+			map[string]any{"format": format, "payees": len(payees), "lines": len(lines), "checksum": b.Checksum})
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	if b.State == BatchOpen {
-		return nil, nil, ErrBatchNotFrozen
-	}
-	lines, err := batchLines(s.r(ctx), &b)
-	return &b, lines, err
+	return &b, lines, nil
 }
 
 // FreezePayoutBatch returns a batch's lines for the bank file and freezes the
@@ -262,6 +405,11 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 			return res.Error
 		}
 		paid = int(res.RowsAffected)
+		lres := tx.Model(&PayoutLineRecord{}).Where("batch_id = ? AND paid_at IS NULL", id).Update("paid_at", now)
+		if lres.Error != nil {
+			return lres.Error
+		}
+		paid = int(lres.RowsAffected)
 		if err := tx.Model(&PayoutBatch{}).Where("id = ?", id).Updates(map[string]any{"state": BatchPaid, "paid_at": now}).Error; err != nil {
 			return err
 		}
@@ -273,6 +421,7 @@ func (s *Store) MarkBatchPaid(ctx context.Context, a *Actor, id uint) (int, erro
 // bankResultAliases accept a bank's Chinese headers, including those of the
 // portal's own export in Chinese with a status column added.
 var bankResultAliases = map[string]string{
+	"line_ref": "line_ref", "付款参考号": "line_ref", "参考号": "line_ref", "net_fen": "amount_fen", "实付金额（分）": "amount_fen",
 	"creator_account_id": "account_id", "批次": "batch_id", "批次号": "batch_id", "账号": "account_id", "京东创作者账号": "account_id",
 	"周": "week", "金额（分）": "amount_fen", "状态": "status", "支付状态": "status",
 }
@@ -297,6 +446,7 @@ type BankMismatch struct {
 	Value       string // the file's value at fault: its batch (BankOtherBatch) or amount (BankAmountNotFen)
 	BatchID     uint   // the batch being recorded
 	Status      string // the bank's status (BankFailed)
+	Ref         string // the line reference the file names (files that carry one)
 	Detail      Msg    // the row's shape problem (BankRowMalformed), as the file reader says it
 }
 
@@ -313,6 +463,18 @@ const (
 
 // Msg is the mismatch as a message.
 func (m BankMismatch) Msg() Msg {
+	if m.Ref != "" {
+		switch m.Reason {
+		case BankAmountDiffers:
+			return M("bank_amount_differs_ref", "Ref", m.Ref, "Expected", Fen(m.ExpectedFen), "Amount", Fen(m.AmountFen))
+		case BankNotInBatch:
+			return M("bank_not_in_batch_ref", "Ref", m.Ref, "N", m.BatchID)
+		case BankFailed:
+			return M("bank_failed_ref", "Ref", m.Ref, "Status", m.Status)
+		case BankAlreadyPaid:
+			return M("bank_already_paid_ref", "Ref", m.Ref)
+		}
+	}
 	switch m.Reason {
 	case BankRowMalformed:
 		return m.Detail
@@ -332,14 +494,18 @@ func (m BankMismatch) Msg() Msg {
 	return M(m.Reason)
 }
 
-// ApplyBankResult marks the lines the bank reports as paid, matching on batch,
-// account (and week, when the file has it) and amount, and lists every line
-// that does not match: unknown line, amount differs, already paid.
+// ApplyBankResult marks the lines the bank reports as paid and lists every
+// line of the file that does not match. A file with a line_ref column (the
+// portal's own bank file, with the bank's status added) is matched on the
+// line reference; an older file without one is matched as before on the
+// payee's account (and week, when the file has it), which finds lines that
+// pay one bonus (every line of a batch made before payout lines existed).
+// The amount must be the line's net amount.
 func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, data []byte) (*BankReport, error) {
 	if !a.IsStaff() || a.UserID == 0 {
 		return nil, ErrForbidden
 	}
-	recs, err := readCSV(data, []string{"batch_id", "account_id", "week", "amount_fen", "status"}, []string{"batch_id", "account_id", "amount_fen", "status"},
+	recs, err := readCSV(data, []string{"batch_id", "line_ref", "account_id", "week", "amount_fen", "status"}, []string{"batch_id", "amount_fen", "status"},
 		bankResultAliases)
 	if err != nil {
 		return nil, FieldErrors{"file": msgOf(err)}
@@ -381,13 +547,21 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 				miss(BankMismatch{Reason: BankAmountNotFen, Value: r.Get("amount_fen")})
 				continue
 			}
+			ref := strings.ToUpper(strings.TrimSpace(r.Get("line_ref")))
 			var match, differs *PayoutLine
 			for i := range lines {
 				l := &lines[i]
-				if used[l.BonusID] || AccountKey(l.AccountID) != AccountKey(r.Get("account_id")) || (r.Get("week") != "" && l.Week != r.Get("week")) {
+				if used[l.ID] {
 					continue
 				}
-				if l.AmountFen != amount {
+				if ref != "" {
+					if l.Ref != ref {
+						continue
+					}
+				} else if len(l.Bonuses) != 1 || AccountKey(l.AccountID) != AccountKey(r.Get("account_id")) || (r.Get("week") != "" && l.Week != r.Get("week")) {
+					continue
+				}
+				if l.NetFen != amount {
 					differs = l
 					continue
 				}
@@ -396,14 +570,14 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 			}
 			switch {
 			case match == nil && differs != nil:
-				miss(BankMismatch{Reason: BankAmountDiffers, Account: r.Get("account_id"), Name: differs.DisplayName, AmountFen: amount, ExpectedFen: differs.AmountFen})
+				miss(BankMismatch{Reason: BankAmountDiffers, Ref: ref, Account: r.Get("account_id"), Name: differs.DisplayName, AmountFen: amount, ExpectedFen: differs.NetFen})
 				continue
 			case match == nil:
-				miss(BankMismatch{Reason: BankNotInBatch, Account: r.Get("account_id"), AmountFen: amount})
+				miss(BankMismatch{Reason: BankNotInBatch, Ref: ref, Account: r.Get("account_id"), AmountFen: amount})
 				continue
 			}
-			used[match.BonusID] = true
-			matched := BankMismatch{Account: match.AccountID, Name: match.DisplayName, Week: match.Week, AmountFen: amount}
+			used[match.ID] = true
+			matched := BankMismatch{Ref: ref, Account: match.AccountID, Name: match.DisplayName, Week: match.Week, AmountFen: amount}
 			status := strings.ToLower(r.Get("status"))
 			if status != "paid" && status != "success" && status != "ok" && status != "成功" && status != "已支付" {
 				rep.Failed++
@@ -416,7 +590,7 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 				miss(matched)
 				continue
 			}
-			res := tx.Table(table).Where("id = ? AND state = ?", match.BonusID, BonusApproved).Updates(map[string]any{"state": BonusPaid, "paid_at": now})
+			res := tx.Model(&PayoutLineRecord{}).Where("id = ? AND paid_at IS NULL", match.ID).Update("paid_at", now)
 			if res.Error != nil {
 				return res.Error
 			}
@@ -424,11 +598,18 @@ func (s *Store) ApplyBankResult(ctx context.Context, a *Actor, batchID uint, dat
 				miss(matched)
 				continue
 			}
+			ids := make([]uint, len(match.Bonuses))
+			for i, x := range match.Bonuses {
+				ids[i] = x.BonusID
+			}
+			if err := tx.Table(table).Where("id IN ? AND state = ?", ids, BonusApproved).Updates(map[string]any{"state": BonusPaid, "paid_at": now}).Error; err != nil {
+				return err
+			}
 			match.State = BonusPaid
 			rep.Paid++
 		}
 		var unpaid int64
-		if err := tx.Table(table).Where("payout_batch_id = ? AND state = ?", batchID, BonusApproved).Count(&unpaid).Error; err != nil {
+		if err := tx.Model(&PayoutLineRecord{}).Where("batch_id = ? AND paid_at IS NULL", batchID).Count(&unpaid).Error; err != nil {
 			return err
 		}
 		state := BatchPartial

@@ -139,7 +139,7 @@ func TestBankResultFileInChinese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := []string{"批次号", "批次校验和", "京东创作者账号", "昵称", "机构", "周", "金额（元）", "金额（分）"}
+	header := []string{"批次号", "批次校验和", "付款参考号", "收款人户名", "收款账号", "开户银行", "开户支行", "用途", "应发金额（分）", "代扣个税（分）", "实付金额（元）", "实付金额（分）"}
 	var export bytes.Buffer
 	if err := models.WritePayoutCSV(&export, batch, lines, header); err != nil {
 		t.Fatal(err)

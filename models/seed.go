@@ -74,6 +74,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			return nil, err
 		}
 	}
+	if err := s.seedDemoSettlement(ctx, agencies); err != nil {
+		return nil, err
+	}
 	areas, err := s.SubjectAreas(ctx)
 	if err != nil {
 		return nil, err

@@ -120,6 +120,11 @@ var expectedAccess = map[string]string{
 	"GET /invoices/:id/pdf":                "admin reviewer mcn_manager",
 	"POST /invoices/:id/confirm":           "admin reviewer",
 	"POST /invoices/:id/reject":            "admin reviewer",
+	"GET /payouts/tax-report.csv":          "admin reviewer",
+	"GET /payouts/tax-report.xlsx":         "admin reviewer",
+	"GET /agency/settlement":               "mcn_manager",
+	"POST /agency/settlement":              "mcn_manager",
+	"POST /settings/min-payout":            "admin",
 }
 
 // Allowed roles that may still get 404 because the id in the path belongs to

@@ -94,7 +94,8 @@ func (s *Server) agencyDetailView(c echo.Context, id uint) (views.AgencyDetailVi
 		return views.AgencyDetailView{}, err
 	}
 	v := views.AgencyDetailView{ID: ag.ID, Name: ag.Name, ContactName: ag.ContactName, ContactEmail: ag.ContactEmail,
-		ContactPhone: ag.ContactPhone, ByState: stateCounts(byState), IsStaff: a.IsStaff()}
+		ContactPhone: ag.ContactPhone, ByState: stateCounts(byState), IsStaff: a.IsStaff(), Settlement: ag.Settlement,
+		CanSetSettlement: a.Role == models.RoleMCNManager}
 
 	if a.IsStaff() {
 		for i := range v.ByState {

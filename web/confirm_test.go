@@ -313,26 +313,26 @@ func TestPayoutXLSXIsFormatted(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Fatalf("panes %+v %v", panes, err)
 	}
-	if got, _ := f.GetCellValue(sheet, "G2"); got != "¥300.00" {
+	if got, _ := f.GetCellValue(sheet, "K2"); got != "¥300.00" {
 		t.Errorf("the yuan cell reads %q, want ¥300.00", got)
 	}
-	if got, _ := f.GetCellValue(sheet, "G2", excelize.Options{RawCellValue: true}); got != "300" {
+	if got, _ := f.GetCellValue(sheet, "K2", excelize.Options{RawCellValue: true}); got != "300" {
 		t.Errorf("the yuan cell holds %q, want the number 300", got)
 	}
-	style, _ := f.GetCellStyle(sheet, "G2")
+	style, _ := f.GetCellStyle(sheet, "K2")
 	if st, err := f.GetStyle(style); err != nil || st.CustomNumFmt == nil || !strings.Contains(*st.CustomNumFmt, "#,##0.00") {
 		t.Errorf("number format %+v %v", st, err)
 	}
 	if label, _ := f.GetCellValue(sheet, "A3"); label != "合计" {
 		t.Errorf("total row label %q", label)
 	}
-	if formula, _ := f.GetCellFormula(sheet, "G3"); formula != "SUM(G2:G2)" {
+	if formula, _ := f.GetCellFormula(sheet, "K3"); formula != "SUM(K2:K2)" {
 		t.Errorf("total formula %q", formula)
 	}
-	if total, _ := f.GetCellValue(sheet, "H3"); total != "30000" {
+	if total, _ := f.GetCellValue(sheet, "L3"); total != "30000" {
 		t.Errorf("total fen %q", total)
 	}
-	if w, _ := f.GetColWidth(sheet, "C"); w < 15 {
+	if w, _ := f.GetColWidth(sheet, "E"); w < 15 {
 		t.Errorf("account column %v wide", w)
 	}
 }

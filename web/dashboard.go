@@ -87,6 +87,11 @@ func (s *Server) dashboard(c echo.Context) error {
 		v.Uncomputed = append(v.Uncomputed, views.UncomputedWeekView{Week: w.String(), Dates: weekDates(c, w)})
 	}
 	v.MoreUncomputed = uncomputed.Total - len(uncomputed.Weeks)
+	held, err := s.store.HeldPayouts(ctx, a, 0)
+	if err != nil {
+		return err
+	}
+	v.Held = heldView(c, held).Reasons
 	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, tr(c, "nav_dashboard"), "dashboard"), v))
 }
 

@@ -62,7 +62,7 @@ func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
 		t.Fatalf("batch: %s", res.body)
 	}
 	csv := admin.follow(admin.postForm(strings.TrimSuffix(res.Request.URL.Path, "/")+"/freeze", url.Values{"format": {"csv"}}))
-	if csv.StatusCode != http.StatusOK || !strings.Contains(csv.body, "agency-"+itoa(a.agencyA.ID)+",Agency A,Agency A,"+last.String()+",20000.00,2000000") {
+	if csv.StatusCode != http.StatusOK || !strings.Contains(csv.body, ",Agency A,,,,京东MCN机构月度奖励 "+last.String()+",2000000,0,20000.00,2000000") {
 		t.Fatalf("csv: %s", csv.body)
 	}
 	// The manager sees the approved bonus in their history.

@@ -41,6 +41,10 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	paid, err := s.store.CreatorBonusPayouts(ctx, a, *a.CreatorID)
+	if err != nil {
+		return err
+	}
 	v := views.MeView{Detail: detail, ApprovedYTD: models.FormatYuan(totals.ApprovedFen), PaidYTD: models.FormatYuan(totals.PaidFen),
 		Year: strconv.Itoa(now.In(models.CST).Year())}
 	if detail.Rank != "" {
@@ -66,6 +70,9 @@ func (s *Server) me(c echo.Context) error {
 			row.How = explainShort(c, w.Explanation)
 			row.Reason, row.Note, row.Appeal = reasonLabel(c.Request().Context(), reasons, b.Reason), b.Note, b.AppealState
 			row.CanAppeal = b.CanAppeal(a)
+			if p, ok := paid[b.ID]; ok {
+				row.Gross, row.Tax, row.Net = models.FormatYuan(p.GrossFen), models.FormatYuan(p.TaxFen), models.FormatYuan(p.NetFen)
+			}
 		}
 		v.Weeks = append(v.Weeks, row)
 	}
@@ -120,6 +127,10 @@ func (s *Server) meStatement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	paid, err := s.store.CreatorBonusPayouts(ctx, a, *a.CreatorID)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	buf.Write([]byte{0xEF, 0xBB, 0xBF})
 	w := csv.NewWriter(&buf)
@@ -134,7 +145,7 @@ func (s *Server) meStatement(c echo.Context) error {
 			state, stateCode = tr(c, "me_not_computed"), statementNotComputed
 		}
 		rec := []string{wk.Week.Week, from, to, fmt.Sprint(wk.Week.Videos), fmt.Sprint(wk.Week.LiveSessions), fmt.Sprint(wk.Week.Views),
-			fmt.Sprint(wk.Week.Orders), fmt.Sprint(wk.Week.GMVFen), state, stateCode, "", "", "", "", "", "", ""}
+			fmt.Sprint(wk.Week.Orders), fmt.Sprint(wk.Week.GMVFen), state, stateCode, "", "", "", "", "", "", "", "", "", ""}
 		if wk.HasBonus {
 			b := wk.Bonus
 			rec[8], rec[9] = views.BonusStateLabel(ctx, string(b.State)), string(b.State)
@@ -147,6 +158,10 @@ func (s *Server) meStatement(c echo.Context) error {
 				rec[14], rec[15] = reasonLabel(ctx, reasons, b.Reason), b.Reason
 			}
 			rec[16] = b.Note
+			// Gross, tax withheld and net once the bonus is on a payout line.
+			if p, ok := paid[b.ID]; ok {
+				rec[17], rec[18], rec[19] = fmt.Sprint(p.GrossFen), fmt.Sprint(p.TaxFen), fmt.Sprint(p.NetFen)
+			}
 		}
 		_ = w.Write(rec)
 	}
@@ -176,4 +191,5 @@ func statementFileName(account, day string) string {
 // statementColumns are the columns of a creator's statement file: words in the
 // reader's language, each followed by its code column where there is one.
 var statementColumns = []string{"week", "week_monday", "week_sunday", "videos", "live_sessions", "views", "orders", "gmv_fen",
-	"bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note"}
+	"bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note",
+	"gross_fen", "tax_fen", "net_fen"}

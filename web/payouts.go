@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -19,11 +20,16 @@ func (s *Server) payoutList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.PayoutListView{Pager: pager(c, page, total)}
+	v := views.PayoutListView{Pager: pager(c, page, total), Year: strconv.Itoa(s.now().In(models.CST).Year())}
 	for _, b := range batches {
 		v.Rows = append(v.Rows, views.PayoutBatchRow{ID: b.ID, Created: models.FormatCST(b.CreatedAt), State: b.State, Count: b.Count,
-			Total: models.FormatYuan(b.TotalFen), Checksum: b.Checksum})
+			Total: models.FormatYuan(b.TotalFen), Tax: models.FormatYuan(b.TaxFen), Net: models.FormatYuan(b.NetFen), Checksum: b.Checksum})
 	}
+	held, err := s.store.HeldPayouts(c.Request().Context(), actor(c), heldListed)
+	if err != nil {
+		return err
+	}
+	v.Held = heldView(c, held)
 	return render(c, http.StatusOK, views.PayoutListPage(s.meta(c, tr(c, "payout_batches"), "payouts"), v))
 }
 
@@ -48,6 +54,9 @@ func (s *Server) payoutCreate(c echo.Context) error {
 	if skipped > 0 {
 		msg += " " + tr(c, "flash_batch_skipped", "Count", skipped)
 	}
+	if len(batch.Held) > 0 {
+		msg += " " + heldFlash(c, batch.Held)
+	}
 	return s.redirectWithFlash(c, "/payouts/"+itoa(batch.ID), "success", msg)
 }
 
@@ -56,11 +65,10 @@ func (s *Server) payoutDetailView(c echo.Context, id uint) (views.PayoutDetailVi
 	if err != nil {
 		return views.PayoutDetailView{}, err
 	}
-	v := views.PayoutDetailView{ID: b.ID, State: b.State, Count: b.Count, Total: models.FormatYuan(b.TotalFen), Checksum: b.Checksum,
-		Created: models.FormatCST(b.CreatedAt), OpenMismatches: b.OpenMismatches}
+	v := views.PayoutDetailView{ID: b.ID, State: b.State, Count: b.Count, Total: models.FormatYuan(b.TotalFen), Tax: models.FormatYuan(b.TaxFen),
+		Net: models.FormatYuan(b.NetFen), Checksum: b.Checksum, Created: models.FormatCST(b.CreatedAt), OpenMismatches: b.OpenMismatches}
 	for _, l := range lines {
-		v.Lines = append(v.Lines, views.PayoutLineView{BonusID: l.BonusID, AccountID: l.AccountID, Name: l.DisplayName, Agency: l.Agency,
-			Week: l.Week, Amount: models.FormatYuan(l.AmountFen), State: string(l.State)})
+		v.Lines = append(v.Lines, payoutLineView(c, b.Kind, l))
 	}
 	return v, nil
 }
@@ -103,7 +111,7 @@ func (s *Server) payoutExport(c echo.Context, format string) error {
 	if err != nil {
 		return err
 	}
-	b, lines, err := s.store.PayoutBatchFile(c.Request().Context(), actor(c), id)
+	b, lines, err := s.store.PayoutBatchFile(c.Request().Context(), actor(c), id, format)
 	if errors.Is(err, models.ErrBatchNotFrozen) {
 		return httpError(http.StatusConflict, "payout_not_frozen")
 	}

@@ -31,6 +31,13 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		}
 		values["confirm_count"], values["confirm_amount"] = strconv.Itoa(th.Count), models.YuanDecimal(th.AmountFen)
 	}
+	if _, posted := values["min_payout"]; !posted {
+		fen, err := s.store.MinPayout(ctx)
+		if err != nil {
+			return v, err
+		}
+		values["min_payout"] = models.YuanDecimal(fen)
+	}
 	if v.Pending, err = s.pendingCount(c); err != nil {
 		return v, err
 	}

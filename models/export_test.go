@@ -28,7 +28,7 @@ func TableModels() []any {
 	return []any{&Setting{}, &Agency{}, &User{}, &SubjectArea{}, &ReasonCode{}, &Creator{}, &CreatorInvitation{}, &CreatorImport{},
 		&AuditEntry{}, &WeeklyPerformance{}, &PerformanceImport{}, &APIToken{}, &BonusRuleVersion{}, &Pool{}, &PayoutBatch{}, &Bonus{},
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
-		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}}
+		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &Payee{}}
 }
 
 // LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.

@@ -67,6 +67,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateMCNBonusReasons,
 	// 17: an agency chooses how its creators' money flows: paid to each creator (direct) or settled through the agency.
 	migrateAgencySettlement,
+	// 18: payees: who is paid (a creator or an agency), ID number and account encrypted under a key outside the database, verified by a reviewer.
+	migratePayees,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

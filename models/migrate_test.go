@@ -305,6 +305,13 @@ var stepFixtures = map[int]func(f *stepFixture){
 			f.t.Fatal(err)
 		}
 	},
+	18: func(f *stepFixture) {
+		at := f.tick()
+		f.insert("", "payees", stepRow{"kind": "creator", "owner_id": f.ids["c3"], "name": "张三", "method": "bank",
+			"id_number_enc": "v1:00000000:AAAA", "id_number_masked": "1101**********002X", "account_enc": "v1:00000000:BBBB",
+			"account_masked": "6222 **** **** 3446", "bank": "工商银行", "branch": "北京分行", "revision": 1, "verified": false,
+			"verify_note": "", "created_at": at, "updated_at": at})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -416,3 +416,28 @@ func TestRotatePayeeKeys(t *testing.T) {
 		}
 	}
 }
+
+// The demo shows payees of both kinds, verified and waiting.
+func TestDemoHasPayeesOfBothKinds(t *testing.T) {
+	t.Parallel()
+	s := modeltest.NewStore(t)
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sys := &models.Actor{Role: models.RoleReviewer, Email: "r@t.test"}
+	waiting, n, err := s.Payees(ctx, sys, false, models.NewPage(1, 10))
+	if err != nil || n != 2 {
+		t.Fatalf("unverified: %d %v", n, err)
+	}
+	verified, m, err := s.Payees(ctx, sys, true, models.NewPage(1, 10))
+	if err != nil || m != 2 {
+		t.Fatalf("verified: %d %v", m, err)
+	}
+	kinds := map[string]bool{}
+	for _, p := range append(waiting, verified...) {
+		kinds[p.Kind+"/"+map[bool]string{true: "verified", false: "waiting"}[p.Verified]] = true
+	}
+	if len(kinds) != 4 {
+		t.Fatalf("demo payees: %v", kinds)
+	}
+}

@@ -27,16 +27,21 @@ const payeeKeyFile = "payee.key"
 // parsePayeeKeys reads hex keys separated by commas or new lines (# starts a comment line).
 func parsePayeeKeys(text, where string) ([][]byte, error) {
 	var keys [][]byte
-	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' }) {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
-		k, err := hex.DecodeString(line)
-		if err != nil || len(k) != models.PayeeKeySize {
-			return nil, fmt.Errorf("%s: each payee key is %d hex-encoded bytes (%d hex digits)", where, models.PayeeKeySize, 2*models.PayeeKeySize)
+		for _, field := range strings.Split(line, ",") {
+			field = strings.TrimSpace(field)
+			if field == "" {
+				continue
+			}
+			k, err := hex.DecodeString(field)
+			if err != nil || len(k) != models.PayeeKeySize {
+				return nil, fmt.Errorf("%s: each payee key is %d hex-encoded bytes (%d hex digits)", where, models.PayeeKeySize, 2*models.PayeeKeySize)
+			}
+			keys = append(keys, k)
 		}
-		keys = append(keys, k)
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%s: no payee key", where)

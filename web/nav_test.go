@@ -16,11 +16,11 @@ func TestEveryRoleSeesOnlyLinksItMayFollow(t *testing.T) {
 	a := newApp(t)
 	want := map[string][]string{
 		"admin": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
+			"/payouts", "/payees", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
 		"reviewer": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/leaderboard", "/performance/import", "/agencies", "/audit"},
-		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses"},
-		"creator":     {"/me"},
+			"/payouts", "/payees", "/leaderboard", "/performance/import", "/agencies", "/audit"},
+		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses", "/agency/payee"},
+		"creator":     {"/me", "/me/payee"},
 	}
 	for role, who := range roleLogins {
 		t.Run(role, func(t *testing.T) {

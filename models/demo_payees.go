@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// seedDemoPayees gives the demo payees of both kinds, verified and not:
+// seedDemoPayees gives the demo payees of both kinds, verified and not
+// (names in Latin letters, like the rest of the demo's data):
 // creator1 a verified bank card, creator2 an Alipay account waiting for
 // verification, mcn1's agency verified, mcn2's agency waiting.
 func (s *Store) seedDemoPayees(ctx context.Context) error {
@@ -25,13 +26,13 @@ func (s *Store) seedDemoPayees(ctx context.Context) error {
 		in     PayeeInput
 		verify string
 	}{
-		{"creator1@demo.test", PayeeInput{Name: "张伟", IDNumber: "11010519491231002X", Method: PayByBank, Account: "6222020200112233446",
-			Bank: "中国工商银行", Branch: "北京朝阳支行"}, "Demo: checked against the ID card and bank card photos"},
-		{"creator2@demo.test", PayeeInput{Name: "李娜", IDNumber: "310115198511205673", Method: PayByAlipay, Account: "13812345678"}, ""},
-		{"mcn1@demo.test", PayeeInput{Name: "福州星光传媒有限公司", IDNumber: "91350100M000100Y43", Account: "350200001234567890",
-			Bank: "招商银行", Branch: "福州分行营业部"}, "Demo: checked against the business licence and the bank's letter"},
-		{"mcn2@demo.test", PayeeInput{Name: "深圳乐享文化传播有限公司", IDNumber: "91440300MA5ABCDE1H", Account: "44201500100052012345",
-			Bank: "中国建设银行", Branch: "深圳南山支行"}, ""},
+		{"creator1@demo.test", PayeeInput{Name: "Zhang Wei", IDNumber: "11010519491231002X", Method: PayByBank, Account: "6222020200112233446",
+			Bank: "Industrial and Commercial Bank of China", Branch: "Beijing Chaoyang Sub-branch"}, "Demo: checked against the ID card and bank card photos"},
+		{"creator2@demo.test", PayeeInput{Name: "Li Na", IDNumber: "310115198511205673", Method: PayByAlipay, Account: "13812345678"}, ""},
+		{"mcn1@demo.test", PayeeInput{Name: "Fuzhou Starlight Media Co., Ltd.", IDNumber: "91350100M000100Y43", Account: "350200001234567890",
+			Bank: "China Merchants Bank", Branch: "Fuzhou Branch"}, "Demo: checked against the business licence and the bank's letter"},
+		{"mcn2@demo.test", PayeeInput{Name: "Shenzhen Lexiang Culture Co., Ltd.", IDNumber: "91440300MA5ABCDE1H", Account: "44201500100052012345",
+			Bank: "China Construction Bank", Branch: "Shenzhen Nanshan Sub-branch"}, ""},
 	} {
 		a, err := actor(d.email)
 		if err != nil {

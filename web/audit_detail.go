@@ -182,6 +182,13 @@ func (f *auditFormat) text(objectType, key, s string) string {
 		if objectType == "settings_change" {
 			return labelIn(f.ctx, "change_kind_"+strings.ReplaceAll(s, ":", "_"), s)
 		}
+		if objectType == "payee" {
+			return labelIn(f.ctx, "payee_kind_"+s, s)
+		}
+	case "method":
+		if objectType == "payee" {
+			return labelIn(f.ctx, "payee_method_"+s, s)
+		}
 	case "language":
 		return labelIn(f.ctx, "language_"+s, s)
 	}

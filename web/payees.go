@@ -146,6 +146,9 @@ func (s *Server) payeePage(c echo.Context, status int, kind string, owner uint, 
 			row := views.PayeeHistoryView{When: models.FormatCST(h.At), By: h.By, What: tr(c, what), Account: h.Account}
 			if h.Action == "payee.verify" {
 				row.Account, row.Note = "", h.Note
+				if !a.IsStaff() {
+					row.By = tr(c, "payee_by_jd") // staff are JD to the payee, not a name
+				}
 			}
 			v.History = append(v.History, row)
 		}

@@ -22,7 +22,7 @@ func TestPayeeDetailsEnteredVerifiedAndChanged(t *testing.T) {
 	}
 	doc := bad.doc(t)
 	for _, f := range []string{"id_number", "card", "branch"} {
-		if doc.Find(`[data-testid="error-` + f + `"]`).Length() != 1 {
+		if doc.Find(`[data-testid="error-`+f+`"]`).Length() != 1 {
 			t.Errorf("no error on %s", f)
 		}
 	}

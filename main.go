@@ -43,6 +43,7 @@ Commands:
   audit verify [--anchor SEQ:HASH] [--allow-empty]
                         check the audit log's HMAC chain and numbering; fails on the first broken
                         entry, on an empty log, and when the log no longer holds the anchor
+  keys rotate           re-encrypt every payee ID and account number under a new payee key (see README)
 
 backup and audit open the database read-only and change nothing; they, user add and import refuse a
 database whose schema is older than this portal's until "portal migrate" has run.
@@ -52,6 +53,8 @@ Environment:
   PORTAL_ADDR      listen address (default :8080)
   SESSION_SECRET   session signing secret, 32+ characters (default: the key file session.key in KEY_DIR)
   AUDIT_KEY        key that chains the audit log, 32+ characters (default: the key file audit.key in KEY_DIR)
+  PAYEE_KEY        keys of payee ID and account numbers: 64 hex digits, several separated by commas
+                   (the first encrypts, all decrypt) (default: the key file payee.key in KEY_DIR)
   KEY_DIR          where key files are created once (0600): default beside the SQLite database, else "."
   SMTP_URL         send invitation and reset emails through SMTP:
                    smtp://USER:PASS@HOST:587?from=portal@example.com (STARTTLS required; &tls=none to relax)
@@ -85,6 +88,8 @@ func main() {
 		err = backup(ctx, os.Args[2:])
 	case "audit":
 		err = auditCmd(ctx, os.Args[2:], os.Stdout)
+	case "keys":
+		err = keysCmd(ctx, os.Args[2:], os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return
@@ -173,7 +178,11 @@ func connect(ctx context.Context, readOnly bool) (*models.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []models.Option{models.WithAuditKey(key)}
+	payee, _, err := payeeKeys(slog.Default())
+	if err != nil {
+		return nil, err
+	}
+	opts := []models.Option{models.WithAuditKey(key), models.WithPayeeKeys(payee...)}
 	extra, _ := ctx.Value(storeOptionsKey{}).([]models.Option)
 	opts = append(opts, extra...)
 	if readOnly {

@@ -74,6 +74,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 20: payout lines: one per payee per batch, with gross, tax withheld, net and a reference for the bank
 	// (batches made before get one line per bonus).
 	migratePayoutLines,
+	// 21: payees: who is paid (a creator or an agency), ID number and account encrypted under a key outside the database, verified by a reviewer.
+	migratePayees,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -329,6 +329,13 @@ var stepFixtures = map[int]func(f *stepFixture){
 			"purpose": "京东创作者激励 2026-W01", "created_at": at})
 		f.put("payout_line_bonuses", stepRow{"kind": "creator", "bonus_id": bonus, "line_id": line, "gross_fen": 300_000, "tax_fen": 0})
 	},
+	21: func(f *stepFixture) {
+		at := f.tick()
+		f.insert("", "payees", stepRow{"kind": "creator", "owner_id": f.ids["c3"], "name": "张三", "method": "bank",
+			"id_number_enc": "v1:00000000:AAAA", "id_number_masked": "1101**********002X", "account_enc": "v1:00000000:BBBB",
+			"account_masked": "6222 **** **** 3446", "bank": "工商银行", "branch": "北京分行", "revision": 1, "verified": false,
+			"verify_note": "", "created_at": at, "updated_at": at})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

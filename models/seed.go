@@ -148,6 +148,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoInvoices(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.seedDemoPayees(ctx); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

@@ -44,6 +44,10 @@ type Store struct {
 	readOnly bool
 	// words are what people may type for subject areas and content types (UseInputWords).
 	words inputWords
+	// payee encrypts and decrypts payee numbers (WithPayeeKeys); nil without keys.
+	payee *payeeCipher
+	// optionErr is a bad option's complaint, returned by Open.
+	optionErr error
 }
 
 // Now is the time by the store's clock (see WithClock); the web server reads
@@ -104,6 +108,9 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		Logger:         logger.Default.LogMode(logger.Silent),
 		TranslateError: true,
 		NowFunc:        func() time.Time { return s.now().UTC().Truncate(time.Microsecond) },
+	}
+	if s.optionErr != nil {
+		return nil, fmt.Errorf("open: %w", s.optionErr)
 	}
 	if len(s.auditKey) < 32 {
 		return nil, errors.New("open: an audit key of at least 32 bytes is required (AUDIT_KEY or the audit.key file)")
@@ -229,7 +236,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // tx runs fn in one write transaction.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.db.WithContext(withClock(withAuditKey(ctx, s.auditKey), s.now)).Transaction(fn)
+	err := s.db.WithContext(withPayeeCipher(withClock(withAuditKey(ctx, s.auditKey), s.now), s.payee)).Transaction(fn)
 	if err == nil {
 		s.counts.invalidate() // after the commit, so no reader keeps what it replaced
 	}

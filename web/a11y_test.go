@@ -64,7 +64,7 @@ func TestBrowserAccessibilityOfEveryPage(t *testing.T) {
 	ctx := browser(t)
 	// Pages people use on a phone (the creator's, sign-in, the public list, the MCN dashboard)
 	// are checked at 375 px too.
-	phone := map[string]bool{"/login": true, "/top-creators": true, "/me": true, "/dashboard": true, "/invite": true}
+	phone := map[string]bool{"/login": true, "/top-creators": true, "/me": true, "/dashboard": true, "/invite": true, "/me/payee": true}
 	for _, lang := range []string{"zh-CN", "en"} {
 		for _, u := range everyPage {
 			do(t, ctx, chromedp.Navigate(a.ts.URL+"/login"), chromedp.WaitVisible(`main h1`))

@@ -187,6 +187,13 @@ func (f *auditFormat) text(objectType, key, s string) string {
 		if objectType == "agency_invoice" {
 			return labelIn(f.ctx, "payable_kind_"+s, s)
 		}
+		if objectType == "payee" {
+			return labelIn(f.ctx, "payee_kind_"+s, s)
+		}
+	case "method":
+		if objectType == "payee" {
+			return labelIn(f.ctx, "payee_method_"+s, s)
+		}
 	case "language":
 		return labelIn(f.ctx, "language_"+s, s)
 	}

@@ -23,10 +23,10 @@ var everyPage = []struct {
 	paths []string
 }{
 	{"", []string{"/login", "/top-creators"}},
-	{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import", "/creators/11", "/bonuses", "/notifications", "/account/password", "/creators/999999"}},
-	{"creator1@demo.test", []string{"/me", "/notifications", "/account/password"}},
-	{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/creators/11", "/bonuses", "/bonuses/1", "/mcn-bonuses", "/payouts", "/payouts/1", "/leaderboard", "/performance/import", "/agencies", "/agencies/1", "/agencies/new", "/agencies/1/edit", "/audit", "/reauth"}},
-	{"admin@demo.test", []string{"/dashboard", "/settings", "/settings/bonus-rule", "/settings/tax-rule", "/settings/users", "/settings/api-tokens", "/mcn-bonuses", "/settings/changes"}},
+	{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import", "/creators/11", "/bonuses", "/notifications", "/account/password", "/creators/999999", "/agency/payee"}},
+	{"creator1@demo.test", []string{"/me", "/notifications", "/account/password", "/me/payee"}},
+	{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/creators/11", "/bonuses", "/bonuses/1", "/mcn-bonuses", "/payouts", "/payouts/1", "/leaderboard", "/performance/import", "/agencies", "/agencies/1", "/agencies/new", "/agencies/1/edit", "/audit", "/reauth", "/payees", "/payees?verified=1"}},
+	{"admin@demo.test", []string{"/dashboard", "/settings", "/settings/bonus-rule", "/settings/users", "/settings/api-tokens", "/mcn-bonuses", "/settings/changes", "/settings/tax-rule"}},
 	{"admin2@demo.test", []string{"/settings/changes"}},
 }
 
@@ -78,6 +78,9 @@ func programmeData(t *testing.T, a *app, extra ...string) *strings.Replacer {
 		"SELECT COALESCE(contact_email, '') FROM creators", "SELECT note FROM features",
 		// Labels admins gave their own reasons (the default ones read in the reader's language), names of API tokens.
 		"SELECT label FROM reason_codes", "SELECT name FROM api_tokens",
+		// Payee details as entered, and reviewers' notes on them.
+		"SELECT name FROM payees", "SELECT bank FROM payees", "SELECT branch FROM payees", "SELECT verify_note FROM payees",
+		"SELECT id_number_masked FROM payees", "SELECT account_masked FROM payees",
 	} {
 		var got []string
 		if err := a.raw.Raw(q).Scan(&got).Error; err != nil {

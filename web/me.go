@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -56,6 +57,15 @@ func (s *Server) me(c echo.Context) error {
 		v.RankHow = rankExplained(c, st)
 	}
 	if v.Transfers, err = s.transferViews(c); err != nil {
+		return err
+	}
+	v.PayeeState = "none"
+	switch p, err := s.store.GetPayee(ctx, a, models.PayeeCreator, *a.CreatorID); {
+	case err == nil && p.Verified:
+		v.PayeeState = "verified"
+	case err == nil:
+		v.PayeeState = "unverified"
+	case !errors.Is(err, models.ErrNotFound):
 		return err
 	}
 	for _, w := range weeks {

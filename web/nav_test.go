@@ -16,11 +16,11 @@ func TestEveryRoleSeesOnlyLinksItMayFollow(t *testing.T) {
 	a := newApp(t)
 	want := map[string][]string{
 		"admin": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/invoices", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
+			"/payouts", "/invoices", "/payees", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
 		"reviewer": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/invoices", "/leaderboard", "/performance/import", "/agencies", "/audit"},
-		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses", "/invoices"},
-		"creator":     {"/me"},
+			"/payouts", "/invoices", "/payees", "/leaderboard", "/performance/import", "/agencies", "/audit"},
+		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses", "/invoices", "/agency/payee"},
+		"creator":     {"/me", "/me/payee"},
 	}
 	for role, who := range roleLogins {
 		t.Run(role, func(t *testing.T) {

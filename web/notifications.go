@@ -46,6 +46,10 @@ func notificationLink(t models.Target) string {
 		return "/creators/" + itoa(t.ID)
 	case models.TargetMe:
 		return "/me"
+	case models.TargetMyPayee:
+		return mePayeePath
+	case models.TargetAgencyPayee:
+		return agencyPayeePath
 	case models.TargetDashboard:
 		return "/dashboard"
 	case models.TargetTopCreators:

@@ -112,6 +112,12 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/bonuses/:id/appeal", creatorsOnly, s.bonusAppeal, false},
 		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision, false},
 		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement, false},
+		{http.MethodGet, mePayeePath, creatorsOnly, s.payeeForm, false},
+		{http.MethodPost, mePayeePath, creatorsOnly, s.payeeSave, false},
+		{http.MethodGet, agencyPayeePath, managersOnly, s.payeeForm, false},
+		{http.MethodPost, agencyPayeePath, managersOnly, s.payeeSave, false},
+		{http.MethodGet, "/payees", staff, s.payeeList, false},
+		{http.MethodPost, "/payees/:id/verify", staff, s.payeeVerify, false},
 
 		{http.MethodGet, "/mcn-bonuses", staff, s.mcnBonuses, false},
 		{http.MethodPost, "/mcn-bonuses/compute", staff, s.mcnCompute, false},

@@ -55,10 +55,13 @@ func DatabaseURL(t testing.TB) string {
 // AuditKey is the audit key of test stores (a real one comes from outside the database).
 var AuditKey = []byte("test-audit-key-0123456789abcdef-0123456789")
 
-// Options are the options of test stores: the test audit key and bcrypt's
-// cheapest cost, then opts.
+// PayeeKey is the payee-number key of test stores (32 bytes, AES-256).
+var PayeeKey = []byte("test-payee-key-0123456789abcdef!")
+
+// Options are the options of test stores: the test audit and payee keys and
+// bcrypt's cheapest cost, then opts.
 func Options(opts ...models.Option) []models.Option {
-	return append([]models.Option{models.WithAuditKey(AuditKey), models.WithPasswordCost(bcrypt.MinCost)}, opts...)
+	return append([]models.Option{models.WithAuditKey(AuditKey), models.WithPayeeKeys(PayeeKey), models.WithPasswordCost(bcrypt.MinCost)}, opts...)
 }
 
 // Open opens the database at dsn with Options(opts...) and migrates it;

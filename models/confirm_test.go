@@ -40,7 +40,9 @@ func TestWholeBatchPaymentRefusedOverUnresolvedMismatches(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
-			batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, w.approvedWeek(t, 3))
+			ids := w.approvedWeek(t, 3)
+			w.payable(t)
+			batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +93,9 @@ func TestWholeBatchPaymentRefusedOverUnresolvedMismatches(t *testing.T) {
 func TestBankMismatchNamesExpectedAndReportedAmounts(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	batch, _, _ := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, w.approvedWeek(t, 2))
+	ids := w.approvedWeek(t, 2)
+	w.payable(t)
+	batch, _, _ := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	w.s.FreezePayoutBatch(ctx, w.rev1, batch.ID)
 	rep, err := w.s.ApplyBankResult(ctx, w.rev1, batch.ID, []byte(fmt.Sprintf("batch_id,account_id,amount_fen,status\n%d,jd_cr_pay001,19999,paid\n", batch.ID)))
 	if err != nil || len(rep.Mismatches) != 1 {

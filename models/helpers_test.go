@@ -96,3 +96,13 @@ func fieldError(t *testing.T, err error, field string) models.Msg {
 	}
 	return msg
 }
+
+// payable gives everyone owed money verified payee details and every open
+// agency payable a confirmed invoice, as the portal's own seeding does, so a
+// test about batches is not about holds.
+func (w *world) payable(t *testing.T) {
+	t.Helper()
+	if _, _, err := w.s.SeedPayable(ctx, models.SystemActor()); err != nil {
+		t.Fatal(err)
+	}
+}

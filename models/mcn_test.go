@@ -170,6 +170,7 @@ func TestMCNMonthComputeApproveAndPay(t *testing.T) {
 	if creators.CommittedFen != 0 {
 		t.Fatal("an MCN approval charged the creator pool")
 	}
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayAgencies, ids)
 	if err != nil || batch.Count != 1 {
 		t.Fatalf("batch: %+v %v", batch, err)

@@ -429,15 +429,17 @@ func TestDemoHasPayeesOfBothKinds(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("unverified: %d %v", n, err)
 	}
+	// Everyone else is paid from verified details, so that batches show what
+	// they hold back and why: 200 creators and 5 agencies, less the 2 waiting.
 	verified, m, err := s.Payees(ctx, sys, true, models.NewPage(1, 10))
-	if err != nil || m != 2 {
+	if err != nil || m != 203 {
 		t.Fatalf("verified: %d %v", m, err)
 	}
 	kinds := map[string]bool{}
-	for _, p := range append(waiting, verified...) {
-		kinds[p.Kind+"/"+map[bool]string{true: "verified", false: "waiting"}[p.Verified]] = true
+	for _, p := range waiting {
+		kinds[p.Kind+"/waiting"] = true
 	}
-	if len(kinds) != 4 {
+	if len(kinds) != 2 || len(verified) == 0 {
 		t.Fatalf("demo payees: %v", kinds)
 	}
 }

@@ -34,6 +34,7 @@ func TestPayoutLinesFollowTheAgencysSettlement(t *testing.T) {
 	w.raw.Exec("UPDATE creators SET agency_id = NULL WHERE account_id = 'jd_cr_pay003'")
 	w.raw.Exec("UPDATE bonuses SET agency_id = NULL WHERE id = ?", ids[3])
 
+	w.payable(t)
 	first, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids[:1])
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +51,7 @@ func TestPayoutLinesFollowTheAgencysSettlement(t *testing.T) {
 	if n := w.auditCount(t, "agency.settlement", w.agencyA.ID); n != 1 {
 		t.Fatalf("%d audit entries for the settlement choice", n)
 	}
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids[1:])
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +83,7 @@ func TestMCNPayoutLinesPayTheAgency(t *testing.T) {
 	if rep, err := w.s.ApproveMCNBonuses(ctx, w.rev1, ids); err != nil || rep.Approved != 2 {
 		t.Fatalf("approve: %+v %v", rep, err)
 	}
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayAgencies, ids)
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +110,7 @@ func TestPayoutHoldsBelowTheMinimum(t *testing.T) {
 	if err := w.s.SetMinPayout(ctx, w.admin, 15_000); err != nil {
 		t.Fatal(err)
 	}
+	w.payable(t)
 	batch, skipped, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +128,7 @@ func TestPayoutHoldsBelowTheMinimum(t *testing.T) {
 		t.Fatalf("held summary %+v %v", sum, err)
 	}
 	// All held: no empty batch.
+	w.payable(t)
 	if _, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids[:1]); errText(err) == "" || err == nil {
 		t.Fatalf("a batch of held lines only: %v", err)
 	}
@@ -131,6 +136,7 @@ func TestPayoutHoldsBelowTheMinimum(t *testing.T) {
 	if err := w.s.SetMinPayout(ctx, w.admin, 0); err != nil {
 		t.Fatal(err)
 	}
+	w.payable(t)
 	next, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids[:1])
 	if err != nil || next.Count != 1 || next.NetFen != 10_000 {
 		t.Fatalf("next batch %+v %v", next, err)
@@ -176,6 +182,7 @@ func TestFrozenPayoutFileColumns(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 2)
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	if err != nil {
 		t.Fatal(err)
@@ -219,6 +226,7 @@ func TestBankResultByLineReference(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 3)
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	if err != nil {
 		t.Fatal(err)
@@ -272,6 +280,7 @@ func TestConcurrentBatchesNeverShareABonus(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 12)
+	w.payable(t)
 	var wg sync.WaitGroup
 	for g := 0; g < 6; g++ {
 		wg.Add(1)
@@ -292,5 +301,31 @@ func TestConcurrentBatchesNeverShareABonus(t *testing.T) {
 		WHERE b.payout_batch_id IS NULL OR b.payout_batch_id <> l.batch_id`).Scan(&mismatched)
 	if mismatched != 0 {
 		t.Fatalf("%d bonuses in a batch other than their line's", mismatched)
+	}
+}
+
+// Money waits for verified payee details: without them nothing is paid, and
+// a payee whose details went back to unverified is held, named with why.
+func TestPayoutHoldsPayeesWithoutVerifiedDetails(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ids := w.approvedWeek(t, 3)
+	if _, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids); err == nil {
+		t.Fatal("a batch was made for payees with no details")
+	}
+	w.payable(t)
+	var held models.Bonus
+	if err := w.raw.First(&held, ids[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.raw.Exec("UPDATE payees SET verified = ? WHERE kind = ? AND owner_id = ?", false, models.PayeeCreator, held.CreatorID).Error; err != nil {
+		t.Fatal(err)
+	}
+	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batch.Count != 2 || len(batch.Held) != 1 || batch.Held[0].Reason != models.HoldPayeeUnverified {
+		t.Fatalf("batch of %d lines, held %+v", batch.Count, batch.Held)
 	}
 }

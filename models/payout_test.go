@@ -38,6 +38,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 	w.s.ComputeWeek(ctx, w.rev1, lastWeek.String())
 	proposed := w.bonusOf(t, extra.ID, lastWeek).ID
 
+	w.payable(t)
 	batch, skipped, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, []uint{ids[0], ids[2], proposed})
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +47,7 @@ func TestPayoutBatchTakesExactlyTheSelection(t *testing.T) {
 		t.Fatalf("batch %+v skipped %d", batch, skipped)
 	}
 	// The same bonuses cannot go into a second batch.
+	w.payable(t)
 	if _, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, []uint{ids[0], ids[2]}); err == nil {
 		t.Fatal("bonuses were put into two batches")
 	}
@@ -89,6 +91,7 @@ func TestBankResultFile(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 3)
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +134,7 @@ func TestBankResultFileInChinese(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ids := w.approvedWeek(t, 2)
+	w.payable(t)
 	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
 	if err != nil {
 		t.Fatal(err)

@@ -139,6 +139,14 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		}
 	}
+	// Payees before any money moves: the showcase ones (some waiting for a
+	// reviewer, so batches show holds), then verified details for everyone else.
+	if err := s.seedDemoPayees(ctx); err != nil {
+		return nil, err
+	}
+	if _, _, err := s.SeedPayable(ctx, sys); err != nil {
+		return nil, err
+	}
 	if err := s.seedDemoWeeks(ctx, rng, s.now()); err != nil {
 		return nil, err
 	}
@@ -146,9 +154,6 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		return nil, err
 	}
 	if err := s.seedDemoInvoices(ctx); err != nil {
-		return nil, err
-	}
-	if err := s.seedDemoPayees(ctx); err != nil {
 		return nil, err
 	}
 	return logins, nil

@@ -243,8 +243,11 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return err
 }
 
-// r is the read handle bound to ctx.
-func (s *Store) r(ctx context.Context) *gorm.DB { return s.read.WithContext(ctx) }
+// r reads outside a transaction; it carries the clock and the payee keys
+// as s.tx does, so a read (a payout file's accounts) decrypts the same way.
+func (s *Store) r(ctx context.Context) *gorm.DB {
+	return s.read.WithContext(withPayeeCipher(withClock(ctx, s.now), s.payee))
+}
 
 // IsEmpty reports whether the programme has no users yet (subject areas and
 // reason codes are created with the schema and do not count).

@@ -102,7 +102,10 @@ func fieldError(t *testing.T, err error, field string) models.Msg {
 // test about batches is not about holds.
 func (w *world) payable(t *testing.T) {
 	t.Helper()
-	if _, _, err := w.s.SeedPayable(ctx, models.SystemActor()); err != nil {
+	if _, err := w.s.SeedPayees(ctx, models.SystemActor()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.SeedInvoices(ctx, models.SystemActor()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,25 +8,29 @@ import (
 	"gorm.io/gorm"
 )
 
-// SeedPayable makes everyone who is owed money payable, for the demo, the
-// scale seed and tests (the portal's own work: the system actor only):
-//   - every creator and agency without payee details gets generated ones with
-//     valid check digits, verified; details that exist, verified or not, stay
-//     as they are;
-//   - every open agency payable without a confirmed invoice of its gross gets
-//     one (a generated e-invoice number and a one-page PDF).
-//
-// It returns how many payees and invoices it added.
-func (s *Store) SeedPayable(ctx context.Context, a *Actor) (payees, invoices int, err error) {
-	if a == nil || a.Role != RoleAdmin || a.UserID != 0 {
-		return 0, 0, ErrForbidden
+// SeedPayees gives verified payee details to everyone owed money who has
+// none, for the demo, the scale seed and tests (the portal's own work: the
+// system actor only): creators with approved weekly bonuses, agencies with
+// approved monthly bonuses or that settle for creators with approved bonuses.
+// The details are generated with valid check digits; details that exist,
+// verified or not, stay as they are. It returns how many it added.
+func (s *Store) SeedPayees(ctx context.Context, a *Actor) (int, error) {
+	if !isSystem(a) {
+		return 0, ErrForbidden
 	}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	added := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		c, err := payeeCipherOf(tx)
 		if err != nil {
 			return err
 		}
 		now := nowOf(tx)
+		owed := map[string]*gorm.DB{
+			PayeeCreator: tx.Table("bonuses").Select("creator_id").Where("state = ?", BonusApproved),
+			PayeeAgency: tx.Table("agencies").Select("id").Where("id IN (?) OR (settlement = ? AND id IN (?))",
+				tx.Table("mcn_bonuses").Select("agency_id").Where("state = ?", BonusApproved), SettleThroughAgency,
+				tx.Table("bonuses").Select("agency_id").Where("state = ? AND agency_id IS NOT NULL", BonusApproved)),
+		}
 		for _, kind := range []string{PayeeCreator, PayeeAgency} {
 			table, name := "creators", "display_name"
 			if kind == PayeeAgency {
@@ -36,7 +40,7 @@ func (s *Store) SeedPayable(ctx context.Context, a *Actor) (payees, invoices int
 				ID   uint
 				Name string
 			}
-			if err := tx.Table(table).Select("id, "+name+" AS name").
+			if err := tx.Table(table).Select("id, "+name+" AS name").Where("id IN (?)", owed[kind]).
 				Where("id NOT IN (?)", tx.Table("payees").Select("owner_id").Where("kind = ?", kind)).
 				Order("id").Scan(&owners).Error; err != nil {
 				return err
@@ -55,9 +59,27 @@ func (s *Store) SeedPayable(ctx context.Context, a *Actor) (payees, invoices int
 				if err := tx.Create(&p).Error; err != nil {
 					return err
 				}
-				payees++
+				added++
 			}
 		}
+		if added == 0 {
+			return nil
+		}
+		return appendAudit(tx, a, "payee.seed", "payee", 0, nil, map[string]any{"payees": added})
+	})
+	return added, err
+}
+
+// SeedInvoices gives every open agency payable without a confirmed invoice
+// of its gross one (a generated e-invoice number and a one-page PDF), for the
+// scale seed and tests (system actor only). It returns how many it added.
+func (s *Store) SeedInvoices(ctx context.Context, a *Actor) (int, error) {
+	if !isSystem(a) {
+		return 0, ErrForbidden
+	}
+	added := 0
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		now := nowOf(tx)
 		var agencies []uint
 		if err := tx.Table("agencies").Order("id").Pluck("id", &agencies).Error; err != nil {
 			return err
@@ -75,20 +97,26 @@ func (s *Store) SeedPayable(ctx context.Context, a *Actor) (payees, invoices int
 				if holds[r] == "" || gross <= 0 {
 					continue
 				}
-				number := fmt.Sprintf("26%018d", uint64(id)*1_000_000+uint64(invoices+1))
+				number := fmt.Sprintf("26%018d", uint64(id)*1_000_000+uint64(added+1))
 				inv := AgencyInvoice{AgencyID: id, Kind: r.Kind, Period: r.Period, Number: number, IssuedOn: day(now), AmountFen: gross,
 					Filename: "fapiao-" + r.Period + ".pdf", PDF: demoInvoicePDF(number, gross), State: InvoiceConfirmed, DecidedAt: &now, CreatedAt: now}
 				inv.PDFSize = len(inv.PDF)
 				if err := tx.Create(&inv).Error; err != nil {
 					return err
 				}
-				invoices++
+				added++
 			}
 		}
-		return appendAudit(tx, a, "payable.seed", "payee", 0, nil, map[string]any{"payees": payees, "invoices": invoices})
+		if added == 0 {
+			return nil
+		}
+		return appendAudit(tx, a, "agency_invoice.seed", "agency_invoice", 0, nil, map[string]any{"invoices": added})
 	})
-	return payees, invoices, err
+	return added, err
 }
+
+// isSystem: the portal acting on its own (command line, seeding), never a signed-in user.
+func isSystem(a *Actor) bool { return a != nil && a.Role == RoleAdmin && a.UserID == 0 }
 
 // seedPayeeNumbers are a generated owner's ID number (resident ID for a
 // creator, unified social credit code for an agency) and bank card, each with

@@ -139,12 +139,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		}
 	}
-	// Payees before any money moves: the showcase ones (some waiting for a
-	// reviewer, so batches show holds), then verified details for everyone else.
+	// The showcase payees first (some waiting for a reviewer, so batches show
+	// holds); everyone else owed money gets verified details as it is owed.
 	if err := s.seedDemoPayees(ctx); err != nil {
-		return nil, err
-	}
-	if _, _, err := s.SeedPayable(ctx, sys); err != nil {
 		return nil, err
 	}
 	if err := s.seedDemoWeeks(ctx, rng, s.now()); err != nil {
@@ -154,6 +151,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		return nil, err
 	}
 	if err := s.seedDemoInvoices(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := s.SeedPayees(ctx, sys); err != nil {
 		return nil, err
 	}
 	return logins, nil
@@ -230,6 +230,9 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 			return err
 		}
 		if i == 0 {
+			if _, err := s.SeedPayees(ctx, SystemActor()); err != nil {
+				return err
+			}
 			batch, _, err := s.CreatePayoutBatch(ctx, r1, PayCreators, ids)
 			if err != nil {
 				return err

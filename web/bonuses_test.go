@@ -135,8 +135,8 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 	if got := page.doc(t).Find(`[data-testid="batch-state"]`).Text(); got != "Open" {
 		t.Fatalf("batch state %q", got)
 	}
-	// Carol's name starts with a formula character in a second batch line? Rename her to test escaping.
-	a.raw.Exec("UPDATE creators SET display_name = ? WHERE id = ?", "=HYPERLINK(\"x\")", a.creatorC.ID)
+	// The bank file carries the payee's name: one starting with a formula character is escaped.
+	a.raw.Exec("UPDATE payees SET name = ? WHERE kind = ? AND owner_id = ?", "=HYPERLINK(\"x\")", models.PayeeCreator, a.creatorC.ID)
 	// Downloads are plain GETs: an open batch has no file until someone freezes it with a POST.
 	if early := rev.get("/payouts/" + itoa(a.batch.ID) + "/export.csv"); early.StatusCode != http.StatusConflict || !strings.Contains(early.body, "not frozen") {
 		t.Fatalf("download of an open batch: %d", early.StatusCode)

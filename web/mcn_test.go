@@ -57,12 +57,14 @@ func TestStaffRunAMonthOfMCNBonusesToPayout(t *testing.T) {
 	if !strings.Contains(res.body, "1 approved (¥20,000.00)") || !strings.Contains(res.doc(t).Find(`[data-testid="mcn-pool-left"]`).Text(), "¥4,980,000.00") {
 		t.Fatalf("approve: %s", res.doc(t).Find(`[data-testid="flash"]`).Text())
 	}
+	a.payable() // the agency's payee details and its invoice for the month
 	res = admin.follow(admin.postForm("/mcn-bonuses/decide", url.Values{"action": {"payout"}, "ids": {itoa(b.ID)}}))
 	if !strings.Contains(res.doc(t).Find(`[data-testid="batch-summary"]`).Text(), "1 lines, ¥20,000.00") {
 		t.Fatalf("batch: %s", res.body)
 	}
 	csv := admin.follow(admin.postForm(strings.TrimSuffix(res.Request.URL.Path, "/")+"/freeze", url.Values{"format": {"csv"}}))
-	if csv.StatusCode != http.StatusOK || !strings.Contains(csv.body, ",Agency A,,,,京东MCN机构月度奖励 "+last.String()+",2000000,0,20000.00,2000000") {
+	if csv.StatusCode != http.StatusOK || !strings.Contains(csv.body, ",Agency A,6217") ||
+		!strings.Contains(csv.body, ",China Construction Bank,Beijing Branch,京东MCN机构月度奖励 "+last.String()+",2000000,0,20000.00,2000000") {
 		t.Fatalf("csv: %s", csv.body)
 	}
 	// The manager sees the approved bonus in their history.

@@ -79,12 +79,13 @@ func TestAgencySettlementChosenByItsManager(t *testing.T) {
 	if _, err := a.store.ApproveBonuses(ctx, revA, []uint{b.ID}); err != nil {
 		t.Fatal(err)
 	}
+	a.payable()
 	batch, _, err := a.store.CreatePayoutBatch(ctx, revA, models.PayCreators, []uint{b.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := rev.get("/payouts/" + itoa(batch.ID)).doc(t)
-	if line := doc.Find(`[data-testid="payout-line"]`).Text(); !strings.Contains(line, "Agency A") || !strings.Contains(line, "agency") {
+	if line := doc.Find(`[data-testid="payout-line"]`).Text(); !strings.Contains(line, "Agency A Agency") {
 		t.Fatalf("line %q", line)
 	}
 	if beside := doc.Find(`[data-testid="settled-bonuses"]`).Text(); !strings.Contains(beside, "jd_cr_carol1") {
@@ -158,6 +159,7 @@ func TestMeAndStatementShowGrossTaxNet(t *testing.T) {
 	a.store.ComputeWeek(ctx, rev, lastWeek.String())
 	b := a.bonusOf(a.creatorA.ID)
 	a.store.ApproveBonuses(ctx, rev, []uint{b.ID})
+	a.payable()
 	if _, _, err := a.store.CreatePayoutBatch(ctx, rev, models.PayCreators, []uint{b.ID}); err != nil {
 		t.Fatal(err)
 	}

@@ -396,6 +396,11 @@ func cleanFilename(name string) string {
 	if name == "" {
 		name = "invoice.pdf"
 	}
+	// The file is a PDF whatever the uploader called it: a download never
+	// comes back as .hta, .html or .svg.
+	if !strings.HasSuffix(strings.ToLower(name), ".pdf") {
+		name += ".pdf"
+	}
 	return name
 }
 

@@ -76,6 +76,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePayoutLines,
 	// 21: payees: who is paid (a creator or an agency), ID number and account encrypted under a key outside the database, verified by a reviewer.
 	migratePayees,
+	// 22: a payout line keeps its payee as verified when the batch was made; its bank file pays exactly that.
+	migratePayoutPayeeSnapshot,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -336,6 +336,12 @@ var stepFixtures = map[int]func(f *stepFixture){
 			"account_masked": "6222 **** **** 3446", "bank": "工商银行", "branch": "北京分行", "revision": 1, "verified": false,
 			"verify_note": "", "created_at": at, "updated_at": at})
 	},
+	22: func(f *stepFixture) {
+		if err := f.db.Exec("UPDATE payout_lines SET payee_name = 'Agency One Ltd', payee_method = 'bank', payee_bank = 'CCB', payee_branch = 'Beijing', "+
+			"account_enc = 'v1:00000000:CCCC', account_masked = '6217 **** **** 0012'").Error; err != nil {
+			f.t.Fatal(err)
+		}
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -300,8 +300,13 @@ func (s *Store) SavePayee(ctx context.Context, a *Actor, kind string, ownerID ui
 		}
 		p.Verified, p.VerifiedAt, p.VerifiedByID, p.VerifyNote = false, nil, nil, ""
 		if prev != nil {
+			// Only over the revision read: of two saves at once, one wins and
+			// the other is told the details changed meanwhile.
 			p.Revision = prev.Revision + 1
-			err = tx.Save(&p).Error
+			res := tx.Model(&Payee{}).Where("id = ? AND revision = ?", prev.ID, prev.Revision).Select("*").Omit("id", "created_at").Updates(&p)
+			if err = res.Error; err == nil && res.RowsAffected != 1 {
+				return ErrPayeeChangedMeanwhile
+			}
 		} else {
 			err = tx.Create(&p).Error
 		}

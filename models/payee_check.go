@@ -118,7 +118,7 @@ func MaskIDNumber(id string) string {
 }
 
 // MaskAccount shows a bank account as pages do: its first and last four
-// digits (6222 **** **** 1234); an Alipay account keeps the start and end of
+// digits (6222 **** **** 1234), only the last four below 16 digits; an Alipay account keeps the start and end of
 // a phone number (138****5678) or the first letter and domain of an email.
 func MaskAccount(method, account string) string {
 	if method == PayByAlipay {
@@ -133,6 +133,11 @@ func MaskAccount(method, account string) string {
 	}
 	if len(account) <= 8 {
 		return strings.Repeat("*", len(account))
+	}
+	if len(account) < 16 {
+		// A short corporate account would keep too few digits hidden
+		// behind its first four: show the last four only.
+		return "**** **** " + account[len(account)-4:]
 	}
 	return account[:4] + " **** **** " + account[len(account)-4:]
 }

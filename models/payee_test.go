@@ -61,6 +61,7 @@ func TestPayeeMasking(t *testing.T) {
 		{models.MaskIDNumber("91350100M000100Y43"), "9135**********0Y43"},
 		{models.MaskAccount(models.PayByBank, "6222020200112233446"), "6222 **** **** 3446"},
 		{models.MaskAccount(models.PayByBank, "4111111111111111"), "4111 **** **** 1111"},
+		{models.MaskAccount(models.PayByBank, "350200123"), "**** **** 0123"},
 		{models.MaskAccount(models.PayByAlipay, "13812345678"), "138****5678"},
 		{models.MaskAccount(models.PayByAlipay, "zhang.san@example.com"), "z***@example.com"},
 	} {

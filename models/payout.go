@@ -144,6 +144,10 @@ type PayoutLine struct {
 	// Pay is the payee as paid; its Account is only filled for a frozen
 	// batch's file (PayoutBatchFile).
 	Pay PayoutPayee
+	// kept is the payee as verified when the batch was made (accountEnc
+	// encrypted); empty on lines made before payout lines kept it.
+	kept       PayoutPayee
+	accountEnc string
 }
 
 // LineBonus is a bonus a line pays (for a settled agency, one of its creators').
@@ -225,7 +229,9 @@ func batchLines(tx *gorm.DB, b *PayoutBatch) ([]PayoutLine, error) {
 	lines := make([]PayoutLine, len(recs))
 	for i, r := range recs {
 		l := PayoutLine{ID: r.ID, Ref: r.Ref, Payee: PayeeRef{Kind: r.PayeeKind, ID: r.PayeeID}, GrossFen: r.GrossFen, TaxFen: r.TaxFen,
-			NetFen: r.NetFen, AmountFen: r.NetFen, Purpose: r.Purpose, State: BonusApproved, Bonuses: byLine[r.ID]}
+			NetFen: r.NetFen, AmountFen: r.NetFen, Purpose: r.Purpose, State: BonusApproved, Bonuses: byLine[r.ID],
+			kept:       PayoutPayee{Name: r.PayeeName, Method: r.PayeeMethod, Bank: r.PayeeBank, Branch: r.PayeeBranch, Masked: r.AccountMasked},
+			accountEnc: r.AccountEnc}
 		if r.PaidAt != nil {
 			l.State = BonusPaid
 		}
@@ -268,18 +274,35 @@ func (s *Store) GetPayoutBatch(ctx context.Context, a *Actor, id uint) (*PayoutB
 	return &b, lines, nil
 }
 
-// attachPayees fills each line's payee as paid; the full account only when
-// full is set (a frozen batch's file), else only its masked form.
+// attachPayees fills each line's payee as paid: the details kept on the line
+// when the batch was made (a later change of account never redirects it), or
+// for lines made before lines kept them, the payee's details as they are. The
+// full account only when full is set (a frozen batch's file), else masked.
 func attachPayees(tx *gorm.DB, lines []PayoutLine, full bool) error {
 	refs := make([]PayeeRef, 0, len(lines))
 	for _, l := range lines {
-		refs = append(refs, l.Payee)
+		if l.kept.Name == "" {
+			refs = append(refs, l.Payee)
+		}
 	}
 	payees, err := payeesForPayout(tx, refs)
 	if err != nil {
 		return err
 	}
 	for i := range lines {
+		if k := lines[i].kept; k.Name != "" {
+			if full && lines[i].accountEnc != "" {
+				c, err := payeeCipherOf(tx)
+				if err != nil {
+					return err
+				}
+				if k.Account, err = c.open(lines[i].accountEnc, lineAccountAAD(lines[i].Ref)); err != nil {
+					return err
+				}
+			}
+			lines[i].Pay = k
+			continue
+		}
 		p := payees[lines[i].Payee]
 		if p.Name == "" {
 			p.Name = lines[i].DisplayName

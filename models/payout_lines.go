@@ -28,12 +28,24 @@ type PayoutLineRecord struct {
 	TaxFen    int64  `gorm:"not null"`
 	NetFen    int64  `gorm:"not null"`
 	Purpose   string `gorm:"size:120;not null"`
-	PaidAt    *time.Time
-	CreatedAt time.Time
+	// The payee as verified when the batch was made: the bank file pays
+	// exactly this, whatever changes later (a changed account waits for the
+	// next batch, after a reviewer verified it). Empty on lines made before.
+	PayeeName     string `gorm:"size:120;not null;default:''"`
+	PayeeMethod   string `gorm:"size:8;not null;default:''"`
+	PayeeBank     string `gorm:"size:80;not null;default:''"`
+	PayeeBranch   string `gorm:"size:120;not null;default:''"`
+	AccountEnc    string `gorm:"type:text;not null;default:''"` // under the payee key, bound to the line's ref
+	AccountMasked string `gorm:"size:64;not null;default:''"`
+	PaidAt        *time.Time
+	CreatedAt     time.Time
 }
 
 // TableName names the table.
 func (PayoutLineRecord) TableName() string { return "payout_lines" }
+
+// lineAccountAAD binds a line's encrypted account to the line.
+func lineAccountAAD(ref string) string { return "payout_line|" + ref + "|account" }
 
 // PayoutLineBonus puts one bonus on one payout line. The primary key (the
 // bonus's kind and id) keeps a bonus on at most one line, ever.
@@ -110,6 +122,7 @@ type payoutBonus struct {
 // plannedLine is a line a batch would make.
 type plannedLine struct {
 	Payee    PayeeRef
+	Pay      PayoutPayee // the payee's verified details, kept on the line
 	Bonuses  []payoutBonus
 	GrossFen int64
 	TaxFen   int64
@@ -315,6 +328,7 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 			hold(l, HoldBelowMinimum)
 			continue
 		}
+		l.Pay = payees[l.Payee]
 		out = append(out, l)
 	}
 	return out, held, nil
@@ -400,6 +414,7 @@ func writeLines(tx *gorm.DB, batch *PayoutBatch, lines []plannedLine, at time.Ti
 	if err != nil {
 		return err
 	}
+	var cipher *payeeCipher
 	h := sha256.New()
 	for i, l := range lines {
 		var periods []string
@@ -409,7 +424,18 @@ func writeLines(tx *gorm.DB, batch *PayoutBatch, lines []plannedLine, at time.Ti
 			ids[j] = b.ID
 		}
 		rec := PayoutLineRecord{BatchID: batch.ID, Ref: lineRef(batch.ID, i+1), PayeeKind: l.Payee.Kind, PayeeID: l.Payee.ID, Month: Month(at),
-			GrossFen: l.GrossFen, TaxFen: l.TaxFen, NetFen: l.NetFen, Purpose: payoutPurpose(batch.Kind, periods), CreatedAt: at.UTC()}
+			GrossFen: l.GrossFen, TaxFen: l.TaxFen, NetFen: l.NetFen, Purpose: payoutPurpose(batch.Kind, periods), CreatedAt: at.UTC(),
+			PayeeName: l.Pay.Name, PayeeMethod: l.Pay.Method, PayeeBank: l.Pay.Bank, PayeeBranch: l.Pay.Branch, AccountMasked: l.Pay.Masked}
+		if l.Pay.Account != "" {
+			if cipher == nil {
+				if cipher, err = payeeCipherOf(tx); err != nil {
+					return err
+				}
+			}
+			if rec.AccountEnc, err = cipher.seal(l.Pay.Account, lineAccountAAD(rec.Ref)); err != nil {
+				return err
+			}
+		}
 		if err := tx.Create(&rec).Error; err != nil {
 			return err
 		}
@@ -435,7 +461,9 @@ func writeLines(tx *gorm.DB, batch *PayoutBatch, lines []plannedLine, at time.Ti
 		batch.TotalFen += rec.GrossFen
 		batch.TaxFen += rec.TaxFen
 		batch.NetFen += rec.NetFen
-		fmt.Fprintf(h, "%s|%s|%d|%d|%d|%d\n", rec.Ref, rec.PayeeKind, rec.PayeeID, rec.GrossFen, rec.TaxFen, rec.NetFen)
+		// The checksum covers whom and where the line pays, not only how much.
+		fmt.Fprintf(h, "%s|%s|%d|%d|%d|%d|%s|%s|%s|%s|%s\n", rec.Ref, rec.PayeeKind, rec.PayeeID, rec.GrossFen, rec.TaxFen, rec.NetFen,
+			l.Pay.Name, l.Pay.Method, l.Pay.Account, l.Pay.Bank, l.Pay.Branch)
 	}
 	batch.Checksum = hex.EncodeToString(h.Sum(nil))[:16]
 	return nil

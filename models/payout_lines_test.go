@@ -329,3 +329,36 @@ func TestPayoutHoldsPayeesWithoutVerifiedDetails(t *testing.T) {
 		t.Fatalf("batch of %d lines, held %+v", batch.Count, batch.Held)
 	}
 }
+
+// A frozen batch's file pays the payee as verified when the batch was made:
+// details that change afterwards (here: back to unverified, as after a new
+// bank account) neither empty nor redirect its lines.
+func TestBankFileKeepsThePayeeAsVerifiedWhenTheBatchWasMade(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ids := w.approvedWeek(t, 2)
+	w.payable(t)
+	batch, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.s.FreezePayoutBatch(ctx, w.rev1, batch.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, before, err := w.s.PayoutBatchFile(ctx, w.rev1, batch.ID, "csv")
+	if err != nil || len(before) != 2 || before[0].Pay.Account == "" {
+		t.Fatalf("file: %+v %v", before, err)
+	}
+	if err := w.raw.Exec("UPDATE payees SET verified = ?, name = ?", false, "Someone Else").Error; err != nil {
+		t.Fatal(err)
+	}
+	_, after, err := w.s.PayoutBatchFile(ctx, w.rev1, batch.ID, "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range after {
+		if after[i].Pay.Account != before[i].Pay.Account || after[i].Pay.Name != before[i].Pay.Name || after[i].Pay.Hold != "" {
+			t.Errorf("line %s pays %+v after the payee changed, %+v before", after[i].Ref, after[i].Pay, before[i].Pay)
+		}
+	}
+}

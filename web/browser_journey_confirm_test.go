@@ -55,6 +55,7 @@ func TestBrowserJourneyConfirm(t *testing.T) {
 		wantFlash(t, ctx, loc.T("report_approved", "Count", 25, "Amount", "¥32,500.00"))
 		shoot(t, ctx, "journey-confirm-approved-"+lang)
 
+		a.payable() // verified payee details for everyone now owed money
 		// A payout batch of them; its file; marking it paid is confirmed first.
 		goTo(t, ctx, base, "/bonuses?state=approved&agency="+itoa(a.agencyB.ID))
 		do(t, ctx, chromedp.Click(`input[name="all"]`))
@@ -64,7 +65,9 @@ func TestBrowserJourneyConfirm(t *testing.T) {
 		}
 		do(t, ctx, chromedp.Reload(), chromedp.WaitVisible(`[data-testid="mark-paid"]`))
 		load(t, ctx, `[data-testid="mark-paid"]`)
-		if got, want := text(t, ctx, `[data-testid="confirm-amount"]`), "¥32,500.00"; got != want {
+		// What the bank pays: ¥32,500 gross (¥100…¥2,500) less ¥3,060 income tax
+		// withheld ((x − ¥800) × 20 % on each of ¥900…¥2,500).
+		if got, want := text(t, ctx, `[data-testid="confirm-amount"]`), "¥29,440.00"; got != want {
 			t.Fatalf("amount to pay %q, want %q", got, want)
 		}
 		if got := text(t, ctx, `[data-testid="confirm-count"]`); got != views.Count(25) {

@@ -31,6 +31,7 @@ func TestBrowserJourneyPayoutLines(t *testing.T) {
 		if _, err := a.store.ApproveBonuses(ctx, rev, ids); err != nil {
 			t.Fatal(err)
 		}
+		a.payable() // verified payee details for everyone now owed money
 		signInAs(t, ctx, base, loc, testUsers["reviewer"], testPassword)
 
 		// A batch of agency B's approved bonuses: one line per creator, gross, tax, net.

@@ -297,6 +297,7 @@ func TestBrowserJourneyReviewer(t *testing.T) {
 		load(t, ctx, `[data-testid="bulk-approve"]`)
 		wantFlash(t, ctx, loc.T("report_approved", "Count", 1, "Amount", "¥20,100.00"))
 
+		a.payable() // verified payee details for everyone now owed money
 		// Pay agency B's approved bonuses: a batch, its bank file, paid.
 		goTo(t, ctx, base, "/bonuses?state=approved&agency="+itoa(a.agencyB.ID))
 		do(t, ctx, chromedp.Click(`input[name="all"]`))

@@ -118,10 +118,11 @@ func TestBrowserScreenshots(t *testing.T) {
 		paths []string
 	}{
 		{"", []string{"/login", "/top-creators"}},
-		{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/bonuses", "/bonuses/1", "/payouts/1", "/leaderboard", "/mcn-bonuses", "/audit"}},
+		{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/bonuses", "/bonuses/1", "/payouts", "/payouts/1", "/payees", "/invoices", "/leaderboard", "/mcn-bonuses", "/audit"}},
 		{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import"}},
-		{"creator1@demo.test", []string{"/me"}},
-		{"admin@demo.test", []string{"/settings/bonus-rule", "/settings/users"}},
+		{"mcn2@demo.test", []string{"/invoices", "/agency/payee"}},
+		{"creator1@demo.test", []string{"/me", "/me/payee"}},
+		{"admin@demo.test", []string{"/settings/bonus-rule", "/settings/tax-rule", "/settings/users"}},
 		{"admin2@demo.test", []string{"/settings/changes"}},
 	}
 	for _, loc := range []*i18n.Localizer{i18n.For(i18n.EN), i18n.For(i18n.ZH)} {

@@ -337,7 +337,7 @@ var stepFixtures = map[int]func(f *stepFixture){
 			"verify_note": "", "created_at": at, "updated_at": at})
 	},
 	22: func(f *stepFixture) {
-		if err := f.db.Exec("UPDATE payout_lines SET payee_name = 'Agency One Ltd', payee_method = 'bank', payee_bank = 'CCB', payee_branch = 'Beijing', "+
+		if err := f.db.Exec("UPDATE payout_lines SET payee_name = 'Agency One Ltd', payee_method = 'bank', payee_bank = 'CCB', payee_branch = 'Beijing', " +
 			"account_enc = 'v1:00000000:CCCC', account_masked = '6217 **** **** 0012'").Error; err != nil {
 			f.t.Fatal(err)
 		}

@@ -23,11 +23,11 @@ type PayoutLineRecord struct {
 	PayeeID   uint   `gorm:"not null;index:idx_payout_line_payee_month,priority:2"`
 	// Month is the CST month the line was made in: the month whose income the
 	// tax withheld on it belongs to.
-	Month     string `gorm:"size:7;not null;index:idx_payout_line_payee_month,priority:3"`
-	GrossFen  int64  `gorm:"not null"`
-	TaxFen    int64  `gorm:"not null"`
-	NetFen    int64  `gorm:"not null"`
-	Purpose   string `gorm:"size:120;not null"`
+	Month    string `gorm:"size:7;not null;index:idx_payout_line_payee_month,priority:3"`
+	GrossFen int64  `gorm:"not null"`
+	TaxFen   int64  `gorm:"not null"`
+	NetFen   int64  `gorm:"not null"`
+	Purpose  string `gorm:"size:120;not null"`
 	// The payee as verified when the batch was made: the bank file pays
 	// exactly this, whatever changes later (a changed account waits for the
 	// next batch, after a reviewer verified it). Empty on lines made before.

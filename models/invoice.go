@@ -235,8 +235,8 @@ func openPayables(tx *gorm.DB, agencyID uint) (map[PayableRef]int64, error) {
 		Week string
 		Sum  int64
 	}
-	if err := tx.Table("bonuses").Select("week, COALESCE(SUM(amount_fen), 0) AS sum").
-		Where("agency_id = ? AND state IN ?", agencyID, []BonusState{BonusApproved, BonusPaid}).
+	if err := settledBonuses(tx).Select("week, COALESCE(SUM(amount_fen), 0) AS sum").
+		Where("agency_id = ?", agencyID).
 		Where("week IN (?)", tx.Table("bonuses").Select("DISTINCT week").Where("agency_id = ? AND state = ?", agencyID, BonusApproved)).
 		Group("week").Scan(&weeks).Error; err != nil {
 		return nil, err

@@ -24,13 +24,22 @@ type PayableRef struct {
 }
 
 // settlementGrossFen is what an agency that settles for its creators is owed
-// for a week: every approved or paid weekly bonus of that week credited to it.
-// Its invoice must be for exactly this.
+// for a week: every approved or paid weekly bonus of that week credited to it,
+// except those paid (or being paid) to the creators directly, on a line of
+// their own, before the agency chose to settle. Its invoice must be for exactly this.
 func settlementGrossFen(tx *gorm.DB, agencyID uint, week string) (int64, error) {
 	var sum int64
-	err := tx.Table("bonuses").Where("agency_id = ? AND week = ? AND state IN ?", agencyID, week, []BonusState{BonusApproved, BonusPaid}).
+	err := settledBonuses(tx).Where("agency_id = ? AND week = ?", agencyID, week).
 		Select("COALESCE(SUM(amount_fen), 0)").Scan(&sum).Error
 	return sum, err
+}
+
+// settledBonuses are the weekly bonuses an agency settles for: approved or
+// paid, and not on a line paying a creator directly.
+func settledBonuses(tx *gorm.DB) *gorm.DB {
+	return tx.Table("bonuses").Where("state IN ?", []BonusState{BonusApproved, BonusPaid}).
+		Where("NOT EXISTS (SELECT 1 FROM payout_line_bonuses lb JOIN payout_lines l ON l.id = lb.line_id "+
+			"WHERE lb.kind = ? AND lb.bonus_id = bonuses.id AND l.payee_kind = ?)", PayCreators, PayeeCreator)
 }
 
 // invoiceHolds says for each payable, with the gross about to be paid, why it

@@ -358,3 +358,25 @@ func TestDemoAgencySettlesWithItsInvoices(t *testing.T) {
 		t.Fatalf("demo invoices waiting: %d %v", total, err)
 	}
 }
+
+// An agency that starts settling for its creators invoices only what it will
+// be paid: a week's bonuses already paid to its creators directly stay out.
+func TestSettlementInvoiceLeavesOutWhatWasPaidDirectly(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ids := w.approvedWeek(t, 3) // ¥100, ¥200, ¥300
+	w.payable(t)
+	if _, _, err := w.s.CreatePayoutBatch(ctx, w.rev1, models.PayCreators, ids[:2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SetAgencySettlement(ctx, w.mcnA, models.SettleThroughAgency); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := w.s.AgencyPayables(ctx, w.mcnA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].Kind != models.PayableSettlement || rows[0].GrossFen != 30000 {
+		t.Fatalf("payables %+v, want the week's settlement of ¥300 only", rows)
+	}
+}

@@ -113,9 +113,9 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision, false},
 		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement, false},
 		{http.MethodGet, mePayeePath, creatorsOnly, s.payeeForm, false},
-		{http.MethodPost, mePayeePath, creatorsOnly, s.payeeSave, false},
+		{http.MethodPost, mePayeePath, creatorsOnly, s.payeeSave, true}, // where money goes: the password again
 		{http.MethodGet, agencyPayeePath, managersOnly, s.payeeForm, false},
-		{http.MethodPost, agencyPayeePath, managersOnly, s.payeeSave, false},
+		{http.MethodPost, agencyPayeePath, managersOnly, s.payeeSave, true},
 		{http.MethodGet, "/payees", staff, s.payeeList, false},
 		{http.MethodPost, "/payees/:id/verify", staff, s.payeeVerify, false},
 

@@ -135,8 +135,8 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 	if got := page.doc(t).Find(`[data-testid="batch-state"]`).Text(); got != "Open" {
 		t.Fatalf("batch state %q", got)
 	}
-	// The bank file carries the payee's name: one starting with a formula character is escaped.
-	a.raw.Exec("UPDATE payees SET name = ? WHERE kind = ? AND owner_id = ?", "=HYPERLINK(\"x\")", models.PayeeCreator, a.creatorC.ID)
+	// The bank file carries the payee's name as kept on the line: one starting with a formula character is escaped.
+	a.raw.Exec("UPDATE payout_lines SET payee_name = ? WHERE batch_id = ?", "=HYPERLINK(\"x\")", a.batch.ID)
 	// Downloads are plain GETs: an open batch has no file until someone freezes it with a POST.
 	if early := rev.get("/payouts/" + itoa(a.batch.ID) + "/export.csv"); early.StatusCode != http.StatusConflict || !strings.Contains(early.body, "not frozen") {
 		t.Fatalf("download of an open batch: %d", early.StatusCode)

@@ -15,8 +15,19 @@ import (
 
 // settleThroughA makes agency A settle for its creators: Carol's approved
 // bonus of last week becomes a payable of A. It returns that week's gross.
+// (Her bonus first leaves the harness's open batch, where it is on a line of
+// her own: money paid to a creator directly is never the agency's to invoice.)
 func (a *app) settleThroughA(t *testing.T) int64 {
 	t.Helper()
+	for _, q := range []string{
+		"DELETE FROM payout_line_bonuses WHERE line_id IN (SELECT id FROM payout_lines WHERE batch_id = ?)",
+		"DELETE FROM payout_lines WHERE batch_id = ?",
+		"UPDATE bonuses SET payout_batch_id = NULL WHERE payout_batch_id = ?",
+	} {
+		if err := a.raw.Exec(q, a.batch.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := a.raw.Exec("UPDATE agencies SET settlement = ? WHERE id = ?", models.SettleThroughAgency, a.agencyA.ID).Error; err != nil {
 		t.Fatal(err)
 	}

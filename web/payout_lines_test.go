@@ -111,7 +111,7 @@ func TestMinimumPayoutHoldsAndIsShown(t *testing.T) {
 	a.raw.Where("creator_id = ? AND week = ?", a.creatorC.ID, prev.String()).First(&b)
 	a.store.ApproveBonuses(ctx, rev, []uint{b.ID})
 	page := a.login("reviewer").get("/payouts").doc(t)
-	if held := page.Find(`[data-testid="held-lines"]`).Text(); !strings.Contains(held, "below the minimum payout") || !strings.Contains(held, "¥200.00") {
+	if held := page.Find(`[data-testid="held-lines"]`).Text(); !strings.Contains(held, "Below the minimum payout") || !strings.Contains(held, "¥200.00") {
 		t.Fatalf("held list %q", held)
 	}
 	if dash := a.login("reviewer").get("/dashboard").doc(t).Find(`[data-testid="dashboard-held"]`).Text(); !strings.Contains(dash, "¥200.00") {

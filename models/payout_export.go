@@ -98,21 +98,7 @@ func WritePayoutXLSX(w io.Writer, b *PayoutBatch, lines []PayoutLine, header []s
 	if err != nil {
 		return err
 	}
-	// Widths and panes come before the first row in a stream.
-	for i, width := range payoutXLSXWidths {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = excelize.Cell{Value: h, StyleID: bold}
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
+	if err := startSheet(sw, payoutXLSXWidths, header, bold); err != nil {
 		return err
 	}
 	var grossFen, taxFen, totalFen int64
@@ -194,20 +180,7 @@ func WriteTaxReportXLSX(w io.Writer, rows []TaxReportRow, header []string, total
 	if err != nil {
 		return err
 	}
-	for i, width := range []float64{24, 22, 10, 14, 14, 14} {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return err
-	}
-	cells := make([]any, len(header))
-	for i, h := range header {
-		cells[i] = excelize.Cell{Value: h, StyleID: bold}
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
+	if err := startSheet(sw, []float64{24, 22, 10, 14, 14, 14}, header, bold); err != nil {
 		return err
 	}
 	var gross, tax, net int64
@@ -231,4 +204,24 @@ func WriteTaxReportXLSX(w io.Writer, rows []TaxReportRow, header []string, total
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// startSheet begins a streamed sheet as both downloads want it: column
+// widths, a frozen bold header row. Widths and panes must come before the
+// first row in a stream.
+func startSheet(sw *excelize.StreamWriter, widths []float64, header []string, bold int) error {
+	for i, width := range widths {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{Value: h, StyleID: bold}
+	}
+	return sw.SetRow("A1", cells)
 }

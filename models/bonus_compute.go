@@ -19,6 +19,8 @@ type ComputeResult struct {
 	Removed     int   // proposals withdrawn because the creator no longer qualifies
 	TotalFen    int64 // sum of the proposals written
 	Capped      int
+	Flagged     int // proposals carrying at least one risk flag
+	Adjustments int // adjustments proposed for decided bonuses whose figures changed
 }
 
 // weekPerformance is a performance row with what eligibility needs of its creator.
@@ -113,7 +115,20 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 		for i := range existing {
 			before[existing[i].CreatorID] = &existing[i]
 		}
+		cappedBy := make(map[uint]bool, len(proposals))
+		for i, p := range proposals {
+			cappedBy[p.CreatorID] = capped[i]
+		}
+		thresholds, err := riskThresholds(tx)
+		if err != nil {
+			return err
+		}
+		flags, err := flagProposals(tx, &riskWeek{Week: week, Rows: rows, Proposals: proposals, Capped: cappedBy, T: thresholds})
+		if err != nil {
+			return err
+		}
 		eligible := make(map[uint]bool, len(proposals))
+		var decided []Bonus
 		write := make([]Bonus, 0, len(proposals)) // new or changed: a recompute that changes nothing writes nothing
 		for i, p := range proposals {
 			eligible[p.CreatorID] = true
@@ -128,6 +143,7 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 				}
 			default:
 				res.Decided++
+				delete(flags, p.CreatorID) // flags are for proposals still waiting
 				continue
 			}
 			res.TotalFen += p.AmountFen
@@ -136,6 +152,12 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 			}
 		}
 		res.Eligible = len(proposals)
+		res.Flagged = len(flags)
+		for _, b := range existing {
+			if b.State != BonusProposed {
+				decided = append(decided, b)
+			}
+		}
 		for start := 0; start < len(write); start += 500 {
 			part := write[start:min(start+500, len(write))]
 			err := tx.Clauses(clause.OnConflict{
@@ -162,6 +184,12 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 				return del.Error
 			}
 			res.Removed += int(del.RowsAffected)
+		}
+		if err := storeRiskFlags(tx, week.String(), flags); err != nil {
+			return err
+		}
+		if res.Adjustments, err = proposeAdjustments(tx, a, week, rule, version, rows, decided, now); err != nil {
+			return err
 		}
 		return appendAudit(tx, a, "bonus.compute", "week", 0, nil, res)
 	})

@@ -211,8 +211,8 @@ func (s *Store) checkImport(tx *gorm.DB, imp *CreatorImport) (*ImportPreview, []
 	return p, ready, nil
 }
 
-func chunks(xs []string, n int) [][]string {
-	var out [][]string
+func chunks[T any](xs []T, n int) [][]T {
+	var out [][]T
 	for len(xs) > n {
 		out = append(out, xs[:n])
 		xs = xs[n:]

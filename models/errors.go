@@ -140,7 +140,7 @@ func AsFieldErrors(err error) (FieldErrors, bool) {
 	return fe, ok
 }
 
-func sortedKeys(fe FieldErrors) []string {
+func sortedKeys[V any](fe map[string]V) []string {
 	keys := make([]string, 0, len(fe))
 	for k := range fe {
 		keys = append(keys, k)

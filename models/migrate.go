@@ -78,6 +78,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePayees,
 	// 22: a payout line keeps its payee as verified when the batch was made; its bank file pays exactly that.
 	migratePayoutPayeeSnapshot,
+	// 23: weekly performance gains refunds and an untrusted mark; every change of a week's figures keeps a revision;
+	// a week's content items (videos, live sessions); reason codes that distrust a week's performance (issue 16).
+	migratePerformanceHistory,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

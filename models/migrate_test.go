@@ -342,6 +342,20 @@ var stepFixtures = map[int]func(f *stepFixture){
 			f.t.Fatal(err)
 		}
 	},
+	23: func(f *stepFixture) {
+		// A refund reported on a week, its revision, one content item, and a reason that distrusts performance.
+		if err := f.db.Exec("UPDATE weekly_performances SET refunded_orders = 2, refunded_gmv_fen = 15000").Error; err != nil {
+			f.t.Fatal(err)
+		}
+		if err := f.db.Exec("UPDATE reason_codes SET distrusts_performance = ? WHERE code = 'suspected_fraud'", true).Error; err != nil {
+			f.t.Fatal(err)
+		}
+		at := f.tick()
+		f.insert("", "performance_revisions", stepRow{"creator_id": f.ids["c1"], "week": "2026-W01", "source": "api:feed", "actor_email": "feed@jd.test",
+			"before": `{"videos":1,"gmv_fen":100}`, "after": `{"videos":1,"gmv_fen":100,"refunded_gmv_fen":50}`, "created_at": at})
+		f.insert("", "performance_contents", stepRow{"creator_id": f.ids["c1"], "week": "2026-W01", "content_id": "v123", "kind": "video",
+			"views": 1000, "orders": 3, "gmv_fen": 30000, "created_at": at, "updated_at": at})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -21,8 +21,14 @@ type WeeklyPerformance struct {
 	Views        int64  `gorm:"not null"`
 	Orders       int64  `gorm:"not null"`
 	GMVFen       int64  `gorm:"not null"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Refunds reported after the week (issue 16); the rule works on GMV less refunds.
+	RefundedOrders int64 `gorm:"not null;default:0"`
+	RefundedGMVFen int64 `gorm:"not null;default:0"`
+	// Untrusted: the week's bonus was rejected for a reason that distrusts its
+	// figures, so they leave the year-to-date totals.
+	Untrusted bool `gorm:"not null;default:false"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // PerformanceInput is one incoming row, from CSV (strings) or JSON (numbers
@@ -174,7 +180,7 @@ type weekKey struct {
 
 // upsertPerformance writes rows keyed by (creator, week), counts inserts and
 // updates, and moves the creators' year totals by what changed.
-func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, error) {
+func upsertPerformance(tx *gorm.DB, a *Actor, source string, rows []WeeklyPerformance) (IngestResult, error) {
 	var res IngestResult
 	// Year totals move by the difference to the rows read below; concurrent
 	// ingests must not both read the same old rows. (SQLite has one writer.)
@@ -191,7 +197,7 @@ func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, err
 		before := map[weekKey]WeeklyPerformance{}
 		for week, creators := range byWeek {
 			var old []WeeklyPerformance
-			if err := tx.Select("creator_id, week, gmv_fen, views").Where("week = ? AND creator_id IN ?", week, creators).Find(&old).Error; err != nil {
+			if err := tx.Where("week = ? AND creator_id IN ?", week, creators).Find(&old).Error; err != nil {
 				return res, err
 			}
 			for _, o := range old {
@@ -204,9 +210,12 @@ func upsertPerformance(tx *gorm.DB, rows []WeeklyPerformance) (IngestResult, err
 		}
 		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "creator_id"}, {Name: "week"}},
-			DoUpdates: clause.AssignmentColumns([]string{"videos", "live_sessions", "views", "orders", "gmv_fen", "updated_at"}),
+			DoUpdates: clause.AssignmentColumns([]string{"videos", "live_sessions", "views", "orders", "gmv_fen", "refunded_orders", "refunded_gmv_fen", "updated_at"}),
 		}).Create(&part).Error
 		if err != nil {
+			return res, err
+		}
+		if err := recordRevisions(tx, a, source, before, part); err != nil {
 			return res, err
 		}
 		if err := addYearTotals(tx, yearDeltas(before, part)); err != nil {
@@ -236,7 +245,7 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 			rowErrs = errs
 			return nil
 		}
-		if res, err = upsertPerformance(tx, good); err != nil {
+		if res, err = upsertPerformance(tx, a, source, good); err != nil {
 			return err
 		}
 		return appendAudit(tx, a, "performance.ingest", "performance", 0, nil,

@@ -192,7 +192,7 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 		if p, good, err = s.checkPerformanceFile(tx, imp); err != nil {
 			return err
 		}
-		if p.Result, err = upsertPerformance(tx, good); err != nil {
+		if p.Result, err = upsertPerformance(tx, a, "file:"+imp.Filename, good); err != nil {
 			return err
 		}
 		res := tx.Model(&PerformanceImport{}).Where("id = ? AND confirmed_at IS NULL", imp.ID).

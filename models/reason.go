@@ -19,6 +19,9 @@ type ReasonCode struct {
 	Code   string `gorm:"size:40;not null;uniqueIndex"`
 	Label  string `gorm:"size:120;not null"`
 	Active bool   `gorm:"not null;default:true"`
+	// DistrustsPerformance: a weekly bonus rejected for this reason was rejected
+	// because its figures are not to be believed (brushed orders, borrowed content).
+	DistrustsPerformance bool `gorm:"not null;default:false"`
 }
 
 // What a reason code explains.

@@ -26,15 +26,15 @@ func (reasonDistrustsV23) TableName() string { return "reason_codes" }
 
 // performanceRevisionV23 is one change of a (creator, week)'s figures.
 type performanceRevisionV23 struct {
-	ID          uint   `gorm:"primaryKey"`
-	CreatorID   uint   `gorm:"not null;index:idx_perf_rev_creator_week,priority:1"`
-	Week        string `gorm:"size:8;not null;index:idx_perf_rev_creator_week,priority:2;index:idx_perf_rev_week"`
-	Source      string `gorm:"size:200;not null"`
-	ActorID     *uint
-	ActorEmail  string `gorm:"size:254;not null;default:''"`
-	Before      string `gorm:"type:text"`
-	After       string `gorm:"type:text;not null"`
-	CreatedAt   time.Time
+	ID         uint   `gorm:"primaryKey"`
+	CreatorID  uint   `gorm:"not null;index:idx_perf_rev_creator_week,priority:1"`
+	Week       string `gorm:"size:8;not null;index:idx_perf_rev_creator_week,priority:2;index:idx_perf_rev_week"`
+	Source     string `gorm:"size:200;not null"`
+	ActorID    *uint
+	ActorEmail string `gorm:"size:254;not null;default:''"`
+	Before     string `gorm:"type:text"`
+	After      string `gorm:"type:text;not null"`
+	CreatedAt  time.Time
 }
 
 func (performanceRevisionV23) TableName() string { return "performance_revisions" }

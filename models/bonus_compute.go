@@ -59,7 +59,7 @@ func proposalsCapped(rule BonusRule, version uint, week WeekLabel, rows []weekPe
 		}
 		out = append(out, Bonus{
 			CreatorID: r.CreatorID, Week: week.String(), AgencyID: r.AgencyID, SubjectID: r.PrimarySubjectID,
-			State: BonusProposed, AmountFen: b.AmountFen, GMVFen: r.GMVFen, RuleVersion: version,
+			State: BonusProposed, AmountFen: b.AmountFen, GMVFen: b.GMVFen, RuleVersion: version,
 			Breakdown: toJSON(b), ProposedAt: now, UpdatedAt: now,
 		})
 		capped = append(capped, b.Capped)

@@ -83,19 +83,24 @@ func (r BonusRule) Validate() FieldErrors {
 // Breakdown explains how a bonus amount was reached; the bonus page shows it.
 type Breakdown struct {
 	RuleVersion uint  `json:"rule_version"`
-	GMVFen      int64 `json:"gmv_fen"`
-	GMVTier     int   `json:"gmv_tier"` // 1-based; 0 = none reached
-	GMVPartFen  int64 `json:"gmv_part_fen"`
-	Views       int64 `json:"views"`
-	ViewTier    int   `json:"view_tier"`
-	ViewPartFen int64 `json:"view_part_fen"`
-	Videos      int64 `json:"videos"`
-	VideoFen    int64 `json:"video_part_fen"`
-	Live        int64 `json:"live_sessions"`
-	LiveFen     int64 `json:"live_part_fen"`
-	UncappedFen int64 `json:"uncapped_fen"`
-	Capped      bool  `json:"capped"`
-	AmountFen   int64 `json:"amount_fen"`
+	GMVFen      int64 `json:"gmv_fen"` // net of refunds: what the GMV tiers measure
+	// RefundedGMVFen is what was taken off the week's GMV for refunds.
+	RefundedGMVFen int64 `json:"refunded_gmv_fen,omitempty"`
+	// Figures are the week's figures the bonus was computed from (issue 16);
+	// absent in bonuses computed before.
+	Figures     *Figures `json:"figures,omitempty"`
+	GMVTier     int      `json:"gmv_tier"` // 1-based; 0 = none reached
+	GMVPartFen  int64    `json:"gmv_part_fen"`
+	Views       int64    `json:"views"`
+	ViewTier    int      `json:"view_tier"`
+	ViewPartFen int64    `json:"view_part_fen"`
+	Videos      int64    `json:"videos"`
+	VideoFen    int64    `json:"video_part_fen"`
+	Live        int64    `json:"live_sessions"`
+	LiveFen     int64    `json:"live_part_fen"`
+	UncappedFen int64    `json:"uncapped_fen"`
+	Capped      bool     `json:"capped"`
+	AmountFen   int64    `json:"amount_fen"`
 }
 
 func highestTier(tiers []Tier, v int64) (int, int64) {
@@ -111,8 +116,9 @@ func highestTier(tiers []Tier, v int64) (int, int64) {
 // Compute applies the rule to one week's performance. It does not decide
 // eligibility (see Eligible); it always respects the cap.
 func (r BonusRule) Compute(p WeeklyPerformance) Breakdown {
-	b := Breakdown{GMVFen: p.GMVFen, Views: p.Views, Videos: p.Videos, Live: p.LiveSessions}
-	b.GMVTier, b.GMVPartFen = highestTier(r.GMVTiers, p.GMVFen)
+	fig := p.Figures()
+	b := Breakdown{GMVFen: fig.NetGMVFen(), RefundedGMVFen: p.RefundedGMVFen, Figures: &fig, Views: p.Views, Videos: p.Videos, Live: p.LiveSessions}
+	b.GMVTier, b.GMVPartFen = highestTier(r.GMVTiers, b.GMVFen)
 	b.ViewTier, b.ViewPartFen = highestTier(r.ViewTiers, p.Views)
 	b.VideoFen = satMul(p.Videos, r.PerVideoFen)
 	b.LiveFen = satMul(p.LiveSessions, r.PerLiveFen)

@@ -209,8 +209,9 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 		return err
 	}
 	r1, r2 := ActorFor(&rev1, ""), ActorFor(&rev2, "")
-	// The two weeks before last: computed and decided; the older one paid.
-	for i, w := range weeks[DemoWeeks-3 : DemoWeeks-1] {
+	// The three weeks before last: computed and decided; the oldest paid (its
+	// holding period of DefaultHoldingDays has ended; the other two are held).
+	for i, w := range weeks[DemoWeeks-4 : DemoWeeks-1] {
 		if _, err := s.ComputeWeek(ctx, r1, w.String()); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 // refund reports refunds on a creator's week behind the application's back,
@@ -298,5 +299,38 @@ func TestClawbackCarriedOverTwoBatches(t *testing.T) {
 	w.raw.Where("adjustment_id = ?", j.ID).Order("line_id").Find(&parts)
 	if len(parts) != 2 || parts[0].AmountFen != -150_000 || parts[1].AmountFen != -50_000 {
 		t.Fatalf("settled parts %+v", parts)
+	}
+}
+
+// The demo shows a paid week of creator1 corrected by refunds with its
+// clawback waiting, and an approved clawback a later batch netted.
+func TestDemoHasAClawbackWaitingAndOneNetted(t *testing.T) {
+	t.Parallel()
+	s, raw := modeltest.NewStoreWithDB(t)
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var c1 models.User
+	if err := raw.Where("email = ?", "creator1@demo.test").First(&c1).Error; err != nil {
+		t.Fatal(err)
+	}
+	var waiting models.BonusAdjustment
+	if err := raw.Where("creator_id = ? AND state = ? AND amount_fen < 0", *c1.CreatorID, models.BonusProposed).First(&waiting).Error; err != nil {
+		t.Fatalf("no clawback of creator1 waiting: %v", err)
+	}
+	if waiting.Reason != models.AdjustRefunds {
+		t.Fatalf("creator1's adjustment %+v", waiting)
+	}
+	var netted models.BonusAdjustment
+	if err := raw.Where("state = ? AND amount_fen < 0 AND settled_fen < 0", models.BonusApproved).First(&netted).Error; err != nil {
+		t.Fatalf("no approved clawback netted: %v", err)
+	}
+	var parts int64
+	raw.Model(&models.PayoutLineAdjustment{}).Where("adjustment_id = ?", netted.ID).Count(&parts)
+	if parts != 1 {
+		t.Fatalf("%d netting parts", parts)
+	}
+	if days, _ := s.HoldingDays(ctx); days != models.DefaultHoldingDays {
+		t.Fatalf("the demo's holding period is %d days", days)
 	}
 }

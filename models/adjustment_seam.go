@@ -13,7 +13,7 @@ import (
 
 // proposeAdjustments proposes adjustments for decided bonuses whose figures
 // changed since they were decided (at most one per revision) and returns how
-// many it proposed. Placeholder: none.
+// many it proposed (new or replacing a newer revision's). See adjustWeek.
 func proposeAdjustments(tx *gorm.DB, a *Actor, week WeekLabel, rule BonusRule, version uint, rows []weekPerformance, decided []Bonus, now time.Time) (int, error) {
-	return 0, nil
+	return adjustWeek(tx, a, week, rule, version, rows, decided, now)
 }

@@ -99,9 +99,13 @@ func fieldError(t *testing.T, err error, field string) models.Msg {
 
 // payable gives everyone owed money verified payee details and every open
 // agency payable a confirmed invoice, as the portal's own seeding does, so a
-// test about batches is not about holds.
+// test about batches is not about holds (nor the holding period: the money
+// of recent weeks is payable at once).
 func (w *world) payable(t *testing.T) {
 	t.Helper()
+	if err := w.s.SetHoldingDays(ctx, models.SystemActor(), 0); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.s.SeedPayees(ctx, models.SystemActor()); err != nil {
 		t.Fatal(err)
 	}

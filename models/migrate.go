@@ -81,6 +81,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 23: weekly performance gains refunds and an untrusted mark; every change of a week's figures keeps a revision;
 	// a week's content items (videos, live sessions); reason codes that distrust a week's performance (issue 16).
 	migratePerformanceHistory,
+	// 24: adjustments of decided weekly bonuses (clawbacks and top-ups, decided like bonuses) and what each payout line settled of them (issue 16).
+	migrateBonusAdjustments,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

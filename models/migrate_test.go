@@ -356,6 +356,23 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "performance_contents", stepRow{"creator_id": f.ids["c1"], "week": "2026-W01", "content_id": "v123", "kind": "video",
 			"views": 1000, "orders": 3, "gmv_fen": 30000, "created_at": at, "updated_at": at})
 	},
+	24: func(f *stepFixture) {
+		// A clawback of ¥500 on the paid bonus of step 20, approved, half netted on its line.
+		at := f.tick()
+		var bonus uint
+		if err := f.db.Raw("SELECT id FROM bonuses WHERE state = 'approved' ORDER BY id LIMIT 1").Scan(&bonus).Error; err != nil || bonus == 0 {
+			f.t.Fatalf("no bonus to adjust: %v", err)
+		}
+		var line uint
+		if err := f.db.Raw("SELECT id FROM payout_lines ORDER BY id LIMIT 1").Scan(&line).Error; err != nil || line == 0 {
+			f.t.Fatalf("no line: %v", err)
+		}
+		adj := f.insert("", "bonus_adjustments", stepRow{"bonus_id": bonus, "revision_id": 1, "creator_id": f.ids["c1"], "agency_id": f.ids["agency1"],
+			"week": "2026-W01", "amount_fen": -50_000, "base_fen": 300_000, "new_amount_fen": 250_000, "from_figures": `{"gmv_fen":100}`,
+			"to_figures": `{"gmv_fen":100,"refunded_gmv_fen":50}`, "reason": "adjust_reason_refunds", "state": "approved",
+			"decided_by_id": f.ids["admin"], "decided_at": at, "reject_reason": "", "note": "", "settled_fen": -25_000, "created_at": at, "updated_at": at})
+		f.put("payout_line_adjustments", stepRow{"line_id": line, "adjustment_id": adj, "amount_fen": -25_000})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

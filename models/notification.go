@@ -42,6 +42,8 @@ const (
 	NotifyTopCreator         = "notify_top_creator"          // Rank, Top, Year (lists published before issue 14)
 	NotifyTopCreatorRanked   = "notify_top_creator_ranked"   // Rank, Of, Top, Year, Through: the creator's Standing
 	NotifyTopCreatorOfAgency = "notify_top_creator_agency"   // Name, Rank, Top, Year
+	NotifyAdjustmentApproved = "notify_adjustment_approved"  // Amount (Fen, signed), Period, Why (Word: an Adjust… code)
+	NotifyAdjustmentRejected = "notify_adjustment_rejected"  // Amount (Fen, signed), Period, Reason (Reason)
 )
 
 // Target is what a notification links to: an object by its type and ID, or a

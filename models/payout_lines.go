@@ -121,12 +121,16 @@ type payoutBonus struct {
 
 // plannedLine is a line a batch would make.
 type plannedLine struct {
-	Payee    PayeeRef
-	Pay      PayoutPayee // the payee's verified details, kept on the line
-	Bonuses  []payoutBonus
-	GrossFen int64
-	TaxFen   int64
-	NetFen   int64
+	Payee   PayeeRef
+	Pay     PayoutPayee // the payee's verified details, kept on the line
+	Bonuses []payoutBonus
+	// Adjustments are the approved adjustments the line settles (weekly
+	// batches), AdjustFen their sum: GrossFen is the bonuses plus AdjustFen.
+	Adjustments []lineAdjust
+	AdjustFen   int64
+	GrossFen    int64
+	TaxFen      int64
+	NetFen      int64
 }
 
 // HeldPayout is money that stays out of a batch, and why.
@@ -137,11 +141,24 @@ type HeldPayout struct {
 	BonusIDs []uint
 	GrossFen int64
 	NetFen   int64
-	Reason   string // a hold message ID: hold_payee_*, hold_invoice_*, hold_below_minimum
+	Reason   string // a hold message ID: hold_payee_*, hold_invoice_*, hold_below_minimum, hold_holding_period
+	// PayableFrom is when bonuses held for the holding period become payable.
+	PayableFrom *time.Time
 }
 
-// Msg is the hold's reason as a message.
-func (h HeldPayout) Msg() Msg { return Msg{ID: h.Reason} }
+// Msg is the hold's reason as a message (with the date for the holding period).
+func (h HeldPayout) Msg() Msg {
+	if h.Reason == HoldHoldingPeriod && h.PayableFrom != nil {
+		return PayableFromMsg("hold_holding_period_until", *h.PayableFrom)
+	}
+	return Msg{ID: h.Reason}
+}
+
+// PayableFromMsg is a message naming a CST date: Date (2026-12-16), Month and Day (12, 16).
+func PayableFromMsg(id string, t time.Time) Msg {
+	d := t.In(CST)
+	return M(id, "Date", d.Format("2006-01-02"), "Month", int(d.Month()), "Day", d.Day())
+}
 
 // payeeOf is who is paid a bonus: MCN bonuses always the agency; a weekly
 // bonus the agency when it settles for its creators, else the creator.
@@ -208,8 +225,12 @@ func loadPayoutBonuses(tx *gorm.DB, kind string, ids []uint, limit int) ([]payou
 // withheld on lines paid to individuals; agency lines withhold nothing.
 // It asks the payee, invoice and tax seams; it never decides for them.
 func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) ([]plannedLine, []HeldPayout, error) {
+	days, err := holdingDays(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	bonuses, held := splitHeldByHoldingPeriod(kind, bonuses, days, at)
 	grouped := groupPayout(kind, bonuses)
-	var held []HeldPayout
 	hold := func(l plannedLine, reason string) {
 		h := HeldPayout{Payee: l.Payee, GrossFen: l.GrossFen, NetFen: l.NetFen, Reason: reason}
 		if h.NetFen == 0 {
@@ -286,6 +307,11 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 		}
 	}
 
+	// Adjustments: a payee's approved corrections net against its line.
+	if err := netAdjustments(tx, kind, lines); err != nil {
+		return nil, nil, err
+	}
+
 	// Payees: only those whose details can be paid.
 	refs := make([]PayeeRef, len(lines))
 	for i, l := range lines {
@@ -317,6 +343,8 @@ func planPayout(tx *gorm.DB, kind string, bonuses []payoutBonus, at time.Time) (
 			continue
 		}
 		if l.Payee.Kind == PayeeCreator {
+			// Tax is withheld on the netted gross (bonuses plus adjustments): a
+			// clawback taken off the line is income the payee never receives.
 			// Tax: this month's earlier lines to the same individual count as one income.
 			b := before[l.Payee.ID]
 			if l.TaxFen, err = withholdingFen(tx, at, b.GrossFen, b.TaxFen, l.GrossFen); err != nil {
@@ -439,7 +467,11 @@ func writeLines(tx *gorm.DB, batch *PayoutBatch, lines []plannedLine, at time.Ti
 		if err := tx.Create(&rec).Error; err != nil {
 			return err
 		}
-		taxes := shareTax(l.Bonuses, l.GrossFen, l.TaxFen)
+		if err := writeLineAdjustments(tx, rec.ID, l.Adjustments); err != nil {
+			return err
+		}
+		// Each bonus's share of the tax is by its amount among the line's bonuses.
+		taxes := shareTax(l.Bonuses, bonusesFen(l.Bonuses), l.TaxFen)
 		links := make([]PayoutLineBonus, len(l.Bonuses))
 		for j, b := range l.Bonuses {
 			links[j] = PayoutLineBonus{Kind: batch.Kind, BonusID: b.ID, LineID: rec.ID, GrossFen: b.AmountFen, TaxFen: taxes[j]}

@@ -153,6 +153,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoInvoices(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.seedDemoAdjustments(ctx); err != nil {
+		return nil, err
+	}
 	if _, err := s.SeedPayees(ctx, sys); err != nil {
 		return nil, err
 	}
@@ -209,8 +212,10 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 		return err
 	}
 	r1, r2 := ActorFor(&rev1, ""), ActorFor(&rev2, "")
-	// The two weeks before last: computed and decided; the older one paid.
-	for i, w := range weeks[DemoWeeks-3 : DemoWeeks-1] {
+	// The four weeks before last: computed and decided; the oldest paid (its
+	// holding period of DefaultHoldingDays has ended, as it has for the next,
+	// which waits for a batch; the two after are still held).
+	for i, w := range weeks[DemoWeeks-5 : DemoWeeks-1] {
 		if _, err := s.ComputeWeek(ctx, r1, w.String()); err != nil {
 			return err
 		}

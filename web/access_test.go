@@ -102,6 +102,7 @@ var expectedAccess = map[string]string{
 	"GET /bonuses":                         "admin reviewer mcn_manager",
 	"POST /bonuses/compute":                "admin reviewer",
 	"POST /bonuses/decide":                 "admin reviewer",
+	"POST /bonuses/adjustments/decide":     "admin reviewer",
 	"GET /bonuses/:id":                     "admin reviewer mcn_manager",
 	"POST /bonuses/:id/appeal":             "creator",
 	"POST /bonuses/:id/appeal-decision":    "admin reviewer",
@@ -131,6 +132,7 @@ var expectedAccess = map[string]string{
 	"GET /agency/settlement":               "mcn_manager",
 	"POST /agency/settlement":              "mcn_manager",
 	"POST /settings/min-payout":            "admin",
+	"POST /settings/holding-days":          "admin",
 }
 
 // Allowed roles that may still get 404 because the id in the path belongs to

@@ -157,9 +157,9 @@ func (f *auditFormat) text(objectType, key, s string) string {
 		switch objectType {
 		case "creator":
 			return views.StateLabel(f.ctx, s)
-		case "bonus", "mcn_bonus":
+		case "bonus", "mcn_bonus", "adjustment":
 			return views.BonusStateLabel(f.ctx, s)
-		case "payout":
+		case "payout", "payout_batch":
 			return views.BatchStateLabel(f.ctx, s)
 		case "transfer":
 			return views.TransferStateLabel(f.ctx, s)

@@ -79,6 +79,9 @@ func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFil
 func (s *Server) bonusQueue(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
+	if c.QueryParam("type") == "adjustments" && a.IsStaff() {
+		return s.adjustmentQueue(c)
+	}
 	f, raw, errs := parseBonusFilter(c.QueryParam, a)
 	status := http.StatusOK
 	if len(errs) > 0 {
@@ -95,6 +98,10 @@ func (s *Server) bonusQueue(c echo.Context) error {
 	}
 	v.Pager, v.Count, v.Total = pager(c, page, totals.Count), totals.Count, models.FormatYuan(totals.SumFen)
 	now := s.now()
+	holdDays, err := s.store.HoldingDays(ctx)
+	if err != nil {
+		return err
+	}
 	for _, r := range rows {
 		row := views.BonusRowView{ID: r.ID, Creator: r.DisplayName, AccountID: r.AccountID, Agency: r.AgencyName, Week: r.Week,
 			GMV: models.FormatYuan(r.GMVFen), Amount: models.FormatYuan(r.AmountFen), State: string(r.State), Appeal: r.AppealState}
@@ -103,6 +110,8 @@ func (s *Server) bonusQueue(c echo.Context) error {
 		}
 		if r.State == models.BonusProposed || r.State == models.BonusAwaitingSecond {
 			row.Waiting = waited(c.Request().Context(), now.Sub(r.ProposedAt))
+		} else if r.State == models.BonusApproved {
+			row.Waiting = s.payableNote(c, r.Week, holdDays, now) // when the holding period lets it be paid
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -81,6 +81,8 @@ func programmeData(t *testing.T, a *app, extra ...string) *strings.Replacer {
 		// Payee details as entered, and reviewers' notes on them.
 		"SELECT name FROM payees", "SELECT bank FROM payees", "SELECT branch FROM payees", "SELECT verify_note FROM payees",
 		"SELECT id_number_masked FROM payees", "SELECT account_masked FROM payees",
+		// Payout batch checksums (hex), which the audit log shows.
+		"SELECT checksum FROM payout_batches",
 	} {
 		var got []string
 		if err := a.raw.Raw(q).Scan(&got).Error; err != nil {

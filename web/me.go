@@ -46,6 +46,14 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	holdDays, err := s.store.HoldingDays(ctx)
+	if err != nil {
+		return err
+	}
+	adjusted, err := s.meAdjustments(c, *a.CreatorID)
+	if err != nil {
+		return err
+	}
 	v := views.MeView{Detail: detail, ApprovedYTD: models.FormatYuan(totals.ApprovedFen), PaidYTD: models.FormatYuan(totals.PaidFen),
 		Year: strconv.Itoa(now.In(models.CST).Year())}
 	if detail.Rank != "" {
@@ -82,8 +90,11 @@ func (s *Server) me(c echo.Context) error {
 			row.CanAppeal = b.CanAppeal(a)
 			if p, ok := paid[b.ID]; ok {
 				row.Gross, row.Tax, row.Net = models.FormatYuan(p.GrossFen), models.FormatYuan(p.TaxFen), models.FormatYuan(p.NetFen)
+			} else if b.State == models.BonusApproved {
+				row.PayableFrom = s.payableNote(c, b.Week, holdDays, now)
 			}
 		}
+		row.Adjustments = adjusted[w.Week.Week]
 		v.Weeks = append(v.Weeks, row)
 	}
 	return render(c, http.StatusOK, views.MePage(s.meta(c, tr(c, "nav_my_status"), "me"), v))
@@ -141,6 +152,14 @@ func (s *Server) meStatement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	adjusted, err := s.store.CreatorAdjustments(ctx, a, *a.CreatorID)
+	if err != nil {
+		return err
+	}
+	byWeekAdj := map[string][]models.AdjustmentRow{}
+	for _, j := range adjusted {
+		byWeekAdj[j.Week] = append(byWeekAdj[j.Week], j)
+	}
 	var buf bytes.Buffer
 	buf.Write([]byte{0xEF, 0xBB, 0xBF})
 	w := csv.NewWriter(&buf)
@@ -174,6 +193,9 @@ func (s *Server) meStatement(c echo.Context) error {
 			}
 		}
 		_ = w.Write(rec)
+		for _, j := range byWeekAdj[wk.Week.Week] {
+			_ = w.Write(statementAdjustment(c, rec[:3], j))
+		}
 	}
 	w.Flush()
 	name := statementFileName(creator.AccountID, models.DayOf(s.now()))

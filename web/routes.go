@@ -108,6 +108,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/bonuses", enrollers, s.bonusQueue, false},
 		{http.MethodPost, "/bonuses/compute", staff, s.bonusCompute, false},
 		{http.MethodPost, "/bonuses/decide", staff, s.bonusDecide, false},
+		{http.MethodPost, "/bonuses/adjustments/decide", staff, s.adjustmentDecide, false},
 		{http.MethodGet, "/bonuses/:id", enrollers, s.bonusDetail, false},
 		{http.MethodPost, "/bonuses/:id/appeal", creatorsOnly, s.bonusAppeal, false},
 		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision, false},
@@ -135,6 +136,7 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/agency/settlement", managersOnly, s.settlementForm, false},
 		{http.MethodPost, "/agency/settlement", managersOnly, s.settlementSave, false},
 		{http.MethodPost, "/settings/min-payout", adminOnly, s.minPayoutSave, false},
+		{http.MethodPost, "/settings/holding-days", adminOnly, s.holdingDaysSave, false},
 		{http.MethodPost, "/payouts/:id/paid", staff, s.payoutPaid, true},
 		{http.MethodPost, "/payouts/:id/bank-result", staff, s.payoutBankResult, true},
 

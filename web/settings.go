@@ -38,6 +38,13 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		}
 		values["min_payout"] = models.YuanDecimal(fen)
 	}
+	if _, posted := values["holding_days"]; !posted {
+		days, err := s.store.HoldingDays(ctx)
+		if err != nil {
+			return v, err
+		}
+		values["holding_days"] = strconv.Itoa(days)
+	}
 	if v.Pending, err = s.pendingCount(c); err != nil {
 		return v, err
 	}

@@ -81,6 +81,9 @@ var migrations = []func(tx *gorm.DB) error{
 	// 23: weekly performance gains refunds and an untrusted mark; every change of a week's figures keeps a revision;
 	// a week's content items (videos, live sessions); reason codes that distrust a week's performance (issue 16).
 	migratePerformanceHistory,
+	// 24: the default weekly-bonus reason that means untrusted figures (suspected fake views or orders) distrusts
+	// a week's performance: a week rejected for one leaves the year-to-date standings (issue 16).
+	migrateDistrustReasons,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

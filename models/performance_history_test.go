@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 // Refunds are optional and checked like the other counts, and never above
@@ -318,5 +319,31 @@ func TestReasonCodeDistrustMark(t *testing.T) {
 	w.raw.First(&rc, dup.ID)
 	if !rc.DistrustsPerformance || w.auditCount(t, "reason.update", dup.ID) != 1 {
 		t.Errorf("mark %v, audited %d", rc.DistrustsPerformance, w.auditCount(t, "reason.update", dup.ID))
+	}
+}
+
+// The demo has refunds and corrected weeks; creator1's latest week shows a
+// correction from the order feed after the first upload.
+func TestDemoHasRefundsAndCorrectedWeeks(t *testing.T) {
+	t.Parallel()
+	s, raw := modeltest.NewStoreWithDB(t)
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var u models.User
+	raw.Where("email = ?", "creator1@demo.test").First(&u)
+	var p models.WeeklyPerformance
+	raw.Where("creator_id = ? AND refunded_gmv_fen > 0", *u.CreatorID).Order("week DESC").First(&p)
+	if p.ID == 0 {
+		t.Fatal("creator1 has no week with refunds")
+	}
+	h, err := s.WeekHistory(ctx, models.ActorFor(&u, ""), *u.CreatorID, p.Week, models.NewPage(1, 20))
+	if err != nil || h.Total != 2 || h.Revisions[0].Source != "api:JD order feed" || h.Revisions[1].Source != "demo" {
+		t.Fatalf("creator1's %s: %+v %v", p.Week, h, err)
+	}
+	var withRefunds int64
+	raw.Model(&models.WeeklyPerformance{}).Where("refunded_gmv_fen > 0").Count(&withRefunds)
+	if withRefunds < 5 {
+		t.Errorf("%d demo weeks with refunds", withRefunds)
 	}
 }

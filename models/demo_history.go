@@ -5,8 +5,8 @@ import (
 	"fmt"
 )
 
-// demoRefundFeed is the API token whose corrections the demo's history shows.
-const demoRefundFeed = "api:JD order feed"
+// demoRefundFeed is the name of the API token whose corrections the demo's history shows.
+const demoRefundFeed = "jd-order-feed"
 
 // seedDemoHistory gives the demo refunds and corrected weeks (issue 16): the
 // order feed reports refunds after the first upload, so those weeks have a
@@ -15,9 +15,16 @@ const demoRefundFeed = "api:JD order feed"
 // page shows the figures computed from beside the ones now); a few other
 // creators' older weeks carry refunds too.
 func (s *Store) seedDemoHistory(ctx context.Context) error {
-	var u User
+	var u, admin User
 	if err := s.r(ctx).Where("email = ?", "creator1@demo.test").First(&u).Error; err != nil || u.CreatorID == nil {
 		return fmt.Errorf("demo history: creator1: %v", err)
+	}
+	if err := s.r(ctx).Where("email = ?", "admin@demo.test").First(&admin).Error; err != nil {
+		return err
+	}
+	// A real token (its secret is never shown), so the token list names the feed the history does.
+	if _, _, err := s.CreateAPIToken(ctx, ActorFor(&admin, ""), demoRefundFeed); err != nil {
+		return err
 	}
 	var weeks []WeeklyPerformance
 	// creator1's latest week with orders.
@@ -50,9 +57,9 @@ func (s *Store) seedDemoHistory(ctx context.Context) error {
 			LiveSessions: fmt.Sprint(p.LiveSessions), Views: fmt.Sprint(p.Views), Orders: fmt.Sprint(p.Orders), GMVFen: fmt.Sprint(p.GMVFen),
 			RefundedOrders: fmt.Sprint(refOrders), RefundedGMVFen: fmt.Sprint(refGMV)})
 	}
-	feed := &Actor{Email: demoRefundFeed}
+	feed := &Actor{Email: "api:" + demoRefundFeed} // as AuthenticateAPIToken names a token's actor
 	for _, w := range order {
-		if _, probs, err := s.IngestPerformance(ctx, feed, demoRefundFeed, byWeek[w]); err != nil || len(probs) > 0 {
+		if _, probs, err := s.IngestPerformance(ctx, feed, feed.Email, byWeek[w]); err != nil || len(probs) > 0 {
 			return fmt.Errorf("demo refunds %s: %v %v", w, err, probs)
 		}
 	}

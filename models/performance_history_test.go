@@ -338,7 +338,7 @@ func TestDemoHasRefundsAndCorrectedWeeks(t *testing.T) {
 		t.Fatal("creator1 has no week with refunds")
 	}
 	h, err := s.WeekHistory(ctx, models.ActorFor(&u, ""), *u.CreatorID, p.Week, models.NewPage(1, 20))
-	if err != nil || h.Total != 2 || h.Revisions[0].Source != "api:JD order feed" || h.Revisions[1].Source != "demo" {
+	if err != nil || h.Total != 2 || h.Revisions[0].Source != "api:jd-order-feed" || h.Revisions[1].Source != "demo" {
 		t.Fatalf("creator1's %s: %+v %v", p.Week, h, err)
 	}
 	var withRefunds int64

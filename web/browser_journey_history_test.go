@@ -42,7 +42,7 @@ func TestBrowserJourneyHistory(t *testing.T) {
 		if n := count(t, ctx, `[data-testid="revision"]`); n != 2 {
 			t.Fatalf("%d revisions, want the upload and its correction", n)
 		}
-		if got := text(t, ctx, `[data-testid="revision"] [data-testid="revision-source"]`); got != loc.T("source_api", "Name", "JD order feed") {
+		if got := text(t, ctx, `[data-testid="revision"] [data-testid="revision-source"]`); got != loc.T("source_api", "Name", "jd-order-feed") {
 			t.Errorf("the correction's source reads %q", got)
 		}
 		if n := count(t, ctx, `[data-testid="revision"]:first-child [data-testid="figure-changed"]`); n != 3 {

@@ -163,7 +163,7 @@ func TestReasonDistrustCheckbox(t *testing.T) {
 	if !rc.DistrustsPerformance {
 		t.Fatal("the mark was not saved")
 	}
-	if admin.get("/settings").doc(t).Find(`input[name="distrusts_performance"][form="reason-` + itoa(rc.ID) + `"][checked]`).Length() != 1 {
+	if admin.get("/settings").doc(t).Find(`input[name="distrusts_performance"][form="reason-`+itoa(rc.ID)+`"][checked]`).Length() != 1 {
 		t.Error("the settings page does not show the reason as not trusting performance")
 	}
 	res = admin.postForm("/settings/reasons/"+itoa(rc.ID), map[string][]string{"label": {rc.Label}, "active": {"1"}, "has_distrusts": {"1"}})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -175,8 +176,8 @@ func (s *Server) meStatement(c echo.Context) error {
 				rec[17], rec[18], rec[19] = fmt.Sprint(p.GrossFen), fmt.Sprint(p.TaxFen), fmt.Sprint(p.NetFen)
 			}
 		}
-		// Refunds and net GMV (issue 16), at the end so the older columns keep their places.
-		rec = append(rec, fmt.Sprint(wk.Week.RefundedOrders), fmt.Sprint(wk.Week.RefundedGMVFen), fmt.Sprint(wk.Week.Figures().NetGMVFen()))
+		// Refunds and net GMV (issue 16) right after the GMV.
+		rec = slices.Insert(rec, 8, fmt.Sprint(wk.Week.RefundedOrders), fmt.Sprint(wk.Week.RefundedGMVFen), fmt.Sprint(wk.Week.Figures().NetGMVFen()))
 		_ = w.Write(rec)
 	}
 	w.Flush()
@@ -205,5 +206,5 @@ func statementFileName(account, day string) string {
 // statementColumns are the columns of a creator's statement file: words in the
 // reader's language, each followed by its code column where there is one.
 var statementColumns = []string{"week", "week_monday", "week_sunday", "videos", "live_sessions", "views", "orders", "gmv_fen",
-	"bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note",
-	"gross_fen", "tax_fen", "net_fen", "refunded_orders", "refunded_gmv_fen", "net_gmv_fen"}
+	"refunded_orders", "refunded_gmv_fen", "net_gmv_fen", "bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note",
+	"gross_fen", "tax_fen", "net_fen"}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -172,5 +173,40 @@ func TestReasonDistrustCheckbox(t *testing.T) {
 	a.raw.First(&rc, rc.ID)
 	if res.StatusCode != http.StatusSeeOther || rc.DistrustsPerformance {
 		t.Fatalf("unticking: %d, still marked %v", res.StatusCode, rc.DistrustsPerformance)
+	}
+}
+
+// A week rejected as untrusted: the creator's /me says it does not count
+// towards the ranking, and the week's history says so too.
+func TestMeSaysAnUntrustedWeekDoesNotCount(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	sys := models.SystemActor()
+	if _, err := a.store.DecideCreator(ctx, sys, models.Decision{CreatorID: a.creatorA.ID, Action: models.ActionQualify}); err != nil {
+		t.Fatal(err)
+	}
+	a.raw.Exec("UPDATE creators SET qualified_at = ? WHERE id = ?", time.Now().UTC().AddDate(0, -3, 0), a.creatorA.ID)
+	a.perf(lastWeek, "jd_cr_alice1", 2, 0, 1000, 500_000)
+	rev := a.actor("reviewer")
+	if _, err := a.store.ComputeWeek(ctx, rev, lastWeek.String()); err != nil {
+		t.Fatal(err)
+	}
+	creator := a.login("creator")
+	if creator.get("/me").doc(t).Find(`[data-testid="week-untrusted"]`).Length() != 0 {
+		t.Fatal("a trusted week says it does not count")
+	}
+	b := a.bonusOf(a.creatorA.ID)
+	if _, err := a.store.RejectBonuses(ctx, rev, []uint{b.ID}, "suspected_fake_traffic", ""); err != nil {
+		t.Fatal(err)
+	}
+	me := creator.get("/me").doc(t)
+	if me.Find(`[data-testid="week-untrusted"]`).Length() != 1 {
+		t.Error("/me does not say the rejected week leaves the ranking")
+	}
+	if me.Find(`[data-testid="my-rank"]`).Length() != 0 {
+		t.Errorf("the creator is still ranked on its only week: %q", me.Find(`[data-testid="my-rank"]`).Text())
+	}
+	if creator.get("/me/weeks/"+lastWeek.String()+"/history").doc(t).Find(`[data-testid="week-untrusted"]`).Length() != 1 {
+		t.Error("the week's history does not say it leaves the ranking")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jd/creator-portal/models"
@@ -86,7 +87,7 @@ func importCmd(ctx context.Context, args []string, out io.Writer) error {
 		for i, r := range part {
 			inputs[i] = r.Input
 		}
-		res, probs, err := store.IngestPerformance(ctx, &models.Actor{Email: "cli:" + fs.Arg(0)}, "cli", inputs)
+		res, probs, err := store.IngestPerformance(ctx, &models.Actor{Email: "cli:" + fs.Arg(0)}, "cli:"+filepath.Base(fs.Arg(0)), inputs)
 		if err != nil {
 			return err
 		}

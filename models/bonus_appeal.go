@@ -107,6 +107,12 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 	if msg := CheckText(note, true); !msg.IsZero() {
 		return FieldErrors{"note": msg}
 	}
+	retrusted := false
+	defer func() {
+		if retrusted {
+			s.ranks.invalidate()
+		}
+	}()
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var current Bonus
 		if err := tx.Select("id", "state", "appeal_state", "decided_by_id").First(&current, bonusID).Error; err != nil {
@@ -142,6 +148,12 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 		msg := M(NotifyAppealUpheld, "Period", b.Week)
 		if overturn {
 			msg = M(NotifyAppealOverturned, "Period", b.Week)
+			// A week distrusted by the rejection counts towards the standings again (issue 16).
+			ok, err := trustWeek(tx, a, b.CreatorID, b.Week)
+			if err != nil {
+				return err
+			}
+			retrusted = ok
 		}
 		if err := notifyCreator(tx, b.CreatorID, msg, Target{Type: TargetMe}); err != nil {
 			return err

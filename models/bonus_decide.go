@@ -304,6 +304,7 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 	}
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
+	distrusted := false
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := lockPool(tx, kind.pool); err != nil {
 			return err
@@ -351,6 +352,12 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 			if err := appendAudit(tx, a, kind.objectType+".reject", kind.objectType, id, before, b.audit()); err != nil {
 				return err
 			}
+			if kind.reasonKind == ReasonForBonus && rc.DistrustsPerformance { // issue 16: the week leaves the standings
+				if _, err := distrustWeek(tx, a, b.Owner, b.Period); err != nil {
+					return err
+				}
+				distrusted = true
+			}
 			rep.add(Outcome{BonusID: id, Name: b.Name, Result: "rejected", AmountFen: b.AmountFen})
 			kind.touch(touched, b)
 		}
@@ -362,6 +369,9 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 	})
 	if err != nil {
 		return nil, err
+	}
+	if distrusted {
+		s.ranks.invalidate()
 	}
 	return rep, nil
 }

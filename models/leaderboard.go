@@ -50,7 +50,8 @@ func rankStandings(ss []standing) {
 // standings ranks every qualified creator (of a subject, if given) by the
 // year's weeks up to last (current) and up to the week before (previous).
 // It reads the maintained year totals, one row per creator, and takes off
-// what weeks after last (the week in progress) and last itself contributed.
+// what weeks after last (the week in progress) and last itself contributed;
+// untrusted weeks are in neither (issue 16).
 func standings(db *gorm.DB, year int, last WeekLabel, subjectID uint) (current, previous []standing, err error) {
 	var rows []struct {
 		CreatorID                  uint
@@ -58,7 +59,7 @@ func standings(db *gorm.DB, year int, last WeekLabel, subjectID uint) (current, 
 		LastGMV, LastViews, InLast int64
 	}
 	q := db.Table("creator_year_totals AS t").Joins("JOIN creators c ON c.id = t.creator_id").
-		Joins("LEFT JOIN weekly_performances p ON p.creator_id = t.creator_id AND p.week = ?", last.String()).
+		Joins("LEFT JOIN weekly_performances p ON p.creator_id = t.creator_id AND p.week = ? AND p.untrusted = ?", last.String(), false).
 		Select("t.creator_id, t.gmv_fen AS gmv, t.views, t.weeks, COALESCE(p.gmv_fen, 0) AS last_gmv, COALESCE(p.views, 0) AS last_views, "+
 			"CASE WHEN p.id IS NULL THEN 0 ELSE 1 END AS in_last").
 		Where("t.year = ? AND c.state = ?", year, StateQualified)
@@ -73,7 +74,7 @@ func standings(db *gorm.DB, year int, last WeekLabel, subjectID uint) (current, 
 		Weeks int64
 	}
 	if err := db.Model(&WeeklyPerformance{}).Select("creator_id, SUM(gmv_fen) AS gmv, SUM(views) AS views, COUNT(*) AS weeks").
-		Where("week > ? AND week <= ?", last.String(), fmt.Sprintf("%d-W99", year)).Group("creator_id").Scan(&later).Error; err != nil {
+		Where("week > ? AND week <= ? AND untrusted = ?", last.String(), fmt.Sprintf("%d-W99", year), false).Group("creator_id").Scan(&later).Error; err != nil {
 		return nil, nil, err
 	}
 	notYet := make(map[uint]standing, len(later))

@@ -83,6 +83,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePerformanceHistory,
 	// 24: adjustments of decided weekly bonuses (clawbacks and top-ups, decided like bonuses) and what each payout line settled of them (issue 16).
 	migrateBonusAdjustments,
+	// 25: the default weekly-bonus reason that means untrusted figures (suspected fake views or orders) distrusts
+	// a week's performance: a week rejected for one leaves the year-to-date standings (issue 16).
+	migrateDistrustReasons,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

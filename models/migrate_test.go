@@ -373,7 +373,16 @@ var stepFixtures = map[int]func(f *stepFixture){
 			"decided_by_id": f.ids["admin"], "decided_at": at, "reject_reason": "", "note": "", "settled_fen": -25_000, "created_at": at, "updated_at": at})
 		f.put("payout_line_adjustments", stepRow{"line_id": line, "adjustment_id": adj, "amount_fen": -25_000})
 	},
+	25: func(f *stepFixture) {
+		// An admin's own weekly-bonus reason that distrusts performance, next to the defaults the step marked.
+		f.insert("", "reason_codes", stepRow{"kind": "bonus", "code": "brushed_orders", "label": "Brushed orders", "active": true,
+			"distrusts_performance": true})
+	},
 }
+
+// distrustReasonsStep is the step that marks the default weekly-bonus reasons
+// distrusting performance (migrateDistrustReasons); renumber it with the step.
+const distrustReasonsStep = 24
 
 // buildAtStep makes a database that has applied the steps up to k, with the
 // fixtures of those steps written after each. It returns the database's URL
@@ -458,11 +467,19 @@ func TestMigrationsUpgradeEveryEarlierStep(t *testing.T) {
 						if table == "notifications" && (col == "message" || col == "link" || col == "kind") && k < 12 {
 							continue
 						}
+						if table == "reason_codes" && col == "distrusts_performance" && k < distrustReasonsStep {
+							continue // the step marks the default reasons that distrust performance (checked below)
+						}
 						if now[col] != v {
 							t.Errorf("%s row %s: %s was %q, is %q", table, key, col, v, now[col])
 						}
 					}
 				}
+			}
+			var distrusting []string
+			raw.Model(&models.ReasonCode{}).Where("distrusts_performance = ?", true).Order("code").Pluck("code", &distrusting)
+			if k >= 2 && !slices.Contains(distrusting, "suspected_fake_traffic") || slices.Contains(distrusting, "duplicate_claim") {
+				t.Errorf("reasons that distrust performance after the upgrade from step %d: %v", k, distrusting)
 			}
 			if k == 0 {
 				return

@@ -41,6 +41,9 @@ type PerformanceInput struct {
 	Views        string
 	Orders       string
 	GMVFen       string
+	// Refunds are optional: empty means none (files and feeds from before issue 16).
+	RefundedOrders string
+	RefundedGMVFen string
 }
 
 // validPerformance is a row that passed validation, not yet resolved to a creator.
@@ -83,9 +86,23 @@ func (in PerformanceInput) Validate(now time.Time, start WeekLabel) (validPerfor
 		}
 		return n
 	}
+	optional := func(field, s string) int64 {
+		if strings.TrimSpace(s) == "" {
+			return 0
+		}
+		return num(field, s)
+	}
 	v.Row = WeeklyPerformance{
 		Videos: num("videos", in.Videos), LiveSessions: num("live_sessions", in.LiveSessions),
 		Views: num("views", in.Views), Orders: num("orders", in.Orders), GMVFen: num("gmv_fen", in.GMVFen),
+		RefundedOrders: optional("refunded_orders", in.RefundedOrders), RefundedGMVFen: optional("refunded_gmv_fen", in.RefundedGMVFen),
+	}
+	// Refunds cannot exceed what they refund (checked only when both figures read).
+	if _, bad := fe["refunded_orders"]; !bad && fe["orders"].IsZero() && v.Row.RefundedOrders > v.Row.Orders {
+		fe["refunded_orders"] = M("err_refunded_orders_exceed", "Column", "refunded_orders", "Refunded", v.Row.RefundedOrders, "Orders", v.Row.Orders)
+	}
+	if _, bad := fe["refunded_gmv_fen"]; !bad && fe["gmv_fen"].IsZero() && v.Row.RefundedGMVFen > v.Row.GMVFen {
+		fe["refunded_gmv_fen"] = M("err_refunded_gmv_exceed", "Column", "refunded_gmv_fen", "Refunded", Fen(v.Row.RefundedGMVFen), "GMV", Fen(v.Row.GMVFen))
 	}
 	v.Row.Week = v.Week
 	return v, fe
@@ -181,6 +198,11 @@ type weekKey struct {
 // upsertPerformance writes rows keyed by (creator, week), counts inserts and
 // updates, and moves the creators' year totals by what changed.
 func upsertPerformance(tx *gorm.DB, a *Actor, source string, rows []WeeklyPerformance) (IngestResult, error) {
+	return upsertPerformanceWith(tx, a, source, rows, &ingestLog{})
+}
+
+// upsertPerformanceWith is upsertPerformance noting the revisions it writes in log.
+func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPerformance, log *ingestLog) (IngestResult, error) {
 	var res IngestResult
 	// Year totals move by the difference to the rows read below; concurrent
 	// ingests must not both read the same old rows. (SQLite has one writer.)
@@ -215,9 +237,11 @@ func upsertPerformance(tx *gorm.DB, a *Actor, source string, rows []WeeklyPerfor
 		if err != nil {
 			return res, err
 		}
-		if err := recordRevisions(tx, a, source, before, part); err != nil {
+		revs, err := recordRevisions(tx, a, source, before, part)
+		if err != nil {
 			return res, err
 		}
+		log.add(revs)
 		if err := addYearTotals(tx, yearDeltas(before, part)); err != nil {
 			return res, err
 		}
@@ -245,11 +269,13 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 			rowErrs = errs
 			return nil
 		}
-		if res, err = upsertPerformance(tx, a, source, good); err != nil {
+		var log *ingestLog
+		if res, log, err = upsertPerformanceLogged(tx, a, source, good); err != nil {
 			return err
 		}
-		return appendAudit(tx, a, "performance.ingest", "performance", 0, nil,
-			map[string]any{"source": source, "rows": len(rows), "inserted": res.Inserted, "updated": res.Updated})
+		// The changed weeks before and after, up to auditChangedRows of them (see there).
+		return appendAudit(tx, a, "performance.ingest", "performance", 0, log.auditBefore(),
+			log.auditAfter(map[string]any{"source": source, "rows": len(rows), "inserted": res.Inserted, "updated": res.Updated}))
 	})
 	if err == nil && len(rowErrs) == 0 {
 		s.ranks.invalidate()

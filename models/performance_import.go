@@ -10,12 +10,17 @@ import (
 	"gorm.io/gorm"
 )
 
-// PerformanceCSVHeader is the header of a performance file.
-var PerformanceCSVHeader = []string{"account_id", "week", "videos", "live_sessions", "views", "orders", "gmv_fen"}
+// PerformanceCSVHeader is the header of a performance file. The refund
+// columns (issue 16) are optional: a file without them imports with no refunds.
+var PerformanceCSVHeader = []string{"account_id", "week", "videos", "live_sessions", "views", "orders", "gmv_fen", "refunded_orders", "refunded_gmv_fen"}
+
+// performanceRequiredColumns are the columns every performance file has.
+var performanceRequiredColumns = PerformanceCSVHeader[:7]
 
 var performanceHeaderAliases = map[string]string{
 	"creator_account_id": "account_id", "京东创作者账号": "account_id", "账号": "account_id",
 	"周": "week", "视频数": "videos", "直播场次": "live_sessions", "播放量": "views", "订单数": "orders", "GMV（分）": "gmv_fen", "gmv": "gmv_fen",
+	"退款订单数": "refunded_orders", "退款GMV（分）": "refunded_gmv_fen",
 }
 
 // PerformanceRow is one data row of a performance file with its line.
@@ -58,7 +63,7 @@ func ParseLargePerformanceCSV(data []byte) ([]PerformanceRow, error) {
 }
 
 func parsePerformanceCSV(data []byte, maxBytes, maxRows int) ([]PerformanceRow, error) {
-	recs, err := readCSVWithin(data, PerformanceCSVHeader, PerformanceCSVHeader, performanceHeaderAliases, maxBytes, maxRows)
+	recs, err := readCSVWithin(data, PerformanceCSVHeader, performanceRequiredColumns, performanceHeaderAliases, maxBytes, maxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -67,6 +72,7 @@ func parsePerformanceCSV(data []byte, maxBytes, maxRows int) ([]PerformanceRow, 
 		out[i] = PerformanceRow{Line: r.Line, Err: r.Err, Header: r.names, Input: PerformanceInput{
 			AccountID: r.Get("account_id"), Week: r.Get("week"), Videos: r.Get("videos"), LiveSessions: r.Get("live_sessions"),
 			Views: r.Get("views"), Orders: r.Get("orders"), GMVFen: r.Get("gmv_fen"),
+			RefundedOrders: r.Get("refunded_orders"), RefundedGMVFen: r.Get("refunded_gmv_fen"),
 		}}
 	}
 	return out, nil
@@ -79,8 +85,8 @@ func SamplePerformanceCSV(now time.Time, header []string) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write(header)
-	_ = w.Write([]string{"jd_cr_100000", week, "3", "1", "120000", "310", "4599000"})
-	_ = w.Write([]string{"jd_cr_100001", week, "0", "2", "45000", "95", "1250000"})
+	_ = w.Write([]string{"jd_cr_100000", week, "3", "1", "120000", "310", "4599000", "12", "185000"})
+	_ = w.Write([]string{"jd_cr_100001", week, "0", "2", "45000", "95", "1250000", "0", "0"})
 	w.Flush()
 	return b.Bytes()
 }
@@ -192,7 +198,8 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 		if p, good, err = s.checkPerformanceFile(tx, imp); err != nil {
 			return err
 		}
-		if p.Result, err = upsertPerformance(tx, a, "file:"+imp.Filename, good); err != nil {
+		var log *ingestLog
+		if p.Result, log, err = upsertPerformanceLogged(tx, a, "file:"+imp.Filename, good); err != nil {
 			return err
 		}
 		res := tx.Model(&PerformanceImport{}).Where("id = ? AND confirmed_at IS NULL", imp.ID).
@@ -204,8 +211,9 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 			return ErrImportConfirmed
 		}
 		p.Confirmed = true
-		return appendAudit(tx, a, "performance.import", "performance_import", imp.ID, nil,
-			map[string]any{"file": imp.Filename, "inserted": p.Result.Inserted, "updated": p.Result.Updated, "errors": len(p.Problems)})
+		// The changed weeks before and after, up to auditChangedRows of them (see there).
+		return appendAudit(tx, a, "performance.import", "performance_import", imp.ID, log.auditBefore(),
+			log.auditAfter(map[string]any{"file": imp.Filename, "inserted": p.Result.Inserted, "updated": p.Result.Updated, "errors": len(p.Problems)}))
 	})
 	if err == nil {
 		s.ranks.invalidate()

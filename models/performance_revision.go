@@ -68,8 +68,8 @@ type PerformanceContent struct {
 
 // recordRevisions keeps a revision for every row whose figures are new or
 // changed against before (rows with the same figures keep none), in the
-// ingest's transaction.
-func recordRevisions(tx *gorm.DB, a *Actor, source string, before map[weekKey]WeeklyPerformance, rows []WeeklyPerformance) error {
+// ingest's transaction, and returns them with their ids.
+func recordRevisions(tx *gorm.DB, a *Actor, source string, before map[weekKey]WeeklyPerformance, rows []WeeklyPerformance) ([]PerformanceRevision, error) {
 	now := nowOf(tx).UTC()
 	var revs []PerformanceRevision
 	for _, r := range rows {
@@ -90,9 +90,9 @@ func recordRevisions(tx *gorm.DB, a *Actor, source string, before map[weekKey]We
 		revs = append(revs, rev)
 	}
 	if len(revs) == 0 {
-		return nil
+		return nil, nil
 	}
-	return tx.CreateInBatches(&revs, 500).Error
+	return revs, tx.CreateInBatches(&revs, 500).Error
 }
 
 // latestRevisions returns, for a week, each creator's newest revision id

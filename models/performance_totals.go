@@ -34,10 +34,13 @@ type yearKey struct {
 func yearDeltas(before map[weekKey]WeeklyPerformance, rows []WeeklyPerformance) map[yearKey]CreatorYearTotal {
 	out := map[yearKey]CreatorYearTotal{}
 	for _, r := range rows {
+		old, replaced := before[weekKey{r.CreatorID, r.Week}]
+		if replaced && old.Untrusted {
+			continue // an untrusted week stays out of the totals whatever its new figures (issue 16)
+		}
 		k := yearKey{r.CreatorID, weekYear(r.Week)}
 		d := out[k]
 		d.CreatorID, d.Year = k.creatorID, k.year
-		old, replaced := before[weekKey{r.CreatorID, r.Week}]
 		if !replaced {
 			d.Weeks++
 		}
@@ -70,12 +73,13 @@ func addYearTotals(tx *gorm.DB, deltas map[yearKey]CreatorYearTotal) error {
 }
 
 // rebuildYearTotals recomputes every creator's year totals from the weekly rows
-// (after a bulk load, and once when the table is introduced).
+// (after a bulk load, and once when the table is introduced); untrusted weeks
+// do not count.
 func rebuildYearTotals(tx *gorm.DB) error {
 	if err := tx.Exec("DELETE FROM creator_year_totals").Error; err != nil {
 		return err
 	}
 	return tx.Exec(`INSERT INTO creator_year_totals (creator_id, year, gmv_fen, views, weeks)
 		SELECT creator_id, CAST(SUBSTR(week, 1, 4) AS INTEGER), SUM(gmv_fen), SUM(views), COUNT(*)
-		FROM weekly_performances GROUP BY creator_id, CAST(SUBSTR(week, 1, 4) AS INTEGER)`).Error
+		FROM weekly_performances WHERE untrusted = ? GROUP BY creator_id, CAST(SUBSTR(week, 1, 4) AS INTEGER)`, false).Error
 }

@@ -67,10 +67,11 @@ func (e ReasonScopeError) Unwrap() error { return ErrReasonWrongScope }
 func (e ReasonScopeError) Msg() Msg { return M("err_reason_wrong_scope", "Reason", Reason(e.Code)) }
 
 // DefaultBonusReasonCodes are the reasons for rejecting a bonus that
-// migration step 2 creates from its own frozen copy (bonusReasonCodesV2).
+// migration step 2 creates from its own frozen copy (bonusReasonCodesV2);
+// the one about fake figures distrusts performance (migrateDistrustReasons).
 var DefaultBonusReasonCodes = []ReasonCode{
 	{Kind: ReasonForBonus, Code: "unverified_performance", Label: "Performance could not be verified"},
-	{Kind: ReasonForBonus, Code: "suspected_fake_traffic", Label: "Suspected fake views or orders"},
+	{Kind: ReasonForBonus, Code: "suspected_fake_traffic", Label: "Suspected fake views or orders", DistrustsPerformance: true},
 	{Kind: ReasonForBonus, Code: "content_removed", Label: "Content removed for a policy breach"},
 	{Kind: ReasonForBonus, Code: "duplicate_claim", Label: "Duplicate claim"},
 }
@@ -146,8 +147,24 @@ func (s *Store) CreateReasonCode(ctx context.Context, a *Actor, kind, code, labe
 	})
 }
 
-// UpdateReasonCode relabels or (de)activates a reason code (admin only).
+// UpdateReasonCode relabels or (de)activates a reason code (admin only),
+// keeping whether it distrusts performance.
 func (s *Store) UpdateReasonCode(ctx context.Context, a *Actor, id uint, label string, active bool) error {
+	return s.updateReasonCode(ctx, a, id, label, active, nil)
+}
+
+// UpdateReasonCodeDistrust is UpdateReasonCode that also sets whether a
+// weekly-bonus reason distrusts the week's performance (issue 16). Only
+// weekly-bonus reasons may: for others the mark is refused.
+func (s *Store) UpdateReasonCodeDistrust(ctx context.Context, a *Actor, id uint, label string, active, distrusts bool) error {
+	return s.updateReasonCode(ctx, a, id, label, active, &distrusts)
+}
+
+// ErrDistrustOnlyBonusReasons refuses the "performance not trusted" mark on a
+// reason that does not reject a weekly bonus.
+var ErrDistrustOnlyBonusReasons = sentinel("err_distrust_only_bonus_reasons", "only weekly-bonus reasons can distrust performance")
+
+func (s *Store) updateReasonCode(ctx context.Context, a *Actor, id uint, label string, active bool, distrusts *bool) error {
 	if a.Role != RoleAdmin {
 		return ErrForbidden
 	}
@@ -164,9 +181,18 @@ func (s *Store) UpdateReasonCode(ctx context.Context, a *Actor, id uint, label s
 			return notFound(err)
 		}
 		before := map[string]any{"label": rc.Label, "active": rc.Active}
-		if err := tx.Model(&rc).Updates(map[string]any{"label": label, "active": active}).Error; err != nil {
+		updates := map[string]any{"label": label, "active": active}
+		after := map[string]any{"label": label, "active": active}
+		if distrusts != nil && *distrusts != rc.DistrustsPerformance {
+			if *distrusts && rc.Kind != ReasonForBonus {
+				return fieldErr("distrusts_performance", ErrDistrustOnlyBonusReasons)
+			}
+			before["distrusts_performance"] = rc.DistrustsPerformance
+			updates["distrusts_performance"], after["distrusts_performance"] = *distrusts, *distrusts
+		}
+		if err := tx.Model(&rc).Updates(updates).Error; err != nil {
 			return err
 		}
-		return appendAudit(tx, a, "reason.update", "reason_code", id, before, map[string]any{"label": label, "active": active})
+		return appendAudit(tx, a, "reason.update", "reason_code", id, before, after)
 	})
 }

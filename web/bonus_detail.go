@@ -44,6 +44,14 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 	bd := b.Explain()
 	v.Performance = [][2]string{{tr(c, "col_videos"), views.Count(bd.Videos)}, {tr(c, "live_sessions"), views.Count(bd.Live)},
 		{tr(c, "col_views"), views.Count(bd.Views)}, {tr(c, "col_gmv"), models.FormatYuan(bd.GMVFen)}}
+	if bd.Figures != nil && bd.Figures.RefundedGMVFen > 0 { // GMV, refunds and the net GMV the rule measured
+		v.Performance = append(v.Performance[:3], [2]string{tr(c, "fig_gmv_fen"), models.FormatYuan(bd.Figures.GMVFen)},
+			[2]string{tr(c, "fig_refunded_gmv_fen"), models.FormatYuan(bd.Figures.RefundedGMVFen)},
+			[2]string{tr(c, "fig_net_gmv_fen"), models.FormatYuan(bd.Figures.NetGMVFen())})
+	}
+	if v.Figures, err = s.bonusFigures(c, b.CreatorID, b.Week, bd.Figures); err != nil {
+		return v, err
+	}
 	if b.Reason != "" {
 		reasons, err := s.store.ReasonCodes(ctx, models.ReasonForBonus, false)
 		if err != nil {
@@ -76,6 +84,29 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		if v.History, err = s.historyRows(c, history); err != nil {
 			return v, err
 		}
+	}
+	return v, nil
+}
+
+// bonusFigures sets the figures a bonus was computed from beside the week's
+// figures now (issue 16); bonuses computed before kept none: "not recorded".
+func (s *Server) bonusFigures(c echo.Context, creatorID uint, week string, computed *models.Figures) (views.BonusFiguresView, error) {
+	a := actor(c)
+	h, err := s.store.WeekHistory(c.Request().Context(), a, creatorID, week, models.NewPage(1, 1))
+	if err != nil {
+		return views.BonusFiguresView{}, err
+	}
+	v := views.BonusFiguresView{HistoryHref: weekHistoryHref(a, creatorID, week)}
+	switch {
+	case computed == nil:
+		v.NotRecorded = true
+		if h.Current != nil {
+			v.Rows = figureRows(c, nil, *h.Current)
+		}
+	case h.Current != nil && *h.Current != *computed:
+		v.Differ, v.Rows = true, figureRows(c, computed, *h.Current)
+	default:
+		v.Rows = figureRows(c, nil, *computed)
 	}
 	return v, nil
 }

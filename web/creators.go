@@ -180,6 +180,9 @@ func (s *Server) creatorDetail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if v.RecentWeeks, err = s.recentWeeks(c, id); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.CreatorDetailPage(s.meta(c, v.Name, "creators"), v))
 }
 

@@ -78,6 +78,8 @@ func programmeData(t *testing.T, a *app, extra ...string) *strings.Replacer {
 		"SELECT COALESCE(contact_email, '') FROM creators", "SELECT note FROM features",
 		// Labels admins gave their own reasons (the default ones read in the reader's language), names of API tokens.
 		"SELECT label FROM reason_codes", "SELECT name FROM api_tokens",
+		// A token's feed as the audit log and a week's history name it ("api:<token name>", issue 16).
+		"SELECT 'api:' || name FROM api_tokens",
 		// Payee details as entered, and reviewers' notes on them.
 		"SELECT name FROM payees", "SELECT bank FROM payees", "SELECT branch FROM payees", "SELECT verify_note FROM payees",
 		"SELECT id_number_masked FROM payees", "SELECT account_masked FROM payees",

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,6 +83,8 @@ func (s *Server) me(c echo.Context) error {
 		if wk, err := models.ParseWeek(w.Week.Week); err == nil {
 			row.Dates = weekDates(c, wk)
 		}
+		row.GMV, row.Refunds = gmvWithRefunds(c, w.Week.Figures())
+		row.HistoryHref, row.Untrusted = weekHistoryHref(a, *a.CreatorID, w.Week.Week), w.Week.Untrusted
 		if w.HasBonus {
 			b := w.Bonus
 			row.BonusID, row.State, row.Amount = b.ID, string(b.State), models.FormatYuan(b.AmountFen)
@@ -192,6 +195,8 @@ func (s *Server) meStatement(c echo.Context) error {
 				rec[17], rec[18], rec[19] = fmt.Sprint(p.GrossFen), fmt.Sprint(p.TaxFen), fmt.Sprint(p.NetFen)
 			}
 		}
+		// Refunds and net GMV (issue 16) right after the GMV.
+		rec = slices.Insert(rec, 8, fmt.Sprint(wk.Week.RefundedOrders), fmt.Sprint(wk.Week.RefundedGMVFen), fmt.Sprint(wk.Week.Figures().NetGMVFen()))
 		_ = w.Write(rec)
 		for _, j := range byWeekAdj[wk.Week.Week] {
 			_ = w.Write(statementAdjustment(c, rec[:3], j))
@@ -223,5 +228,5 @@ func statementFileName(account, day string) string {
 // statementColumns are the columns of a creator's statement file: words in the
 // reader's language, each followed by its code column where there is one.
 var statementColumns = []string{"week", "week_monday", "week_sunday", "videos", "live_sessions", "views", "orders", "gmv_fen",
-	"bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note",
+	"refunded_orders", "refunded_gmv_fen", "net_gmv_fen", "bonus_state", "bonus_state_code", "amount_fen", "amount_yuan", "rule_version", "capped", "reason", "reason_code", "note",
 	"gross_fen", "tax_fen", "net_fen"}

@@ -115,6 +115,9 @@ type apiPerformanceRow struct {
 	Views            *int64 `json:"views"`
 	Orders           *int64 `json:"orders"`
 	GMVFen           *int64 `json:"gmv_fen"`
+	// Optional (issue 16): absent means no refunds.
+	RefundedOrders *int64 `json:"refunded_orders"`
+	RefundedGMVFen *int64 `json:"refunded_gmv_fen"`
 }
 
 // apiRowProblem is a row problem as the API reports it, in English: the API
@@ -187,7 +190,8 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		}
 		in := models.PerformanceInput{AccountID: r.CreatorAccountID, Week: req.Week,
 			Videos: num("videos", r.Videos), LiveSessions: num("live_sessions", r.LiveSessions),
-			Views: num("views", r.Views), Orders: num("orders", r.Orders), GMVFen: num("gmv_fen", r.GMVFen)}
+			Views: num("views", r.Views), Orders: num("orders", r.Orders), GMVFen: num("gmv_fen", r.GMVFen),
+			RefundedOrders: optionalNum(r.RefundedOrders), RefundedGMVFen: optionalNum(r.RefundedGMVFen)}
 		if len(problems) == before {
 			inputs, positions = append(inputs, in), append(positions, i)
 		}
@@ -202,7 +206,8 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Row < problems[j].Row })
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: apiProblems(problems)})
 	}
-	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, "api", inputs)
+	// The source names the token: the API actor is "api:<token name>" (AuthenticateAPIToken).
+	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, a.Email, inputs)
 	if err != nil {
 		return err
 	}
@@ -210,6 +215,14 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: apiProblems(problems)})
 	}
 	return c.JSON(http.StatusOK, res)
+}
+
+// optionalNum is an optional API number as the shared validation reads it ("" when absent).
+func optionalNum(v *int64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatInt(*v, 10)
 }
 
 // rowDecodeProblem names the field of a JSON type error, such as a fraction where fen must be whole.

@@ -113,6 +113,8 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/bonuses/:id/appeal", creatorsOnly, s.bonusAppeal, false},
 		{http.MethodPost, "/bonuses/:id/appeal-decision", staff, s.bonusAppealDecision, false},
 		{http.MethodGet, "/me/statement.csv", creatorsOnly, s.meStatement, false},
+		{http.MethodGet, "/me/weeks/:week/history", creatorsOnly, s.meWeekHistory, false},
+		{http.MethodGet, "/creators/:id/weeks/:week/history", enrollers, s.creatorWeekHistory, false},
 		{http.MethodGet, mePayeePath, creatorsOnly, s.payeeForm, false},
 		{http.MethodPost, mePayeePath, creatorsOnly, s.payeeSave, true}, // where money goes: the password again
 		{http.MethodGet, agencyPayeePath, managersOnly, s.payeeForm, false},

@@ -52,7 +52,8 @@ func (s *Server) settingsView(c echo.Context, values map[string]string, errs vie
 		v.Subjects = append(v.Subjects, views.SubjectRowView{ID: a.ID, Code: a.Code, Name: a.Name, Shown: subjectName(c.Request().Context(), a), Active: a.Active})
 	}
 	for _, r := range reasons {
-		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: reasonLabel(c.Request().Context(), reasons, r.Code), Active: r.Active})
+		v.Reasons = append(v.Reasons, views.ReasonRowView{ID: r.ID, Kind: r.Kind, Code: r.Code, Label: r.Label, Shown: reasonLabel(c.Request().Context(), reasons, r.Code), Active: r.Active,
+			Distrusts: r.DistrustsPerformance})
 	}
 	return v, nil
 }
@@ -100,7 +101,12 @@ func (s *Server) reasonUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = s.store.UpdateReasonCode(c.Request().Context(), actor(c), id, c.FormValue("label"), c.FormValue("active") == "1")
+	if c.FormValue("has_distrusts") == "1" { // a weekly-bonus reason's form carries the "performance not trusted" box
+		err = s.store.UpdateReasonCodeDistrust(c.Request().Context(), actor(c), id, c.FormValue("label"), c.FormValue("active") == "1",
+			c.FormValue("distrusts_performance") == "1")
+	} else {
+		err = s.store.UpdateReasonCode(c.Request().Context(), actor(c), id, c.FormValue("label"), c.FormValue("active") == "1")
+	}
 	return s.settingsResult(c, map[string]string{}, err, tr(c, "flash_reason_saved"))
 }
 

@@ -382,7 +382,7 @@ var stepFixtures = map[int]func(f *stepFixture){
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons
 // distrusting performance (migrateDistrustReasons); renumber it with the step.
-const distrustReasonsStep = 24
+const distrustReasonsStep = 25
 
 // buildAtStep makes a database that has applied the steps up to k, with the
 // fixtures of those steps written after each. It returns the database's URL

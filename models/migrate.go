@@ -81,6 +81,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 23: weekly performance gains refunds and an untrusted mark; every change of a week's figures keeps a revision;
 	// a week's content items (videos, live sessions); reason codes that distrust a week's performance (issue 16).
 	migratePerformanceHistory,
+	// 24: a performance upload says what it holds: weekly performance (empty) or the week's content items (issue 16).
+	migrateContentImport,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -356,6 +356,11 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "performance_contents", stepRow{"creator_id": f.ids["c1"], "week": "2026-W01", "content_id": "v123", "kind": "video",
 			"views": 1000, "orders": 3, "gmv_fen": 30000, "created_at": at, "updated_at": at})
 	},
+	24: func(f *stepFixture) {
+		// An uploaded content-items file waiting to be confirmed.
+		f.insert("", "performance_imports", stepRow{"user_id": f.ids["admin"], "filename": "contents.csv", "kind": "contents",
+			"content": []byte("account_id,week,content_id,kind,views,orders,gmv_fen\n"), "created_at": f.tick()})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

@@ -99,6 +99,8 @@ var expectedAccess = map[string]string{
 	"GET /performance/import/sample.csv":   "admin reviewer",
 	"GET /performance/import/:id":          "admin reviewer",
 	"POST /performance/import/:id/confirm": "admin reviewer",
+	"POST /performance/contents":           "admin reviewer",
+	"GET /performance/contents/sample.csv": "admin reviewer",
 	"GET /bonuses":                         "admin reviewer mcn_manager",
 	"POST /bonuses/compute":                "admin reviewer",
 	"POST /bonuses/decide":                 "admin reviewer",

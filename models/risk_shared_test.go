@@ -2,8 +2,10 @@ package models_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 // content is one content item of last week.
@@ -155,5 +157,27 @@ func TestDetectSharedContact(t *testing.T) {
 			}
 			checkFlags(t, flags, ids, models.RiskSharedContact, tc.want)
 		})
+	}
+}
+
+// The demo's last week shows both flags: a video claimed by two creators,
+// and two creators behind one phone.
+func TestDemoShowsSharedContentAndContact(t *testing.T) {
+	t.Parallel()
+	s, raw := modeltest.NewStoreWithDB(t)
+	if _, err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	week := models.WeekOf(time.Now()).Prev()
+	var proposed []uint
+	raw.Model(&models.Bonus{}).Where("week = ? AND state = ?", week.String(), models.BonusProposed).Pluck("creator_id", &proposed)
+	for _, kind := range []models.RiskKind{models.RiskSharedContent, models.RiskSharedContact} {
+		flags, err := s.DetectRiskForTest(ctx, kind, week, proposed, models.DefaultRiskThresholds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(flags) < 2 {
+			t.Errorf("%s: %d demo proposals flagged, want 2 or more", kind, len(flags))
+		}
 	}
 }

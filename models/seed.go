@@ -147,6 +147,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoWeeks(ctx, rng, s.now()); err != nil {
 		return nil, err
 	}
+	if err := s.seedDemoContent(ctx); err != nil { // content items and shared identities: last week's flags
+		return nil, err
+	}
 	if err := s.seedDemoProposal(ctx); err != nil {
 		return nil, err
 	}

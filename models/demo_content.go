@@ -8,7 +8,7 @@ import (
 )
 
 // seedDemoContent gives last week's proposed demo creators their content
-// items, with one video claimed by two of them, and two of them one contact
+// items, with one video claimed by two of them, and two others one contact
 // phone (written two ways), then computes last week again so its proposals
 // carry both flags (issue 16). It runs after seedDemoWeeks.
 func (s *Store) seedDemoContent(ctx context.Context) error {
@@ -50,18 +50,27 @@ func (s *Store) seedDemoContent(ctx context.Context) error {
 				return fmt.Sprint(part)
 			}
 			items = append(items, ContentInput{AccountID: p.AccountID, Week: last.String(), Kind: kind,
-				ContentID: fmt.Sprintf("%s-%d-%d", prefix, p.CreatorID, k+1), Views: share(p.Views), Orders: share(p.Orders), GMVFen: share(p.GMVFen)})
+				ContentID: fmt.Sprintf("%s-%d%02d", prefix, 880000+p.CreatorID, k+1), Views: share(p.Views), Orders: share(p.Orders), GMVFen: share(p.GMVFen)})
 		}
 	}
 	// The second proposed creator claims the first one's first item too.
-	first := items[0]
-	first.AccountID = ps[1].AccountID
-	items = append(items, first)
-	if _, probs, err := s.IngestPerformance(ctx, &Actor{Email: "demo-feed"}, "demo", nil, items...); err != nil || len(probs) > 0 {
-		return fmt.Errorf("demo content items: %v %v", err, probs)
-	}
-	// The third and fourth share a contact phone, written two ways.
+	shared := items[0]
+	shared.AccountID = ps[1].AccountID
+	items = append(items, shared)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// Written as the feed would, audited by the counts alone (a demo has no feed to name).
+		good, probs, err := checkContents(tx, items, contentPositions(items), s.now())
+		if err != nil || len(probs) > 0 {
+			return fmt.Errorf("demo content items: %v %v", err, probs)
+		}
+		res, err := replaceContents(tx, good)
+		if err != nil {
+			return err
+		}
+		if err := appendAudit(tx, SystemActor(), "performance.contents", "performance", 0, nil, contentAudit(res)); err != nil {
+			return err
+		}
+		// The third and fourth share a contact phone, written two ways.
 		if err := tx.Model(&Creator{}).Where("id = ?", ps[2].CreatorID).Update("contact_phone", "138 0013 8000").Error; err != nil {
 			return err
 		}

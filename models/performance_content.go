@@ -49,12 +49,34 @@ type ContentInput struct {
 // Validate checks one item as PerformanceInput.Validate checks a row: the
 // week started, not before the programme's start, counts whole and in bounds.
 func (in ContentInput) Validate(now time.Time, start WeekLabel) (accountID string, item PerformanceContent, fe FieldErrors) {
-	// The week and the figures are checked exactly as a performance row's.
-	v, fe := PerformanceInput{AccountID: in.AccountID, Week: in.Week, Videos: "0", LiveSessions: "0",
-		Views: in.Views, Orders: in.Orders, GMVFen: in.GMVFen}.Validate(now, start)
-	item = PerformanceContent{Week: v.Week, Views: v.Row.Views, Orders: v.Row.Orders, GMVFen: v.Row.GMVFen,
-		ContentID: strings.TrimSpace(in.ContentID)}
-	switch {
+	fe = FieldErrors{}
+	if accountID = strings.TrimSpace(in.AccountID); accountID == "" {
+		fe["creator_account_id"] = Msg{ID: "err_account_id_required"}
+	}
+	if w, err := ParseWeek(in.Week); err != nil {
+		fe["week"] = msgOf(err)
+	} else if w.Start().After(now) {
+		fe["week"] = M("err_week_not_started", "Week", w.String())
+	} else if w.Start().Before(start.Start()) {
+		fe["week"] = M("err_week_before_start", "Week", w.String(), "Start", start.String())
+	} else {
+		item.Week = w.String()
+	}
+	num := func(field, s string) int64 {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			fe[field] = M("err_column_required", "Column", field)
+			return 0
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 || n > maxCount {
+			fe[field] = M("err_column_count", "Column", field, "Max", int64(maxCount), "Value", clip(s, 40))
+			return 0
+		}
+		return n
+	}
+	item.Views, item.Orders, item.GMVFen = num("views", in.Views), num("orders", in.Orders), num("gmv_fen", in.GMVFen)
+	switch item.ContentID = strings.TrimSpace(in.ContentID); {
 	case item.ContentID == "":
 		fe["content_id"] = M("err_column_required", "Column", "content_id")
 	case !contentIDPattern.MatchString(item.ContentID):
@@ -68,7 +90,7 @@ func (in ContentInput) Validate(now time.Time, start WeekLabel) (accountID strin
 	} else {
 		fe["kind"] = M("err_content_kind", "Column", "kind", "Value", clip(kind, 40))
 	}
-	return v.AccountID, item, fe
+	return accountID, item, fe
 }
 
 // clip shortens what a message quotes back from a sender.

@@ -153,17 +153,28 @@ func detectSharedContact(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) 
 		}
 		g.creators = append(g.creators, id)
 	}
-	var cs []Creator
-	if err := tx.Select("id, contact_phone, contact_email").
-		Where("contact_phone <> '' OR contact_email <> ''").Order("id").Find(&cs).Error; err != nil {
+	// Read as rows, not structs: 100,000 creators' contacts in one pass.
+	rows, err := tx.Model(&Creator{}).Select("id, COALESCE(contact_phone, ''), COALESCE(contact_email, '')").
+		Where("contact_phone <> '' OR contact_email <> ''").Rows()
+	if err != nil {
 		return nil, err
 	}
-	for _, c := range cs {
-		phone := normalisePhone(c.ContactPhone)
-		add(sharedPhone, phone, maskPhone(phone), c.ID)
-		email := NormalizeEmail(c.ContactEmail)
-		add(sharedEmail, email, maskEmail(email), c.ID)
+	defer rows.Close()
+	for rows.Next() {
+		var id uint
+		var phone, email string
+		if err := rows.Scan(&id, &phone, &email); err != nil {
+			return nil, err
+		}
+		phone = normalisePhone(phone)
+		add(sharedPhone, phone, maskPhone(phone), id)
+		email = NormalizeEmail(email)
+		add(sharedEmail, email, maskEmail(email), id)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
 	if err := sharedPayeeAccounts(tx, add); err != nil {
 		return nil, err
 	}
@@ -204,33 +215,32 @@ func sharedPayeeAccounts(tx *gorm.DB, add func(what Word, value, masked string, 
 	if err != nil {
 		return err
 	}
-	var lastID uint
-	for {
-		var ps []Payee
-		if err := tx.Select("id, owner_id, method, account_enc, account_masked").Where("kind = ? AND id > ?", PayeeCreator, lastID).
-			Order("id").Limit(5000).Find(&ps).Error; err != nil {
+	rows, err := tx.Model(&Payee{}).Select("owner_id, method, account_enc, account_masked").Where("kind = ?", PayeeCreator).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var owner uint
+		var method, sealed, masked string
+		if err := rows.Scan(&owner, &method, &sealed, &masked); err != nil {
 			return err
 		}
-		for _, p := range ps {
-			account, err := c.open(p.AccountEnc, payeeAAD(PayeeCreator, p.OwnerID, "account"))
-			if err != nil {
-				return err
-			}
-			account = strings.Map(func(r rune) rune {
-				if unicode.IsSpace(r) || r == '-' {
-					return -1
-				}
-				return unicode.ToLower(r)
-			}, account)
-			if account != "" {
-				add(sharedAccount, p.Method+":"+account, p.AccountMasked, p.OwnerID)
-			}
+		account, err := c.open(sealed, payeeAAD(PayeeCreator, owner, "account"))
+		if err != nil {
+			return err
 		}
-		if len(ps) < 5000 {
-			return nil
+		account = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) || r == '-' {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, account)
+		if account != "" {
+			add(sharedAccount, method+":"+account, masked, owner)
 		}
-		lastID = ps[len(ps)-1].ID
 	}
+	return rows.Err()
 }
 
 // normalisePhone keeps a phone's digits, without China's country code

@@ -181,3 +181,32 @@ func TestDemoShowsSharedContentAndContact(t *testing.T) {
 		}
 	}
 }
+
+// Computing a week runs both detectors (they are registered): a video
+// claimed by two proposed creators and a phone shared by two others flag
+// four proposals; a creator alone with their content and phone is not flagged.
+func TestComputeWeekFlagsSharedContentAndContact(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	for _, acct := range []string{"jd_cr_rf_a", "jd_cr_rf_b", "jd_cr_rf_c", "jd_cr_rf_d", "jd_cr_rf_e"} {
+		w.qualified(t, acct)
+		w.perf(t, lastWeek, acct, 1, 0, 1000, 100_000)
+	}
+	if _, probs, err := w.s.IngestPerformance(ctx, w.admin, "test", nil, content("jd_cr_rf_a", "v-1", "video"),
+		content("jd_cr_rf_b", "v-1", "video"), content("jd_cr_rf_e", "v-5", "video")); err != nil || len(probs) > 0 {
+		t.Fatal(probs, err)
+	}
+	if err := w.raw.Exec("UPDATE creators SET contact_phone = '13912345678' WHERE account_id IN ('jd_cr_rf_c', 'jd_cr_rf_d')").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.raw.Exec("UPDATE creators SET contact_phone = '13912345679' WHERE account_id = 'jd_cr_rf_e'").Error; err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.s.ComputeWeek(ctx, w.rev1, lastWeek.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 5 || res.Flagged != 4 {
+		t.Fatalf("compute: %d proposals, %d flagged; want 5 and 4", res.Created, res.Flagged)
+	}
+}

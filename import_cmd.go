@@ -20,12 +20,15 @@ const importChunk = 5000
 // chunks with progress. Rows are upserts, so a run that was stopped part-way
 // can simply be run again.
 func importCmd(ctx context.Context, args []string, out io.Writer) error {
-	const synopsis = "import performance FILE.csv"
+	const synopsis = "import performance FILE.csv\n       portal import contents FILE.csv"
+	if len(args) > 0 && args[0] == "contents" {
+		return importContentsCmd(ctx, args[1:], out)
+	}
 	if err := helpAsked(args, synopsis); err != nil {
 		return err
 	}
 	if len(args) == 0 || args[0] != "performance" {
-		return errors.New("import: the only kind is performance: portal import performance FILE.csv")
+		return errors.New("import: the kinds are performance and contents: portal import performance FILE.csv")
 	}
 	fs := commandFlags("import performance", synopsis)
 	if err := fs.Parse(args[1:]); err != nil {

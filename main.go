@@ -38,6 +38,8 @@ Commands:
                         create a user; the password is read from standard input
   import performance FILE.csv
                         check and upsert a (large) weekly performance file, with progress
+  import contents FILE.csv
+                        check and write a file of the week's content items (videos, live sessions), all or nothing
   backup FILE           consistent copy of a SQLite database, safe while serving
   audit anchor          print the audit log's head (SEQ:HASH) to keep outside the database
   audit verify [--anchor SEQ:HASH] [--allow-empty]

@@ -86,6 +86,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 25: the default weekly-bonus reason that means untrusted figures (suspected fake views or orders) distrusts
 	// a week's performance: a week rejected for one leaves the year-to-date standings (issue 16).
 	migrateDistrustReasons,
+	// 26: a performance upload says what it holds: weekly performance (empty) or the week's content items (issue 16).
+	migrateContentImport,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

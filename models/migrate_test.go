@@ -378,6 +378,11 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "reason_codes", stepRow{"kind": "bonus", "code": "brushed_orders", "label": "Brushed orders", "active": true,
 			"distrusts_performance": true})
 	},
+	26: func(f *stepFixture) {
+		// An uploaded content-items file waiting to be confirmed.
+		f.insert("", "performance_imports", stepRow{"user_id": f.ids["admin"], "filename": "contents.csv", "kind": "contents",
+			"content": []byte("account_id,week,content_id,kind,views,orders,gmv_fen\n"), "created_at": f.tick()})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

@@ -134,6 +134,7 @@ func (p RowProblem) inColumn(header string) RowProblem {
 type IngestResult struct {
 	Inserted int `json:"inserted"`
 	Updated  int `json:"updated"`
+	Contents int `json:"contents,omitempty"` // content items written with the rows
 }
 
 // checkPerformance validates rows and resolves account IDs. positions gives
@@ -252,8 +253,10 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 }
 
 // IngestPerformance validates and upserts a whole batch, all or nothing: any
-// row error leaves the database untouched and returns every problem.
-func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, rows []PerformanceInput) (IngestResult, []RowProblem, error) {
+// row error leaves the database untouched and returns every problem. The
+// week's content items may come with it (the API's "contents"; problems with
+// them are named "contents[i].field").
+func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, rows []PerformanceInput, contents ...ContentInput) (IngestResult, []RowProblem, error) {
 	positions := make([]int, len(rows))
 	for i := range positions {
 		positions[i] = i
@@ -265,7 +268,11 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 		if err != nil {
 			return err
 		}
-		if len(errs) > 0 {
+		items, contentErrs, err := checkContents(tx, contents, contentPositions(contents), s.now())
+		if err != nil {
+			return err
+		}
+		if errs = append(errs, ContentPaths(contentErrs)...); len(errs) > 0 {
 			rowErrs = errs
 			return nil
 		}
@@ -273,9 +280,17 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 		if res, log, err = upsertPerformanceLogged(tx, a, source, good); err != nil {
 			return err
 		}
+		cres, err := replaceContents(tx, items)
+		if err != nil {
+			return err
+		}
+		res.Contents = cres.Items
+		after := map[string]any{"source": source, "rows": len(rows), "inserted": res.Inserted, "updated": res.Updated}
+		if len(contents) > 0 {
+			after = mergeMaps(after, contentAudit(cres))
+		}
 		// The changed weeks before and after, up to auditChangedRows of them (see there).
-		return appendAudit(tx, a, "performance.ingest", "performance", 0, log.auditBefore(),
-			log.auditAfter(map[string]any{"source": source, "rows": len(rows), "inserted": res.Inserted, "updated": res.Updated}))
+		return appendAudit(tx, a, "performance.ingest", "performance", 0, log.auditBefore(), log.auditAfter(after))
 	})
 	if err == nil && len(rowErrs) == 0 {
 		s.ranks.invalidate()

@@ -96,6 +96,7 @@ type PerformanceImport struct {
 	ID          uint   `gorm:"primaryKey"`
 	UserID      uint   `gorm:"not null;index"`
 	Filename    string `gorm:"size:200"`
+	Kind        string `gorm:"size:16;not null;default:''"` // "" weekly performance, ImportKindContents content items
 	Content     []byte `gorm:"not null"`
 	CreatedAt   time.Time
 	ConfirmedAt *time.Time
@@ -107,6 +108,7 @@ type PerformanceImport struct {
 // PerformancePreview is the outcome of checking a performance file.
 type PerformancePreview struct {
 	ImportID  uint
+	Kind      string // the upload's kind ("" weekly performance, ImportKindContents)
 	Filename  string
 	Rows      int
 	OK        int
@@ -178,6 +180,10 @@ func (s *Store) PreviewPerformanceImport(ctx context.Context, a *Actor, id uint)
 	if err != nil {
 		return nil, err
 	}
+	if imp.Kind == ImportKindContents {
+		p, _, err := s.checkContentFile(s.r(ctx), imp)
+		return p, err
+	}
 	p, _, err := s.checkPerformanceFile(s.r(ctx), imp)
 	return p, err
 }
@@ -193,6 +199,10 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 		}
 		if imp.ConfirmedAt != nil {
 			return ErrImportConfirmed
+		}
+		if imp.Kind == ImportKindContents {
+			p, err = s.confirmContentFile(tx, a, imp)
+			return err
 		}
 		var good []WeeklyPerformance
 		if p, good, err = s.checkPerformanceFile(tx, imp); err != nil {

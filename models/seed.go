@@ -150,6 +150,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoHistory(ctx); err != nil { // issue 16: refunds and corrected weeks
 		return nil, err
 	}
+	if err := s.seedDemoContent(ctx); err != nil { // content items and shared identities: last week's flags
+		return nil, err
+	}
 	if err := s.seedDemoProposal(ctx); err != nil {
 		return nil, err
 	}

@@ -135,6 +135,8 @@ var expectedAccess = map[string]string{
 	"POST /settings/holding-days":           "admin",
 	"GET /me/weeks/:week/history":           "creator",
 	"GET /creators/:id/weeks/:week/history": "admin reviewer mcn_manager",
+	"POST /performance/contents":            "admin reviewer",
+	"GET /performance/contents/sample.csv":  "admin reviewer",
 }
 
 // Allowed roles that may still get 404 because the id in the path belongs to

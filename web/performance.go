@@ -86,7 +86,7 @@ func (s *Server) performanceImportPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), performanceView(c, p)))
+	return s.renderPerformanceImport(c, p)
 }
 
 func (s *Server) performanceImportConfirm(c echo.Context) error {
@@ -101,7 +101,7 @@ func (s *Server) performanceImportConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.PerformanceImportPage(s.meta(c, tr(c, "perf_title"), "performance"), performanceView(c, p)))
+	return s.renderPerformanceImport(c, p)
 }
 
 // MaxAPIBody bounds one API request; larger batches are split by the sender.
@@ -150,8 +150,9 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		return c.JSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("the body is larger than %d MB; send smaller batches", MaxAPIBody>>20)})
 	}
 	var req struct {
-		Week string            `json:"week"`
-		Rows []json.RawMessage `json:"rows"`
+		Week     string            `json:"week"`
+		Rows     []json.RawMessage `json:"rows"`
+		Contents []json.RawMessage `json:"contents"` // the week's content items (web/performance_content.go)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
@@ -163,10 +164,10 @@ func (s *Server) apiPerformance(c echo.Context) error {
 	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the body has more after its JSON object; send exactly one JSON object"})
 	}
-	if len(req.Rows) == 0 {
+	if len(req.Rows) == 0 && len(req.Contents) == 0 {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "rows is empty", Errors: []apiRowProblem{{Row: -1, Field: "rows", Error: "send at least one row"}}})
 	}
-	if len(req.Rows) > models.MaxImportRows {
+	if len(req.Rows)+len(req.Contents) > models.MaxImportRows {
 		return c.JSON(http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("at most %d rows per request", models.MaxImportRows)})
 	}
 	inputs := make([]models.PerformanceInput, 0, len(req.Rows))
@@ -202,12 +203,16 @@ func (s *Server) apiPerformance(c echo.Context) error {
 		return err
 	}
 	problems = append(problems, checked...)
-	if len(problems) > 0 {
-		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Row < problems[j].Row })
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Row < problems[j].Row })
+	contents, contentProblems, err := s.apiContents(c, req.Contents, req.Week)
+	if err != nil {
+		return err
+	}
+	if problems = append(problems, contentProblems...); len(problems) > 0 {
 		return c.JSON(http.StatusBadRequest, apiError{Error: "the batch was not imported; fix these rows", Errors: apiProblems(problems)})
 	}
 	// The source names the token: the API actor is "api:<token name>" (AuthenticateAPIToken).
-	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, a.Email, inputs)
+	res, problems, err := s.store.IngestPerformance(c.Request().Context(), a, a.Email, inputs, contents...)
 	if err != nil {
 		return err
 	}

@@ -102,6 +102,8 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/performance/import", staff, s.performanceImportForm, false},
 		{http.MethodPost, "/performance/import", staff, s.performanceImportUpload, false},
 		{http.MethodGet, "/performance/import/sample.csv", staff, s.performanceSample, false},
+		{http.MethodPost, "/performance/contents", staff, s.contentUpload, false},
+		{http.MethodGet, "/performance/contents/sample.csv", staff, s.contentSample, false},
 		{http.MethodGet, "/performance/import/:id", staff, s.performanceImportPreview, false},
 		{http.MethodPost, "/performance/import/:id/confirm", staff, s.performanceImportConfirm, false},
 
@@ -178,7 +180,7 @@ func (s *Server) routeTable() []Route {
 func (s *Server) Routes() []Route { return s.routeTable() }
 
 func (s *Server) register() {
-	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true,
+	uploads := map[string]bool{"/creators/import": true, "/performance/import": true, "/performance/contents": true, "/payouts/:id/bank-result": true, "/api/v1/performance": true,
 		"/invoices": true}
 	formLimit, uploadLimit := middleware.BodyLimit("1M"), middleware.BodyLimit("12M")
 	api := s.apiGroup()

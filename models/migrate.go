@@ -81,6 +81,9 @@ var migrations = []func(tx *gorm.DB) error{
 	// 23: weekly performance gains refunds and an untrusted mark; every change of a week's figures keeps a revision;
 	// a week's content items (videos, live sessions); reason codes that distrust a week's performance (issue 16).
 	migratePerformanceHistory,
+	// 24: risk flags of weekly bonuses (issue 16): a row per flag with its figures; on the bonus their count and
+	// kinds, indexed by (week, risk count, amount) for the queue's "sort by risk".
+	migrateRiskFlags,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -356,6 +356,18 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "performance_contents", stepRow{"creator_id": f.ids["c1"], "week": "2026-W01", "content_id": "v123", "kind": "video",
 			"views": 1000, "orders": 3, "gmv_fen": 30000, "created_at": at, "updated_at": at})
 	},
+	24: func(f *stepFixture) {
+		// A bonus flagged for a high refund rate.
+		var id uint
+		if err := f.db.Raw("SELECT MIN(id) FROM bonuses").Scan(&id).Error; err != nil || id == 0 {
+			f.t.Fatalf("no bonus to flag: %v", err)
+		}
+		if err := f.db.Exec("UPDATE bonuses SET risk_count = 1, risk_mask = 2 WHERE id = ?", id).Error; err != nil {
+			f.t.Fatal(err)
+		}
+		f.insert("", "bonus_risk_flags", stepRow{"bonus_id": id, "week": "2026-W01", "kind": "refund_rate",
+			"args": `{"Limit":30,"Orders":10,"Rate":40,"Refunded":4}`})
+	},
 }
 
 // buildAtStep makes a database that has applied the steps up to k, with the

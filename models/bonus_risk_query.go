@@ -14,7 +14,9 @@ const (
 )
 
 // ValidRiskFilter reports whether v is a value of BonusFilter.Risk.
-func ValidRiskFilter(v string) bool { return v == "" || v == RiskAny || v == RiskNone || RiskKind(v).Valid() }
+func ValidRiskFilter(v string) bool {
+	return v == "" || v == RiskAny || v == RiskNone || RiskKind(v).Valid()
+}
 
 // filterRisk narrows a bonus query (alias b) by f.Risk.
 func filterRisk(q *gorm.DB, f BonusFilter) *gorm.DB {

@@ -61,7 +61,9 @@ func (s *Store) seedDemoRisk(ctx context.Context) error {
 		}
 	}
 	// A sudden spike: eight times the creator's median of the weeks before.
-	spike, err := pick(func(r weekPerformance) bool { return len(history[r.CreatorID]) >= 4 && median(history[r.CreatorID]) > 100_000 })
+	spike, err := pick(func(r weekPerformance) bool {
+		return len(history[r.CreatorID]) >= 4 && median(history[r.CreatorID]) > 100_000
+	})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // seedDemoRisk shapes last week's demo performance so its proposals carry
@@ -52,13 +54,12 @@ func (s *Store) seedDemoRisk(ctx context.Context) error {
 	if history, err = demoGMVHistory(s, ctx, last); err != nil {
 		return err
 	}
-	var inputs []PerformanceInput
+	now := s.now().UTC()
+	var changed []WeeklyPerformance
 	set := func(c uint, f Figures) {
-		var acct string
-		if err := db.Model(&Creator{}).Where("id = ?", c).Pluck("account_id", &acct).Error; err == nil {
-			inputs = append(inputs, PerformanceInput{AccountID: acct, Week: last.String(), Videos: fmt.Sprint(f.Videos),
-				LiveSessions: fmt.Sprint(f.LiveSessions), Views: fmt.Sprint(f.Views), Orders: fmt.Sprint(f.Orders), GMVFen: fmt.Sprint(f.GMVFen)})
-		}
+		changed = append(changed, WeeklyPerformance{CreatorID: c, Week: last.String(), Videos: f.Videos, LiveSessions: f.LiveSessions,
+			Views: f.Views, Orders: f.Orders, GMVFen: f.GMVFen, RefundedOrders: f.RefundedOrders, RefundedGMVFen: f.RefundedGMVFen,
+			CreatedAt: now, UpdatedAt: now})
 	}
 	// A sudden spike: eight times the creator's median of the weeks before.
 	spike, err := pick(func(r weekPerformance) bool {
@@ -74,7 +75,8 @@ func (s *Store) seedDemoRisk(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	set(refund.CreatorID, Figures{Videos: max(refund.Videos, 1), LiveSessions: refund.LiveSessions, Views: refund.Views, Orders: 40, GMVFen: 600_000})
+	set(refund.CreatorID, Figures{Videos: max(refund.Videos, 1), LiveSessions: refund.LiveSessions, Views: refund.Views, Orders: 40, GMVFen: 600_000,
+		RefundedOrders: 18, RefundedGMVFen: 270_000})
 	// An odd average order value: one order of ¥25,000 where the area sells at about ¥150.
 	odd, err := pick(func(r weekPerformance) bool { return r.PrimarySubjectID == bigArea })
 	if err != nil {
@@ -102,12 +104,9 @@ func (s *Store) seedDemoRisk(ctx context.Context) error {
 		return err
 	}
 	set(fresh.ID, Figures{Videos: 45, LiveSessions: 2, Views: 13_500_000, Orders: 8_200, GMVFen: 123_000_000})
-	if _, probs, err := s.IngestPerformance(ctx, &Actor{Email: "demo-feed"}, "demo", inputs); err != nil || len(probs) > 0 {
-		return fmt.Errorf("demo risk performance: %v %v", err, probs)
-	}
-	if err := db.Model(&WeeklyPerformance{}).Where("creator_id = ? AND week = ?", refund.CreatorID, last.String()).
-		Updates(map[string]any{"refunded_orders": 18, "refunded_gmv_fen": 270_000}).Error; err != nil {
-		return err
+	// The demo feed's figures, kept as revisions like any upload (a seed writes no audit entry for them).
+	if err := s.tx(ctx, func(tx *gorm.DB) error { _, err := upsertPerformance(tx, SystemActor(), "demo", changed); return err }); err != nil {
+		return fmt.Errorf("demo risk performance: %w", err)
 	}
 	var rev User
 	if err := db.Where("email = ?", "reviewer1@demo.test").First(&rev).Error; err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jd/creator-portal/models"
 	"github.com/jd/creator-portal/views"
+	"github.com/jd/creator-portal/views/i18n"
 )
 
 // Risk triage in the bonus queue (issue 16, point 8): flags as badges with
@@ -36,8 +37,12 @@ func riskOptions(c echo.Context, selected string) []views.Option {
 	return out
 }
 
-// riskKindLabel is a kind's short badge label.
-func riskKindLabel(c echo.Context, k models.RiskKind) string { return tr(c, "risk_kind_"+string(k)) }
+// riskKindLabel is a kind's short badge label ("risk_kind_<kind>"; each
+// kind's label comes with its detector, so a kind without one reads as its
+// name rather than a missing message).
+func riskKindLabel(c echo.Context, k models.RiskKind) string {
+	return i18n.From(c.Request().Context()).Label("risk_kind_", string(k))
+}
 
 // riskBadgeViews shows flags as badges: the short label, and why in words and numbers.
 func riskBadgeViews(c echo.Context, flags []models.RiskFlag) []views.RiskBadge {

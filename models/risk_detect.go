@@ -35,15 +35,6 @@ func median(xs []int64) int64 {
 	return xs[(len(xs)-1)/2]
 }
 
-// proposedCreators are the creators with a proposal this week.
-func (w *riskWeek) proposedCreators() map[uint]bool {
-	out := make(map[uint]bool, len(w.Proposals))
-	for _, p := range w.Proposals {
-		out[p.CreatorID] = true
-	}
-	return out
-}
-
 // detectSpikes flags net GMV or views above k × the creator's median of the
 // spikeHistoryWeeks weeks before this one, when the creator has at least
 // SpikeMinWeeks of them. The history of the week's creators is read in one
@@ -57,9 +48,16 @@ func detectSpikes(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 	for wk := w.Week.Prev(); len(weeks) < spikeHistoryWeeks; wk = wk.Prev() {
 		weeks = append(weeks, wk.String())
 	}
-	want := w.proposedCreators()
-	type history struct{ gmv, views []int64 }
-	hist := make(map[uint]*history, len(want))
+	// One slot of history per proposed creator, filled as the rows stream by.
+	type history struct {
+		n          int
+		gmv, views [spikeHistoryWeeks]int64
+	}
+	slot := make(map[uint]int32, len(w.Proposals))
+	for i, p := range w.Proposals {
+		slot[p.CreatorID] = int32(i)
+	}
+	hist := make([]history, len(w.Proposals))
 	rows, err := tx.Raw("SELECT creator_id, gmv_fen - refunded_gmv_fen, views FROM weekly_performances WHERE week IN ?", weeks).Rows()
 	if err != nil {
 		return nil, err
@@ -71,32 +69,32 @@ func detectSpikes(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 		if err := rows.Scan(&id, &gmv, &views); err != nil {
 			return nil, err
 		}
-		if !want[id] {
+		i, ok := slot[id]
+		if !ok {
 			continue
 		}
-		h := hist[id]
-		if h == nil {
-			h = &history{}
-			hist[id] = h
+		h := &hist[i]
+		if h.n < spikeHistoryWeeks { // one row per (creator, week): never more
+			h.gmv[h.n], h.views[h.n] = max(gmv, 0), views
+			h.n++
 		}
-		h.gmv, h.views = append(h.gmv, max(gmv, 0)), append(h.views, views)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := map[uint][]RiskFlag{}
 	for _, r := range w.Rows {
-		h := hist[r.CreatorID]
-		if h == nil || int64(len(h.gmv)) < max(w.T.SpikeMinWeeks, 1) {
+		i, ok := slot[r.CreatorID]
+		if !ok || int64(hist[i].n) < max(w.T.SpikeMinWeeks, 1) {
 			continue
 		}
-		n := int64(len(h.gmv))
-		if gmv, med := r.Figures().NetGMVFen(), median(h.gmv); med > 0 && gmv > k*med {
+		h, n := &hist[i], int64(hist[i].n)
+		if gmv, med := r.Figures().NetGMVFen(), median(h.gmv[:n]); med > 0 && gmv > k*med {
 			out[r.CreatorID] = []RiskFlag{{Kind: RiskSpike, Args: map[string]any{"Measure": Word("risk_measure_gmv"),
 				"Value": Fen(gmv), "Median": Fen(med), "Times": ratioText(gmv, med), "K": k, "Weeks": n}}}
 			continue
 		}
-		if med := median(h.views); med > 0 && r.Views > k*med {
+		if med := median(h.views[:n]); med > 0 && r.Views > k*med {
 			out[r.CreatorID] = []RiskFlag{{Kind: RiskSpike, Args: map[string]any{"Measure": Word("risk_measure_views"),
 				"Value": groupDigits(r.Views), "Median": groupDigits(med), "Times": ratioText(r.Views, med), "K": k, "Weeks": n}}}
 		}

@@ -51,53 +51,116 @@ func KindsOf(mask int64) []RiskKind {
 
 // saveRiskFlags replaces the flags of the week's proposals still waiting
 // (state proposed) with flags, by creator id; the flags of decided bonuses
-// stay as they were when decided. Proposals flagged before and clean now are
-// cleared; flags of withdrawn proposals go.
+// stay as they were when decided, and flags of withdrawn proposals go. Only
+// what changed is written: recomputing a week whose figures did not move
+// (a rule change) rewrites no flag.
 func saveRiskFlags(tx *gorm.DB, week string, flags map[uint][]RiskFlag) error {
 	if err := tx.Exec(`DELETE FROM bonus_risk_flags WHERE week = ? AND NOT EXISTS
-		(SELECT 1 FROM bonuses b WHERE b.id = bonus_risk_flags.bonus_id AND b.state <> ?)`, week, BonusProposed).Error; err != nil {
+		(SELECT 1 FROM bonuses b WHERE b.id = bonus_risk_flags.bonus_id)`, week).Error; err != nil {
 		return err
 	}
-	if err := tx.Model(&Bonus{}).Where("week = ? AND state = ? AND risk_count > 0", week, BonusProposed).
-		Updates(map[string]any{"risk_count": 0, "risk_mask": 0}).Error; err != nil {
+	type stored struct {
+		ID        uint
+		BonusID   uint
+		CreatorID uint
+		Kind      RiskKind
+		Args      string
+	}
+	var old []stored
+	if err := tx.Table("bonus_risk_flags AS f").Joins("JOIN bonuses b ON b.id = f.bonus_id").
+		Where("f.week = ? AND b.state = ?", week, BonusProposed).Order("f.id").
+		Select("f.id, f.bonus_id, b.creator_id, f.kind, f.args").Scan(&old).Error; err != nil {
 		return err
 	}
-	creators := make([]uint, 0, len(flags))
-	for id := range flags {
-		creators = append(creators, id)
+	oldOf := map[uint][]stored{}
+	bonusOf := map[uint]uint{}
+	for _, f := range old {
+		oldOf[f.CreatorID] = append(oldOf[f.CreatorID], f)
+		bonusOf[f.CreatorID] = f.BonusID
 	}
-	slices.Sort(creators)
+	// The new flags as they would be stored, and the creators whose flags change.
+	type encoded struct {
+		kind RiskKind
+		args string
+	}
+	newOf := make(map[uint][]encoded, len(flags))
+	var changed []uint
+	for id, fs := range flags {
+		for _, f := range fs {
+			args, err := encodeArgs(f.Args)
+			if err != nil {
+				return err
+			}
+			newOf[id] = append(newOf[id], encoded{f.Kind, args})
+		}
+	}
+	for id := range oldOf {
+		if _, ok := newOf[id]; !ok {
+			changed = append(changed, id)
+		}
+	}
+	for id, fs := range newOf {
+		was := oldOf[id]
+		same := len(was) == len(fs)
+		for i := 0; same && i < len(fs); i++ {
+			same = was[i].Kind == fs[i].kind && was[i].Args == fs[i].args
+		}
+		if !same {
+			changed = append(changed, id)
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	slices.Sort(changed)
+	// Bonus ids of creators flagged for the first time.
+	var missing []uint
+	for _, id := range changed {
+		if _, ok := bonusOf[id]; !ok && len(newOf[id]) > 0 {
+			missing = append(missing, id)
+		}
+	}
+	for _, part := range chunks(missing, 500) {
+		var bonuses []Bonus
+		if err := tx.Select("id, creator_id").Where("week = ? AND state = ? AND creator_id IN ?", week, BonusProposed, part).
+			Find(&bonuses).Error; err != nil {
+			return err
+		}
+		for _, b := range bonuses {
+			bonusOf[b.CreatorID] = b.ID
+		}
+	}
 	type summary struct {
 		count int
 		mask  int64
 	}
 	groups := map[summary][]uint{}
-	for _, part := range chunks(creators, 500) {
-		var bonuses []Bonus
-		if err := tx.Select("id, creator_id").Where("week = ? AND state = ? AND creator_id IN ?", week, BonusProposed, part).
-			Order("id").Find(&bonuses).Error; err != nil {
+	var drop []uint
+	var rows []BonusRiskFlag
+	for _, id := range changed {
+		for _, f := range oldOf[id] {
+			drop = append(drop, f.ID)
+		}
+		bonus, ok := bonusOf[id]
+		if !ok {
+			continue // no waiting proposal (flagProposals keeps only those; a race-free tx makes this rare)
+		}
+		var sum summary
+		for _, f := range newOf[id] {
+			rows = append(rows, BonusRiskFlag{BonusID: bonus, Week: week, Kind: f.kind, Args: f.args})
+			sum.count++
+			sum.mask |= f.kind.Bit()
+		}
+		groups[sum] = append(groups[sum], bonus)
+	}
+	for _, part := range chunks(drop, 500) {
+		if err := tx.Where("id IN ?", part).Delete(&BonusRiskFlag{}).Error; err != nil {
 			return err
 		}
-		rows := make([]BonusRiskFlag, 0, len(bonuses))
-		for _, b := range bonuses {
-			var sum summary
-			for _, f := range flags[b.CreatorID] {
-				args, err := encodeArgs(f.Args)
-				if err != nil {
-					return err
-				}
-				rows = append(rows, BonusRiskFlag{BonusID: b.ID, Week: week, Kind: f.Kind, Args: args})
-				sum.count++
-				sum.mask |= f.Kind.Bit()
-			}
-			if sum.count > 0 {
-				groups[sum] = append(groups[sum], b.ID)
-			}
-		}
-		if len(rows) > 0 {
-			if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
-				return err
-			}
+	}
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(&rows, 500).Error; err != nil {
+			return err
 		}
 	}
 	for sum, ids := range groups {

@@ -50,7 +50,7 @@ type Bonus struct {
 	Week              string     `gorm:"size:8;not null;uniqueIndex:idx_bonus_creator_week,priority:2;index:idx_bonus_week_state_amount,priority:1;index:idx_bonus_week_state_proposed,priority:1;index:idx_bonus_week_subject_amount,priority:1;index:idx_bonus_week_amount,priority:1;index:idx_bonus_week_risk,priority:1"`
 	AgencyID          *uint      `gorm:"index:idx_bonus_agency_week,priority:1"`
 	SubjectID         uint       `gorm:"not null;index:idx_bonus_week_subject_amount,priority:2"`
-	State             BonusState `gorm:"size:16;not null;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1"`
+	State             BonusState `gorm:"size:16;not null;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1;index:idx_bonus_state_risk,priority:1"`
 	AmountFen         int64      `gorm:"not null;check:chk_bonus_amount,amount_fen >= 0 AND amount_fen <= 3000000;index:idx_bonus_week_state_amount,priority:3;index:idx_bonus_week_subject_amount,priority:3;index:idx_bonus_state_amount,priority:2;index:idx_bonus_week_amount,priority:2;index:idx_bonus_week_risk,priority:3"`
 	GMVFen            int64      `gorm:"not null"`
 	RuleVersion       uint       `gorm:"not null"`
@@ -73,7 +73,7 @@ type Bonus struct {
 	UpdatedAt         time.Time
 	// RiskCount and RiskMask sum up the bonus's risk flags (bonus_risk_flags):
 	// how many, and which kinds as bits in RiskKinds order.
-	RiskCount int   `gorm:"not null;default:0;index:idx_bonus_week_risk,priority:2"`
+	RiskCount int   `gorm:"not null;default:0;index:idx_bonus_week_risk,priority:2;index:idx_bonus_state_risk,priority:2"`
 	RiskMask  int64 `gorm:"not null;default:0"`
 }
 

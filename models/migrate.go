@@ -82,7 +82,7 @@ var migrations = []func(tx *gorm.DB) error{
 	// a week's content items (videos, live sessions); reason codes that distrust a week's performance (issue 16).
 	migratePerformanceHistory,
 	// 24: risk flags of weekly bonuses (issue 16): a row per flag with its figures; on the bonus their count and
-	// kinds, indexed by (week, risk count, amount) for the queue's "sort by risk".
+	// kinds, indexed by (week, risk count, amount) for the queue's "sort by risk" and (state, risk count) for the dashboard.
 	migrateRiskFlags,
 }
 

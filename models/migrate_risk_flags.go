@@ -26,7 +26,8 @@ func (bonusRiskFlagV24) TableName() string { return "bonus_risk_flags" }
 
 // migrateRiskFlags keeps the risk flags found at compute time: a row per flag
 // and, on the bonus, their count and kinds, indexed by (week, risk count,
-// amount) so "sort by risk" within a week walks an index. Bonuses computed
+// amount) so "sort by risk" within a week walks an index, and by (state,
+// risk count) so the dashboard reads only flagged proposals still waiting. Bonuses computed
 // before carry no flags until their week is computed again.
 func migrateRiskFlags(tx *gorm.DB) error {
 	for _, col := range []string{"RiskCount", "RiskMask"} {
@@ -36,8 +37,13 @@ func migrateRiskFlags(tx *gorm.DB) error {
 			}
 		}
 	}
-	if err := tx.Exec("CREATE INDEX IF NOT EXISTS idx_bonus_week_risk ON bonuses (week, risk_count, amount_fen, id)").Error; err != nil {
-		return err
+	for _, ddl := range []string{
+		"CREATE INDEX IF NOT EXISTS idx_bonus_week_risk ON bonuses (week, risk_count, amount_fen, id)",
+		"CREATE INDEX IF NOT EXISTS idx_bonus_state_risk ON bonuses (state, risk_count)", // the dashboard's waiting proposals by flag
+	} {
+		if err := tx.Exec(ddl).Error; err != nil {
+			return err
+		}
 	}
 	return tx.AutoMigrate(&bonusRiskFlagV24{})
 }

@@ -224,7 +224,8 @@ type FlaggedKind struct {
 // listed. A proposal with two kinds counts under both.
 func (s *Store) FlaggedWaiting(ctx context.Context) ([]FlaggedKind, error) {
 	var rows []FlaggedKind
-	if err := s.r(ctx).Table("bonus_risk_flags AS f").Joins("JOIN bonuses b ON b.id = f.bonus_id").
+	// From the flagged waiting bonuses (idx_bonus_state_risk) to their flags (idx_risk_flag_bonus).
+	if err := s.r(ctx).Table("bonuses AS b").Joins("JOIN bonus_risk_flags f ON f.bonus_id = b.id").
 		Where("b.state IN ? AND b.risk_count > 0", []BonusState{BonusProposed, BonusAwaitingSecond}).
 		Group("f.kind").Select("f.kind AS kind, COUNT(*) AS count, COALESCE(SUM(b.amount_fen), 0) AS total_fen").Scan(&rows).Error; err != nil {
 		return nil, err

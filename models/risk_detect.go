@@ -53,10 +53,7 @@ func detectSpikes(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 		n          int
 		gmv, views [spikeHistoryWeeks]int64
 	}
-	slot := make(map[uint]int32, len(w.Proposals))
-	for i, p := range w.Proposals {
-		slot[p.CreatorID] = int32(i)
-	}
+	slot := newCreatorSlots(w.Proposals)
 	hist := make([]history, len(w.Proposals))
 	rows, err := tx.Raw("SELECT creator_id, gmv_fen - refunded_gmv_fen, views FROM weekly_performances WHERE week IN ?", weeks).Rows()
 	if err != nil {
@@ -69,8 +66,8 @@ func detectSpikes(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 		if err := rows.Scan(&id, &gmv, &views); err != nil {
 			return nil, err
 		}
-		i, ok := slot[id]
-		if !ok {
+		i := slot.of(id)
+		if i < 0 {
 			continue
 		}
 		h := &hist[i]
@@ -84,8 +81,8 @@ func detectSpikes(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 	}
 	out := map[uint][]RiskFlag{}
 	for _, r := range w.Rows {
-		i, ok := slot[r.CreatorID]
-		if !ok || int64(hist[i].n) < max(w.T.SpikeMinWeeks, 1) {
+		i := slot.of(r.CreatorID)
+		if i < 0 || int64(hist[i].n) < max(w.T.SpikeMinWeeks, 1) {
 			continue
 		}
 		h, n := &hist[i], int64(hist[i].n)
@@ -147,14 +144,13 @@ func detectOrderValue(_ *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 			continue
 		}
 		v := aov(r)
-		args := map[string]any{"Value": Fen(v), "Median": Fen(med), "K": k, "Creators": int64(len(byArea[r.PrimarySubjectID])), "Orders": r.Orders}
-		switch {
-		case v > k*med:
-			args["Direction"], args["Times"] = Word("risk_above"), ratioText(v, med)
-		case v*k < med:
-			args["Direction"], args["Times"] = Word("risk_below"), ratioText(med, max(v, 1))
-		default:
+		if v <= k*med && v*k >= med {
 			continue
+		}
+		args := map[string]any{"Value": Fen(v), "Median": Fen(med), "K": k, "Creators": int64(len(byArea[r.PrimarySubjectID])), "Orders": r.Orders,
+			"Direction": Word("risk_above"), "Times": ratioText(v, med)}
+		if v*k < med {
+			args["Direction"], args["Times"] = Word("risk_below"), ratioText(med, max(v, 1))
 		}
 		out[r.CreatorID] = []RiskFlag{{Kind: RiskOrderValue, Args: args}}
 	}
@@ -217,4 +213,49 @@ func detectFirstWeekCap(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 		}
 	}
 	return out, nil
+}
+
+// creatorSlots numbers the creators with a proposal (0, 1, ...) for the rows
+// streamed past them: a dense table by creator id when ids are compact (as
+// they are: one sequence), else a map. A map lookup per history row was a
+// fifth of the spike detector's time at 100,000 creators.
+type creatorSlots struct {
+	dense  []int32 // by creator id; -1 for none
+	sparse map[uint]int32
+}
+
+func newCreatorSlots(ps []Bonus) creatorSlots {
+	var top uint
+	for _, p := range ps {
+		top = max(top, p.CreatorID)
+	}
+	if top > uint(8*len(ps)+1024) {
+		m := make(map[uint]int32, len(ps))
+		for i, p := range ps {
+			m[p.CreatorID] = int32(i)
+		}
+		return creatorSlots{sparse: m}
+	}
+	d := make([]int32, top+1)
+	for i := range d {
+		d[i] = -1
+	}
+	for i, p := range ps {
+		d[p.CreatorID] = int32(i)
+	}
+	return creatorSlots{dense: d}
+}
+
+// of is the creator's slot, or -1.
+func (s creatorSlots) of(id uint) int32 {
+	if s.sparse != nil {
+		if i, ok := s.sparse[id]; ok {
+			return i
+		}
+		return -1
+	}
+	if id < uint(len(s.dense)) {
+		return s.dense[id]
+	}
+	return -1
 }

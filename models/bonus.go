@@ -44,14 +44,14 @@ var AppealStates = []string{AppealPending, AppealUpheld, AppealOverturned}
 // Agency and subject are copied from the creator when computed, so the
 // queue filters without joins and history keeps who delivered the week.
 type Bonus struct {
-	ID                uint       `gorm:"primaryKey;index:idx_bonus_week_subject_amount,priority:4;index:idx_bonus_week_amount,priority:3"`
+	ID                uint       `gorm:"primaryKey;index:idx_bonus_week_subject_amount,priority:4;index:idx_bonus_week_amount,priority:3;index:idx_bonus_week_risk,priority:4"`
 	CreatorID         uint       `gorm:"not null;uniqueIndex:idx_bonus_creator_week,priority:1"`
 	Creator           *Creator   `gorm:"constraint:OnDelete:RESTRICT"`
-	Week              string     `gorm:"size:8;not null;uniqueIndex:idx_bonus_creator_week,priority:2;index:idx_bonus_week_state_amount,priority:1;index:idx_bonus_week_state_proposed,priority:1;index:idx_bonus_week_subject_amount,priority:1;index:idx_bonus_week_amount,priority:1"`
+	Week              string     `gorm:"size:8;not null;uniqueIndex:idx_bonus_creator_week,priority:2;index:idx_bonus_week_state_amount,priority:1;index:idx_bonus_week_state_proposed,priority:1;index:idx_bonus_week_subject_amount,priority:1;index:idx_bonus_week_amount,priority:1;index:idx_bonus_week_risk,priority:1"`
 	AgencyID          *uint      `gorm:"index:idx_bonus_agency_week,priority:1"`
 	SubjectID         uint       `gorm:"not null;index:idx_bonus_week_subject_amount,priority:2"`
-	State             BonusState `gorm:"size:16;not null;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1"`
-	AmountFen         int64      `gorm:"not null;check:chk_bonus_amount,amount_fen >= 0 AND amount_fen <= 3000000;index:idx_bonus_week_state_amount,priority:3;index:idx_bonus_week_subject_amount,priority:3;index:idx_bonus_state_amount,priority:2;index:idx_bonus_week_amount,priority:2"`
+	State             BonusState `gorm:"size:16;not null;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1;index:idx_bonus_state_risk,priority:1"`
+	AmountFen         int64      `gorm:"not null;check:chk_bonus_amount,amount_fen >= 0 AND amount_fen <= 3000000;index:idx_bonus_week_state_amount,priority:3;index:idx_bonus_week_subject_amount,priority:3;index:idx_bonus_state_amount,priority:2;index:idx_bonus_week_amount,priority:2;index:idx_bonus_week_risk,priority:3"`
 	GMVFen            int64      `gorm:"not null"`
 	RuleVersion       uint       `gorm:"not null"`
 	Breakdown         string     `gorm:"type:text;not null"`
@@ -71,6 +71,10 @@ type Bonus struct {
 	AppealDecidedByID *uint
 	AppealDecidedAt   *time.Time
 	UpdatedAt         time.Time
+	// RiskCount and RiskMask sum up the bonus's risk flags (bonus_risk_flags):
+	// how many, and which kinds as bits in RiskKinds order.
+	RiskCount int   `gorm:"not null;default:0;index:idx_bonus_week_risk,priority:2;index:idx_bonus_state_risk,priority:2"`
+	RiskMask  int64 `gorm:"not null;default:0"`
 }
 
 // TableName is spelled out: GORM's inflection would call it "bonus".

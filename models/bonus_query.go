@@ -21,12 +21,15 @@ type BonusFilter struct {
 	MinFen      int64
 	MaxFen      int64 // 0 = no upper bound
 	Search      string
-	Sort        string // amount, gmv, name, waiting
+	Sort        string // amount, gmv, name, waiting, risk
 	Desc        bool
+	Risk        string // "", RiskAny, RiskNone or a RiskKind (bonus_risk_query.go)
 }
 
 // BonusSorts maps sort keys to columns.
-var BonusSorts = map[string]string{"amount": "b.amount_fen", "gmv": "b.gmv_fen", "name": "c.display_name", "waiting": "b.proposed_at"}
+// A sort of several columns lists them with commas ("risk": most flags, then largest amount).
+var BonusSorts = map[string]string{"amount": "b.amount_fen", "gmv": "b.gmv_fen", "name": "c.display_name", "waiting": "b.proposed_at",
+	"risk": "b.risk_count,b.amount_fen"}
 
 // BonusRow is a bonus with what the queue shows of its creator and agency.
 type BonusRow struct {
@@ -89,7 +92,7 @@ func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.D
 	if f.Search = strings.TrimSpace(f.Search); f.Search != "" {
 		q = searchCreators(q, "c", f.Search)
 	}
-	return q
+	return filterRisk(q, f)
 }
 
 // ListBonuses returns a page of the bonuses the actor may see and the count
@@ -110,7 +113,7 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 	// with their creator and agency. Joining first would read every matching row.
 	offset, limit, fromEnd := page.Window(totals.Count)
 	var ids []uint
-	if err := s.bonusQuery(ctx, a, f).Order(orderBy(f.Desc, fromEnd, col, "b.id")).Limit(limit).Offset(offset).Pluck("b.id", &ids).Error; err != nil {
+	if err := s.bonusQuery(ctx, a, f).Order(orderBy(f.Desc, fromEnd, append(strings.Split(col, ","), "b.id")...)).Limit(limit).Offset(offset).Pluck("b.id", &ids).Error; err != nil {
 		return nil, totals, err
 	}
 	if fromEnd {

@@ -88,6 +88,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateDistrustReasons,
 	// 26: a performance upload says what it holds: weekly performance (empty) or the week's content items (issue 16).
 	migrateContentImport,
+	// 27: risk flags of weekly bonuses (issue 16): a row per flag with its figures; on the bonus their count and
+	// kinds, indexed by (week, risk count, amount) for the queue's "sort by risk" and (state, risk count) for the dashboard.
+	migrateRiskFlags,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

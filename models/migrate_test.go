@@ -383,6 +383,18 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "performance_imports", stepRow{"user_id": f.ids["admin"], "filename": "contents.csv", "kind": "contents",
 			"content": []byte("account_id,week,content_id,kind,views,orders,gmv_fen\n"), "created_at": f.tick()})
 	},
+	27: func(f *stepFixture) {
+		// A bonus flagged for a high refund rate.
+		var id uint
+		if err := f.db.Raw("SELECT MIN(id) FROM bonuses").Scan(&id).Error; err != nil || id == 0 {
+			f.t.Fatalf("no bonus to flag: %v", err)
+		}
+		if err := f.db.Exec("UPDATE bonuses SET risk_count = 1, risk_mask = 2 WHERE id = ?", id).Error; err != nil {
+			f.t.Fatal(err)
+		}
+		f.insert("", "bonus_risk_flags", stepRow{"bonus_id": id, "week": "2026-W01", "kind": "refund_rate",
+			"args": `{"Limit":30,"Orders":10,"Rate":40,"Refunded":4}`})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

@@ -102,11 +102,13 @@ func flagProposals(tx *gorm.DB, w *riskWeek) (map[uint][]RiskFlag, error) {
 	return out, nil
 }
 
-// riskThresholds reads the thresholds in force. Placeholder: the defaults
-// (the risk engineer keeps them as a setting changed by two admins).
-func riskThresholds(tx *gorm.DB) (RiskThresholds, error) { return DefaultRiskThresholds, nil }
+// riskThresholds reads the thresholds in force: a setting changed by two
+// admins (ChangeRiskThresholds), the defaults until then.
+func riskThresholds(tx *gorm.DB) (RiskThresholds, error) { return loadRiskThresholds(tx) }
 
 // storeRiskFlags keeps the week's flags with its bonuses once they are
 // written (replacing what an earlier compute of the week found for proposals
-// still waiting). Placeholder: the risk engineer stores them.
-func storeRiskFlags(tx *gorm.DB, week string, flags map[uint][]RiskFlag) error { return nil }
+// still waiting); see saveRiskFlags.
+func storeRiskFlags(tx *gorm.DB, week string, flags map[uint][]RiskFlag) error {
+	return saveRiskFlags(tx, week, flags)
+}

@@ -153,6 +153,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoContent(ctx); err != nil { // content items and shared identities: last week's flags
 		return nil, err
 	}
+	if err := s.seedDemoRisk(ctx); err != nil { // issue 16: flagged proposals of every risk kind
+		return nil, err
+	}
 	if err := s.seedDemoProposal(ctx); err != nil {
 		return nil, err
 	}

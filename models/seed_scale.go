@@ -127,6 +127,9 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 			if _, err := s.ApproveBonuses(ctx, rev2, part); err != nil {
 				return err
 			}
+			if _, err := s.SeedPayees(ctx, SystemActor()); err != nil { // only verified payees are paid (issue 15)
+				return err
+			}
 			batch, _, err := s.CreatePayoutBatch(ctx, rev1, PayCreators, part)
 			if err != nil {
 				return err

@@ -30,6 +30,7 @@ const (
 	ChangeQuotaDefault    ChangeKind = "quota_default"
 	ChangeProgrammeBudget ChangeKind = "programme_budget"
 	ChangeTaxRule         ChangeKind = "tax_rule"
+	ChangeRiskThresholds  ChangeKind = "risk_thresholds"
 )
 
 // PoolChange is the kind of a change to a pool's total.
@@ -124,6 +125,8 @@ func currentValue(tx *gorm.DB, kind ChangeKind) (string, error) {
 		return toJSON(r), err
 	case kind == ChangeTaxRule:
 		return currentTaxRuleValue(tx)
+	case kind == ChangeRiskThresholds:
+		return currentRiskThresholdsValue(tx)
 	case kind == ChangeQuotaDefault:
 		r, err := mcnRule(tx)
 		return toJSON(QuotaDefaultValue{DefaultQuota: r.DefaultQuota}), err
@@ -160,6 +163,8 @@ func checkChange(tx *gorm.DB, kind ChangeKind, value string) (string, FieldError
 		return toJSON(r), r.Validate(), nil
 	case kind == ChangeTaxRule:
 		return checkTaxRuleChange(value)
+	case kind == ChangeRiskThresholds:
+		return checkRiskThresholdsChange(value)
 	case kind == ChangeMCNRule:
 		var r MCNRule
 		if err := decodeStrict(value, &r); err != nil {
@@ -211,6 +216,8 @@ func applyChange(tx *gorm.DB, a *Actor, ch *SettingsChange) error {
 		return err
 	case ch.Kind == ChangeTaxRule:
 		return applyTaxRuleChange(tx, a, ch)
+	case ch.Kind == ChangeRiskThresholds:
+		return applyRiskThresholdsChange(tx, a, ch)
 	case ch.Kind == ChangeMCNRule:
 		var r MCNRule
 		if err := json.Unmarshal([]byte(ch.Proposed), &r); err != nil {
@@ -586,6 +593,12 @@ func (ch *SettingsChange) Lines() ([]ChangeLine, error) {
 			return nil, err
 		}
 		taxRuleLines(cur, next, add)
+	case ch.Kind == ChangeRiskThresholds:
+		var cur, next RiskThresholds
+		if err := decode(&cur, &next); err != nil {
+			return nil, err
+		}
+		riskThresholdsLines(cur, next, add)
 	case ch.Kind == ChangeMCNRule:
 		var cur, next MCNRule
 		if err := decode(&cur, &next); err != nil {

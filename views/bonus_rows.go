@@ -74,6 +74,7 @@ func bonusRows(rows []BonusRowView, canDecide bool) templ.Component {
 				text(AppealStateLabel(ctx, r.Appeal))
 				put(`</span>`)
 			}
+			writeRiskBadges(put, text, r.Flags)
 			put(`</td><td>`)
 			text(r.Waiting)
 			put(`</td></tr>`)

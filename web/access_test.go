@@ -82,6 +82,8 @@ var expectedAccess = map[string]string{
 	"POST /settings/bonus-rule":            "admin",
 	"GET /settings/tax-rule":               "admin",
 	"POST /settings/tax-rule":              "admin",
+	"GET /settings/risk-thresholds":        "admin",
+	"POST /settings/risk-thresholds":       "admin",
 	"POST /settings/pools/:name":           "admin",
 	"POST /settings/confirm-thresholds":    "admin",
 	"POST /settings/programme-budget":      "admin",

@@ -60,6 +60,9 @@ func (s *Server) bonusDetailView(c echo.Context, id uint) (views.BonusDetailView
 		v.Reason = reasonLabel(c.Request().Context(), reasons, b.Reason)
 	}
 	if a.IsStaff() {
+		if err := s.addRiskFlags(c, &v); err != nil {
+			return v, err
+		}
 		v.CanApprove = b.State == models.BonusProposed || b.State == models.BonusAwaitingSecond
 		v.CanReject = v.CanApprove
 		judge := b.CheckAppealDecider(a)

@@ -19,7 +19,7 @@ import (
 )
 
 // bonusFilterKeys are the query parameters of the bonus queue.
-var bonusFilterKeys = []string{"week", "state", "subject", "agency", "min", "max", "q", "sort", "appeal"}
+var bonusFilterKeys = []string{"week", "state", "subject", "agency", "min", "max", "q", "sort", "appeal", "risk"}
 
 // parseBonusFilter reads the queue filter; get returns a parameter by name.
 func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFilter, map[string]string, models.FieldErrors) {
@@ -49,6 +49,7 @@ func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFil
 	}
 	if a.IsStaff() {
 		f.AgencyID, f.AgencyName = agencyParam(raw["agency"])
+		f.Risk = riskParam(raw["risk"])
 	}
 	for key, dst := range map[string]*int64{"min": &f.MinFen, "max": &f.MaxFen} {
 		if raw[key] == "" {
@@ -70,6 +71,8 @@ func parseBonusFilter(get func(string) string, a *models.Actor) (models.BonusFil
 		f.Sort = "name"
 	case "oldest":
 		f.Sort = "waiting"
+	case "risk":
+		f.Sort, f.Desc = "risk", true
 	default:
 		f.Sort, f.Desc = "amount", true
 	}
@@ -115,6 +118,9 @@ func (s *Server) bonusQueue(c echo.Context) error {
 		}
 		v.Rows = append(v.Rows, row)
 	}
+	if err := s.addRiskBadges(c, rows, v.Rows); err != nil {
+		return err
+	}
 	return render(c, status, views.BonusQueuePage(s.meta(c, tr(c, "nav_weekly_bonuses"), "bonuses"), v))
 }
 
@@ -142,6 +148,10 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 	v.Subjects = subjectOptions(ctx, areas, uint(sel), tr(c, "all_subject_areas"), false)
 	v.Sorts = []views.Option{{Value: "", Label: tr(c, "sort_largest")}, {Value: "amount_asc", Label: tr(c, "sort_smallest")},
 		{Value: "gmv", Label: tr(c, "sort_gmv")}, {Value: "name", Label: tr(c, "sort_name")}, {Value: "oldest", Label: tr(c, "sort_oldest")}}
+	if a.IsStaff() {
+		v.Sorts = append(v.Sorts, views.Option{Value: "risk", Label: tr(c, "sort_risk")})
+		v.Risks = riskOptions(c, raw["risk"])
+	}
 	for i := range v.Sorts {
 		v.Sorts[i].Selected = v.Sorts[i].Value == raw["sort"]
 	}
@@ -206,6 +216,9 @@ func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[
 	if c.FormValue("all") == "1" {
 		if len(errs) > 0 {
 			return nil, raw, models.FieldErrors{"ids": models.Msg{ID: "err_filter_invalid"}}
+		}
+		if excludeFlagged(c) {
+			f, _ = f.WithoutFlagged() // the confirmation says what was left out
 		}
 		ids, err := s.store.BonusIDs(c.Request().Context(), a, f, models.MaxBulk+1)
 		return ids, raw, err

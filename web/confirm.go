@@ -126,6 +126,13 @@ func (s *Server) confirmBulkDecision(c echo.Context, ids []uint, action, back st
 	if skipped := sel.Selected - sel.Count; skipped > 0 {
 		v.Facts = append(v.Facts, views.ConfirmFact{Label: tr(c, "confirm_skipped"), Value: views.Count(int64(skipped)), TestID: "confirm-skipped"})
 	}
+	if all && excludeFlagged(c) {
+		fact, err := s.flaggedLeftOut(c)
+		if err != nil {
+			return false, err
+		}
+		v.Facts = append(v.Facts, fact)
+	}
 	if action == "approve" {
 		v.Title = tr(c, "confirm_approve_title")
 		v.Lead = tr(c, "confirm_approve_lead", "Count", views.Count(int64(sel.Count)), "Amount", amount)

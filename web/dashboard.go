@@ -92,6 +92,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	v.Held = heldView(c, held).Reasons
+	if err := s.fillFlagged(c, &v); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, tr(c, "nav_dashboard"), "dashboard"), v))
 }
 

@@ -129,7 +129,13 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 				return nil, err
 			}
 		}
-		if err := backdateDemoCreator(s.db.WithContext(ctx), c.ID, time.Duration(rng.IntN(90*24))*time.Hour); err != nil {
+		ago := time.Duration(rng.IntN(90*24)) * time.Hour
+		if i == 0 {
+			// creator1 qualified before the demo's eight weeks, so /me shows an
+			// older ended week nobody computed ("not computed") beside the decided ones.
+			ago = (DemoWeeks + 2) * 7 * 24 * time.Hour
+		}
+		if err := backdateDemoCreator(s.db.WithContext(ctx), c.ID, ago); err != nil {
 			return nil, err
 		}
 		if i < 5 {

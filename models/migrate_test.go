@@ -62,7 +62,8 @@ func stepInsertSQL(table string, r stepRow) (string, []any) {
 	for i, c := range cols {
 		args[i] = r[c]
 	}
-	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table, strings.Join(cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")), args
+	// A space after "(": GORM expands a slice argument (a []byte too) that directly follows a parenthesis, as for IN (?).
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES ( %s)", table, strings.Join(cols, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")), args
 }
 
 // insert adds a row to a table with an id column, names it, and returns its id.
@@ -381,7 +382,7 @@ var stepFixtures = map[int]func(f *stepFixture){
 	26: func(f *stepFixture) {
 		// An uploaded content-items file waiting to be confirmed.
 		f.insert("", "performance_imports", stepRow{"user_id": f.ids["admin"], "filename": "contents.csv", "kind": "contents",
-			"content": []byte("account_id,week,content_id,kind,views,orders,gmv_fen\n"), "created_at": f.tick()})
+			"content": []byte("account_id,week,content_id,kind,views,orders,gmv_fen\njd_cr_1,2026-W02,v1,video,1,0,0\n"), "created_at": f.tick()})
 	},
 	27: func(f *stepFixture) {
 		// A bonus flagged for a high refund rate.

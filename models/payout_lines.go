@@ -157,7 +157,7 @@ func (h HeldPayout) Msg() Msg {
 // PayableFromMsg is a message naming a CST date: Date (2026-12-16), Month and Day (12, 16).
 func PayableFromMsg(id string, t time.Time) Msg {
 	d := t.In(CST)
-	return M(id, "Date", d.Format("2006-01-02"), "Month", int(d.Month()), "Day", d.Day())
+	return M(id, "Date", d.Format("2006-01-02"))
 }
 
 // payeeOf is who is paid a bonus: MCN bonuses always the agency; a weekly

@@ -188,9 +188,9 @@ func TestDemoShowsSharedContentAndContact(t *testing.T) {
 func TestComputeWeekFlagsSharedContentAndContact(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	for _, acct := range []string{"jd_cr_rf_a", "jd_cr_rf_b", "jd_cr_rf_c", "jd_cr_rf_d", "jd_cr_rf_e"} {
+	for i, acct := range []string{"jd_cr_rf_a", "jd_cr_rf_b", "jd_cr_rf_c", "jd_cr_rf_d", "jd_cr_rf_e"} {
 		w.qualified(t, acct)
-		w.perf(t, lastWeek, acct, 1, 0, 1000, 100_000)
+		w.perf(t, lastWeek, acct, 1, 0, int64(1000+i), 100_000) // different figures: no "identical" flag
 	}
 	if _, probs, err := w.s.IngestPerformance(ctx, w.admin, "test", nil, content("jd_cr_rf_a", "v-1", "video"),
 		content("jd_cr_rf_b", "v-1", "video"), content("jd_cr_rf_e", "v-5", "video")); err != nil || len(probs) > 0 {

@@ -234,7 +234,8 @@ func adjustWeek(tx *gorm.DB, a *Actor, week WeekLabel, rule BonusRule, version u
 
 // ApproveAdjustments approves adjustments for the acting reviewer, all in one
 // transaction, like bonuses: at or above the four-eyes threshold by absolute
-// amount a first approval only records the approver and a different reviewer
+// amount, or for a top-up that takes the week across it (needsFourEyes), a
+// first approval only records the approver and a different reviewer
 // completes it. Completing an approval charges the creator pool for a top-up
 // or gives a clawback back to it, in the same transaction, by a conditional
 // update of the adjustment's state, so double clicks and racing reviewers
@@ -289,6 +290,14 @@ func absFen(n int64) int64 {
 	return n
 }
 
+// needsFourEyes reports whether an adjustment needs a second reviewer: at or
+// above the threshold by absolute amount, or a top-up that takes the week's
+// approved money from below the threshold to at or above it (else one
+// reviewer could approve a bonus just under it and then the rest alone).
+func needsFourEyes(j *BonusAdjustment, fourEyesFen int64) bool {
+	return absFen(j.AmountFen) >= fourEyesFen || (j.AmountFen > 0 && j.BaseFen < fourEyesFen && j.NewAmountFen >= fourEyesFen)
+}
+
 func approveAdjustment(tx *gorm.DB, a *Actor, j *BonusAdjustment, name string, fourEyesFen int64, now time.Time) (Outcome, error) {
 	o := Outcome{BonusID: j.ID, Name: name, Result: "refused", AmountFen: j.AmountFen}
 	before := j.audit()
@@ -297,7 +306,7 @@ func approveAdjustment(tx *gorm.DB, a *Actor, j *BonusAdjustment, name string, f
 		return res.RowsAffected == 1, res.Error
 	}
 	switch {
-	case j.State == BonusProposed && absFen(j.AmountFen) >= fourEyesFen:
+	case j.State == BonusProposed && needsFourEyes(j, fourEyesFen):
 		ok, err := update(BonusProposed, map[string]any{"state": BonusAwaitingSecond, "first_approver_id": a.UserID, "first_approved_at": now, "updated_at": now})
 		if err != nil || !ok {
 			o.Reason = RefusedDecidedMeanwhile

@@ -334,3 +334,38 @@ func TestDemoHasAClawbackWaitingAndOneNetted(t *testing.T) {
 		t.Fatalf("the demo's holding period is %d days", days)
 	}
 }
+
+// A top-up that takes a week from below the four-eyes threshold to at or
+// above it needs two reviewers, like a bonus of that amount: one reviewer
+// must not approve ¥8,500 and then ¥12,000 more for the same week alone.
+func TestTopUpAcrossTheFourEyesThresholdNeedsTwoReviewers(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	c := w.qualified(t, "jd_cr_adj4e")
+	w.perf(t, lastWeek, c.AccountID, 5, 0, 0, 20_000_000)
+	w.compute(t, lastWeek)
+	b := w.bonusOf(t, c.ID, lastWeek)
+	if rep, err := w.s.ApproveBonuses(ctx, w.rev1, []uint{b.ID}); err != nil || rep.Approved != 1 || b.AmountFen != 850_000 {
+		t.Fatalf("bonus %+v: %+v %v", b, rep, err)
+	}
+	w.perf(t, lastWeek, c.AccountID, 5, 0, 0, 100_000_000) // a late upload: ¥20,500 now
+	w.compute(t, lastWeek)
+	j := w.adjustmentsOf(t, b.ID)[0]
+	if j.AmountFen != 1_200_000 || j.NewAmountFen != 2_050_000 {
+		t.Fatalf("adjustment %+v", j)
+	}
+	rep, err := w.s.ApproveAdjustments(ctx, w.rev1, []uint{j.ID})
+	if err != nil || rep.Awaiting != 1 || rep.Approved != 0 {
+		t.Fatalf("one reviewer took the week to ¥20,500 alone: %+v %v", rep, err)
+	}
+	if rep, err := w.s.ApproveAdjustments(ctx, w.rev2, []uint{j.ID}); err != nil || rep.Approved != 1 {
+		t.Fatalf("second reviewer: %+v %v", rep, err)
+	}
+	// A small top-up of a week already at or above the threshold (decided by two) needs one.
+	w.perf(t, lastWeek, c.AccountID, 6, 0, 0, 100_000_000)
+	w.compute(t, lastWeek)
+	small := w.adjustmentsOf(t, b.ID)[1]
+	if rep, err := w.s.ApproveAdjustments(ctx, w.rev1, []uint{small.ID}); err != nil || rep.Approved != 1 {
+		t.Fatalf("small top-up of a week past the threshold: %+v %v (%+v)", rep, err, small)
+	}
+}

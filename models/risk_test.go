@@ -312,3 +312,54 @@ func TestRiskThresholdsChangeByTwoAdmins(t *testing.T) {
 		t.Fatalf("not flagged at 30%% over a 20%% threshold: %v", got)
 	}
 }
+
+// "Approve everything matching" without flagged proposals keeps the filter:
+// with a filter that wants flagged ones only (any flag, or one kind) nothing
+// is left to approve — never the unflagged proposals the filter did not match.
+func TestRiskWithoutFlaggedKeepsTheFilter(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	same := models.Figures{Videos: 2, Views: 5_000, Orders: 4, GMVFen: 40_000}
+	for _, acct := range []string{"jd_wf_1", "jd_wf_2", "jd_wf_3"} {
+		w.riskPerf(t, w.qualified(t, acct).ID, lastWeek, same)
+	}
+	clean := w.qualified(t, "jd_wf_clean")
+	w.riskPerf(t, clean.ID, lastWeek, models.Figures{Videos: 1, Views: 10, Orders: 1, GMVFen: 900})
+	if res := w.compute(t, lastWeek); res.Flagged != 3 {
+		t.Fatalf("flagged %d, want 3", res.Flagged)
+	}
+	for _, tc := range []struct {
+		risk           string
+		kept, leftOut  int
+		leftOutIsEmpty bool
+	}{
+		{risk: "", kept: 1, leftOut: 3},
+		{risk: models.RiskNone, kept: 1, leftOutIsEmpty: true},
+		{risk: models.RiskAny, kept: 0, leftOut: 3},
+		{risk: string(models.RiskIdentical), kept: 0, leftOut: 3},
+		{risk: string(models.RiskSpike), kept: 0, leftOut: 0},
+	} {
+		t.Run("risk="+tc.risk, func(t *testing.T) {
+			kept, left := models.BonusFilter{Week: lastWeek.String(), Risk: tc.risk}.WithoutFlagged()
+			ids, err := w.s.BonusIDs(ctx, w.rev1, kept, models.MaxBulk+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ids) != tc.kept {
+				t.Errorf("approving matching without flagged takes %d bonuses, want %d", len(ids), tc.kept)
+			}
+			if tc.leftOutIsEmpty {
+				if left != nil {
+					t.Errorf("left out %+v, want none", *left)
+				}
+				return
+			}
+			if left == nil {
+				t.Fatal("nothing left out")
+			}
+			if ids, err := w.s.BonusIDs(ctx, w.rev1, *left, models.MaxBulk+1); err != nil || len(ids) != tc.leftOut {
+				t.Errorf("left out %d (%v), want %d", len(ids), err, tc.leftOut)
+			}
+		})
+	}
+}

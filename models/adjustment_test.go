@@ -279,6 +279,19 @@ func TestClawbackCarriedOverTwoBatches(t *testing.T) {
 	if len(lines) != 1 || lines[0].GrossFen != 0 || lines[0].NetFen != 0 || b2.TotalFen != 0 {
 		t.Fatalf("second batch %+v lines %+v", b2, lines)
 	}
+	// The ¥0 line moves no money: freezing settles it, and the bank's file leaves it out.
+	if _, _, err := w.s.FreezePayoutBatch(ctx, w.rev1, b2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, file, err := w.s.PayoutBatchFile(ctx, w.rev1, b2.ID, "csv"); err != nil || len(file) != 0 {
+		t.Fatalf("bank file of a ¥0 batch has %d lines (%v)", len(file), err)
+	}
+	if got := w.bonusOf(t, c.ID, weekB); got.State != models.BonusPaid {
+		t.Fatalf("the bonus netted to ¥0 is %s after the freeze, want paid", got.State)
+	}
+	if l := w.linesOf(t, b2.ID); len(l) != 1 || l[0].State != models.BonusPaid {
+		t.Fatalf("the ¥0 line is not settled at the freeze: %+v", l)
+	}
 	var mid models.BonusAdjustment
 	w.raw.First(&mid, j.ID)
 	if mid.SettledFen != -150_000 || mid.OutstandingFen() != -50_000 || mid.SettledLineID != nil {

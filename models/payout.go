@@ -351,9 +351,13 @@ func (s *Store) PayoutBatchFile(ctx context.Context, a *Actor, id uint, format s
 			return ErrBatchNotFrozen
 		}
 		var err error
-		if lines, err = batchLines(tx, &b); err != nil {
+		all, err := batchLines(tx, &b)
+		if err != nil {
 			return err
 		}
+		// A line a clawback netted down to ¥0 moves no money: it was settled
+		// when the batch froze and stays out of the bank's file.
+		lines = slices.DeleteFunc(all, func(l PayoutLine) bool { return l.NetFen == 0 })
 		if err := attachPayees(tx, lines, true); err != nil {
 			return err
 		}
@@ -395,9 +399,38 @@ func (s *Store) FreezePayoutBatch(ctx context.Context, a *Actor, id uint) (*Payo
 			return err
 		}
 		b.State, b.ExportedAt = BatchExported, &now
-		return appendAudit(tx, a, "payout.export", "payout_batch", id, nil, map[string]any{"checksum": b.Checksum})
+		settled, err := settleZeroLines(tx, &b, now)
+		if err != nil {
+			return err
+		}
+		return appendAudit(tx, a, "payout.export", "payout_batch", id, nil, map[string]any{"checksum": b.Checksum, "zero_lines_settled": settled})
 	})
 	return &b, lines, err
+}
+
+// settleZeroLines pays, as the batch freezes, the lines a clawback netted
+// down to ¥0 and their bonuses: they move no money (banks refuse zero
+// transfers), so they never wait for the bank. It returns how many it settled.
+func settleZeroLines(tx *gorm.DB, b *PayoutBatch, now time.Time) (int, error) {
+	var ids []uint
+	if err := tx.Model(&PayoutLineRecord{}).Where("batch_id = ? AND net_fen = 0 AND paid_at IS NULL", b.ID).Pluck("id", &ids).Error; err != nil {
+		return 0, err
+	}
+	table, _, err := payoutSource(b.Kind)
+	if err != nil {
+		return 0, err
+	}
+	for _, part := range chunks(ids, 500) {
+		if err := tx.Model(&PayoutLineRecord{}).Where("id IN ?", part).Update("paid_at", now).Error; err != nil {
+			return 0, err
+		}
+		linked := tx.Model(&PayoutLineBonus{}).Select("bonus_id").Where("kind = ? AND line_id IN ?", b.Kind, part)
+		if err := tx.Table(table).Where("state = ? AND id IN (?)", BonusApproved, linked).
+			Updates(map[string]any{"state": BonusPaid, "paid_at": now}).Error; err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 // MarkBatchPaid records that the bank paid the whole batch. Lines already

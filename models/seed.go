@@ -133,7 +133,7 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 		if i == 0 {
 			// creator1 qualified before the demo's eight weeks, so /me shows an
 			// older ended week nobody computed ("not computed") beside the decided ones.
-			ago = (DemoWeeks + 2) * 7 * 24 * time.Hour
+			ago = 2 * (DemoWeeks + 2) * 7 * 24 * time.Hour // qualified ago/2 before now
 		}
 		if err := backdateDemoCreator(s.db.WithContext(ctx), c.ID, ago); err != nil {
 			return nil, err

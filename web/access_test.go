@@ -204,7 +204,7 @@ func TestRouteAccessMatrix(t *testing.T) {
 		case strings.HasPrefix(r.Path, "/settings/"):
 			id = 1
 		}
-		path := strings.NewReplacer(":id", itoa(id), ":token", "no-such-token", ":name", "creators").Replace(r.Path)
+		path := strings.NewReplacer(":id", itoa(id), ":token", "no-such-token", ":name", "creators", ":week", lastWeek.String()).Replace(r.Path)
 		if want == "api" {
 			if r.Allow == nil {
 				t.Errorf("%s is public in the route table: the API is a group that checks a token before any handler", key)

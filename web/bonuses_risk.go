@@ -53,16 +53,13 @@ func riskBadgeViews(c echo.Context, flags []models.RiskFlag) []views.RiskBadge {
 	return out
 }
 
-// addRiskBadges gives the queue's rows of flagged bonuses their badges (one query for the page).
+// addRiskBadges gives the queue's rows of flagged bonuses their badges: one
+// query for the whole page, whether or not it shows a flagged row, so a
+// page's queries stay the same as the data grows.
 func (s *Server) addRiskBadges(c echo.Context, rows []models.BonusRow, out []views.BonusRowView) error {
-	var ids []uint
-	for _, r := range rows {
-		if r.RiskCount > 0 {
-			ids = append(ids, r.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
+	ids := make([]uint, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
 	}
 	flags, err := s.store.RiskFlagsOf(c.Request().Context(), actor(c), ids)
 	if err != nil {

@@ -181,7 +181,7 @@ func TestPayoutBatchExportAndPayment(t *testing.T) {
 		t.Fatalf("my week: %q", row)
 	}
 	stmt := creator.get("/me/statement.csv")
-	if !strings.Contains(stmt.body, lastWeek.String()+","+lastWeek.Start().Format("2006-01-02")+","+lastWeek.Start().AddDate(0, 0, 6).Format("2006-01-02")+",3,0,0,1,0,Paid,paid,30000,300.00,1,no,") {
+	if !strings.Contains(stmt.body, lastWeek.String()+","+lastWeek.Start().Format("2006-01-02")+","+lastWeek.Start().AddDate(0, 0, 6).Format("2006-01-02")+",3,0,0,1,0,0,0,0,Paid,paid,30000,300.00,1,no,") {
 		t.Fatalf("statement: %s", stmt.body)
 	}
 }

@@ -172,7 +172,7 @@ func TestDownloadedFilesSpeakTheReadersLanguage(t *testing.T) {
 	if got := firstLine(strings.TrimPrefix(rev.follow(rev.postForm("/payouts/"+itoa(a.batch.ID)+"/freeze", url.Values{"format": {"csv"}})).body, "\uFEFF")); got != "批次号,批次校验和,付款参考号,收款人户名,收款账号,开户银行,开户支行,用途,应发金额（分）,代扣个税（分）,实付金额（元）,实付金额（分）" {
 		t.Fatalf("Chinese payout header %q", got)
 	}
-	if got := firstLine(rev.get("/performance/import/sample.csv").body); got != "京东创作者账号,周,视频数,直播场次,播放量,订单数,GMV（分）" {
+	if got := firstLine(rev.get("/performance/import/sample.csv").body); got != "京东创作者账号,周,视频数,直播场次,播放量,订单数,GMV（分）,退款订单数,退款GMV（分）" {
 		t.Fatalf("Chinese performance sample header %q", got)
 	}
 	creator := a.login("creator")

@@ -290,12 +290,7 @@ var contentHeaderAliases = map[string]string{
 }
 
 // ContentRow is one data row of a content-items file with its line.
-type ContentRow struct {
-	Line   int
-	Input  ContentInput
-	Err    Msg               // a problem with the row's shape
-	Header map[string]string // column name -> the file's own header for it
-}
+type ContentRow = UploadRow[ContentInput]
 
 // ParseContentCSV reads a content-items file (UTF-8, BOM or GBK) within the upload limits.
 func ParseContentCSV(data []byte) ([]ContentRow, error) {
@@ -359,29 +354,7 @@ func (s *Store) checkContentFile(tx *gorm.DB, imp *PerformanceImport) (*Performa
 	if err != nil {
 		return nil, nil, FieldErrors{"file": msgOf(err)}
 	}
-	p := &PerformancePreview{ImportID: imp.ID, Kind: imp.Kind, Filename: imp.Filename, Rows: len(rows), Confirmed: imp.ConfirmedAt != nil,
-		Result: IngestResult{Inserted: imp.Inserted, Updated: imp.Updated}}
-	inputs := make([]ContentInput, 0, len(rows))
-	lines := make([]int, 0, len(rows))
-	for _, r := range rows {
-		if !r.Err.IsZero() {
-			p.Problems = append(p.Problems, RowProblem{Row: r.Line, Msg: r.Err})
-			continue
-		}
-		inputs = append(inputs, r.Input)
-		lines = append(lines, r.Line)
-	}
-	good, problems, err := checkContents(tx, inputs, lines, s.now())
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rows) > 0 {
-		NameColumns(problems, rows[0].Header)
-	}
-	p.Problems = append(p.Problems, problems...)
-	sortProblems(p.Problems)
-	p.OK = len(good)
-	return p, good, nil
+	return previewUpload(tx, imp, rows, s.now(), checkContents)
 }
 
 // confirmContentFile writes the good items of a content-items upload

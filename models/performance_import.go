@@ -23,13 +23,16 @@ var performanceHeaderAliases = map[string]string{
 	"退款订单数": "refunded_orders", "退款GMV（分）": "refunded_gmv_fen",
 }
 
-// PerformanceRow is one data row of a performance file with its line.
-type PerformanceRow struct {
+// UploadRow is one data row of an uploaded file with its line.
+type UploadRow[In any] struct {
 	Line   int
-	Input  PerformanceInput
+	Input  In
 	Err    Msg               // a problem with the row's shape
 	Header map[string]string // column name -> the file's own header for it (shared by all rows)
 }
+
+// PerformanceRow is one data row of a performance file with its line.
+type PerformanceRow = UploadRow[PerformanceInput]
 
 // performanceColumns maps a performance field (as the API names it) to the file's column.
 var performanceColumns = map[string]string{"creator_account_id": "account_id"}
@@ -122,9 +125,17 @@ func (s *Store) checkPerformanceFile(tx *gorm.DB, imp *PerformanceImport) (*Perf
 	if err != nil {
 		return nil, nil, FieldErrors{"file": msgOf(err)}
 	}
-	p := &PerformancePreview{ImportID: imp.ID, Filename: imp.Filename, Rows: len(rows), Confirmed: imp.ConfirmedAt != nil,
+	return previewUpload(tx, imp, rows, s.now(), checkPerformance)
+}
+
+// previewUpload checks an upload's parsed rows: the rows' shape problems by
+// line, then check's, the columns named as the file's header spells them;
+// it returns the preview and the rows that passed.
+func previewUpload[In, Out any](tx *gorm.DB, imp *PerformanceImport, rows []UploadRow[In], now time.Time,
+	check func(*gorm.DB, []In, []int, time.Time) ([]Out, []RowProblem, error)) (*PerformancePreview, []Out, error) {
+	p := &PerformancePreview{ImportID: imp.ID, Kind: imp.Kind, Filename: imp.Filename, Rows: len(rows), Confirmed: imp.ConfirmedAt != nil,
 		Result: IngestResult{Inserted: imp.Inserted, Updated: imp.Updated}}
-	inputs := make([]PerformanceInput, 0, len(rows))
+	inputs := make([]In, 0, len(rows))
 	lines := make([]int, 0, len(rows))
 	for _, r := range rows {
 		if !r.Err.IsZero() {
@@ -134,7 +145,7 @@ func (s *Store) checkPerformanceFile(tx *gorm.DB, imp *PerformanceImport) (*Perf
 		inputs = append(inputs, r.Input)
 		lines = append(lines, r.Line)
 	}
-	good, problems, err := checkPerformance(tx, inputs, lines, s.now())
+	good, problems, err := check(tx, inputs, lines, now)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -61,7 +62,7 @@ func axeCheck(t *testing.T, ctx context.Context, axe string) []axeViolation {
 func TestBrowserAccessibilityOfEveryPage(t *testing.T) {
 	axe := axeSource(t)
 	a := newDemoApp(t)
-	ctx := browser(t)
+	ctx := browserFor(t, 10*time.Minute)
 	// Pages people use on a phone (the creator's, sign-in, the public list, the MCN dashboard)
 	// are checked at 375 px too.
 	phone := map[string]bool{"/login": true, "/top-creators": true, "/me": true, "/dashboard": true, "/invite": true, "/me/payee": true}

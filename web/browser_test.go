@@ -18,7 +18,11 @@ import (
 
 // browser starts headless Chromium for one test. Without Chromium the test
 // is skipped locally and fails in CI (CI=true), where a skip would hide a gap.
-func browser(t *testing.T) context.Context {
+func browser(t *testing.T) context.Context { return browserFor(t, 4*time.Minute) }
+
+// browserFor is browser with a budget of its own, for a test that walks every
+// page (the whole suite runs in parallel on two cores, on PostgreSQL with -race).
+func browserFor(t *testing.T, budget time.Duration) context.Context {
 	t.Helper()
 	path := os.Getenv("CHROMIUM_PATH")
 	if path == "" {
@@ -48,7 +52,7 @@ func browser(t *testing.T) context.Context {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	bctx, cancelTimeout := context.WithTimeout(bctx, 4*time.Minute)
+	bctx, cancelTimeout := context.WithTimeout(bctx, budget)
 	t.Cleanup(func() { cancelTimeout(); cancelBrowser(); cancelAlloc() })
 	return bctx
 }

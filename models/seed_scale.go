@@ -119,6 +119,16 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 			return err
 		}
 		start := time.Now()
+		// The week before last ended less than the holding period ago: the seed
+		// pays it at once (holding period 0 while it pays, audited), then puts
+		// the programme's setting back.
+		holdDays, err := holdingDays(s.r(ctx))
+		if err != nil {
+			return err
+		}
+		if err := s.SetHoldingDays(ctx, SystemActor(), 0); err != nil {
+			return err
+		}
 		for from := 0; from < len(ids); from += MaxBulk {
 			part := ids[from:min(from+MaxBulk, len(ids))]
 			if _, err := s.ApproveBonuses(ctx, rev1, part); err != nil {
@@ -140,6 +150,9 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 			if _, err := s.MarkBatchPaid(ctx, rev1, batch.ID); err != nil {
 				return err
 			}
+		}
+		if err := s.SetHoldingDays(ctx, SystemActor(), holdDays); err != nil {
+			return err
 		}
 		o.Progress("%-22s %9d bonuses in %6.1fs", "approved and paid", len(ids), time.Since(start).Seconds())
 	}

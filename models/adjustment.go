@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -362,28 +361,16 @@ func (s *Store) RejectAdjustments(ctx context.Context, a *Actor, ids []uint, rea
 	if err := checkBulk(a, ids); err != nil {
 		return nil, err
 	}
-	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
-	switch {
-	case reason == "":
-		return nil, FieldErrors{"reason": Msg{ID: "err_reject_reason_required"}}
-	case len([]rune(note)) > MaxNoteLength:
-		return nil, FieldErrors{"note": M("err_note_too_long", "N", MaxNoteLength)}
-	}
-	if msg := CheckText(note, true); !msg.IsZero() {
-		return nil, FieldErrors{"note": msg}
+	reason, note, err := checkRejection(reason, note)
+	if err != nil {
+		return nil, err
 	}
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var rc ReasonCode
-		if err := tx.Where("code = ? AND active = ?", reason, true).First(&rc).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return FieldErrors{"reason": M("err_reason_unknown", "Code", reason)}
-			}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		rc, err := activeReason(tx, reason, ReasonForBonus)
+		if err != nil {
 			return err
-		}
-		if rc.Kind != ReasonForBonus {
-			return fieldErr("reason", ReasonScopeError{Code: rc.Code, Kind: rc.Kind, Want: ReasonForBonus})
 		}
 		rows, names, err := loadAdjustments(tx, ids)
 		if err != nil {

@@ -292,32 +292,20 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 	if err := checkBulk(a, ids); err != nil {
 		return nil, err
 	}
-	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
-	switch {
-	case reason == "":
-		return nil, FieldErrors{"reason": Msg{ID: "err_reject_reason_required"}}
-	case len([]rune(note)) > MaxNoteLength:
-		return nil, FieldErrors{"note": M("err_note_too_long", "N", MaxNoteLength)}
-	}
-	if msg := CheckText(note, true); !msg.IsZero() {
-		return nil, FieldErrors{"note": msg}
+	reason, note, err := checkRejection(reason, note)
+	if err != nil {
+		return nil, err
 	}
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
 	distrusted := false
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := lockPool(tx, kind.pool); err != nil {
 			return err
 		}
-		var rc ReasonCode
-		if err := tx.Where("code = ? AND active = ?", reason, true).First(&rc).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return FieldErrors{"reason": M("err_reason_unknown", "Code", reason)}
-			}
+		rc, err := activeReason(tx, reason, kind.reasonKind)
+		if err != nil {
 			return err
-		}
-		if rc.Kind != kind.reasonKind {
-			return fieldErr("reason", ReasonScopeError{Code: rc.Code, Kind: rc.Kind, Want: kind.reasonKind})
 		}
 		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
@@ -374,6 +362,37 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		s.ranks.invalidate()
 	}
 	return rep, nil
+}
+
+// checkRejection trims a rejection's reason code and note and checks them
+// (weekly and monthly bonuses and adjustments alike).
+func checkRejection(reason, note string) (string, string, error) {
+	reason, note = strings.TrimSpace(reason), strings.TrimSpace(note)
+	switch {
+	case reason == "":
+		return "", "", FieldErrors{"reason": Msg{ID: "err_reject_reason_required"}}
+	case len([]rune(note)) > MaxNoteLength:
+		return "", "", FieldErrors{"note": M("err_note_too_long", "N", MaxNoteLength)}
+	}
+	if msg := CheckText(note, true); !msg.IsZero() {
+		return "", "", FieldErrors{"note": msg}
+	}
+	return reason, note, nil
+}
+
+// activeReason loads an active reason code of the decision's scope.
+func activeReason(tx *gorm.DB, code, scope string) (ReasonCode, error) {
+	var rc ReasonCode
+	if err := tx.Where("code = ? AND active = ?", code, true).First(&rc).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return rc, FieldErrors{"reason": M("err_reason_unknown", "Code", code)}
+		}
+		return rc, err
+	}
+	if rc.Kind != scope {
+		return rc, fieldErr("reason", ReasonScopeError{Code: rc.Code, Kind: rc.Kind, Want: scope})
+	}
+	return rc, nil
 }
 
 func loadDecidable(tx *gorm.DB, kind bonusKind, ids []uint) (map[uint]*decidable, error) {

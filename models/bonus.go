@@ -53,6 +53,7 @@ type Bonus struct {
 	State             BonusState `gorm:"size:16;not null;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1;index:idx_bonus_state_risk,priority:1"`
 	AmountFen         int64      `gorm:"not null;check:chk_bonus_amount,amount_fen >= 0 AND amount_fen <= 3000000;index:idx_bonus_week_state_amount,priority:3;index:idx_bonus_week_subject_amount,priority:3;index:idx_bonus_state_amount,priority:2;index:idx_bonus_week_amount,priority:2;index:idx_bonus_week_risk,priority:3"`
 	GMVFen            int64      `gorm:"not null"`
+	RuleFen           int64      `gorm:"not null;default:0"` // the rule's amount before pacing (0: not paced)
 	RuleVersion       uint       `gorm:"not null"`
 	Breakdown         string     `gorm:"type:text;not null"`
 	ProposedAt        time.Time  `gorm:"not null;index:idx_bonus_week_state_proposed,priority:3"`

@@ -101,6 +101,9 @@ type Breakdown struct {
 	UncappedFen int64    `json:"uncapped_fen"`
 	Capped      bool     `json:"capped"`
 	AmountFen   int64    `json:"amount_fen"`
+	// Pacing is what the week's budget did to the rule's amount (issue 17);
+	// absent when the week was not paced.
+	Pacing *Pacing `json:"pacing,omitempty"`
 }
 
 func highestTier(tiers []Tier, v int64) (int, int64) {

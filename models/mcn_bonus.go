@@ -18,6 +18,7 @@ type MCNBonus struct {
 	Delivered       int        `gorm:"not null"`
 	State           BonusState `gorm:"size:16;not null;index:idx_mcn_bonus_month_state,priority:2"`
 	AmountFen       int64      `gorm:"not null;check:chk_mcn_bonus_amount,amount_fen >= 0 AND amount_fen <= 500000000"`
+	RuleFen         int64      `gorm:"not null;default:0"` // the rule's amount before pacing (0: not paced)
 	ProposedAt      time.Time  `gorm:"not null"`
 	FirstApproverID *uint
 	FirstApprovedAt *time.Time

@@ -91,6 +91,7 @@ var migrations = []func(tx *gorm.DB) error{
 	// 27: risk flags of weekly bonuses (issue 16): a row per flag with its figures; on the bonus their count and
 	// kinds, indexed by (week, risk count, amount) for the queue's "sort by risk" and (state, risk count) for the dashboard.
 	migrateRiskFlags,
+	migratePacing,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -396,6 +396,16 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.insert("", "bonus_risk_flags", stepRow{"bonus_id": id, "week": "2026-W01", "kind": "refund_rate",
 			"args": `{"Limit":30,"Orders":10,"Rate":40,"Refunded":4}`})
 	},
+	28: func(f *stepFixture) {
+		// A week's budget, part of it committed, and a bonus scaled pro rata.
+		at := f.tick()
+		f.insert("", "period_budgets", stepRow{"pool": "creators", "period": "2026-W01", "budget_fen": 10_000_000, "weight_percent": 150,
+			"committed_fen": 300_000, "rule_fen": 12_000_000, "proposed_fen": 10_000_000, "policy": "pro_rata", "factor_ppm": 833_333,
+			"fixed_at": at, "updated_at": at})
+		if err := f.db.Exec("UPDATE bonuses SET rule_fen = amount_fen + 1 WHERE id = (SELECT MIN(id) FROM bonuses)").Error; err != nil {
+			f.t.Fatal(err)
+		}
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

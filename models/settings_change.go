@@ -31,6 +31,7 @@ const (
 	ChangeProgrammeBudget ChangeKind = "programme_budget"
 	ChangeTaxRule         ChangeKind = "tax_rule"
 	ChangeRiskThresholds  ChangeKind = "risk_thresholds"
+	ChangePacing          ChangeKind = "pacing" // the programme's period, weights and over-subscription policy
 )
 
 // PoolChange is the kind of a change to a pool's total.
@@ -127,6 +128,8 @@ func currentValue(tx *gorm.DB, kind ChangeKind) (string, error) {
 		return currentTaxRuleValue(tx)
 	case kind == ChangeRiskThresholds:
 		return currentRiskThresholdsValue(tx)
+	case kind == ChangePacing:
+		return currentPacingPlanValue(tx)
 	case kind == ChangeQuotaDefault:
 		r, err := mcnRule(tx)
 		return toJSON(QuotaDefaultValue{DefaultQuota: r.DefaultQuota}), err
@@ -165,6 +168,8 @@ func checkChange(tx *gorm.DB, kind ChangeKind, value string) (string, FieldError
 		return checkTaxRuleChange(value)
 	case kind == ChangeRiskThresholds:
 		return checkRiskThresholdsChange(value)
+	case kind == ChangePacing:
+		return checkPacingPlanChange(value)
 	case kind == ChangeMCNRule:
 		var r MCNRule
 		if err := decodeStrict(value, &r); err != nil {
@@ -218,6 +223,8 @@ func applyChange(tx *gorm.DB, a *Actor, ch *SettingsChange) error {
 		return applyTaxRuleChange(tx, a, ch)
 	case ch.Kind == ChangeRiskThresholds:
 		return applyRiskThresholdsChange(tx, a, ch)
+	case ch.Kind == ChangePacing:
+		return applyPacingPlanChange(tx, a, ch)
 	case ch.Kind == ChangeMCNRule:
 		var r MCNRule
 		if err := json.Unmarshal([]byte(ch.Proposed), &r); err != nil {
@@ -599,6 +606,12 @@ func (ch *SettingsChange) Lines() ([]ChangeLine, error) {
 			return nil, err
 		}
 		riskThresholdsLines(cur, next, add)
+	case ch.Kind == ChangePacing:
+		var cur, next PacingPlan
+		if err := decode(&cur, &next); err != nil {
+			return nil, err
+		}
+		pacingPlanLines(cur, next, add)
 	case ch.Kind == ChangeMCNRule:
 		var cur, next MCNRule
 		if err := decode(&cur, &next); err != nil {

@@ -1,0 +1,128 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PeriodBudget is what one week (creator pool) or month (MCN pool) may
+// spend, fixed when the period is first computed (issue 17). Committed is
+// what approvals charged to it, moved by the same conditional update as the
+// pool's, so concurrent approvals never take a period above its budget; the
+// database refuses it too.
+type PeriodBudget struct {
+	ID            uint                   `gorm:"primaryKey"`
+	Pool          string                 `gorm:"size:16;not null;uniqueIndex:idx_period_budget,priority:1"`
+	Period        string                 `gorm:"size:8;not null;uniqueIndex:idx_period_budget,priority:2"`
+	BudgetFen     int64                  `gorm:"not null;check:chk_period_budget,budget_fen >= 0"`
+	WeightPercent int64                  `gorm:"not null;default:100"`
+	CommittedFen  int64                  `gorm:"not null;default:0;check:chk_period_committed,committed_fen <= budget_fen"`
+	RuleFen       int64                  `gorm:"not null;default:0"` // the waiting proposals as the rule gives them, at the last compute
+	ProposedFen   int64                  `gorm:"not null;default:0"` // the waiting proposals after pacing, at the last compute
+	Policy        OverSubscriptionPolicy `gorm:"size:16;not null;default:''"`
+	FactorPPM     int64                  `gorm:"not null;default:1000000"` // the pro-rata factor of the last compute, in millionths
+	FixedAt       time.Time              `gorm:"not null"`
+	UpdatedAt     time.Time              `gorm:"not null"`
+}
+
+// LeftFen is what approvals may still charge to the period.
+func (b PeriodBudget) LeftFen() int64 { return b.BudgetFen - b.CommittedFen }
+
+// FactorText is the factor written by ppm as a decimal with four places ("0.8123").
+func FactorText(ppm int64) string {
+	return fmt.Sprintf("%d.%04d", ppm/1_000_000, (ppm%1_000_000)/100)
+}
+
+// PPM is one in millionths: a factor of 1.
+const PPM = 1_000_000
+
+// Pacing is what pacing did to one proposal; it is kept in the bonus's
+// breakdown, and shown with it to reviewers and to the creator.
+type Pacing struct {
+	Policy    OverSubscriptionPolicy `json:"policy"`
+	BudgetFen int64                  `json:"budget_fen"` // the week's budget
+	RuleFen   int64                  `json:"rule_fen"`   // what the rule gives
+	FactorPPM int64                  `json:"factor_ppm"` // budget ÷ total in millionths (PPM: not scaled)
+	FinalFen  int64                  `json:"final_fen"`  // what is proposed
+	Unfunded  bool                   `json:"unfunded,omitempty"`
+}
+
+// ErrPeriodBudgetShort means an approval would take a week or month above
+// its budget (the error returned is a PeriodBudgetShortError).
+var ErrPeriodBudgetShort = sentinel("err_period_budget_short", "the period's budget cannot cover this amount")
+
+// PeriodBudgetShortError is ErrPeriodBudgetShort with the period and amounts.
+type PeriodBudgetShortError struct {
+	Period            string
+	AskedFen, LeftFen int64
+}
+
+func (e PeriodBudgetShortError) Error() string {
+	return fmt.Sprintf("%s: %s: %s asked, %s left", ErrPeriodBudgetShort, e.Period, FormatYuan(e.AskedFen), FormatYuan(e.LeftFen))
+}
+
+// Unwrap makes errors.Is(err, ErrPeriodBudgetShort) hold.
+func (e PeriodBudgetShortError) Unwrap() error { return ErrPeriodBudgetShort }
+
+// Msg says which period, how much was asked and how much of its budget is left.
+func (e PeriodBudgetShortError) Msg() Msg {
+	return M("err_period_budget_left", "Period", e.Period, "Asked", FormatYuan(e.AskedFen), "Left", FormatYuan(e.LeftFen))
+}
+
+// chargePeriod charges amount to a period's budget if it fits, in one
+// conditional update. A period without a budget (no plan, or computed before
+// the plan) is not limited. It returns what is left (-1: no budget).
+func chargePeriod(tx *gorm.DB, pool, period string, amount int64) (left int64, err error) {
+	res := tx.Model(&PeriodBudget{}).Where("pool = ? AND period = ? AND committed_fen + ? <= budget_fen", pool, period, amount).
+		Updates(map[string]any{"committed_fen": gorm.Expr("committed_fen + ?", amount), "updated_at": nowOf(tx).UTC()})
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	b, err := periodBudget(tx, pool, period)
+	if err != nil || b == nil {
+		return -1, err
+	}
+	if res.RowsAffected != 1 {
+		return b.LeftFen(), PeriodBudgetShortError{Period: period, AskedFen: amount, LeftFen: b.LeftFen()}
+	}
+	return b.LeftFen(), nil
+}
+
+// releasePeriod gives an amount back to a period's budget (an approval lost
+// to a race, or a clawback approved).
+func releasePeriod(tx *gorm.DB, pool, period string, amount int64) error {
+	return tx.Model(&PeriodBudget{}).Where("pool = ? AND period = ?", pool, period).
+		Updates(map[string]any{"committed_fen": gorm.Expr("committed_fen - ?", amount), "updated_at": nowOf(tx).UTC()}).Error
+}
+
+// periodBudget reads a period's budget; nil when it has none.
+func periodBudget(tx *gorm.DB, pool, period string) (*PeriodBudget, error) {
+	var b PeriodBudget
+	err := tx.Where("pool = ? AND period = ?", pool, period).First(&b).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// PeriodBudgetOf reads a week's or month's budget (staff pages); nil when it has none.
+func (s *Store) PeriodBudgetOf(ctx context.Context, pool, period string) (*PeriodBudget, error) {
+	return periodBudget(s.r(ctx), pool, period)
+}
+
+// fixPeriodBudget returns the budget of a period being computed, fixing it
+// when the period is first computed under a set plan (nil: no plan, nothing
+// is paced). Placeholder of the seam: the PACING engineer owns the body.
+func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*PeriodBudget, error) {
+	if !plan.IsSet() {
+		return nil, nil
+	}
+	return periodBudget(tx, pool, period)
+}

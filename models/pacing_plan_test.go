@@ -19,7 +19,9 @@ func TestPacingPlanValidate(t *testing.T) {
 	}{
 		{"a year, with weights", func(p *models.PacingPlan) {}, "", ""},
 		{"one week", func(p *models.PacingPlan) { p.CreatorsStart, p.CreatorsEnd = "2026-W24", "2026-W24" }, "", ""},
-		{"across the ISO year 2026-W53", func(p *models.PacingPlan) { p.CreatorsStart, p.CreatorsEnd, p.Weights[0].Period = "2026-W50", "2027-W02", "2026-W53" }, "", ""},
+		{"across the ISO year 2026-W53", func(p *models.PacingPlan) {
+			p.CreatorsStart, p.CreatorsEnd, p.Weights[0].Period = "2026-W50", "2027-W02", "2026-W53"
+		}, "", ""},
 		{"no policy", func(p *models.PacingPlan) { p.Policy = "" }, "policy", "err_policy_unknown"},
 		{"unknown policy", func(p *models.PacingPlan) { p.Policy = "lottery" }, "policy", "err_policy_unknown"},
 		{"week not a week", func(p *models.PacingPlan) { p.CreatorsStart = "2026-01" }, "creators_period", "err_period_weeks"},

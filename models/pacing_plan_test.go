@@ -126,3 +126,27 @@ func TestPacingPlanChangesByTwoAdminsAndMovesTheProgrammeStart(t *testing.T) {
 		t.Fatalf("proposing the plan in force: %v", err)
 	}
 }
+
+func TestYearPlanWeighsTheShoppingFestivals(t *testing.T) {
+	t.Parallel()
+	first, _ := models.ParseWeek("2026-W41")
+	p := models.YearPlanFrom(first, models.PolicyProRata)
+	if fe := p.Validate(); len(fe) > 0 {
+		t.Fatalf("the seeds' plan is invalid: %v", fe)
+	}
+	// 2026 has 53 ISO weeks.
+	if p.CreatorsEnd != "2027-W39" || p.MCNStart != "2026-10" || p.MCNEnd != "2027-09" || len(p.Periods(models.PoolCreators)) != 52 {
+		t.Fatalf("not a year: %+v", p)
+	}
+	// 11.11 falls in 2026-W46 (Wednesday 11 November), 618 in 2027-W24 (Friday 18 June).
+	want := map[string]bool{"2026-W46": true, "2026-11": true, "2027-W24": true, "2027-06": true}
+	for _, w := range p.Weights {
+		if !want[w.Period] || w.Percent != 150 {
+			t.Fatalf("unexpected weight %+v", w)
+		}
+		delete(want, w.Period)
+	}
+	if len(want) > 0 {
+		t.Fatalf("festivals not weighted: %v", want)
+	}
+}

@@ -150,6 +150,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoPayees(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.seedDemoPacing(ctx, s.now()); err != nil { // issue 17: the period, before any week is computed
+		return nil, err
+	}
 	if err := s.seedDemoWeeks(ctx, rng, s.now()); err != nil {
 		return nil, err
 	}

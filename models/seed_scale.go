@@ -108,6 +108,11 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 		return err
 	}
 	rev1, rev2 := ActorFor(&r1, ""), ActorFor(&r2, "")
+	// The programme starts with the computed weeks (the year before is the
+	// creators' history) and runs a year: its weeks are paced pro rata (issue 17).
+	if err := s.SetPacingPlan(ctx, SystemActor(), YearPlanFrom(weeks[max(0, o.Weeks-2)], PolicyProRata)); err != nil {
+		return err
+	}
 	if o.Weeks >= 2 {
 		// The week before last: computed, a slice approved (both reviewers, for four eyes) and paid.
 		older := weeks[o.Weeks-2].String()

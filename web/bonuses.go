@@ -220,6 +220,7 @@ func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[
 		if excludeFlagged(c) {
 			f, _ = f.WithoutFlagged() // the confirmation says what was left out
 		}
+		f.Funded = c.FormValue("action") == "approve" // ¥0 proposals (unfunded by pacing) are not approved
 		ids, err := s.store.BonusIDs(c.Request().Context(), a, f, models.MaxBulk+1)
 		return ids, raw, err
 	}

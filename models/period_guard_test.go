@@ -238,3 +238,43 @@ func TestConcurrentApprovalsNeverTakeAWeekAboveItsBudget(t *testing.T) {
 		})
 	}
 }
+
+// The queue's panel: the week's budget, what approvals charged, what waits
+// (proposed and awaiting second), and by how much that is over what is left.
+func TestBudgetPanelOfAWeek(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ids := w.proposals(t, "panel", 4, 1)                                               // ¥100 each
+	w.raw.Model(&models.Bonus{}).Where("id IN ?", ids).Update("amount_fen", 3_000_000) // ¥30,000 each: four eyes
+	w.budget(t, lastWeek, 8_000_000, 0)
+	if _, err := w.s.ApproveBonuses(ctx, w.rev1, ids[:2]); err != nil { // two await a second approval
+		t.Fatal(err)
+	}
+	if _, err := w.s.ApproveBonuses(ctx, w.rev2, ids[:1]); err != nil { // one approved
+		t.Fatal(err)
+	}
+	if _, err := w.s.RejectBonuses(ctx, w.rev1, ids[3:], "duplicate_claim", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, period := range []string{lastWeek.String(), ""} { // "" : the newest computed week
+		p, err := w.s.BudgetPanelOf(ctx, models.PoolCreators, period)
+		if err != nil || p.Period != lastWeek.String() || p.Budget == nil {
+			t.Fatalf("panel %+v %v", p, err)
+		}
+		if p.Budget.CommittedFen != 3_000_000 || p.WaitingCount != 2 || p.WaitingFen != 6_000_000 || p.LeftFen() != 5_000_000 || p.OverFen() != 1_000_000 {
+			t.Fatalf("panel %+v left %d over %d", p, p.LeftFen(), p.OverFen())
+		}
+	}
+	if p, err := w.s.BudgetPanelOf(ctx, models.PoolCreators, lastWeek.Prev().String()); err != nil || p.Budget != nil || p.PlanSet || p.WaitingCount != 0 {
+		t.Fatalf("a week without a budget: %+v %v", p, err)
+	}
+	// The waiting sum reads the (week, state, amount) index alone on SQLite.
+	if w.raw.Dialector.Name() == "sqlite" {
+		var plan []struct{ Detail string }
+		w.raw.Raw("EXPLAIN QUERY PLAN SELECT state, COUNT(*) AS n, COALESCE(SUM(amount_fen), 0) AS fen FROM bonuses WHERE week = ? AND state IN (?, ?) GROUP BY state",
+			lastWeek.String(), models.BonusProposed, models.BonusAwaitingSecond).Scan(&plan)
+		if len(plan) == 0 || !strings.Contains(plan[0].Detail, "COVERING INDEX idx_bonus_week_state_amount") {
+			t.Fatalf("plan %+v", plan)
+		}
+	}
+}

@@ -169,6 +169,13 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 			return v, err
 		}
 		v.PoolLeft, v.PoolTotal = models.FormatYuan(pool.LeftFen()), models.FormatYuan(pool.TotalFen)
+		week := "" // no week filtered: the newest computed week's budget
+		if wk, err := models.ParseWeek(raw["week"]); err == nil {
+			week = wk.String()
+		}
+		if v.Budget, err = s.budgetPanel(c, models.PoolCreators, week); err != nil {
+			return v, err
+		}
 	}
 	return v, nil
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +117,53 @@ func TestMCNQueueShowsTheMonthsBudget(t *testing.T) {
 	other := models.MonthOf(time.Now()).Prev().Prev().String()
 	if txt := panelText(t, rev.get("/mcn-bonuses?month="+other)); !strings.Contains(txt, "This month has no budget: the programme's period is not set.") {
 		t.Errorf("a month without a budget: %s", txt)
+	}
+}
+
+// The what-if preview sets both rules' totals against the week's budget: the
+// factor pro rata would need and the week the pool would run out at that pace.
+func TestWhatIfShowsTheWeeksBudgetAndTheRunOutWeek(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	// Carol's week: ¥300 under the current rule, ¥150 under the proposed one; the pool has ¥3,000 left.
+	if err := a.store.SetPoolTotal(ctx, models.SystemActor(), models.PoolCreators, 330_000); err != nil {
+		t.Fatal(err)
+	}
+	a.budgetRow(models.PoolCreators, lastWeek.String(), 20_000, 0, models.PolicyProRata, models.PPM)
+	form := url.Values{"action": {"preview"}, "gmv_tiers": {"10000 = 500\n50000 = 2000"}, "view_tiers": {"100000 = 300"}, "per_video": {"50"},
+		"per_live": {"300"}, "weekly_cap": {"30000"}, "four_eyes": {"20000"}}
+	after := func(n int) string { return models.WeekOf(lastWeek.Start().AddDate(0, 0, 7*n)).String() }
+	admin := a.login("admin")
+	budget := func(doc *goquery.Document) (line string, rows []string) {
+		b := doc.Find(`[data-testid="what-if-budget"]`)
+		line = strings.TrimSpace(b.Find(`[data-testid="what-if-budget-line"]`).Text())
+		b.Find("tbody tr").Each(func(_ int, s *goquery.Selection) {
+			var cells []string
+			s.Find("th, td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, strings.TrimSpace(td.Text())) })
+			rows = append(rows, strings.Join(cells, " | "))
+		})
+		return line, rows
+	}
+	line, rows := budget(admin.postForm("/settings/bonus-rule", form).doc(t))
+	if line != lastWeek.String()+"'s budget is ¥200.00 (fixed when the week was first computed)." {
+		t.Errorf("budget line %q", line)
+	}
+	want := []string{"Current rule | ¥300.00 | ×0.6666 | " + after(10), "Proposed rule | ¥150.00 | none needed | " + after(20)}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("rows %q, want %q", rows, want)
+	}
+	// With the programme ending before the proposed rule would empty the pool.
+	end := after(12)
+	plan := models.PacingPlan{CreatorsStart: lastWeek.String(), CreatorsEnd: end, MCNStart: "2026-01", MCNEnd: "2026-12", Policy: models.PolicyProRata}
+	if err := a.store.SetPacingPlan(ctx, models.SystemActor(), plan); err != nil {
+		t.Fatal(err)
+	}
+	line, rows = budget(admin.inChinese().postForm("/settings/bonus-rule", form).doc(t))
+	if line != lastWeek.String()+" 的预算为 ¥200.00（在该周首次计算时确定）。" {
+		t.Errorf("Chinese budget line %q", line)
+	}
+	want = []string{"当前规则 | ¥300.00 | ×0.6666 | " + after(10), "拟议规则 | ¥150.00 | 无需缩减 | 项目结束（" + end + "）前不会耗尽"}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Chinese rows %q, want %q", rows, want)
 	}
 }

@@ -167,3 +167,37 @@ func TestWhatIfShowsTheWeeksBudgetAndTheRunOutWeek(t *testing.T) {
 		t.Errorf("Chinese rows %q, want %q", rows, want)
 	}
 }
+
+// Approving everything matching stops at the week's budget, lists what its
+// budget could not cover like the other refusals, and leaves ¥0 proposals out.
+func TestBulkApprovalStopsAtTheWeeksBudget(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.weekOfProposals(4) // ¥100, ¥200, ¥300, ¥400
+	rev := a.login("reviewer").inChinese()
+	rev.postForm("/bonuses/compute", url.Values{"week": {lastWeek.String()}})
+	unfunded := a.bonusOfAccount("jd_cr_q00000")
+	a.raw.Model(&models.Bonus{}).Where("id = ?", unfunded.ID).Update("amount_fen", 0) // pacing by rank left it unfunded
+	a.budgetRow(models.PoolCreators, lastWeek.String(), 50_000, 0, models.PolicyByRank, models.PPM)
+	form := url.Values{"action": {"approve"}, "all": {"1"}, "f_week": {lastWeek.String()}, "f_state": {"proposed"}}
+	first := rev.postForm("/bonuses/decide", form)
+	if got := fact(t, first, "confirm-count"); got != "3" {
+		t.Errorf("the confirmation counts %q, want 3 (the ¥0 proposal left out)", got)
+	}
+	res := rev.follow(rev.postForm("/bonuses/decide", confirmFields(t, first)))
+	flash := strings.Join(strings.Fields(res.doc(t).Find(`[data-testid="flash"]`).Text()), " ")
+	if !strings.Contains(flash, lastWeek.String()+" 的预算仅剩 ¥0.00，这笔奖金为 ¥400.00") || !strings.Contains(flash, "¥500.00") {
+		t.Errorf("flash %q", flash)
+	}
+	if got := a.bonusOfAccount("jd_cr_q00000").State; got != models.BonusProposed {
+		t.Errorf("the ¥0 proposal is %s", got)
+	}
+	if panel := panelText(t, rev.get("/bonuses?week="+lastWeek.String())); !strings.Contains(panel, "剩余 ¥0.00") || !strings.Contains(panel, "超出预算 ¥400.00") {
+		t.Errorf("panel after the approval: %s", panel)
+	}
+	// One by one, the ¥0 proposal is refused with its own reason.
+	res = rev.follow(rev.postForm("/bonuses/decide", url.Values{"action": {"approve"}, "ids": {itoa(unfunded.ID)}}))
+	if flash := res.doc(t).Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "该提案为 ¥0") {
+		t.Errorf("approving a ¥0 proposal: %q", flash)
+	}
+}

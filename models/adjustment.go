@@ -340,8 +340,28 @@ func approveAdjustment(tx *gorm.DB, a *Actor, j *BonusAdjustment, name string, f
 				}
 				return o, err
 			}
-		} else if err := releasePool(tx, PoolCreators, -j.AmountFen); err != nil {
-			return o, err
+			// A top-up is spent in its week: it charges the week's budget too (issue 17).
+			if left, err := chargePeriod(tx, PoolCreators, j.Week, j.AmountFen); err != nil {
+				if errors.Is(err, ErrPeriodBudgetShort) {
+					if err := releasePool(tx, PoolCreators, j.AmountFen); err != nil {
+						return o, err
+					}
+					if _, err := update(BonusApproved, map[string]any{"state": j.State, "decided_by_id": nil, "decided_at": nil}); err != nil {
+						return o, err
+					}
+					o.Reason, o.LimitFen, o.Period = RefusedPeriodBudget, left, j.Week
+					return o, appendAuditTallied(tx, a, "adjustment.approve_refused", "adjustment", j.ID,
+						map[string]any{"reason": "period budget cannot cover", "period": j.Week, "left_fen": left, "amount_fen": j.AmountFen})
+				}
+				return o, err
+			}
+		} else {
+			if err := releasePool(tx, PoolCreators, -j.AmountFen); err != nil {
+				return o, err
+			}
+			if err := releaseWeekBudget(tx, j.Week, -j.AmountFen); err != nil {
+				return o, err
+			}
 		}
 		j.State = BonusApproved
 		o.Result = "approved"
@@ -443,4 +463,18 @@ func loadAdjustments(tx *gorm.DB, ids []uint) (map[uint]*BonusAdjustment, map[ui
 		}
 	}
 	return out, names, nil
+}
+
+// releaseWeekBudget gives a clawback back to its week's budget, never more
+// than the week has committed (its bonus may have been approved before the
+// week had a budget). A week without a budget is left alone.
+func releaseWeekBudget(tx *gorm.DB, week string, amount int64) error {
+	b, err := periodBudget(tx, PoolCreators, week)
+	if err != nil || b == nil {
+		return err
+	}
+	if amount = min(amount, b.CommittedFen); amount <= 0 {
+		return nil
+	}
+	return releasePeriod(tx, PoolCreators, week, amount)
 }

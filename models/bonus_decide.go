@@ -21,6 +21,7 @@ type Outcome struct {
 	AmountFen int64      // the bonus's amount (RefusedOverCap, RefusedPoolShort)
 	LimitFen  int64      // the cap (RefusedOverCap) or what the pool has left (RefusedPoolShort)
 	State     BonusState // the state it is already in (RefusedAlreadyDecided)
+	Period    string     // the week or month whose budget is short (RefusedPeriodBudget)
 }
 
 // Why a bonus of a decision was refused; each is the catalogue ID of its message.
@@ -31,6 +32,8 @@ const (
 	RefusedPoolShort        = "refused_pool_short"    // Asked, Left
 	RefusedDecidedMeanwhile = "refused_decided_meanwhile"
 	RefusedAlreadyDecided   = "refused_already_decided" // State
+	RefusedPeriodBudget     = "refused_period_budget"   // Period, Asked, Left: the week's (month's) budget is short (issue 17)
+	RefusedUnfunded         = "refused_unfunded"        // a ¥0 proposal (pacing left it unfunded): nothing to approve
 )
 
 // BonusStateWord is the catalogue ID of a bonus state as it reads inside a
@@ -48,6 +51,8 @@ func (o Outcome) Msg() Msg {
 		return M(o.Reason, "Asked", Fen(o.AmountFen), "Left", Fen(o.LimitFen))
 	case RefusedAlreadyDecided:
 		return M(o.Reason, "State", BonusStateWord(o.State))
+	case RefusedPeriodBudget:
+		return M(o.Reason, "Period", o.Period, "Asked", Fen(o.AmountFen), "Left", Fen(o.LimitFen))
 	}
 	return M(o.Reason)
 }
@@ -233,6 +238,9 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 	if b.AmountFen > capFen {
 		return refuse(RefusedOverCap, capFen, map[string]any{"reason": "over cap", "cap_fen": capFen})
 	}
+	if b.AmountFen == 0 && (b.State == BonusProposed || b.State == BonusAwaitingSecond) {
+		return refuse(RefusedUnfunded, 0, map[string]any{"reason": "unfunded"})
+	}
 	before := b.audit()
 	update := func(from BonusState, values map[string]any) (bool, error) {
 		res := tx.Table(kind.table).Where("id = ? AND state = ?", b.ID, from).Updates(values)
@@ -257,13 +265,30 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 			}
 			return o, err
 		}
+		// The week's (month's) budget too, in the same transaction: no approval takes a period above it.
+		periodLeft, err := chargePeriod(tx, kind.pool, b.Period, b.AmountFen)
+		if err != nil {
+			if errors.Is(err, ErrPeriodBudgetShort) {
+				if err := releasePool(tx, kind.pool, b.AmountFen); err != nil {
+					return o, err
+				}
+				o.Period = b.Period
+				return refuse(RefusedPeriodBudget, periodLeft, map[string]any{"reason": "period budget cannot cover", "period": b.Period, "left_fen": periodLeft})
+			}
+			return o, err
+		}
 		ok, err := update(b.State, map[string]any{"state": BonusApproved, "decided_by_id": a.UserID, "decided_at": now, "updated_at": now})
 		if err != nil {
 			return o, err
 		}
 		if !ok {
-			// Lost a race after charging: give the money back within this transaction.
+			// Lost a race after charging: give the money back (pool and period) within this transaction.
 			o.Reason = RefusedDecidedMeanwhile
+			if periodLeft >= 0 {
+				if err := releasePeriod(tx, kind.pool, b.Period, b.AmountFen); err != nil {
+					return o, err
+				}
+			}
 			return o, releasePool(tx, kind.pool, b.AmountFen)
 		}
 		b.State = BonusApproved

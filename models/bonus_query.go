@@ -24,6 +24,9 @@ type BonusFilter struct {
 	Sort        string // amount, gmv, name, waiting, risk
 	Desc        bool
 	Risk        string // "", RiskAny, RiskNone or a RiskKind (bonus_risk_query.go)
+	// Funded leaves out ¥0 proposals (issue 17: pacing by rank proposes the
+	// unfunded at ¥0): approving everything matching never lists them.
+	Funded bool
 }
 
 // BonusSorts maps sort keys to columns.
@@ -82,6 +85,9 @@ func (s *Store) bonusQuery(ctx context.Context, a *Actor, f BonusFilter) *gorm.D
 		q = q.Where("b.agency_id = ?", f.AgencyID)
 	} else if f.AgencyName != "" && a.IsStaff() {
 		q = q.Where("b.agency_id IN (?)", agenciesNamed(s.r(ctx), f.AgencyName))
+	}
+	if f.Funded {
+		q = q.Where("b.amount_fen > 0")
 	}
 	if f.MinFen > 0 {
 		q = q.Where("b.amount_fen >= ?", f.MinFen)

@@ -104,11 +104,12 @@ type RuleImpact struct {
 // what it means for the creator pool's remaining money.
 type WhatIfResult struct {
 	Current, Proposed RuleImpact
-	Up, Down          []RuleMover // the largest rises and falls, largest first (at most MoversShown each)
-	PoolLeftFen       int64       // the creator pool's money not yet committed, now
-	ChangeFen         int64       // proposed minus current total for the week
-	LeftAfterFen      int64       // PoolLeftFen − ChangeFen: what a week like it would leave under the proposed rule
-	Overspends        bool        // LeftAfterFen < 0
+	Up, Down          []RuleMover   // the largest rises and falls, largest first (at most MoversShown each)
+	PoolLeftFen       int64         // the creator pool's money not yet committed, now
+	ChangeFen         int64         // proposed minus current total for the week
+	LeftAfterFen      int64         // PoolLeftFen − ChangeFen: what a week like it would leave under the proposed rule
+	Overspends        bool          // LeftAfterFen < 0
+	Budget            *WhatIfBudget // the week's budget against both totals, and when the pool runs out (issue 17)
 }
 
 // RuleMover is one creator whose amount the proposed rule changes.
@@ -209,6 +210,9 @@ func (s *Store) WhatIf(ctx context.Context, proposed BonusRule) (*WhatIfResult, 
 	out.ChangeFen = out.Proposed.TotalFen - out.Current.TotalFen
 	out.LeftAfterFen = out.PoolLeftFen - out.ChangeFen
 	out.Overspends = out.LeftAfterFen < 0
+	if out.Budget, err = whatIfBudget(db, week, out.Current.TotalFen, out.Proposed.TotalFen); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -1,6 +1,10 @@
 package models
 
-import "context"
+import (
+	"context"
+
+	"gorm.io/gorm"
+)
 
 // Hooks for the external tests: they play an attacker who holds the database
 // but not the audit key, and so can compute everything but the right HMAC.
@@ -37,3 +41,33 @@ const LockKeyPerformanceIngest = lockKeyPerformanceIngest
 
 // AdvisoryLockSQL is how the portal takes an advisory lock (one argument: the key).
 const AdvisoryLockSQL = advisoryLockSQL
+
+// SeedPeriodBudget fixes a week's or month's budget directly (issue 17, the
+// guard's tests), with what approvals already charged to it.
+func (s *Store) SeedPeriodBudget(ctx context.Context, pool, period string, budgetFen, committedFen int64) error {
+	now := s.now().UTC()
+	return s.db.WithContext(ctx).Create(&PeriodBudget{Pool: pool, Period: period, BudgetFen: budgetFen, CommittedFen: committedFen,
+		WeightPercent: DefaultWeightPercent, Policy: PolicyProRata, FactorPPM: PPM, FixedAt: now, UpdatedAt: now}).Error
+}
+
+// ApproveLosingTheRace approves a weekly bonus as a reviewer who read it just
+// before someone else rejected it: the approval charges, then loses the race.
+func (s *Store) ApproveLosingTheRace(ctx context.Context, a *Actor, id uint) (Outcome, error) {
+	var o Outcome
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		capFen, fourEyesFen, err := weeklyBonuses.limits(tx)
+		if err != nil {
+			return err
+		}
+		rows, err := loadDecidable(tx, weeklyBonuses, []uint{id})
+		if err != nil {
+			return err
+		}
+		if err := tx.Table("bonuses").Where("id = ?", id).Update("state", BonusRejected).Error; err != nil {
+			return err
+		}
+		o, err = approveOne(tx, a, weeklyBonuses, rows[id], capFen, fourEyesFen, s.now().UTC())
+		return err
+	})
+	return o, err
+}

@@ -169,6 +169,13 @@ func (s *Server) bonusQueueView(c echo.Context, raw map[string]string, errs view
 			return v, err
 		}
 		v.PoolLeft, v.PoolTotal = models.FormatYuan(pool.LeftFen()), models.FormatYuan(pool.TotalFen)
+		week := "" // no week filtered: the newest computed week's budget
+		if wk, err := models.ParseWeek(raw["week"]); err == nil {
+			week = wk.String()
+		}
+		if v.Budget, err = s.budgetPanel(c, models.PoolCreators, week); err != nil {
+			return v, err
+		}
 	}
 	return v, nil
 }
@@ -220,6 +227,7 @@ func (s *Server) selectedBonusIDs(c echo.Context, a *models.Actor) ([]uint, map[
 		if excludeFlagged(c) {
 			f, _ = f.WithoutFlagged() // the confirmation says what was left out
 		}
+		f.Funded = c.FormValue("action") == "approve" // ¥0 proposals (unfunded by pacing) are not approved
 		ids, err := s.store.BonusIDs(c.Request().Context(), a, f, models.MaxBulk+1)
 		return ids, raw, err
 	}

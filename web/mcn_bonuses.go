@@ -54,6 +54,9 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 		return v, err
 	}
 	v.PoolLeft, v.PoolTotal = models.FormatYuan(pool.LeftFen()), models.FormatYuan(pool.TotalFen)
+	if v.Budget, err = s.budgetPanel(c, models.PoolMCN, month); err != nil { // "" : the newest computed month
+		return v, err
+	}
 	rule, err := s.store.MCNRuleNow(ctx)
 	if err != nil {
 		return v, err

@@ -75,7 +75,47 @@ func (s *Server) whatIf(c echo.Context, rule models.BonusRule) (*views.WhatIfVie
 		change = "+" + change
 	}
 	return &views.WhatIfView{Current: impactView(w.Current), Proposed: impactView(w.Proposed), Up: movers(w.Up), Down: movers(w.Down),
-		PoolLeft: models.FormatYuan(w.PoolLeftFen), Change: change, PoolLeftAfter: models.FormatYuan(w.LeftAfterFen), Overspends: w.Overspends}, nil
+		PoolLeft: models.FormatYuan(w.PoolLeftFen), Change: change, PoolLeftAfter: models.FormatYuan(w.LeftAfterFen), Overspends: w.Overspends,
+		Budget: whatIfBudgetView(c, w.Budget)}, nil
+}
+
+// whatIfBudgetView says the last computed week's budget and, for each rule,
+// the factor pro rata would need and the week the pool would run out (issue 17).
+func whatIfBudgetView(c echo.Context, b *models.WhatIfBudget) *views.WhatIfBudgetView {
+	if b == nil {
+		return nil
+	}
+	v := &views.WhatIfBudgetView{Note: tr(c, "what_if_runout_note", "Week", b.Week, "Left", models.FormatYuan(b.PoolLeft))}
+	switch {
+	case b.Fixed:
+		v.Budget = tr(c, "what_if_budget_fixed", "Week", b.Week, "Budget", models.FormatYuan(b.BudgetFen))
+	case b.Budgeted:
+		v.Budget = tr(c, "what_if_budget_would", "Week", b.Week, "Budget", models.FormatYuan(b.BudgetFen))
+	case b.PlanSet:
+		v.Budget = tr(c, "what_if_budget_outside", "Week", b.Week)
+	default:
+		v.Budget = tr(c, "what_if_budget_unset", "Week", b.Week)
+	}
+	row := func(rule string, p models.PaceOutlook) views.PaceRowView {
+		r := views.PaceRowView{Rule: tr(c, rule), Total: models.FormatYuan(p.TotalFen), Factor: "—", RunOut: p.RunOut}
+		if b.Budgeted {
+			r.Factor = tr(c, "what_if_factor_none")
+			if p.NeedsFactor() {
+				r.Factor = "×" + models.FactorText(p.FactorPPM)
+			}
+		}
+		switch {
+		case p.TotalFen <= 0:
+			r.RunOut = tr(c, "what_if_runout_never")
+		case p.RunOutAfterEnd:
+			r.RunOut = tr(c, "what_if_runout_after_end", "End", b.PlanEnd)
+		case p.RunOut == "":
+			r.RunOut = tr(c, "what_if_runout_never")
+		}
+		return r
+	}
+	v.Rows = []views.PaceRowView{row("current_rule", b.Current), row("proposed_rule", b.Proposed)}
+	return v
 }
 
 func (s *Server) changesView(c echo.Context) (views.ChangesView, error) {

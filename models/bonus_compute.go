@@ -262,7 +262,8 @@ func paceWeek(tx *gorm.DB, budget *PeriodBudget, policy OverSubscriptionPolicy, 
 		idx = append(idx, i)
 		in = append(in, PaceProposal{OwnerID: p.CreatorID, RuleFen: p.AmountFen, RankBy: p.GMVFen})
 	}
-	out := Pace(policy, budget.BudgetFen-held, in)
+	available := max(budget.BudgetFen-held, 0)
+	out := Pace(policy, available, in)
 	for k, i := range idx {
 		final := out.FinalFen[k]
 		factor := out.FactorPPM
@@ -271,7 +272,7 @@ func paceWeek(tx *gorm.DB, budget *PeriodBudget, policy OverSubscriptionPolicy, 
 		}
 		proposals[i].RuleFen, proposals[i].AmountFen = in[k].RuleFen, final
 		bds[i].Pacing = &Pacing{Policy: policy, BudgetFen: budget.BudgetFen, RuleFen: in[k].RuleFen, FactorPPM: factor,
-			FinalFen: final, Unfunded: out.Unfunded[k]}
+			FinalFen: final, Unfunded: out.Unfunded[k], PeriodRuleFen: out.RuleFen, AvailableFen: available}
 	}
 	res.Paced, res.BudgetFen, res.RuleFen, res.FactorPPM, res.Policy = true, budget.BudgetFen, out.RuleFen, out.FactorPPM, policy
 	return tx.Model(&PeriodBudget{}).Where("id = ?", budget.ID).Updates(map[string]any{

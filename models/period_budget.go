@@ -50,6 +50,10 @@ type Pacing struct {
 	FactorPPM int64                  `json:"factor_ppm"` // budget ÷ total in millionths (PPM: not scaled)
 	FinalFen  int64                  `json:"final_fen"`  // what is proposed
 	Unfunded  bool                   `json:"unfunded,omitempty"`
+	// The period's waiting proposals under the rule, and what its budget had
+	// left for them once its decided bonuses were counted (the pacing engineer's addition).
+	PeriodRuleFen int64 `json:"period_rule_fen"`
+	AvailableFen  int64 `json:"available_fen"`
 }
 
 // ErrPeriodBudgetShort means an approval would take a week or month above

@@ -115,7 +115,7 @@ func adjustmentReason(delta int64, from, to Figures) string {
 // revision replaces an adjustment still waiting (proposed, or awaiting its
 // second approval: that first approval was for figures no longer current);
 // figures back at what was approved withdraw it.
-func adjustWeek(tx *gorm.DB, a *Actor, week WeekLabel, rule BonusRule, version uint, rows []weekPerformance, decided []Bonus, now time.Time) (int, error) {
+func adjustWeek(tx *gorm.DB, a *Actor, week WeekLabel, rule BonusRule, version uint, rows []weekPerformance, decided []Bonus, now time.Time, target func(b *Bonus, ruleFen int64) int64) (int, error) {
 	var money []Bonus
 	for _, b := range decided {
 		if b.State == BonusApproved || b.State == BonusPaid {
@@ -182,7 +182,7 @@ func adjustWeek(tx *gorm.DB, a *Actor, week WeekLabel, rule BonusRule, version u
 		newFen := int64(0)
 		c := Creator{State: StateQualified, QualifiedAt: &time.Time{}}
 		if ok, _ := Eligible(c, p.WeeklyPerformance, week); ok {
-			newFen = rule.Compute(p.WeeklyPerformance).AmountFen
+			newFen = target(&b, rule.Compute(p.WeeklyPerformance).AmountFen)
 		}
 		delta := newFen - base
 		if to == from || delta == 0 {

@@ -41,6 +41,28 @@ func scaleStore(b *testing.B) (*models.Store, *models.Actor, *models.Actor) {
 // a rule change, so every proposal is rewritten (the seed times a first compute).
 func BenchmarkComputeWeek(b *testing.B) {
 	s, rev, _ := scaleStore(b)
+	benchComputeWeek(b, s, rev)
+}
+
+// BenchmarkComputeWeekPaced is BenchmarkComputeWeek under a year's plan
+// (issue 17): the week's budget is about ¥1bn ÷ 52, far below what its
+// proposals add up to, so every one of them is paced pro rata.
+func BenchmarkComputeWeekPaced(b *testing.B) {
+	s, rev, _ := scaleStore(b)
+	start := models.WeekOf(time.Now()).Prev().Prev()
+	end := start
+	for range 51 {
+		end = models.WeekOf(end.End())
+	}
+	month := models.MonthOf(time.Now())
+	if err := s.SetPacingPlan(ctx, models.SystemActor(), models.PacingPlan{CreatorsStart: start.String(), CreatorsEnd: end.String(),
+		MCNStart: month.String(), MCNEnd: month.String(), Policy: models.PolicyProRata, Weights: []models.PeriodWeight{}}); err != nil {
+		b.Fatal(err)
+	}
+	benchComputeWeek(b, s, rev)
+}
+
+func benchComputeWeek(b *testing.B, s *models.Store, rev *models.Actor) {
 	week := models.WeekOf(time.Now()).Prev().String()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -56,6 +78,9 @@ func BenchmarkComputeWeek(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(res.Eligible), "proposals")
+		if res.Paced {
+			b.ReportMetric(float64(res.FactorPPM)/models.PPM, "factor")
+		}
 	}
 }
 

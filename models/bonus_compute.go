@@ -21,6 +21,13 @@ type ComputeResult struct {
 	Capped      int
 	Flagged     int // proposals carrying at least one risk flag
 	Adjustments int // adjustments proposed for decided bonuses whose figures changed
+	// Pacing (issue 17): whether the week has a budget, the budget, the
+	// waiting proposals' total as the rule gives them, and the factor applied.
+	Paced     bool
+	BudgetFen int64
+	RuleFen   int64
+	FactorPPM int64
+	Policy    OverSubscriptionPolicy `json:",omitempty"`
 }
 
 // weekPerformance is a performance row with what eligibility needs of its creator.
@@ -45,8 +52,19 @@ func loadWeekPerformance(tx *gorm.DB, week string) ([]weekPerformance, error) {
 // eligible creator with a positive amount, and which of them the cap cut (so
 // reports need not decode every breakdown again).
 func proposalsCapped(rule BonusRule, version uint, week WeekLabel, rows []weekPerformance, now time.Time) ([]Bonus, []bool) {
+	out, bds := proposalsExplained(rule, version, week, rows, now)
+	capped := make([]bool, len(out))
+	for i := range out {
+		out[i].Breakdown, capped[i] = toJSON(bds[i]), bds[i].Capped
+	}
+	return out, capped
+}
+
+// proposalsExplained is proposalsCapped with each proposal's breakdown not
+// yet written into it (pacing adds to it first).
+func proposalsExplained(rule BonusRule, version uint, week WeekLabel, rows []weekPerformance, now time.Time) ([]Bonus, []Breakdown) {
 	out := make([]Bonus, 0, len(rows))
-	capped := make([]bool, 0, len(rows))
+	bds := make([]Breakdown, 0, len(rows))
 	for _, r := range rows {
 		c := Creator{State: r.State, QualifiedAt: r.QualifiedAt}
 		if ok, _ := Eligible(c, r.WeeklyPerformance, week); !ok {
@@ -60,16 +78,16 @@ func proposalsCapped(rule BonusRule, version uint, week WeekLabel, rows []weekPe
 		out = append(out, Bonus{
 			CreatorID: r.CreatorID, Week: week.String(), AgencyID: r.AgencyID, SubjectID: r.PrimarySubjectID,
 			State: BonusProposed, AmountFen: b.AmountFen, GMVFen: b.GMVFen, RuleVersion: version,
-			Breakdown: toJSON(b), ProposedAt: now, UpdatedAt: now,
+			ProposedAt: now, UpdatedAt: now,
 		})
-		capped = append(capped, b.Capped)
+		bds = append(bds, b)
 	}
-	return out, capped
+	return out, bds
 }
 
 // sameProposal reports whether a recomputed proposal would write what is stored.
 func sameProposal(old, p *Bonus) bool {
-	return old.AmountFen == p.AmountFen && old.GMVFen == p.GMVFen && old.RuleVersion == p.RuleVersion &&
+	return old.AmountFen == p.AmountFen && old.RuleFen == p.RuleFen && old.GMVFen == p.GMVFen && old.RuleVersion == p.RuleVersion &&
 		old.SubjectID == p.SubjectID && old.Breakdown == p.Breakdown && equalIDs(old.AgencyID, p.AgencyID)
 }
 
@@ -101,13 +119,28 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 			return err
 		}
 		res.RuleVersion = version
+		plan, err := pacingPlan(tx)
+		if err != nil {
+			return err
+		}
+		if !plan.Contains(PoolCreators, week.String()) {
+			return periodOutside(plan, PoolCreators, week.String())
+		}
+		budget, err := fixPeriodBudget(tx, plan, PoolCreators, week.String())
+		if err != nil {
+			return err
+		}
 		rows, err := loadWeekPerformance(tx, week.String())
 		if err != nil {
 			return err
 		}
-		proposals, capped := proposalsCapped(rule, version, week, rows, now)
+		proposals, bds := proposalsExplained(rule, version, week, rows, now)
+		capped := make([]bool, len(bds))
+		for i := range bds {
+			capped[i] = bds[i].Capped
+		}
 		var existing []Bonus
-		if err := tx.Select("id, creator_id, state, amount_fen, gmv_fen, rule_version, agency_id, subject_id, breakdown").
+		if err := tx.Select("id, creator_id, state, amount_fen, rule_fen, gmv_fen, rule_version, agency_id, subject_id, breakdown").
 			Where("week = ?", week.String()).Find(&existing).Error; err != nil {
 			return err
 		}
@@ -126,6 +159,14 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 		flags, err := flagProposals(tx, &riskWeek{Week: week, Rows: rows, Proposals: proposals, Capped: cappedBy, T: thresholds})
 		if err != nil {
 			return err
+		}
+		if budget != nil {
+			if err := paceWeek(tx, budget, plan.Policy, proposals, bds, before, res); err != nil {
+				return err
+			}
+		}
+		for i := range proposals {
+			proposals[i].Breakdown = toJSON(bds[i])
 		}
 		eligible := make(map[uint]bool, len(proposals))
 		var decided []Bonus
@@ -162,7 +203,7 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 			part := write[start:min(start+500, len(write))]
 			err := tx.Clauses(clause.OnConflict{
 				Columns: []clause.Column{{Name: "creator_id"}, {Name: "week"}},
-				DoUpdates: clause.AssignmentColumns([]string{"amount_fen", "gmv_fen", "rule_version", "breakdown",
+				DoUpdates: clause.AssignmentColumns([]string{"amount_fen", "rule_fen", "gmv_fen", "rule_version", "breakdown",
 					"agency_id", "subject_id", "updated_at"}),
 				// Only proposals still waiting may change; decided bonuses keep their amount.
 				Where: clause.Where{Exprs: []clause.Expression{clause.Eq{Column: clause.Column{Table: "bonuses", Name: "state"}, Value: BonusProposed}}},
@@ -197,4 +238,44 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 		return nil, err
 	}
 	return res, nil
+}
+
+// paceWeek paces the week's waiting proposals (new or still proposed) within
+// what its budget has left once its decided bonuses (approved, paid or
+// awaiting a second approval) are counted: it writes each one's final
+// amount, its rule amount and its breakdown's Pacing, and records the
+// compute on the budget.
+func paceWeek(tx *gorm.DB, budget *PeriodBudget, policy OverSubscriptionPolicy, proposals []Bonus, bds []Breakdown, before map[uint]*Bonus, res *ComputeResult) error {
+	var held int64
+	for _, b := range before {
+		switch b.State {
+		case BonusApproved, BonusPaid, BonusAwaitingSecond:
+			held += b.AmountFen
+		}
+	}
+	var idx []int
+	var in []PaceProposal
+	for i, p := range proposals {
+		if old, ok := before[p.CreatorID]; ok && old.State != BonusProposed {
+			continue // decided: keeps its amount
+		}
+		idx = append(idx, i)
+		in = append(in, PaceProposal{OwnerID: p.CreatorID, RuleFen: p.AmountFen, RankBy: p.GMVFen})
+	}
+	available := max(budget.BudgetFen-held, 0)
+	out := Pace(policy, available, in)
+	for k, i := range idx {
+		final := out.FinalFen[k]
+		factor := out.FactorPPM
+		if policy == PolicyByRank {
+			factor = ratioPPM(final, in[k].RuleFen)
+		}
+		proposals[i].RuleFen, proposals[i].AmountFen = in[k].RuleFen, final
+		bds[i].Pacing = &Pacing{Policy: policy, BudgetFen: budget.BudgetFen, RuleFen: in[k].RuleFen, FactorPPM: factor,
+			FinalFen: final, Unfunded: out.Unfunded[k], PeriodRuleFen: out.RuleFen, AvailableFen: available}
+	}
+	res.Paced, res.BudgetFen, res.RuleFen, res.FactorPPM, res.Policy = true, budget.BudgetFen, out.RuleFen, out.FactorPPM, policy
+	return tx.Model(&PeriodBudget{}).Where("id = ?", budget.ID).Updates(map[string]any{
+		"rule_fen": out.RuleFen, "proposed_fen": out.TotalFen, "policy": policy, "factor_ppm": out.FactorPPM,
+		"updated_at": nowOf(tx).UTC()}).Error
 }

@@ -43,6 +43,12 @@ type MonthResult struct {
 	Decided  int
 	Removed  int
 	TotalFen int64
+	// Pacing (issue 17): as ComputeResult's.
+	Paced     bool
+	BudgetFen int64
+	RuleFen   int64
+	FactorPPM int64
+	Policy    OverSubscriptionPolicy `json:",omitempty"`
 }
 
 // ComputeMonth proposes the monthly bonus to every agency that met its quota
@@ -68,6 +74,17 @@ func (s *Store) ComputeMonth(ctx context.Context, a *Actor, label string, now ti
 		if err != nil {
 			return err
 		}
+		plan, err := pacingPlan(tx)
+		if err != nil {
+			return err
+		}
+		if !plan.Contains(PoolMCN, month.String()) {
+			return periodOutside(plan, PoolMCN, month.String())
+		}
+		budget, err := fixPeriodBudget(tx, plan, PoolMCN, month.String())
+		if err != nil {
+			return err
+		}
 		book, err := loadQuotaBook(tx, nil)
 		if err != nil {
 			return err
@@ -82,15 +99,22 @@ func (s *Store) ComputeMonth(ctx context.Context, a *Actor, label string, now ti
 			return err
 		}
 		var existing []MCNBonus
-		if err := tx.Select("id, agency_id, state").Where("month = ?", month.String()).Find(&existing).Error; err != nil {
+		if err := tx.Select("id, agency_id, state, amount_fen").Where("month = ?", month.String()).Find(&existing).Error; err != nil {
 			return err
 		}
 		stateOf := map[uint]BonusState{}
+		var held int64 // what the month's decided bonuses hold
 		for _, b := range existing {
 			stateOf[b.AgencyID] = b.State
+			switch b.State {
+			case BonusApproved, BonusPaid, BonusAwaitingSecond:
+				held += b.AmountFen
+			}
 		}
 		met := map[uint]bool{}
 		stamp := s.now().UTC()
+		var write []MCNBonus
+		var pace []PaceProposal
 		for _, d := range delivered {
 			quota := book.For(d.AgencyID, month)
 			amount, ok := rule.Amount(quota, d.N)
@@ -108,11 +132,27 @@ func (s *Store) ComputeMonth(ctx context.Context, a *Actor, label string, now ti
 				res.Decided++
 				continue
 			}
-			res.TotalFen += amount
-			b := MCNBonus{AgencyID: d.AgencyID, Month: month.String(), Quota: quota, Delivered: d.N, State: BonusProposed, AmountFen: amount, ProposedAt: stamp, UpdatedAt: stamp}
+			write = append(write, MCNBonus{AgencyID: d.AgencyID, Month: month.String(), Quota: quota, Delivered: d.N, State: BonusProposed, AmountFen: amount, ProposedAt: stamp, UpdatedAt: stamp})
+			pace = append(pace, PaceProposal{OwnerID: d.AgencyID, RuleFen: amount, RankBy: int64(d.N)})
+		}
+		if budget != nil {
+			out := Pace(plan.Policy, budget.BudgetFen-held, pace)
+			for i := range write {
+				write[i].RuleFen, write[i].AmountFen = pace[i].RuleFen, out.FinalFen[i]
+			}
+			res.Paced, res.BudgetFen, res.RuleFen, res.FactorPPM, res.Policy = true, budget.BudgetFen, out.RuleFen, out.FactorPPM, plan.Policy
+			if err := tx.Model(&PeriodBudget{}).Where("id = ?", budget.ID).Updates(map[string]any{
+				"rule_fen": out.RuleFen, "proposed_fen": out.TotalFen, "policy": plan.Policy, "factor_ppm": out.FactorPPM,
+				"updated_at": stamp}).Error; err != nil {
+				return err
+			}
+		}
+		for i := range write {
+			b := write[i]
+			res.TotalFen += b.AmountFen
 			if err := tx.Clauses(clause.OnConflict{
 				Columns:   []clause.Column{{Name: "agency_id"}, {Name: "month"}},
-				DoUpdates: clause.AssignmentColumns([]string{"quota", "delivered", "amount_fen", "updated_at"}),
+				DoUpdates: clause.AssignmentColumns([]string{"quota", "delivered", "amount_fen", "rule_fen", "updated_at"}),
 				Where:     clause.Where{Exprs: []clause.Expression{clause.Eq{Column: clause.Column{Table: "mcn_bonuses", Name: "state"}, Value: BonusProposed}}},
 			}).Create(&b).Error; err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -49,6 +50,10 @@ type Pacing struct {
 	FactorPPM int64                  `json:"factor_ppm"` // budget ÷ total in millionths (PPM: not scaled)
 	FinalFen  int64                  `json:"final_fen"`  // what is proposed
 	Unfunded  bool                   `json:"unfunded,omitempty"`
+	// The period's waiting proposals under the rule, and what its budget had
+	// left for them once its decided bonuses were counted (the pacing engineer's addition).
+	PeriodRuleFen int64 `json:"period_rule_fen"`
+	AvailableFen  int64 `json:"available_fen"`
 }
 
 // ErrPeriodBudgetShort means an approval would take a week or month above
@@ -119,10 +124,99 @@ func (s *Store) PeriodBudgetOf(ctx context.Context, pool, period string) (*Perio
 
 // fixPeriodBudget returns the budget of a period being computed, fixing it
 // when the period is first computed under a set plan (nil: no plan, nothing
-// is paced). Placeholder of the seam: the PACING engineer owns the body.
+// is paced). A new budget is what is left of the pool (its total less what is
+// committed and what other budgeted periods still reserve for their waiting
+// proposals) times the period's weight over the weights of the periods from
+// this one to the plan's end: what a period does not spend rolls forward. It
+// starts committed with what the period already has approved or paid, and is
+// never below that.
 func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*PeriodBudget, error) {
 	if !plan.IsSet() {
 		return nil, nil
 	}
-	return periodBudget(tx, pool, period)
+	if b, err := periodBudget(tx, pool, period); err != nil || b != nil {
+		return b, err
+	}
+	periods := plan.Periods(pool)
+	at := slices.IndexFunc(periods, func(pw PeriodWeight) bool { return pw.Period == period })
+	if at < 0 {
+		return nil, periodOutside(plan, pool, period)
+	}
+	var rest int64
+	for _, pw := range periods[at:] {
+		rest += pw.Percent
+	}
+	var p Pool
+	if err := tx.Where("name = ?", pool).First(&p).Error; err != nil {
+		return nil, notFound(err)
+	}
+	reserved, err := reservedByOtherPeriods(tx, pool, period)
+	if err != nil {
+		return nil, err
+	}
+	left := max(p.TotalFen-p.CommittedFen-reserved, 0)
+	table, key := "bonuses", "week"
+	if pool == PoolMCN {
+		table, key = "mcn_bonuses", "month"
+	}
+	var committed int64
+	if err := tx.Table(table).Where(key+" = ? AND state IN ?", period, []BonusState{BonusApproved, BonusPaid}).
+		Select("COALESCE(SUM(amount_fen), 0)").Scan(&committed).Error; err != nil {
+		return nil, err
+	}
+	now := nowOf(tx).UTC()
+	b := PeriodBudget{Pool: pool, Period: period, WeightPercent: periods[at].Percent, CommittedFen: committed,
+		BudgetFen: max(mulDiv(left, periods[at].Percent, rest), committed), Policy: plan.Policy, FactorPPM: PPM, FixedAt: now, UpdatedAt: now}
+	if err := tx.Create(&b).Error; err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// reservedByOtherPeriods is what the pool's other budgeted periods still
+// hold for their waiting proposals (proposed or awaiting a second approval):
+// for each, those proposals' total, at most what its budget has left.
+func reservedByOtherPeriods(tx *gorm.DB, pool, period string) (int64, error) {
+	var budgets []PeriodBudget
+	if err := tx.Where("pool = ? AND period <> ?", pool, period).Find(&budgets).Error; err != nil {
+		return 0, err
+	}
+	if len(budgets) == 0 {
+		return 0, nil
+	}
+	labels := make([]string, len(budgets))
+	for i, b := range budgets {
+		labels[i] = b.Period
+	}
+	table, key := "bonuses", "week"
+	if pool == PoolMCN {
+		table, key = "mcn_bonuses", "month"
+	}
+	var sums []struct {
+		Period string
+		Fen    int64
+	}
+	if err := tx.Table(table).Select(key+" AS period, COALESCE(SUM(amount_fen), 0) AS fen").
+		Where(key+" IN ? AND state IN ?", labels, []BonusState{BonusProposed, BonusAwaitingSecond}).
+		Group(key).Scan(&sums).Error; err != nil {
+		return 0, err
+	}
+	waiting := make(map[string]int64, len(sums))
+	for _, s := range sums {
+		waiting[s.Period] = s.Fen
+	}
+	var reserved int64
+	for _, b := range budgets {
+		reserved += max(min(b.LeftFen(), waiting[b.Period]), 0)
+	}
+	return reserved, nil
+}
+
+// periodOutside refuses to compute a week or month outside the plan's
+// period, naming it and the period.
+func periodOutside(plan PacingPlan, pool, period string) error {
+	if pool == PoolMCN {
+		return FieldErrors{"month": M("err_month_outside_period", "Month", period, "Start", plan.MCNStart, "End", plan.MCNEnd)}
+	}
+	return FieldErrors{"week": M("err_week_outside_period", "Week", period, "Start", plan.CreatorsStart, "End", plan.CreatorsEnd)}
 }

@@ -121,7 +121,7 @@ func breakdownView(c echo.Context, b models.Breakdown) views.BreakdownView {
 		}
 		return tr(c, "tier_n", "N", n)
 	}
-	return views.BreakdownView{
+	v := views.BreakdownView{
 		RuleVersion: fmt.Sprint(b.RuleVersion),
 		Lines: [][2]string{
 			{tr(c, "line_gmv", "GMV", models.FormatYuan(b.GMVFen), "Tier", tier(b.GMVTier)), models.FormatYuan(b.GMVPartFen)},
@@ -130,7 +130,39 @@ func breakdownView(c echo.Context, b models.Breakdown) views.BreakdownView {
 			{tr(c, "line_live", "N", views.Count(b.Live)), models.FormatYuan(b.LiveFen)},
 		},
 		Uncapped: models.FormatYuan(b.UncappedFen), Capped: b.Capped, Amount: models.FormatYuan(b.AmountFen),
+		Pacing: pacingView(c, b.Pacing),
 	}
+	if b.Pacing != nil {
+		v.Amount = models.FormatYuan(b.Pacing.FinalFen)
+	}
+	return v
+}
+
+// pacingView says what the week's budget did to a bonus, for staff: the
+// rule's amount, the factor and why (issue 17).
+func pacingView(c echo.Context, p *models.Pacing) *views.PacingView {
+	if p == nil {
+		return nil
+	}
+	v := &views.PacingView{Rule: models.FormatYuan(p.RuleFen), Factor: models.FactorText(p.FactorPPM)}
+	total, budget := models.FormatYuan(p.PeriodRuleFen), models.FormatYuan(p.BudgetFen)
+	switch {
+	case p.PeriodRuleFen <= p.AvailableFen:
+		v.Notes = append(v.Notes, tr(c, "pacing_note_within", "Total", total, "Budget", budget))
+	case p.Policy == models.PolicyByRank:
+		v.Notes = append(v.Notes, tr(c, "pacing_note_by_rank", "Total", total, "Budget", budget))
+	case p.Policy == models.PolicyWarn:
+		v.Notes = append(v.Notes, tr(c, "pacing_note_warn", "Total", total, "Budget", budget, "Over", models.FormatYuan(p.PeriodRuleFen-p.AvailableFen)))
+	default:
+		v.Notes = append(v.Notes, tr(c, "pacing_note_pro_rata", "Total", total, "Budget", budget, "Factor", models.FactorText(p.FactorPPM)))
+	}
+	if p.AvailableFen < p.BudgetFen {
+		v.Notes = append(v.Notes, tr(c, "pacing_held", "Held", models.FormatYuan(p.BudgetFen-p.AvailableFen), "Left", models.FormatYuan(p.AvailableFen)))
+	}
+	if p.Unfunded {
+		v.Notes = append(v.Notes, tr(c, "pacing_unfunded"))
+	}
+	return v
 }
 
 // weekDates is a week's Monday–Sunday dates in the page's language.

@@ -89,6 +89,7 @@ func (s *Server) me(c echo.Context) error {
 			b := w.Bonus
 			row.BonusID, row.State, row.Amount = b.ID, string(b.State), models.FormatYuan(b.AmountFen)
 			row.How = explainShort(c, w.Explanation)
+			row.Pacing = mePacing(c, w.Explanation.Pacing)
 			row.Reason, row.Note, row.Appeal = reasonLabel(c.Request().Context(), reasons, b.Reason), b.Note, b.AppealState
 			row.CanAppeal = b.CanAppeal(a)
 			if p, ok := paid[b.ID]; ok {
@@ -122,6 +123,24 @@ func explainShort(c echo.Context, b models.Breakdown) string {
 		s += tr(c, "explain_capped", "Amount", models.FormatYuan(b.AmountFen))
 	}
 	return s + tr(c, "full_stop")
+}
+
+// mePacing says in the creator's words what the week's budget did to their
+// bonus (issue 17); "" when the week has no budget.
+func mePacing(c echo.Context, p *models.Pacing) string {
+	if p == nil {
+		return ""
+	}
+	budget, rule, final := models.FormatYuan(p.BudgetFen), models.FormatYuan(p.RuleFen), models.FormatYuan(p.FinalFen)
+	switch {
+	case p.Unfunded:
+		return tr(c, "me_pacing_unfunded", "Budget", budget, "Rule", rule)
+	case p.FinalFen >= p.RuleFen:
+		return tr(c, "me_pacing_full", "Budget", budget, "Final", final)
+	case p.Policy == models.PolicyByRank:
+		return tr(c, "me_pacing_by_rank", "Budget", budget, "Rule", rule, "Final", final)
+	}
+	return tr(c, "me_pacing_pro_rata", "Budget", budget, "Factor", models.FactorText(p.FactorPPM), "Rule", rule, "Final", final)
 }
 
 // Statement states for weeks without a bonus (the codes in the file's code column).

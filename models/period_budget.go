@@ -104,6 +104,14 @@ func releasePeriod(tx *gorm.DB, pool, period string, amount int64) error {
 		Updates(map[string]any{"committed_fen": gorm.Expr("committed_fen - ?", amount), "updated_at": nowOf(tx).UTC()}).Error
 }
 
+// periodTable names the bonuses of a pool's periods and their period column.
+func periodTable(pool string) (table, column string) {
+	if pool == PoolMCN {
+		return "mcn_bonuses", "month"
+	}
+	return "bonuses", "week"
+}
+
 // periodBudget reads a period's budget; nil when it has none.
 func periodBudget(tx *gorm.DB, pool, period string) (*PeriodBudget, error) {
 	var b PeriodBudget
@@ -137,10 +145,39 @@ func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*Period
 	if b, err := periodBudget(tx, pool, period); err != nil || b != nil {
 		return b, err
 	}
+	planned, weight, ok, err := plannedBudget(tx, plan, pool, period)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, periodOutside(plan, pool, period)
+	}
+	table, key := periodTable(pool)
+	var committed int64
+	if err := tx.Table(table).Where(key+" = ? AND state IN ?", period, []BonusState{BonusApproved, BonusPaid}).
+		Select("COALESCE(SUM(amount_fen), 0)").Scan(&committed).Error; err != nil {
+		return nil, err
+	}
+	now := nowOf(tx).UTC()
+	b := PeriodBudget{Pool: pool, Period: period, WeightPercent: weight, CommittedFen: committed,
+		BudgetFen: max(planned, committed), Policy: plan.Policy, FactorPPM: PPM, FixedAt: now, UpdatedAt: now}
+	if err := tx.Create(&b).Error; err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// plannedBudget is what a period without a budget gets when it is computed
+// now: what is left in the pool (its total, less what is committed, less what
+// the other budgeted periods still hold for their waiting proposals), times
+// the period's weight over the weights of the periods from it to the plan's
+// end, so what earlier periods did not spend rolls forward. Read-only (the
+// what-if uses it too); ok is false for a period outside the plan.
+func plannedBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (budget, weight int64, ok bool, err error) {
 	periods := plan.Periods(pool)
 	at := slices.IndexFunc(periods, func(pw PeriodWeight) bool { return pw.Period == period })
 	if at < 0 {
-		return nil, periodOutside(plan, pool, period)
+		return 0, 0, false, nil
 	}
 	var rest int64
 	for _, pw := range periods[at:] {
@@ -148,29 +185,14 @@ func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*Period
 	}
 	var p Pool
 	if err := tx.Where("name = ?", pool).First(&p).Error; err != nil {
-		return nil, notFound(err)
+		return 0, 0, false, notFound(err)
 	}
 	reserved, err := reservedByOtherPeriods(tx, pool, period)
 	if err != nil {
-		return nil, err
+		return 0, 0, false, err
 	}
 	left := max(p.TotalFen-p.CommittedFen-reserved, 0)
-	table, key := "bonuses", "week"
-	if pool == PoolMCN {
-		table, key = "mcn_bonuses", "month"
-	}
-	var committed int64
-	if err := tx.Table(table).Where(key+" = ? AND state IN ?", period, []BonusState{BonusApproved, BonusPaid}).
-		Select("COALESCE(SUM(amount_fen), 0)").Scan(&committed).Error; err != nil {
-		return nil, err
-	}
-	now := nowOf(tx).UTC()
-	b := PeriodBudget{Pool: pool, Period: period, WeightPercent: periods[at].Percent, CommittedFen: committed,
-		BudgetFen: max(mulDiv(left, periods[at].Percent, rest), committed), Policy: plan.Policy, FactorPPM: PPM, FixedAt: now, UpdatedAt: now}
-	if err := tx.Create(&b).Error; err != nil {
-		return nil, err
-	}
-	return &b, nil
+	return mulDiv(left, periods[at].Percent, rest), periods[at].Percent, true, nil
 }
 
 // reservedByOtherPeriods is what the pool's other budgeted periods still
@@ -188,10 +210,7 @@ func reservedByOtherPeriods(tx *gorm.DB, pool, period string) (int64, error) {
 	for i, b := range budgets {
 		labels[i] = b.Period
 	}
-	table, key := "bonuses", "week"
-	if pool == PoolMCN {
-		table, key = "mcn_bonuses", "month"
-	}
+	table, key := periodTable(pool)
 	var sums []struct {
 		Period string
 		Fen    int64

@@ -44,10 +44,7 @@ func (p BudgetPanel) OverFen() int64 {
 // 60,000 proposals in a table of millions reads only that week's waiting rows.
 func (s *Store) BudgetPanelOf(ctx context.Context, pool, period string) (BudgetPanel, error) {
 	db := s.r(ctx)
-	table, col := "bonuses", "week"
-	if pool == PoolMCN {
-		table, col = "mcn_bonuses", "month"
-	}
+	table, col := periodTable(pool)
 	p := BudgetPanel{Pool: pool, Period: period}
 	if p.Period == "" {
 		var newest *string

@@ -83,7 +83,7 @@ func whatIfBudget(db *gorm.DB, week WeekLabel, currentFen, proposedFen int64) (*
 	case b != nil:
 		out.Budgeted, out.Fixed, out.BudgetFen = true, true, b.BudgetFen
 	case out.PlanSet:
-		if out.BudgetFen, out.Budgeted, err = wouldBeBudget(db, plan, pool, week.String()); err != nil {
+		if out.BudgetFen, _, out.Budgeted, err = plannedBudget(db, plan, PoolCreators, week.String()); err != nil {
 			return nil, err
 		}
 	}
@@ -100,39 +100,4 @@ func whatIfBudget(db *gorm.DB, week WeekLabel, currentFen, proposedFen int64) (*
 	}
 	out.Current, out.Proposed = outlook(currentFen), outlook(proposedFen)
 	return out, nil
-}
-
-// wouldBeBudget is the budget a week without one would get if it were
-// computed now, the way computing a week fixes it: what is left in the pool
-// (its total, less what is committed, less what the other budgeted weeks'
-// waiting proposals hold), times the week's weight over the weights of the
-// weeks left from it to the programme's end. Read-only. ok is false when the
-// week lies outside the programme's period.
-func wouldBeBudget(db *gorm.DB, plan PacingPlan, pool Pool, week string) (int64, bool, error) {
-	var weight, remaining int64
-	for _, pw := range plan.Periods(PoolCreators) {
-		if pw.Period == week {
-			weight = pw.Percent
-		}
-		if weight > 0 { // this week and every one after it
-			remaining += pw.Percent
-		}
-	}
-	if weight == 0 || remaining == 0 {
-		return 0, false, nil
-	}
-	var budgeted []string
-	if err := db.Model(&PeriodBudget{}).Where("pool = ? AND period <> ?", PoolCreators, week).Pluck("period", &budgeted).Error; err != nil {
-		return 0, false, err
-	}
-	var reserved int64
-	for _, p := range budgeted {
-		_, fen, err := waitingIn(db, "bonuses", "week", p)
-		if err != nil {
-			return 0, false, err
-		}
-		reserved += fen
-	}
-	left := max(0, pool.TotalFen-pool.CommittedFen-reserved)
-	return left * weight / remaining, true, nil
 }

@@ -187,10 +187,15 @@ func burnDownView(c echo.Context, title string, b models.BurnDown) views.BurnDow
 		if !months {
 			label = p.Period[5:] // "W24": the year is in the table
 		}
-		v.Chart.Points = append(v.Chart.Points, views.Point{Label: label, Value: p.CumCommittedFen, Display: models.FormatYuan(p.CumCommittedFen), Short: views.ShortYuan(p.CumCommittedFen)})
+		row := views.BurnDownRowView{Period: p.Period, Weight: weightText(p.WeightPercent), Plan: models.FormatYuan(p.PlanFen), Committed: "–", Cum: "–", Current: p.Current}
+		point := views.Point{Label: label, Display: "–"}
+		if p.Ended || p.Current { // periods to come have committed nothing yet: no column
+			row.Committed, row.Cum = models.FormatYuan(p.CommittedFen), models.FormatYuan(p.CumCommittedFen)
+			point.Value, point.Display, point.Short = p.CumCommittedFen, row.Cum, views.ShortYuan(p.CumCommittedFen)
+		}
+		v.Chart.Points = append(v.Chart.Points, point)
 		v.Chart.Line = append(v.Chart.Line, p.PlanFen)
-		v.Rows = append(v.Rows, views.BurnDownRowView{Period: p.Period, Weight: weightText(p.WeightPercent), Plan: models.FormatYuan(p.PlanFen),
-			Committed: models.FormatYuan(p.CommittedFen), Cum: models.FormatYuan(p.CumCommittedFen), Current: p.Current})
+		v.Rows = append(v.Rows, row)
 	}
 	left := models.FormatYuan(b.LeftFen)
 	pool, pace, unit, units := tr(c, "burn_down_pool_creators"), tr(c, "burn_down_pace_four_weeks"), "burn_down_unit_week", "burn_down_unit_weeks"

@@ -66,12 +66,13 @@ func (s *Server) pacingView(c echo.Context, values map[string]string, rows []vie
 	}
 	if cur.IsSet() {
 		now := s.now()
-		for _, p := range []struct{ name, title string }{{models.PoolCreators, tr(c, "pacing_outlook_creators")}, {models.PoolMCN, tr(c, "pacing_outlook_mcn")}} {
+		for _, p := range []struct{ name, title, leftID string }{{models.PoolCreators, tr(c, "pacing_outlook_creators"), "pacing_outlook_left_weeks"},
+			{models.PoolMCN, tr(c, "pacing_outlook_mcn"), "pacing_outlook_left_months"}} {
 			pool, err := s.store.GetPool(ctx, p.name)
 			if err != nil {
 				return v, err
 			}
-			o := views.PoolOutlookView{Pool: p.name, Title: p.title, Left: models.FormatYuan(pool.LeftFen())}
+			o := views.PoolOutlookView{Pool: p.name, Title: p.title, Left: models.FormatYuan(pool.LeftFen()), LeftID: p.leftID}
 			for _, r := range models.PlanOutlook(cur, p.name, pool.LeftFen(), now) {
 				o.Rows = append(o.Rows, views.OutlookRowView{Period: r.Period, Weight: weightText(r.WeightPercent), Budget: models.FormatYuan(r.BudgetFen)})
 			}
@@ -99,7 +100,10 @@ func parsePacingForm(c echo.Context) (models.PacingPlan, map[string]string, []vi
 	p := models.PacingPlan{CreatorsStart: values["creators_start"], CreatorsEnd: values["creators_end"], MCNStart: values["mcn_start"],
 		MCNEnd: values["mcn_end"], Policy: models.OverSubscriptionPolicy(values["policy"]), Weights: []models.PeriodWeight{}}
 	var numberErr *models.Msg
-	n, _ := strconv.Atoi(c.FormValue("weight_rows"))
+	n, err := strconv.Atoi(c.FormValue("weight_rows"))
+	if err != nil { // a form without the count: read every row there may be
+		n = models.MaxPlanWeights + emptyWeightRows
+	}
 	n = min(max(n, 0), models.MaxPlanWeights+emptyWeightRows)
 	var rows []views.WeightRowView
 	for i := 1; i <= n; i++ {

@@ -18,6 +18,14 @@ type ColumnChart struct {
 	Unit   string
 	Points []Point
 	Target int64 // a dashed line across the chart, when above 0
+	// Line is a second series drawn as a line over the columns (one value
+	// per point), such as a plan against what was done; LineLabel names it.
+	Line      []int64
+	LineLabel string
+	// Sparse charts have many columns: they label every few and leave the
+	// values to the table.
+	Sparse  bool
+	NoTable bool // the caller shows the numbers in its own table
 }
 
 const (
@@ -31,6 +39,9 @@ func (c ColumnChart) max() int64 {
 	m := c.Target
 	for _, p := range c.Points {
 		m = max(m, p.Value)
+	}
+	for _, v := range c.Line {
+		m = max(m, v)
 	}
 	return max(m, 1)
 }
@@ -48,6 +59,7 @@ type Column struct {
 	Label, Value   string
 	Short          string
 	Good           bool
+	Tick           bool // the label is drawn under the column
 }
 
 // Columns lays the points out.
@@ -71,10 +83,31 @@ func (c ColumnChart) Columns() []Column {
 		out[i] = Column{
 			X: ftoa(float64(i*colWidth) + 8), Y: ftoa(y), W: strconv.Itoa(colWidth - 16), H: ftoa(h),
 			LabelX: strconv.Itoa(i*colWidth + colWidth/2), ValueY: ftoa(y - 4),
-			Label: p.Label, Value: display, Short: short, Good: p.Good,
+			Label: p.Label, Value: display, Short: short, Good: p.Good, Tick: !c.Sparse || i%c.tickEvery() == 0,
+		}
+		if c.Sparse {
+			out[i].Short = ""
 		}
 	}
 	return out
+}
+
+// tickEvery is how many columns a sparse chart's labels are apart (about eight labels).
+func (c ColumnChart) tickEvery() int { return max(1, (len(c.Points)+7)/8) }
+
+// LinePoints is the Line series as an SVG polyline's points, through the columns' centres.
+func (c ColumnChart) LinePoints() string {
+	span := float64(plotBottom - plotTop)
+	out := make([]byte, 0, len(c.Line)*12)
+	for i, v := range c.Line {
+		if i > 0 {
+			out = append(out, ' ')
+		}
+		x := float64(i*colWidth + colWidth/2)
+		y := float64(plotBottom) - float64(v)/float64(c.max())*span
+		out = append(out, ftoa(x)+","+ftoa(y)...)
+	}
+	return string(out)
 }
 
 // TargetY is the height of the target line.

@@ -84,6 +84,8 @@ var expectedAccess = map[string]string{
 	"POST /settings/tax-rule":              "admin",
 	"GET /settings/risk-thresholds":        "admin",
 	"POST /settings/risk-thresholds":       "admin",
+	"GET /settings/pacing":                 "admin",
+	"POST /settings/pacing":                "admin",
 	"POST /settings/pools/:name":           "admin",
 	"POST /settings/confirm-thresholds":    "admin",
 	"POST /settings/programme-budget":      "admin",

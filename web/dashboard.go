@@ -95,6 +95,9 @@ func (s *Server) dashboard(c echo.Context) error {
 	if err := s.fillFlagged(c, &v); err != nil {
 		return err
 	}
+	if err := s.fillBurnDown(c, &v); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, views.StaffDashboardPage(s.meta(c, tr(c, "nav_dashboard"), "dashboard"), v))
 }
 

@@ -163,6 +163,8 @@ func (s *Server) routeTable() []Route {
 		{http.MethodPost, "/settings/tax-rule", adminOnly, s.taxRulePropose, true},
 		{http.MethodGet, "/settings/risk-thresholds", adminOnly, s.riskThresholdsForm, false},
 		{http.MethodPost, "/settings/risk-thresholds", adminOnly, s.riskThresholdsPropose, true},
+		{http.MethodGet, "/settings/pacing", adminOnly, s.pacingForm, false},
+		{http.MethodPost, "/settings/pacing", adminOnly, s.pacingPropose, true},
 		{http.MethodPost, "/settings/pools/:name", adminOnly, s.poolUpdate, true},
 		{http.MethodPost, "/settings/confirm-thresholds", adminOnly, s.confirmThresholdsSave, true},
 		{http.MethodPost, "/settings/programme-budget", adminOnly, s.programmeBudgetPropose, true},

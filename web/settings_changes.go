@@ -36,6 +36,9 @@ func (s *Server) changeView(c echo.Context, ch models.SettingsChange, withWhatIf
 		return v, err
 	}
 	for _, l := range lines {
+		if l.Field == "pacing_policy" { // a policy's code: its word in the reader's language
+			l.Current, l.Proposed = policyWord(c, l.Current), policyWord(c, l.Proposed)
+		}
 		v.Lines = append(v.Lines, views.ChangeLineView{Label: tr(c, "change_field_"+l.Field), Current: l.Current, Proposed: l.Proposed, Changed: l.Changed})
 	}
 	if withWhatIf && ch.Kind == models.ChangeBonusRule {

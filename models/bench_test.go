@@ -38,26 +38,23 @@ func scaleStore(b *testing.B) (*models.Store, *models.Actor, *models.Actor) {
 }
 
 // BenchmarkComputeWeek recomputes a week of proposals for every creator after
-// a rule change, so every proposal is rewritten (the seed times a first compute).
+// a rule change, so every proposal is rewritten (the seed times a first
+// compute), without pacing: as before issue 17.
 func BenchmarkComputeWeek(b *testing.B) {
 	s, rev, _ := scaleStore(b)
+	if err := s.ClearPacingPlan(ctx); err != nil {
+		b.Fatal(err)
+	}
 	benchComputeWeek(b, s, rev)
 }
 
-// BenchmarkComputeWeekPaced is BenchmarkComputeWeek under a year's plan
-// (issue 17): the week's budget is about ¥1bn ÷ 52, far below what its
-// proposals add up to, so every one of them is paced pro rata.
+// BenchmarkComputeWeekPaced is BenchmarkComputeWeek under the scale seed's
+// year plan (issue 17): the week's budget is about ¥1bn ÷ 52, far below what
+// its proposals add up to, so every one of them is paced pro rata.
 func BenchmarkComputeWeekPaced(b *testing.B) {
 	s, rev, _ := scaleStore(b)
-	start := models.WeekOf(time.Now()).Prev().Prev()
-	end := start
-	for range 51 {
-		end = models.WeekOf(end.End())
-	}
-	month := models.MonthOf(time.Now())
-	if err := s.SetPacingPlan(ctx, models.SystemActor(), models.PacingPlan{CreatorsStart: start.String(), CreatorsEnd: end.String(),
-		MCNStart: month.String(), MCNEnd: month.String(), Policy: models.PolicyProRata, Weights: []models.PeriodWeight{}}); err != nil {
-		b.Fatal(err)
+	if p, err := s.PacingPlanNow(ctx); err != nil || !p.IsSet() {
+		b.Fatalf("the scale seed sets no plan: %+v %v", p, err)
 	}
 	benchComputeWeek(b, s, rev)
 }

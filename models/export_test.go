@@ -71,3 +71,9 @@ func (s *Store) ApproveLosingTheRace(ctx context.Context, a *Actor, id uint) (Ou
 	})
 	return o, err
 }
+
+// ClearPacingPlan switches pacing off again, so benchmarks compare a compute
+// with and without it.
+func (s *Store) ClearPacingPlan(ctx context.Context) error {
+	return s.db.WithContext(ctx).Where("key = ?", pacingPlanKey).Delete(&Setting{}).Error
+}

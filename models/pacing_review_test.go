@@ -44,3 +44,33 @@ func TestRecomputeAfterATopUpKeepsTheWeekWithinItsBudget(t *testing.T) {
 		t.Fatalf("committed %d of %d", got.CommittedFen, got.BudgetFen)
 	}
 }
+
+// A week computed and decided before the plan, with a top-up approved, then
+// recomputed under the plan: its budget starts committed with the bonus and
+// the top-up, as approvals would have charged it.
+func TestBudgetFixedLateCountsApprovedAdjustments(t *testing.T) {
+	t.Parallel()
+	ws := planWeeks()
+	w := newWorld(t)
+	w.setPool(t, 1_000_000)
+	cs := w.videoCreators(t, ws[0], "jd_cr_late0", []int64{3}, []int64{0})
+	w.compute(t, ws[0])
+	a := w.bonusOf(t, cs[0].ID, ws[0])
+	if rep, err := w.s.ApproveBonuses(ctx, w.rev1, []uint{a.ID}); err != nil || rep.Approved != 1 {
+		t.Fatalf("approve: %+v %v", rep, err)
+	}
+	w.perf(t, ws[0], cs[0].AccountID, 4, 0, 0, 0)
+	w.compute(t, ws[0])
+	adj := w.adjustmentsOf(t, a.ID)
+	if len(adj) != 1 {
+		t.Fatalf("adjustments %+v", adj)
+	}
+	if rep, err := w.s.ApproveAdjustments(ctx, w.rev1, []uint{adj[0].ID}); err != nil || rep.Approved != 1 {
+		t.Fatalf("approve top-up: %+v %v", rep, err)
+	}
+	w.setPlan(t, models.PolicyProRata)
+	w.compute(t, ws[0])
+	if b := w.budgetOf(t, ws[0]); b.CommittedFen != a.AmountFen+adj[0].AmountFen {
+		t.Fatalf("committed %d, want %d + %d", b.CommittedFen, a.AmountFen, adj[0].AmountFen)
+	}
+}

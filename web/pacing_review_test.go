@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -40,5 +41,25 @@ func TestPacingShownToCreatorAndManagerLeavesOutTheWeek(t *testing.T) {
 				t.Errorf("%s: shows the week's %q: %q", name, w, page)
 			}
 		}
+	}
+}
+
+// A form with more weight rows than the table holds (1,000 rows posted) is
+// refused naming the weights, not saved with the rows past the limit dropped.
+func TestPacingPlanTooManyWeightRowsRefused(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	admin := a.login("admin")
+	f := pacingForm("2026-W01", "2026-W52", "2026-01", "2026-12", "pro_rata", "2026-W24", "150")
+	f.Set("weight_rows", "1000")
+	f.Set("weight_period_900", "2026-W46")
+	f.Set("weight_percent_900", "150")
+	res := admin.postForm("/settings/pacing", f)
+	doc := res.doc(t)
+	if res.StatusCode != http.StatusUnprocessableEntity || doc.Find(`[data-testid="error-weights"]`).Length() != 1 {
+		t.Fatalf("%d: %q", res.StatusCode, doc.Find(`.field-error`).Text())
+	}
+	if pending, _ := a.store.PendingChanges(ctx, models.SystemActor()); len(pending) != 0 {
+		t.Fatal("a plan with a weight dropped was proposed")
 	}
 }

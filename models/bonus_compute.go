@@ -242,17 +242,23 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 
 // paceWeek paces the week's waiting proposals (new or still proposed) within
 // what its budget has left once its decided bonuses (approved, paid or
-// awaiting a second approval) are counted: it writes each one's final
+// awaiting a second approval) and approved adjustments are counted: it writes each one's final
 // amount, its rule amount and its breakdown's Pacing, and records the
 // compute on the budget.
 func paceWeek(tx *gorm.DB, budget *PeriodBudget, policy OverSubscriptionPolicy, proposals []Bonus, bds []Breakdown, before map[uint]*Bonus, res *ComputeResult) error {
-	var held int64
+	// What the week holds: what approvals charged to it (approved and paid
+	// bonuses, and top-ups less clawbacks of their adjustments), and what
+	// waits for a second approval.
+	var approved, awaiting int64
 	for _, b := range before {
 		switch b.State {
-		case BonusApproved, BonusPaid, BonusAwaitingSecond:
-			held += b.AmountFen
+		case BonusApproved, BonusPaid:
+			approved += b.AmountFen
+		case BonusAwaitingSecond:
+			awaiting += b.AmountFen
 		}
 	}
+	held := max(budget.CommittedFen, approved) + awaiting
 	var idx []int
 	var in []PaceProposal
 	for i, p := range proposals {

@@ -136,7 +136,8 @@ func (s *Store) PeriodBudgetOf(ctx context.Context, pool, period string) (*Perio
 // committed and what other budgeted periods still reserve for their waiting
 // proposals) times the period's weight over the weights of the periods from
 // this one to the plan's end: what a period does not spend rolls forward. It
-// starts committed with what the period already has approved or paid, and is
+// starts committed with what the period already has approved or paid (and,
+// for a week, its approved adjustments), and is
 // never below that.
 func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*PeriodBudget, error) {
 	if !plan.IsSet() {
@@ -157,6 +158,14 @@ func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*Period
 	if err := tx.Table(table).Where(key+" = ? AND state IN ?", period, []BonusState{BonusApproved, BonusPaid}).
 		Select("COALESCE(SUM(amount_fen), 0)").Scan(&committed).Error; err != nil {
 		return nil, err
+	}
+	if pool == PoolCreators { // approved top-ups less clawbacks were spent in the week too
+		var adjusted int64
+		if err := tx.Model(&BonusAdjustment{}).Where("week = ? AND state = ?", period, BonusApproved).
+			Select("COALESCE(SUM(amount_fen), 0)").Scan(&adjusted).Error; err != nil {
+			return nil, err
+		}
+		committed = max(committed+adjusted, 0)
 	}
 	now := nowOf(tx).UTC()
 	b := PeriodBudget{Pool: pool, Period: period, WeightPercent: weight, CommittedFen: committed,

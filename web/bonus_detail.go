@@ -130,7 +130,7 @@ func breakdownView(c echo.Context, b models.Breakdown) views.BreakdownView {
 			{tr(c, "line_live", "N", views.Count(b.Live)), models.FormatYuan(b.LiveFen)},
 		},
 		Uncapped: models.FormatYuan(b.UncappedFen), Capped: b.Capped, Amount: models.FormatYuan(b.AmountFen),
-		Pacing: pacingView(c, b.Pacing),
+		Pacing: pacingView(c, b.Pacing, actor(c).IsStaff()),
 	}
 	if b.Pacing != nil {
 		v.Amount = models.FormatYuan(b.Pacing.FinalFen)
@@ -138,13 +138,20 @@ func breakdownView(c echo.Context, b models.Breakdown) views.BreakdownView {
 	return v
 }
 
-// pacingView says what the week's budget did to a bonus, for staff: the
-// rule's amount, the factor and why (issue 17).
-func pacingView(c echo.Context, p *models.Pacing) *views.PacingView {
+// pacingView says what the week's budget did to a bonus: the rule's amount,
+// the factor and (staff only: the week's budget and totals are the
+// programme's, not an agency's) why (issue 17).
+func pacingView(c echo.Context, p *models.Pacing, staff bool) *views.PacingView {
 	if p == nil {
 		return nil
 	}
 	v := &views.PacingView{Rule: models.FormatYuan(p.RuleFen), Factor: models.FactorText(p.FactorPPM)}
+	if !staff {
+		if p.Unfunded {
+			v.Notes = append(v.Notes, tr(c, "pacing_unfunded"))
+		}
+		return v
+	}
 	total, budget := models.FormatYuan(p.PeriodRuleFen), models.FormatYuan(p.BudgetFen)
 	switch {
 	case p.PeriodRuleFen <= p.AvailableFen:

@@ -126,21 +126,23 @@ func explainShort(c echo.Context, b models.Breakdown) string {
 }
 
 // mePacing says in the creator's words what the week's budget did to their
-// bonus (issue 17); "" when the week has no budget.
+// bonus (issue 17): their own rule amount, factor and final amount only —
+// the week's budget and the other creators' totals are the programme's;
+// "" when the week has no budget.
 func mePacing(c echo.Context, p *models.Pacing) string {
 	if p == nil {
 		return ""
 	}
-	budget, rule, final := models.FormatYuan(p.BudgetFen), models.FormatYuan(p.RuleFen), models.FormatYuan(p.FinalFen)
+	rule, final := models.FormatYuan(p.RuleFen), models.FormatYuan(p.FinalFen)
 	switch {
 	case p.Unfunded:
-		return tr(c, "me_pacing_unfunded", "Budget", budget, "Rule", rule)
+		return tr(c, "me_pacing_unfunded", "Rule", rule)
 	case p.FinalFen >= p.RuleFen:
-		return tr(c, "me_pacing_full", "Budget", budget, "Final", final)
+		return tr(c, "me_pacing_full", "Final", final)
 	case p.Policy == models.PolicyByRank:
-		return tr(c, "me_pacing_by_rank", "Budget", budget, "Rule", rule, "Final", final)
+		return tr(c, "me_pacing_by_rank", "Rule", rule, "Final", final)
 	}
-	return tr(c, "me_pacing_pro_rata", "Budget", budget, "Factor", models.FactorText(p.FactorPPM), "Rule", rule, "Final", final)
+	return tr(c, "me_pacing_pro_rata", "Factor", models.FactorText(p.FactorPPM), "Rule", rule, "Final", final)
 }
 
 // Statement states for weeks without a bonus (the codes in the file's code column).

@@ -121,6 +121,21 @@ func parsePacingForm(c echo.Context) (models.PacingPlan, map[string]string, []vi
 		// A bad number stays in as 0, so the model's row numbers match the form's.
 		p.Weights = append(p.Weights, models.PeriodWeight{Period: period, Percent: pc})
 	}
+	// Rows past the table's limit are not read: a form that fills one is
+	// refused whole rather than saved without it.
+	if params, err := c.FormParams(); err == nil {
+		for key, vals := range params {
+			at, ok := strings.CutPrefix(key, "weight_period_")
+			if !ok {
+				at, ok = strings.CutPrefix(key, "weight_percent_")
+			}
+			if i, err := strconv.Atoi(at); ok && (err != nil || i > n || i < 1) && strings.TrimSpace(strings.Join(vals, "")) != "" {
+				m := models.M("err_weights_too_many", "N", models.MaxPlanWeights)
+				numberErr = &m
+				break
+			}
+		}
+	}
 	fe := p.Validate()
 	if numberErr != nil {
 		fe["weights"] = *numberErr

@@ -91,9 +91,9 @@ func TestPacingShownOnBonusPageAndMe(t *testing.T) {
 				mine := strings.TrimSpace(me.get("/me").doc(t).Find(`[data-testid="pacing"]`).Text())
 				var wantMe string
 				if policy == models.PolicyProRata {
-					wantMe = tr.T("me_pacing_pro_rata", "Budget", budget, "Factor", factor, "Rule", rule, "Final", final)
+					wantMe = tr.T("me_pacing_pro_rata", "Factor", factor, "Rule", rule, "Final", final)
 				} else {
-					wantMe = tr.T("me_pacing_unfunded", "Budget", budget, "Rule", rule)
+					wantMe = tr.T("me_pacing_unfunded", "Rule", rule)
 				}
 				if mine != wantMe {
 					t.Errorf("%s /me: %q, want %q", lang, mine, wantMe)

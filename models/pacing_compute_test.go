@@ -116,8 +116,8 @@ func TestPeriodBudgetsSplitRollForwardAndWeigh(t *testing.T) {
 	}
 }
 
-// Bonuses approved before the week had a budget start it committed, and the
-// budget is never below them.
+// Bonuses approved before the week had a budget start it committed: the
+// week's share is of the pool including what it spent, never below it.
 func TestPeriodBudgetStartsWithWhatWasApproved(t *testing.T) {
 	t.Parallel()
 	ws := planWeeks()
@@ -125,7 +125,7 @@ func TestPeriodBudgetStartsWithWhatWasApproved(t *testing.T) {
 		name       string
 		pool, want int64
 	}{
-		{"the rest split", 1_000_000, 98_000}, // (¥10,000 − ¥200 approved) ÷ 10
+		{"its share of the whole pool", 1_000_000, 100_000}, // ¥10,000 ÷ 10 weeks: the ¥200 it spent is part of its share
 		{"never below what was approved", 100_000, 20_000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,6 +158,33 @@ func TestComputeWeekRefusesAWeekOutsideThePlan(t *testing.T) {
 	}
 	if !strings.Contains(english(m), ws[0].Prev().String()) {
 		t.Fatalf("english: %s", english(m))
+	}
+}
+
+// A week budgeted under one plan stays computable, against its fixed budget,
+// after the period moves past it; a week never budgeted is refused.
+func TestBudgetedWeekRecomputedAfterThePeriodMoved(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.setPool(t, 1_000_000)
+	w.setPlan(t, models.PolicyProRata)
+	ws := planWeeks()
+	w.videoCreators(t, ws[1], "jd_cr_mv0", []int64{2}, []int64{0})
+	w.compute(t, ws[1])
+	before := w.budgetOf(t, ws[1])
+	plan, err := w.s.PacingPlanNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan.CreatorsStart = ws[2].String()
+	if err := w.s.SetPacingPlan(ctx, models.SystemActor(), plan); err != nil {
+		t.Fatal(err)
+	}
+	if res := w.compute(t, ws[1]); res.BudgetFen != before.BudgetFen {
+		t.Fatalf("recomputed against %d, its budget is %d", res.BudgetFen, before.BudgetFen)
+	}
+	if _, err := w.s.ComputeWeek(ctx, w.rev1, ws[0].String()); fieldError(t, err, "week").ID != "err_week_outside_period" {
+		t.Fatalf("a week never budgeted, now outside: %v", err)
 	}
 }
 

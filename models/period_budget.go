@@ -146,47 +146,41 @@ func fixPeriodBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (*Period
 	if b, err := periodBudget(tx, pool, period); err != nil || b != nil {
 		return b, err
 	}
-	planned, weight, ok, err := plannedBudget(tx, plan, pool, period)
+	planned, ok, err := plannedBudget(tx, plan, pool, period)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, periodOutside(plan, pool, period)
 	}
-	table, key := periodTable(pool)
-	var committed int64
-	if err := tx.Table(table).Where(key+" = ? AND state IN ?", period, []BonusState{BonusApproved, BonusPaid}).
-		Select("COALESCE(SUM(amount_fen), 0)").Scan(&committed).Error; err != nil {
-		return nil, err
-	}
-	if pool == PoolCreators { // approved top-ups less clawbacks were spent in the week too
-		var adjusted int64
-		if err := tx.Model(&BonusAdjustment{}).Where("week = ? AND state = ?", period, BonusApproved).
-			Select("COALESCE(SUM(amount_fen), 0)").Scan(&adjusted).Error; err != nil {
-			return nil, err
-		}
-		committed = max(committed+adjusted, 0)
-	}
 	now := nowOf(tx).UTC()
-	b := PeriodBudget{Pool: pool, Period: period, WeightPercent: weight, CommittedFen: committed,
-		BudgetFen: max(planned, committed), Policy: plan.Policy, FactorPPM: PPM, FixedAt: now, UpdatedAt: now}
+	b := PeriodBudget{Pool: pool, Period: period, WeightPercent: planned.WeightPercent, CommittedFen: planned.CommittedFen,
+		BudgetFen: planned.BudgetFen, Policy: plan.Policy, FactorPPM: PPM, FixedAt: now, UpdatedAt: now}
 	if err := tx.Create(&b).Error; err != nil {
 		return nil, err
 	}
 	return &b, nil
 }
 
+// plannedPeriod is the budget a period without one would get now.
+type plannedPeriod struct {
+	BudgetFen, WeightPercent int64
+	CommittedFen             int64 // what the period spent before it had a budget
+}
+
 // plannedBudget is what a period without a budget gets when it is computed
-// now: what is left in the pool (its total, less what is committed, less what
-// the other budgeted periods still hold for their waiting proposals), times
-// the period's weight over the weights of the periods from it to the plan's
-// end, so what earlier periods did not spend rolls forward. Read-only (the
-// what-if uses it too); ok is false for a period outside the plan.
-func plannedBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (budget, weight int64, ok bool, err error) {
+// now: what is left in the pool for it and the periods after it (the pool's
+// total, less what is committed, less what the other budgeted periods still
+// hold for their waiting proposals, plus what this period itself spent
+// before it had a budget), times the period's weight over the weights of the
+// periods from it to the plan's end, so what earlier periods did not spend
+// rolls forward; never below what it spent. Read-only (the what-if uses it
+// too); ok is false for a period outside the plan.
+func plannedBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (plannedPeriod, bool, error) {
 	periods := plan.Periods(pool)
 	at := slices.IndexFunc(periods, func(pw PeriodWeight) bool { return pw.Period == period })
 	if at < 0 {
-		return 0, 0, false, nil
+		return plannedPeriod{}, false, nil
 	}
 	var rest int64
 	for _, pw := range periods[at:] {
@@ -194,14 +188,40 @@ func plannedBudget(tx *gorm.DB, plan PacingPlan, pool, period string) (budget, w
 	}
 	var p Pool
 	if err := tx.Where("name = ?", pool).First(&p).Error; err != nil {
-		return 0, 0, false, notFound(err)
+		return plannedPeriod{}, false, notFound(err)
 	}
 	reserved, err := reservedByOtherPeriods(tx, pool, period)
 	if err != nil {
-		return 0, 0, false, err
+		return plannedPeriod{}, false, err
 	}
-	left := max(p.TotalFen-p.CommittedFen-reserved, 0)
-	return mulDiv(left, periods[at].Percent, rest), periods[at].Percent, true, nil
+	spent, err := spentBeforeBudget(tx, pool, period)
+	if err != nil {
+		return plannedPeriod{}, false, err
+	}
+	left := max(p.TotalFen-p.CommittedFen-reserved+spent, 0)
+	out := plannedPeriod{WeightPercent: periods[at].Percent, CommittedFen: spent}
+	out.BudgetFen = max(mulDiv(left, out.WeightPercent, rest), spent)
+	return out, true, nil
+}
+
+// spentBeforeBudget is what a period's approved and paid bonuses hold (for
+// weeks, with approved top-ups less clawbacks): what it spent before it had a budget.
+func spentBeforeBudget(tx *gorm.DB, pool, period string) (int64, error) {
+	table, key := periodTable(pool)
+	var committed int64
+	if err := tx.Table(table).Where(key+" = ? AND state IN ?", period, []BonusState{BonusApproved, BonusPaid}).
+		Select("COALESCE(SUM(amount_fen), 0)").Scan(&committed).Error; err != nil {
+		return 0, err
+	}
+	if pool == PoolCreators {
+		var adjusted int64
+		if err := tx.Model(&BonusAdjustment{}).Where("week = ? AND state = ?", period, BonusApproved).
+			Select("COALESCE(SUM(amount_fen), 0)").Scan(&adjusted).Error; err != nil {
+			return 0, err
+		}
+		committed = max(committed+adjusted, 0)
+	}
+	return committed, nil
 }
 
 // reservedByOtherPeriods is what the pool's other budgeted periods still

@@ -83,9 +83,11 @@ func whatIfBudget(db *gorm.DB, week WeekLabel, currentFen, proposedFen int64) (*
 	case b != nil:
 		out.Budgeted, out.Fixed, out.BudgetFen = true, true, b.BudgetFen
 	case out.PlanSet:
-		if out.BudgetFen, _, out.Budgeted, err = plannedBudget(db, plan, PoolCreators, week.String()); err != nil {
+		planned, ok, err := plannedBudget(db, plan, PoolCreators, week.String())
+		if err != nil {
 			return nil, err
 		}
+		out.BudgetFen, out.Budgeted = planned.BudgetFen, ok
 	}
 	end, endErr := ParseWeek(out.PlanEnd)
 	outlook := func(total int64) PaceOutlook {

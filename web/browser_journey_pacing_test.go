@@ -33,9 +33,9 @@ func TestBrowserJourneyPacing(t *testing.T) {
 	a.perf(lastWeek, a.creatorA.AccountID, 5, 0, 0, 0)
 	a.perf(lastWeek, a.qualifiedCreator("jd_cr_xu0001", &a.agencyA.ID).AccountID, 5, 0, 0, 0)
 	a.perf(lastWeek, a.qualifiedCreator("jd_cr_yan001", &a.agencyB.ID).AccountID, 4, 0, 0, 0)
-	// A pool of ¥52,800: with Carol's ¥300 committed, ¥52,500 is left, and over 52
-	// weeks, one of them weighing 1.5, last week's budget is ¥52,500 × 100 ÷ 5,250 = ¥1,000.
-	if err := a.store.SetPoolTotal(ctx, models.SystemActor(), models.PoolCreators, 5_280_000); err != nil {
+	// A pool of ¥52,500 for 52 weeks, one of them weighing 1.5: last week's budget is
+	// ¥52,500 × 100 ÷ 5,250 = ¥1,000, Carol's ¥300 of it spent before the plan.
+	if err := a.store.SetPoolTotal(ctx, models.SystemActor(), models.PoolCreators, 5_250_000); err != nil {
 		t.Fatal(err)
 	}
 	last, festival := lastWeek, lastWeek

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 )
@@ -52,20 +53,8 @@ func Pace(policy OverSubscriptionPolicy, availableFen int64, ps []PaceProposal) 
 		for i := range order {
 			order[i] = i
 		}
-		slices.SortFunc(order, func(a, b int) int {
-			switch {
-			case ps[a].RankBy != ps[b].RankBy:
-				if ps[a].RankBy > ps[b].RankBy {
-					return -1
-				}
-				return 1
-			case ps[a].OwnerID != ps[b].OwnerID:
-				if ps[a].OwnerID < ps[b].OwnerID {
-					return -1
-				}
-				return 1
-			}
-			return a - b
+		slices.SortFunc(order, func(a, b int) int { // GMV down, then owner, then input order
+			return cmp.Or(cmp.Compare(ps[b].RankBy, ps[a].RankBy), cmp.Compare(ps[a].OwnerID, ps[b].OwnerID), a-b)
 		})
 		left := availableFen
 		for _, i := range order {
@@ -92,20 +81,8 @@ func Pace(policy OverSubscriptionPolicy, availableFen int64, ps []PaceProposal) 
 					order = append(order, i)
 				}
 			}
-			slices.SortFunc(order, func(a, b int) int {
-				switch {
-				case rem[a] != rem[b]:
-					if rem[a] > rem[b] {
-						return -1
-					}
-					return 1
-				case ps[a].OwnerID != ps[b].OwnerID:
-					if ps[a].OwnerID < ps[b].OwnerID {
-						return -1
-					}
-					return 1
-				}
-				return a - b
+			slices.SortFunc(order, func(a, b int) int { // largest remainder, then owner, then input order
+				return cmp.Or(cmp.Compare(rem[b], rem[a]), cmp.Compare(ps[a].OwnerID, ps[b].OwnerID), a-b)
 			})
 			for _, i := range order[:min(int(short), len(order))] {
 				out.FinalFen[i]++

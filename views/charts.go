@@ -47,7 +47,23 @@ func (c ColumnChart) max() int64 {
 }
 
 // Width is the SVG width in user units.
-func (c ColumnChart) Width() string { return strconv.Itoa(max(len(c.Points), 1) * colWidth) }
+func (c ColumnChart) Width() string { return strconv.Itoa(max(len(c.Points), 1) * c.colWidth()) }
+
+// sparseColWidth is a sparse chart's column width: a year of weeks drawn at
+// the full column width would shrink to a hairline with unreadable labels in
+// a half-width panel.
+const sparseColWidth = 12
+
+// colWidth is the width of one column in user units; gap is the space on
+// either side of its bar.
+func (c ColumnChart) colWidth() int {
+	if c.Sparse {
+		return sparseColWidth
+	}
+	return colWidth
+}
+
+func (c ColumnChart) gap() int { return c.colWidth() / 6 }
 
 // ViewBox is the SVG viewBox.
 func (c ColumnChart) ViewBox() string { return "0 0 " + c.Width() + " " + strconv.Itoa(chartHeight) }
@@ -66,6 +82,7 @@ type Column struct {
 func (c ColumnChart) Columns() []Column {
 	out := make([]Column, len(c.Points))
 	span := float64(plotBottom - plotTop)
+	cw := c.colWidth()
 	for i, p := range c.Points {
 		h := float64(p.Value) / float64(c.max()) * span
 		if p.Value > 0 && h < 1 {
@@ -81,8 +98,8 @@ func (c ColumnChart) Columns() []Column {
 			short = display
 		}
 		out[i] = Column{
-			X: ftoa(float64(i*colWidth) + 8), Y: ftoa(y), W: strconv.Itoa(colWidth - 16), H: ftoa(h),
-			LabelX: strconv.Itoa(i*colWidth + colWidth/2), ValueY: ftoa(y - 4),
+			X: ftoa(float64(i*cw + c.gap())), Y: ftoa(y), W: strconv.Itoa(cw - 2*c.gap()), H: ftoa(h),
+			LabelX: strconv.Itoa(i*cw + cw/2), ValueY: ftoa(y - 4),
 			Label: p.Label, Value: display, Short: short, Good: p.Good, Tick: !c.Sparse || i%c.tickEvery() == 0,
 		}
 		if c.Sparse {
@@ -103,7 +120,7 @@ func (c ColumnChart) LinePoints() string {
 		if i > 0 {
 			out = append(out, ' ')
 		}
-		x := float64(i*colWidth + colWidth/2)
+		x := float64(i*c.colWidth() + c.colWidth()/2)
 		y := float64(plotBottom) - float64(v)/float64(c.max())*span
 		out = append(out, ftoa(x)+","+ftoa(y)...)
 	}

@@ -147,8 +147,17 @@ func pacingView(c echo.Context, p *models.Pacing, staff bool) *views.PacingView 
 	}
 	v := &views.PacingView{Rule: models.FormatYuan(p.RuleFen), Factor: models.FactorText(p.FactorPPM)}
 	if !staff {
-		if p.Unfunded {
+		// Why, in words, without the programme's figures: an agency sees a
+		// factor it can read, not the week's budget.
+		switch {
+		case p.Unfunded:
 			v.Notes = append(v.Notes, tr(c, "pacing_unfunded"))
+		case p.FinalFen >= p.RuleFen:
+			v.Notes = append(v.Notes, tr(c, "pacing_note_agency_full"))
+		case p.Policy == models.PolicyByRank:
+			v.Notes = append(v.Notes, tr(c, "pacing_note_agency_by_rank"))
+		default:
+			v.Notes = append(v.Notes, tr(c, "pacing_note_agency_pro_rata", "Factor", models.FactorText(p.FactorPPM)))
 		}
 		return v
 	}

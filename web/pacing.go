@@ -179,16 +179,18 @@ func policyWord(c echo.Context, code string) string {
 func (s *Server) fillBurnDown(c echo.Context, v *views.StaffDashboardView) error {
 	ctx := c.Request().Context()
 	now := s.now()
+	settings := ""
+	if actor(c).Role == models.RoleAdmin {
+		settings = "/settings/pacing" // admins steer from here: the link sits by a warning too
+	}
+	v.BurnDown.SettingsURL = settings
 	for _, p := range []struct{ name, title string }{{models.PoolCreators, tr(c, "burn_down_creators")}, {models.PoolMCN, tr(c, "burn_down_mcn")}} {
 		b, err := s.store.BurnDown(ctx, p.name, now)
 		if err != nil {
 			return err
 		}
 		if !b.Set {
-			v.BurnDown = views.BurnDownSectionView{NotSet: true}
-			if actor(c).Role == models.RoleAdmin {
-				v.BurnDown.SettingsURL = "/settings/pacing"
-			}
+			v.BurnDown = views.BurnDownSectionView{NotSet: true, SettingsURL: settings}
 			return nil
 		}
 		v.BurnDown.Pools = append(v.BurnDown.Pools, burnDownView(c, p.title, b))

@@ -36,6 +36,7 @@ func (s *Server) budgetPanel(c echo.Context, pool, period string) (*views.Budget
 		v.SettingsLink = actor(c).Role == models.RoleAdmin
 		return v, nil
 	}
+	v.SettingsLink = actor(c).Role == models.RoleAdmin
 	b := p.Budget
 	v.Budget, v.Committed, v.Left = models.FormatYuan(b.BudgetFen), models.FormatYuan(b.CommittedFen), models.FormatYuan(p.LeftFen())
 	v.Waiting = tr(c, "budget_panel_waiting_value", "Amount", models.FormatYuan(p.WaitingFen), "Count", views.Count(p.WaitingCount))

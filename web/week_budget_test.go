@@ -55,7 +55,7 @@ func TestBonusQueueShowsTheWeeksBudget(t *testing.T) {
 		}
 	}
 	zh := panelText(t, rev.chinese("/bonuses?week="+lastWeek.String()))
-	for _, want := range []string{lastWeek.String() + " 的预算", "已审批 ¥300.00", "¥400.00（2 条提案）", "剩余 ¥200.00", "仅提示", "超出预算 ¥200.00"} {
+	for _, want := range []string{lastWeek.String() + " 的预算", "已审批 ¥300.00", "¥400.00（2 笔提议）", "剩余 ¥200.00", "仅提示", "超出预算 ¥200.00"} {
 		if !strings.Contains(zh, want) {
 			t.Errorf("the Chinese panel lacks %q: %s", want, zh)
 		}
@@ -85,15 +85,15 @@ func TestBonusQueueWeekWithoutABudget(t *testing.T) {
 	if txt := panelText(t, en); !strings.Contains(txt, "This week has no budget: the programme's period is not set.") {
 		t.Errorf("panel: %s", txt)
 	}
-	if en.doc(t).Find(`[data-testid="week-budget"] a[href="/settings"]`).Length() != 0 {
+	if en.doc(t).Find(`[data-testid="week-budget"] a[href="/settings/pacing"]`).Length() != 0 {
 		t.Error("a reviewer is sent to the settings")
 	}
 	admin := a.login("admin")
 	zh := admin.chinese("/bonuses?week=" + lastWeek.String())
-	if txt := panelText(t, zh); !strings.Contains(txt, "本周没有预算：尚未设置项目周期。") {
+	if txt := panelText(t, zh); !strings.Contains(txt, "本周没有预算：尚未设置活动周期。") {
 		t.Errorf("Chinese panel: %s", txt)
 	}
-	if zh.doc(t).Find(`[data-testid="week-budget"] a[href="/settings"]`).Length() != 1 {
+	if zh.doc(t).Find(`[data-testid="week-budget"] a[href="/settings/pacing"]`).Length() != 1 {
 		t.Error("the admin gets no link to the settings")
 	}
 }
@@ -197,7 +197,7 @@ func TestBulkApprovalStopsAtTheWeeksBudget(t *testing.T) {
 	}
 	// One by one, the ¥0 proposal is refused with its own reason.
 	res = rev.follow(rev.postForm("/bonuses/decide", url.Values{"action": {"approve"}, "ids": {itoa(unfunded.ID)}}))
-	if flash := res.doc(t).Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "该提案为 ¥0") {
+	if flash := res.doc(t).Find(`[data-testid="flash"]`).Text(); !strings.Contains(flash, "该提议为 ¥0") {
 		t.Errorf("approving a ¥0 proposal: %q", flash)
 	}
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -51,4 +52,34 @@ func YearPlanFrom(first WeekLabel, policy OverSubscriptionPolicy) PacingPlan {
 		}
 	}
 	return plan
+}
+
+// seedDemoPacedStar gives creator1@demo.test, the demo's showcase creator, a
+// week in last week's computed (and pro-rata paced) proposals when the demo's
+// draw left them without one, so their /me shows what pacing did.
+func (s *Store) seedDemoPacedStar(ctx context.Context, now time.Time) error {
+	var u User
+	if err := s.r(ctx).Where("email = ?", "creator1@demo.test").First(&u).Error; err != nil || u.CreatorID == nil {
+		return fmt.Errorf("demo pacing: creator1: %v", err)
+	}
+	last := WeekOf(now).Prev()
+	var n int64
+	if err := s.r(ctx).Model(&WeeklyPerformance{}).Where("creator_id = ? AND week = ?", *u.CreatorID, last.String()).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	var c Creator
+	if err := s.r(ctx).First(&c, *u.CreatorID).Error; err != nil {
+		return err
+	}
+	row := PerformanceInput{AccountID: c.AccountID, Week: last.String(), Videos: "9", LiveSessions: "0", Views: "12400000",
+		Orders: "8200", GMVFen: "123000000"}
+	if _, probs, err := s.IngestPerformance(ctx, &Actor{Email: "demo-feed"}, "demo", []PerformanceInput{row}); err != nil || len(probs) > 0 {
+		return fmt.Errorf("demo pacing: creator1's last week: %v %v", err, probs)
+	}
+	var rev User
+	if err := s.r(ctx).Where("email = ?", "reviewer1@demo.test").First(&rev).Error; err != nil {
+		return err
+	}
+	_, err := s.ComputeWeek(ctx, ActorFor(&rev, ""), last.String())
+	return err
 }

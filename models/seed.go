@@ -174,6 +174,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoAdjustments(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.seedDemoPacedStar(ctx, s.now()); err != nil { // issue 17: creator1 sees the factor on /me
+		return nil, err
+	}
 	if _, err := s.SeedPayees(ctx, sys); err != nil {
 		return nil, err
 	}

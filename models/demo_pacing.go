@@ -73,7 +73,7 @@ func (s *Store) seedDemoPacedStar(ctx context.Context, now time.Time) error {
 	}
 	row := PerformanceInput{AccountID: c.AccountID, Week: last.String(), Videos: "9", LiveSessions: "0", Views: "12400000",
 		Orders: "8200", GMVFen: "123000000"}
-	if _, probs, err := s.IngestPerformance(ctx, &Actor{Email: "demo-feed"}, "demo", []PerformanceInput{row}); err != nil || len(probs) > 0 {
+	if _, probs, err := s.IngestPerformance(ctx, SystemActor(), "demo", []PerformanceInput{row}); err != nil || len(probs) > 0 {
 		return fmt.Errorf("demo pacing: creator1's last week: %v %v", err, probs)
 	}
 	var rev User

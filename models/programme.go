@@ -14,29 +14,22 @@ import (
 const DefaultProgrammeStartWeek = "2024-W14"
 
 // programmeStartWeekKey names the settings row that holds the first week
-// (a label such as "2024-W14") of a programme whose period is not set; once
-// admins set the period (PacingPlan, issue 17) its first week is the
-// programme's first week.
+// (a label such as "2024-W14"). No page edits it yet: an operator sets it
+// with SQL (README), outside the audit log and the two-admin rule. It bounds
+// the performance ingest accepts, which may reach before the programme's
+// period (PacingPlan): the risk flags compare a week with the weeks before.
 const programmeStartWeekKey = "programme_start_week"
 
-// ProgrammeStartWeek returns the programme's first week: the pacing plan's
-// first week when the period is set, else the settings row
+// ProgrammeStartWeek returns the programme's first week: the settings row
 // programme_start_week, or DefaultProgrammeStartWeek when there is none.
 func (s *Store) ProgrammeStartWeek(ctx context.Context) (WeekLabel, error) {
 	return programmeStartWeek(s.r(ctx))
 }
 
 func programmeStartWeek(tx *gorm.DB) (WeekLabel, error) {
-	plan, err := pacingPlan(tx)
-	if err != nil {
-		return WeekLabel{}, err
-	}
-	if plan.IsSet() {
-		return ParseWeek(plan.CreatorsStart)
-	}
 	value := DefaultProgrammeStartWeek
 	var st Setting
-	err = tx.Where("key = ?", programmeStartWeekKey).First(&st).Error
+	err := tx.Where("key = ?", programmeStartWeekKey).First(&st).Error
 	switch {
 	case err == nil:
 		value = st.Value
@@ -49,4 +42,17 @@ func programmeStartWeek(tx *gorm.DB) (WeekLabel, error) {
 		return WeekLabel{}, fmt.Errorf("setting %s: %w", programmeStartWeekKey, err)
 	}
 	return w, nil
+}
+
+// firstComputableWeek is the first week that can be computed: the pacing
+// plan's first week when the period is set, else the programme's first week.
+func firstComputableWeek(tx *gorm.DB) (WeekLabel, error) {
+	plan, err := pacingPlan(tx)
+	if err != nil {
+		return WeekLabel{}, err
+	}
+	if plan.IsSet() {
+		return ParseWeek(plan.CreatorsStart)
+	}
+	return programmeStartWeek(tx)
 }

@@ -49,7 +49,7 @@ type UncomputedWeeks struct {
 	Total int
 }
 
-// UncomputedWeeks lists the ended weeks since the programme's start that have
+// UncomputedWeeks lists the ended weeks since the first computable week that have
 // performance on record and no computed bonuses (staff only). It costs one
 // index hop per week in each table, not a scan of the rows.
 func (s *Store) UncomputedWeeks(ctx context.Context, a *Actor, now time.Time, limit int) (UncomputedWeeks, error) {
@@ -58,7 +58,7 @@ func (s *Store) UncomputedWeeks(ctx context.Context, a *Actor, now time.Time, li
 		return out, ErrForbidden
 	}
 	db := s.r(ctx)
-	start, err := programmeStartWeek(db)
+	start, err := firstComputableWeek(db)
 	if err != nil {
 		return out, err
 	}

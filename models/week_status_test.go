@@ -68,6 +68,15 @@ func TestUncomputedWeeksForStaff(t *testing.T) {
 	if _, err := w.s.UncomputedWeeks(ctx, w.mcnA, time.Now(), 2); err != models.ErrForbidden {
 		t.Fatalf("a manager reads the staff list: %v", err)
 	}
+	// Once the programme's period starts two weeks ago, the history before it
+	// is no longer listed: those weeks cannot be computed.
+	plan := models.YearPlanFrom(lastWeek.Prev(), models.PolicyProRata)
+	if err := w.s.SetPacingPlan(ctx, models.SystemActor(), plan); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := w.s.UncomputedWeeks(ctx, w.rev1, time.Now(), 5); err != nil || got.Total != 1 || got.Weeks[0] != lastWeek {
+		t.Fatalf("uncomputed within the period %+v %v, want only %s", got, err, lastWeek)
+	}
 	// The creator's own weeks agree.
 	cw, err := w.s.CreatorWeeks(ctx, w.rev1, c.ID, 10)
 	if err != nil {

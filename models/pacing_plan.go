@@ -308,24 +308,31 @@ func savePacingPlan(tx *gorm.DB, a *Actor, p PacingPlan, changeID uint) error {
 
 // pacingPlanLines lists a plan change field by field (for SettingsChange.Lines).
 func pacingPlanLines(cur, next PacingPlan, add func(field, cur, next string)) {
-	period := func(a, b string) string {
-		if a == "" {
-			return "–"
-		}
-		return a + " – " + b
-	}
-	add("pacing_creators_period", period(cur.CreatorsStart, cur.CreatorsEnd), period(next.CreatorsStart, next.CreatorsEnd))
-	add("pacing_mcn_period", period(cur.MCNStart, cur.MCNEnd), period(next.MCNStart, next.MCNEnd))
+	add("pacing_creators_period", PeriodText(cur.CreatorsStart, cur.CreatorsEnd), PeriodText(next.CreatorsStart, next.CreatorsEnd))
+	add("pacing_mcn_period", PeriodText(cur.MCNStart, cur.MCNEnd), PeriodText(next.MCNStart, next.MCNEnd))
 	add("pacing_policy", string(cur.Policy), string(next.Policy))
-	weights := func(ws []PeriodWeight) string {
-		if len(ws) == 0 {
-			return "–"
-		}
-		parts := make([]string, len(ws))
-		for i, w := range ws {
-			parts[i] = fmt.Sprintf("%s ×%d.%02d", w.Period, w.Percent/100, w.Percent%100)
-		}
-		return strings.Join(parts, "; ")
+	add("pacing_weights", WeightsText(cur.Weights), WeightsText(next.Weights))
+}
+
+// PeriodText writes a period "2026-W01 – 2026-W52" ("–" when not set).
+func PeriodText(first, last string) string {
+	if first == "" {
+		return "–"
 	}
-	add("pacing_weights", weights(cur.Weights), weights(next.Weights))
+	return first + " – " + last
+}
+
+// WeightText writes a weight in percent as a multiplier: 150 → "×1.50".
+func WeightText(percent int64) string { return fmt.Sprintf("×%d.%02d", percent/100, percent%100) }
+
+// WeightsText writes a plan's weights: "2026-W24 ×1.50; 2026-W46 ×1.50" ("–" for none).
+func WeightsText(ws []PeriodWeight) string {
+	if len(ws) == 0 {
+		return "–"
+	}
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.Period + " " + WeightText(w.Percent)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,26 +18,9 @@ import (
 // emptyWeightRows is how many empty rows the weights table offers (no JavaScript needed).
 const emptyWeightRows = 3
 
-// weightText writes a weight in percent as a multiplier: 150 → "×1.50".
-func weightText(percent int64) string { return fmt.Sprintf("×%d.%02d", percent/100, percent%100) }
-
 func planView(c echo.Context, p models.PacingPlan) views.PacingPlanView {
-	period := func(a, b string) string {
-		if a == "" {
-			return "–"
-		}
-		return a + " – " + b
-	}
-	v := views.PacingPlanView{CreatorsPeriod: period(p.CreatorsStart, p.CreatorsEnd), MCNPeriod: period(p.MCNStart, p.MCNEnd),
-		Policy: tr(c, string(p.Policy.Word())), Weights: "–"}
-	if len(p.Weights) > 0 {
-		parts := make([]string, len(p.Weights))
-		for i, w := range p.Weights {
-			parts[i] = w.Period + " " + weightText(w.Percent)
-		}
-		v.Weights = strings.Join(parts, "; ")
-	}
-	return v
+	return views.PacingPlanView{CreatorsPeriod: models.PeriodText(p.CreatorsStart, p.CreatorsEnd), MCNPeriod: models.PeriodText(p.MCNStart, p.MCNEnd),
+		Policy: tr(c, string(p.Policy.Word())), Weights: models.WeightsText(p.Weights)}
 }
 
 func (s *Server) pacingSettingsView(c echo.Context, values map[string]string, rows []views.WeightRowView, errs views.FieldErrors) (views.PacingSettingsView, error) {
@@ -74,7 +56,7 @@ func (s *Server) pacingSettingsView(c echo.Context, values map[string]string, ro
 			}
 			o := views.PoolOutlookView{Pool: p.name, Title: p.title, Left: models.FormatYuan(pool.LeftFen()), LeftID: p.leftID}
 			for _, r := range models.PlanOutlook(cur, p.name, pool.LeftFen(), now) {
-				o.Rows = append(o.Rows, views.OutlookRowView{Period: r.Period, Weight: weightText(r.WeightPercent), Budget: models.FormatYuan(r.BudgetFen)})
+				o.Rows = append(o.Rows, views.OutlookRowView{Period: r.Period, Weight: models.WeightText(r.WeightPercent), Budget: models.FormatYuan(r.BudgetFen)})
 			}
 			v.Outlook = append(v.Outlook, o)
 		}
@@ -208,7 +190,7 @@ func burnDownView(c echo.Context, title string, b models.BurnDown) views.BurnDow
 		if !months {
 			label = p.Period[5:] // "W24": the year is in the table
 		}
-		row := views.BurnDownRowView{Period: p.Period, Weight: weightText(p.WeightPercent), Plan: models.FormatYuan(p.PlanFen), Committed: "–", Cum: "–", Current: p.Current}
+		row := views.BurnDownRowView{Period: p.Period, Weight: models.WeightText(p.WeightPercent), Plan: models.FormatYuan(p.PlanFen), Committed: "–", Cum: "–", Current: p.Current}
 		point := views.Point{Label: label, Display: "–"}
 		if p.Ended || p.Current { // periods to come have committed nothing yet: no column
 			row.Committed, row.Cum = models.FormatYuan(p.CommittedFen), models.FormatYuan(p.CumCommittedFen)

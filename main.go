@@ -473,15 +473,21 @@ func optionalID(flagName, s string) (*uint, error) {
 }
 
 // applyTransfers moves creators whose accepted transfer has come due, at
-// start and then every minute, so a month's first day takes effect promptly.
+// start and then every minute, so a month's first day takes effect promptly;
+// each minute on one server of a fleet only.
 func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
-		if n, err := store.ApplyDueTransfers(ctx, store.Now()); err != nil {
+		_, err := store.RunOnce(ctx, "transfers", models.SlotOf(store.Now(), time.Minute), func(ctx context.Context) error {
+			n, err := store.ApplyDueTransfers(ctx, store.Now())
+			if n > 0 {
+				log.Info("transfers took effect", "count", n)
+			}
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
 			log.Error("apply transfers", "err", err)
-		} else if n > 0 {
-			log.Info("transfers took effect", "count", n)
 		}
 		select {
 		case <-ctx.Done():
@@ -491,7 +497,8 @@ func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) 
 	}
 }
 
-// refreshStatistics keeps the query planner's statistics current as the data grows.
+// refreshStatistics keeps the query planner's statistics current as the data
+// grows, and prunes old sign-in counters: hourly, on one server of a fleet.
 func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -500,11 +507,14 @@ func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logge
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := store.Optimize(ctx); err != nil {
-				log.Error("refresh statistics", "err", err)
-			}
-			if err := store.PruneSignInThrottles(ctx); err != nil {
-				log.Error("prune sign-in counters", "err", err)
+			_, err := store.RunOnce(ctx, "statistics", models.SlotOf(store.Now(), time.Hour), func(ctx context.Context) error {
+				if err := store.Optimize(ctx); err != nil {
+					return fmt.Errorf("refresh statistics: %w", err)
+				}
+				return store.PruneSignInThrottles(ctx)
+			})
+			if err != nil && ctx.Err() == nil {
+				log.Error("statistics and sign-in counters", "err", err)
 			}
 		}
 	}
@@ -530,18 +540,23 @@ func backup(ctx context.Context, args []string) error {
 	return nil
 }
 
-// publishAuditHead logs the audit log's head at start and every ten minutes,
-// so the head is kept outside the database (in the server's log) and a later
-// `portal audit verify --anchor` can prove nothing before it was removed or
-// re-written.
+// publishAuditHead logs the audit log's head at start and every ten minutes
+// (in a fleet, one server each ten minutes), so the head is kept outside the
+// database (in the servers' logs) and a later `portal audit verify --anchor`
+// can prove nothing before it was removed or re-written.
 func publishAuditHead(ctx context.Context, store *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
 	for {
-		if head, err := store.AuditHeadNow(ctx); err != nil {
+		_, err := store.RunOnce(ctx, "audit_anchor", models.SlotOf(store.Now(), 10*time.Minute), func(ctx context.Context) error {
+			head, err := store.AuditHeadNow(ctx)
+			if err == nil {
+				log.Info("audit anchor", "anchor", head.String())
+			}
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
 			log.Error("audit anchor", "err", err)
-		} else {
-			log.Info("audit anchor", "anchor", head.String())
 		}
 		select {
 		case <-ctx.Done():

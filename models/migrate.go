@@ -92,6 +92,7 @@ var migrations = []func(tx *gorm.DB) error{
 	// kinds, indexed by (week, risk count, amount) for the queue's "sort by risk" and (state, risk count) for the dashboard.
 	migrateRiskFlags,
 	migratePacing,
+	migrateJobRuns,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

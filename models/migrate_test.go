@@ -406,6 +406,10 @@ var stepFixtures = map[int]func(f *stepFixture){
 			f.t.Fatal(err)
 		}
 	},
+	29: func(f *stepFixture) {
+		// The transfer job's last slot, claimed by one server.
+		f.put("job_runs", stepRow{"job": "transfers", "slot": f.tick(), "ran_at": f.tick(), "host": "portal-1"})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

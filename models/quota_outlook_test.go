@@ -52,8 +52,10 @@ func TestAgencyProgressDoesNotProjectOnDay2(t *testing.T) {
 	w := newWorld(t)
 	now := time.Now().In(models.CST)
 	day2 := time.Date(now.Year(), now.Month(), 2, 12, 0, 0, 0, models.CST)
-	if !day2.After(w.agencyA.CreatedAt) {
-		day2 = day2.AddDate(0, 1, 0)
+	// The agency joined the day before, whatever the hour the test runs (on a
+	// month's 2nd after noon, "now" would otherwise come after day2).
+	if err := w.raw.Exec("UPDATE agencies SET created_at = ? WHERE id = ?", day2.AddDate(0, 0, -1).UTC(), w.agencyA.ID).Error; err != nil {
+		t.Fatal(err)
 	}
 	for _, acc := range []string{"jd_cr_p00001", "jd_cr_p00002", "jd_cr_p00003"} {
 		w.qualifiedAt(t, w.mcnA, acc, day2.Add(-time.Hour))

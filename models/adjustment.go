@@ -341,8 +341,9 @@ func approveAdjustment(tx *gorm.DB, a *Actor, j *BonusAdjustment, name string, f
 				return o, err
 			}
 			// A top-up is spent in its week: it charges the week's budget too (issue 17).
-			if left, err := chargePeriod(tx, PoolCreators, j.Week, j.AmountFen); err != nil {
-				if errors.Is(err, ErrPeriodBudgetShort) {
+			if _, err := chargePeriod(tx, PoolCreators, j.Week, j.AmountFen); err != nil {
+				if short := (PeriodBudgetShortError{}); errors.As(err, &short) {
+					left := short.LeftFen
 					if err := releasePool(tx, PoolCreators, j.AmountFen); err != nil {
 						return o, err
 					}

@@ -266,15 +266,15 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 			return o, err
 		}
 		// The week's (month's) budget too, in the same transaction: no approval takes a period above it.
-		periodLeft, err := chargePeriod(tx, kind.pool, b.Period, b.AmountFen)
-		if err != nil {
-			if errors.Is(err, ErrPeriodBudgetShort) {
-				if err := releasePool(tx, kind.pool, b.AmountFen); err != nil {
-					return o, err
-				}
-				o.Period = b.Period
-				return refuse(RefusedPeriodBudget, periodLeft, map[string]any{"reason": "period budget cannot cover", "period": b.Period, "left_fen": periodLeft})
+		budgeted, err := chargePeriod(tx, kind.pool, b.Period, b.AmountFen)
+		if short := (PeriodBudgetShortError{}); errors.As(err, &short) {
+			if err := releasePool(tx, kind.pool, b.AmountFen); err != nil {
+				return o, err
 			}
+			o.Period = b.Period
+			return refuse(RefusedPeriodBudget, short.LeftFen, map[string]any{"reason": "period budget cannot cover", "period": b.Period, "left_fen": short.LeftFen})
+		}
+		if err != nil {
 			return o, err
 		}
 		ok, err := update(b.State, map[string]any{"state": BonusApproved, "decided_by_id": a.UserID, "decided_at": now, "updated_at": now})
@@ -284,7 +284,7 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 		if !ok {
 			// Lost a race after charging: give the money back (pool and period) within this transaction.
 			o.Reason = RefusedDecidedMeanwhile
-			if periodLeft >= 0 {
+			if budgeted {
 				if err := releasePeriod(tx, kind.pool, b.Period, b.AmountFen); err != nil {
 					return o, err
 				}

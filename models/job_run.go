@@ -87,9 +87,3 @@ func claimSlot(db *gorm.DB, job string, slot, now time.Time) (bool, error) {
 		Updates(map[string]any{"slot": slot.UTC(), "ran_at": now.UTC(), "host": host})
 	return res.RowsAffected == 1, res.Error
 }
-
-// JobRuns lists the scheduled jobs' last claimed slots (for operators).
-func (s *Store) JobRuns(ctx context.Context) ([]JobRun, error) {
-	var out []JobRun
-	return out, s.r(ctx).Order("job").Find(&out).Error
-}

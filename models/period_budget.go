@@ -79,22 +79,21 @@ func (e PeriodBudgetShortError) Msg() Msg {
 }
 
 // chargePeriod charges amount to a period's budget if it fits, in one
-// conditional update. A period without a budget (no plan, or computed before
-// the plan) is not limited. It returns what is left (-1: no budget).
-func chargePeriod(tx *gorm.DB, pool, period string, amount int64) (left int64, err error) {
+// conditional update, and reports whether the period has a budget (one
+// without — no plan, or computed before the plan — is not limited). A
+// refusal is a PeriodBudgetShortError with what is left. The budget is read
+// only when the update changed nothing: an approval that fits costs one query.
+func chargePeriod(tx *gorm.DB, pool, period string, amount int64) (budgeted bool, err error) {
 	res := tx.Model(&PeriodBudget{}).Where("pool = ? AND period = ? AND committed_fen + ? <= budget_fen", pool, period, amount).
 		Updates(map[string]any{"committed_fen": gorm.Expr("committed_fen + ?", amount), "updated_at": nowOf(tx).UTC()})
-	if res.Error != nil {
-		return 0, res.Error
+	if res.Error != nil || res.RowsAffected == 1 {
+		return res.Error == nil, res.Error
 	}
 	b, err := periodBudget(tx, pool, period)
 	if err != nil || b == nil {
-		return -1, err
+		return false, err
 	}
-	if res.RowsAffected != 1 {
-		return b.LeftFen(), PeriodBudgetShortError{Period: period, AskedFen: amount, LeftFen: b.LeftFen()}
-	}
-	return b.LeftFen(), nil
+	return true, PeriodBudgetShortError{Period: period, AskedFen: amount, LeftFen: b.LeftFen()}
 }
 
 // releasePeriod gives an amount back to a period's budget (an approval lost

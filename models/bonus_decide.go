@@ -161,15 +161,17 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 	rep := &DecisionReport{}
 	ids = dedupe(ids)
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := lockPool(tx, kind.pool); err != nil {
-			return err
-		}
+		// Read before taking the pool, which every approval queues on (issue 18): each
+		// state change below is conditional on the state and amount read here.
 		capFen, fourEyesFen, err := kind.limits(tx)
 		if err != nil {
 			return err
 		}
 		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
+			return err
+		}
+		if err := lockPool(tx, kind.pool); err != nil {
 			return err
 		}
 		now := s.now().UTC()
@@ -197,13 +199,13 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		if err := kind.notifySecondApprovers(tx, a, rep.Awaiting, awaitingFen); err != nil {
 			return err
 		}
-		if err := notifyWeekDecisions(tx, touched); err != nil {
-			return err
-		}
-		rep.PoolLeftFen, err = poolLeft(tx, kind.pool)
-		return err
+		return notifyWeekDecisions(tx, touched)
 	})
 	if err != nil {
+		return nil, err
+	}
+	// Where the pool stands now, read after the commit rather than while holding it.
+	if rep.PoolLeftFen, err = poolLeft(s.r(ctx), kind.pool); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -243,7 +245,7 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 	}
 	before := b.audit()
 	update := func(from BonusState, values map[string]any) (bool, error) {
-		res := tx.Table(kind.table).Where("id = ? AND state = ?", b.ID, from).Updates(values)
+		res := tx.Table(kind.table).Where("id = ? AND state = ? AND amount_fen = ?", b.ID, from, b.AmountFen).Updates(values)
 		return res.RowsAffected == 1, res.Error
 	}
 	switch {

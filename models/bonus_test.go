@@ -303,3 +303,58 @@ func TestRanksAreCachedUntilStandingsChange(t *testing.T) {
 		t.Fatalf("after suspending b: a is %d of %d", r, of)
 	}
 }
+
+// TestApprovalsRacingARecomputeChargeWhatTheyApprove races one-at-a-time
+// approvals against recomputes that change every waiting amount: an approval
+// reads the bonus before it takes the pool (issue 18), so it must charge the
+// amount it approves, never one a recompute has replaced meanwhile.
+func TestApprovalsRacingARecomputeChargeWhatTheyApprove(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	const creators = 24
+	for i := range creators {
+		c := w.qualified(t, fmt.Sprintf("jd_cr_recmp%03d", i))
+		w.perf(t, lastWeek, c.AccountID, int64(1+i%3), 0, 0, 0)
+	}
+	if _, err := w.s.ComputeWeek(ctx, w.rev1, lastWeek.String()); err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint
+	w.raw.Model(&models.Bonus{}).Order("id").Pluck("id", &ids)
+	var wg sync.WaitGroup
+	errs := make(chan error, creators+10)
+	wg.Go(func() {
+		for i := range 10 {
+			rule := models.DefaultBonusRule
+			rule.PerVideoFen += int64(i+1) * 100
+			if _, err := w.s.SaveBonusRule(ctx, models.SystemActor(), rule); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := w.s.ComputeWeek(ctx, w.rev1, lastWeek.String()); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g; i < len(ids); i += 4 {
+				if _, err := w.s.ApproveBonuses(ctx, []*models.Actor{w.rev1, w.rev2}[i%2], []uint{ids[i]}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	var approvedSum int64
+	w.raw.Model(&models.Bonus{}).Where("state = ?", models.BonusApproved).Select("COALESCE(SUM(amount_fen), 0)").Scan(&approvedSum)
+	pool, _ := w.s.GetPool(ctx, models.PoolCreators)
+	if pool.CommittedFen != approvedSum {
+		t.Fatalf("pool committed %d but the approved bonuses sum to %d", pool.CommittedFen, approvedSum)
+	}
+}

@@ -57,21 +57,23 @@ func (s *Store) GetPool(ctx context.Context, name string) (Pool, error) {
 }
 
 // chargePool commits amount to a pool if it fits, in one conditional update,
-// so concurrent approvals can never overdraw it. It returns what is left.
+// so concurrent approvals can never overdraw it. It returns what is left; the
+// update says so itself, so an approval that fits costs one statement while
+// it holds the pool (issue 18: the pool row is what approvals queue on).
 func chargePool(tx *gorm.DB, name string, amount int64) (left int64, err error) {
-	res := tx.Model(&Pool{}).Where("name = ? AND committed_fen + ? <= total_fen", name, amount).
-		Update("committed_fen", gorm.Expr("committed_fen + ?", amount))
-	if res.Error != nil {
-		return 0, res.Error
+	var lefts []int64
+	if err := tx.Raw("UPDATE pools SET committed_fen = committed_fen + ? WHERE name = ? AND committed_fen + ? <= total_fen RETURNING total_fen - committed_fen",
+		amount, name, amount).Scan(&lefts).Error; err != nil {
+		return 0, err
+	}
+	if len(lefts) == 1 {
+		return lefts[0], nil
 	}
 	var p Pool
 	if err := tx.Where("name = ?", name).First(&p).Error; err != nil {
 		return 0, err
 	}
-	if res.RowsAffected != 1 {
-		return p.LeftFen(), PoolExhaustedError{AskedFen: amount, LeftFen: p.LeftFen()}
-	}
-	return p.LeftFen(), nil
+	return p.LeftFen(), PoolExhaustedError{AskedFen: amount, LeftFen: p.LeftFen()}
 }
 
 // releasePool gives an amount back to a pool (an approval that was withdrawn).

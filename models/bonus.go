@@ -47,11 +47,11 @@ type Bonus struct {
 	ID                uint       `gorm:"primaryKey;index:idx_bonus_week_subject_amount,priority:4;index:idx_bonus_week_amount,priority:3;index:idx_bonus_week_risk,priority:4"`
 	CreatorID         uint       `gorm:"not null;uniqueIndex:idx_bonus_creator_week,priority:1"`
 	Creator           *Creator   `gorm:"constraint:OnDelete:RESTRICT"`
-	Week              string     `gorm:"size:8;not null;uniqueIndex:idx_bonus_creator_week,priority:2;index:idx_bonus_week_state_amount,priority:1;index:idx_bonus_week_state_proposed,priority:1;index:idx_bonus_week_subject_amount,priority:1;index:idx_bonus_week_amount,priority:1;index:idx_bonus_week_risk,priority:1"`
+	Week              string     `gorm:"size:8;not null;uniqueIndex:idx_bonus_creator_week,priority:2;index:idx_bonus_agency_week,priority:2;index:idx_bonus_week_state_amount,priority:1;index:idx_bonus_week_state_proposed,priority:1;index:idx_bonus_week_subject_amount,priority:1;index:idx_bonus_week_amount,priority:1;index:idx_bonus_week_risk,priority:1"`
 	AgencyID          *uint      `gorm:"index:idx_bonus_agency_week,priority:1"`
 	SubjectID         uint       `gorm:"not null;index:idx_bonus_week_subject_amount,priority:2"`
-	State             BonusState `gorm:"size:16;not null;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1;index:idx_bonus_state_risk,priority:1"`
-	AmountFen         int64      `gorm:"not null;check:chk_bonus_amount,amount_fen >= 0 AND amount_fen <= 3000000;index:idx_bonus_week_state_amount,priority:3;index:idx_bonus_week_subject_amount,priority:3;index:idx_bonus_state_amount,priority:2;index:idx_bonus_week_amount,priority:2;index:idx_bonus_week_risk,priority:3"`
+	State             BonusState `gorm:"size:16;not null;index:idx_bonus_agency_week,priority:3;index:idx_bonus_week_state_amount,priority:2;index:idx_bonus_week_state_proposed,priority:2;index:idx_bonus_state_amount,priority:1;index:idx_bonus_state_risk,priority:1"`
+	AmountFen         int64      `gorm:"not null;check:chk_bonus_amount,amount_fen >= 0 AND amount_fen <= 3000000;index:idx_bonus_agency_week,priority:4;index:idx_bonus_week_state_amount,priority:3;index:idx_bonus_week_subject_amount,priority:3;index:idx_bonus_state_amount,priority:2;index:idx_bonus_week_amount,priority:2;index:idx_bonus_week_risk,priority:3"`
 	GMVFen            int64      `gorm:"not null"`
 	RuleFen           int64      `gorm:"not null;default:0"` // the rule's amount before pacing (0: not paced)
 	RuleVersion       uint       `gorm:"not null"`

@@ -93,6 +93,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateRiskFlags,
 	migratePacing,
 	migrateJobRuns,
+	// 30: weekly bonuses indexed by (agency, week, state, amount): a decision's summary for the agency's managers (issue 18).
+	migrateBonusAgencyWeekIndex,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -52,6 +52,12 @@ database whose schema is older than this portal's until "portal migrate" has run
 
 Environment:
   DATABASE_URL     SQLite file path (default portal.db) or postgres:// URL
+  DATABASE_READ_URL
+                   optional, PostgreSQL only: postgres:// URL of a read replica (several separated by commas);
+                   serve sends list and dashboard reads there, writes and transactions to DATABASE_URL
+  DATABASE_READ_AFTER_WRITE
+                   with DATABASE_READ_URL: how long a browser reads the primary after its own change,
+                   a little more than the replicas' lag (default 5s)
   PORTAL_ADDR      listen address (default :8080)
   SESSION_SECRET   session signing secret, 32+ characters (default: the key file session.key in KEY_DIR)
   AUDIT_KEY        key that chains the audit log, 32+ characters (default: the key file audit.key in KEY_DIR)
@@ -174,6 +180,33 @@ func withStoreOptions(ctx context.Context, opts ...models.Option) context.Contex
 	return context.WithValue(ctx, storeOptionsKey{}, opts)
 }
 
+// replicaReadsKey marks the context of serve, the one command whose reads
+// may go to read replicas: the others decide what to write from what they
+// read, or (backup, audit) must see the primary.
+type replicaReadsKey struct{}
+
+// readReplicaURLs is DATABASE_READ_URL, checked: PostgreSQL replicas of a PostgreSQL primary.
+func readReplicaURLs() ([]string, error) {
+	env := os.Getenv("DATABASE_READ_URL")
+	if strings.TrimSpace(env) == "" {
+		return nil, nil
+	}
+	if !models.IsPostgresURL(databaseURL()) {
+		return nil, errors.New("DATABASE_READ_URL needs DATABASE_URL to be PostgreSQL (postgres://...): read replicas of a SQLite file do not exist")
+	}
+	var urls []string
+	for _, u := range strings.Split(env, ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if !models.IsPostgresURL(u) {
+			return nil, fmt.Errorf("DATABASE_READ_URL: %q is not a postgres:// URL", models.RedactURL(u))
+		}
+		urls = append(urls, u)
+	}
+	return urls, nil
+}
+
 // connect opens the database (read-only or not) without looking at its schema.
 func connect(ctx context.Context, readOnly bool) (*models.Store, error) {
 	key, err := auditKey(slog.Default())
@@ -189,6 +222,19 @@ func connect(ctx context.Context, readOnly bool) (*models.Store, error) {
 	opts = append(opts, extra...)
 	if readOnly {
 		opts = append(opts, models.ReadOnly())
+	} else if ctx.Value(replicaReadsKey{}) != nil {
+		urls, err := readReplicaURLs()
+		if err != nil {
+			return nil, err
+		}
+		if len(urls) > 0 {
+			redacted := make([]string, len(urls))
+			for i, u := range urls {
+				redacted[i] = models.RedactURL(u)
+			}
+			slog.Info("list and dashboard reads go to read replicas; writes and transactions to DATABASE_URL", "replicas", len(urls), "urls", strings.Join(redacted, ","))
+			opts = append(opts, models.WithReadReplicas(urls...))
+		}
 	}
 	return models.Open(ctx, databaseURL(), opts...)
 }
@@ -313,7 +359,15 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		trusted = append(trusted, n)
 	}
-	store, err := openStore(ctx, migrateSchema)
+	primaryAfterWrite := web.DefaultPrimaryAfterWrite
+	if v := os.Getenv("DATABASE_READ_AFTER_WRITE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("DATABASE_READ_AFTER_WRITE: %q is not a duration such as 5s", v)
+		}
+		primaryAfterWrite = d
+	}
+	store, err := openStore(context.WithValue(ctx, replicaReadsKey{}, true), migrateSchema)
 	if err != nil {
 		return err
 	}
@@ -327,7 +381,8 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 	log.Info("invitation and password-reset emails go to "+mailer.Sender.String(), "links", mailer.BaseURL)
-	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log, Mail: mailer})
+	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log, Mail: mailer,
+		PrimaryAfterWrite: primaryAfterWrite})
 	hs := &http.Server{
 		Addr:              *addr,
 		Handler:           srv.Handler(),

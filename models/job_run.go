@@ -41,8 +41,10 @@ func SlotOf(t time.Time, interval time.Duration) time.Time { return t.UTC().Trun
 // RunOnce runs fn for a job's slot unless another server has claimed that
 // slot (or a later one), or — on PostgreSQL — is running the job now. It
 // reports whether fn ran here. A run that fails is not retried within its
-// slot: the next slot runs the job again.
+// slot: the next slot runs the job again. fn reads the primary, never a
+// read replica: scheduled work decides what to write from what it reads.
 func (s *Store) RunOnce(ctx context.Context, job string, slot time.Time, fn func(context.Context) error) (bool, error) {
+	ctx = WithPrimaryReads(ctx)
 	if s.driver != "postgres" {
 		// SQLite's writes run one at a time: the claim alone decides. fn
 		// writes through the same single connection, so none is held here.

@@ -129,7 +129,7 @@ func (e *SchemaBehindError) Error() string {
 // reads: it works on a store opened with ReadOnly.
 func (s *Store) SchemaState(ctx context.Context) (SchemaState, error) {
 	st := SchemaState{Latest: len(migrations)}
-	db := s.r(ctx)
+	db := s.r(WithPrimaryReads(ctx)) // a lagging replica's schema is not the one to migrate
 	applied := map[int]bool{}
 	if db.Migrator().HasTable(&schemaMigration{}) {
 		var versions []int

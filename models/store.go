@@ -48,6 +48,8 @@ type Store struct {
 	payee *payeeCipher
 	// optionErr is a bad option's complaint, returned by Open.
 	optionErr error
+	// replicas take the reads outside transactions (WithReadReplicas); nil without.
+	replicas *readReplicas
 }
 
 // Now is the time by the store's clock (see WithClock); the web server reads
@@ -174,6 +176,10 @@ func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, erro
 		rdb.SetMaxOpenConns(8)
 		s.db, s.read, s.driver = writer, reader, "sqlite"
 	}
+	if err := s.openReadReplicas(cfg); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open: %w", err)
+	}
 	return s, nil
 }
 
@@ -215,6 +221,7 @@ func RedactURL(u string) string {
 
 // Close releases the database connections.
 func (s *Store) Close() {
+	s.closeReadReplicas()
 	for _, g := range []*gorm.DB{s.db, s.read} {
 		if g == nil {
 			continue
@@ -228,10 +235,10 @@ func (s *Store) Close() {
 	}
 }
 
-// Ping checks that the database answers a query.
+// Ping checks that the database answers a query (the primary, with read replicas).
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.read.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
+	return s.reader(WithPrimaryReads(ctx)).WithContext(ctx).Raw("SELECT 1").Scan(&one).Error
 }
 
 // tx runs fn in one write transaction.
@@ -245,8 +252,9 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // r reads outside a transaction; it carries the clock and the payee keys
 // as s.tx does, so a read (a payout file's accounts) decrypts the same way.
+// With read replicas it reads one, unless ctx wants the primary (WithPrimaryReads).
 func (s *Store) r(ctx context.Context) *gorm.DB {
-	return s.read.WithContext(withPayeeCipher(withClock(ctx, s.now), s.payee))
+	return s.reader(ctx).WithContext(withPayeeCipher(withClock(ctx, s.now), s.payee))
 }
 
 // IsEmpty reports whether the programme has no users yet (subject areas and

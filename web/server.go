@@ -29,6 +29,9 @@ type Config struct {
 	Logger         *slog.Logger
 	Now            func() time.Time // the clock of sessions and every rule a handler applies; the store's clock when nil
 	Mail           mail.Config      // how invitation and reset links reach their owners' email
+	// PrimaryAfterWrite is how long a browser's reads go to the primary after
+	// its own write, with read replicas (DefaultPrimaryAfterWrite when 0).
+	PrimaryAfterWrite time.Duration
 }
 
 // Server holds the portal's dependencies and its Echo instance.
@@ -118,6 +121,7 @@ func New(store *models.Store, cfg Config) *Server {
 		// The API authenticates with a bearer token and sets no cookies, so CSRF does not apply to it.
 		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/static/*" || isAPI(c) },
 	}))
+	e.Use(s.primaryAfterWrite)
 	e.Use(s.loadUser)
 	e.Use(s.language)
 	s.echo = e

@@ -85,7 +85,9 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		seen, _ := sess.Values[keySeen].(int64)
 		now := s.now()
 		expired := now.Sub(time.Unix(issued, 0)) > SessionMaxAge || now.Sub(time.Unix(seen, 0)) > SessionIdle
-		u, err := s.store.UserByID(c.Request().Context(), uid)
+		// The primary, even with read replicas: a sign-out everywhere or a
+		// disabled account takes effect at once, and a new account is found.
+		u, err := s.store.UserByID(models.WithPrimaryReads(c.Request().Context()), uid)
 		switch {
 		case err == nil && u.SessionVersion == ver && !expired:
 			c.Set(ctxUser, u)

@@ -59,7 +59,7 @@ RUN_NAME=${DB_NAME}_run
 with_db() { sed -E "s|^([a-z]+://[^/]+/)[^?]+|\1$1|" <<<"$DB_URL"; }
 RUN_URL=$(with_db "$RUN_NAME")
 ADMIN_URL=$(with_db postgres)
-psql_admin() { psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" psql "$ADMIN_URL" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 if ! psql_admin -c 'SELECT 1' >/dev/null 2>&1; then
 	role=$(sed -E 's|^[a-z]+://([^:@/]+).*|\1|' <<<"$DB_URL")

@@ -93,6 +93,7 @@ start_server() {
 	(cd "$STATE" && DATABASE_URL=$db KEY_DIR=$STATE/keys exec "$BIN" serve --addr 127.0.0.1:"$port" \
 		--trusted-proxies 127.0.0.1/32 --drain-delay "$DRAIN_DELAY" >>"$STATE/portal$n.log" 2>&1) &
 	echo $! >"$WORK/portal$n.pid"
+	disown $! # a kill -9 below is meant: no "Killed" notice from the shell
 	for _ in $(seq 1 300); do
 		curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && return 0
 		kill -0 "$(cat "$WORK/portal$n.pid")" 2>/dev/null || die "portal $n did not start: see $STATE/portal$n.log"
@@ -169,7 +170,7 @@ export FLEET_URL="http://127.0.0.1:$FRONT" FLEET_DB="$RUN_URL" FLEET_SECONDS FLE
 fleet_run() { # fleet_run OUTFILE LABEL [VAR=value...]: TestFleetLoad in the background; its pid in $WORK/fleet.pid
 	local out=$1 label=$2; shift 2
 	rm -f "$WORK/started"
-	(export FLEET_LABEL="$label" "$@"; cd web && exec "$TESTBIN" -test.count=1 -test.v -test.timeout 30m -test.run '^TestFleetLoad$') >"$out" 2>&1 &
+	(export FLEET_LABEL="$label" ${*:+"$@"}; cd web && exec "$TESTBIN" -test.count=1 -test.v -test.timeout 30m -test.run '^TestFleetLoad$') >"$out" 2>&1 &
 	echo $! >"$WORK/fleet.pid"
 	for _ in $(seq 1 600); do
 		[ -e "$WORK/started" ] && return 0
@@ -182,7 +183,7 @@ fleet_wait() { wait "$(cat "$WORK/fleet.pid")" || true; rm -f "$WORK/fleet.pid";
 
 echo "== (b) 20 reviewers approving across both servers" >&2
 fresh_run_db; start_server 1; start_server 2; start_haproxy
-fleet_run "$OUT/approve.txt" "20 reviewers, both servers"
+fleet_run "$OUT/approve.txt" "20 reviewers, both servers, nothing else" FLEET_READERS=0
 fleet_wait
 
 echo "== (c) kill -9 of one server in the middle of the approvals" >&2
@@ -241,8 +242,10 @@ stop_all
 	echo
 	echo "### The fleet under approvals, a kill -9 and a rolling restart"
 	echo
-	grep -h -A1 '^| fleet run' "$OUT/approve.txt" || echo "(approval run failed: $(tail -3 "$OUT/approve.txt"))"
-	for f in kill rolling; do grep -h '^| [a-zk]' "$OUT/$f.txt" | grep -v '^| fleet run' || echo "| $f | (failed: $(tail -1 "$OUT/$f.txt")) |"; done
+	grep -h -m1 -A1 '^| fleet run' "$OUT/approve.txt" "$OUT/kill.txt" "$OUT/rolling.txt" | head -2
+	for f in approve kill rolling; do
+		grep -h -A2 '^| fleet run' "$OUT/$f.txt" | tail -1 | grep '^|' || echo "| $f | (failed: $(grep -h -m1 -E 'Error|FAIL|fatal' "$OUT/$f.txt")) |"
+	done
 	echo
 	echo "$KILL_NOTE"
 	grep -h -E '^\s+fleet_load_test.go|^--- FAIL' "$OUT"/*.txt | sed 's/^/    /' || true

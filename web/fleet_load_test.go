@@ -31,7 +31,10 @@ func TestFleetLoad(t *testing.T) {
 		t.Skip("set FLEET_URL to a fleet's load balancer (make bench-fleet)")
 	}
 	reviewers := envInt("FLEET_REVIEWERS", 20)
-	readers := envInt("FLEET_READERS", 8)
+	readers := 4
+	if n, err := strconv.Atoi(os.Getenv("FLEET_READERS")); err == nil && n >= 0 {
+		readers = n // 0: approvals alone
+	}
 	d := time.Duration(envInt("FLEET_SECONDS", 20)) * time.Second
 	label := os.Getenv("FLEET_LABEL")
 	if label == "" {

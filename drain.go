@@ -4,7 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"os"
+	"os/signal"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -26,11 +29,18 @@ func drainingHealth(next http.Handler, draining *atomic.Bool) http.Handler {
 // then Shutdown closes the listener and waits up to timeout for the requests
 // in flight. Idle connections are closed only after delay: closing one while
 // the server is still in rotation could race a request the balancer sends on it.
+// A second interrupt or SIGTERM (Ctrl-C again at a terminal) ends the delay at once.
 func drain(hs *http.Server, draining *atomic.Bool, delay, timeout time.Duration, log *slog.Logger) error {
 	draining.Store(true)
 	if delay > 0 {
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(again)
 		log.Info("draining: /healthz answers 503, requests are still served", "delay", delay)
-		time.Sleep(delay)
+		select {
+		case <-time.After(delay):
+		case <-again:
+		}
 	}
 	log.Info("shutting down", "timeout", timeout)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

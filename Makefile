@@ -6,7 +6,7 @@ BIN := bin/portal
 DATABASE_URL ?= portal.db
 export DATABASE_URL
 
-.PHONY: run build generate fmt lint check-generated test test-tools screenshots soak bench clean
+.PHONY: run build generate fmt lint check-generated test test-tools screenshots soak bench bench-fleet clean
 
 ## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
 run: build
@@ -71,3 +71,9 @@ bench: build
 	sleep 3; LOAD_URL=http://127.0.0.1:8089 LOAD_SMALL_URL=http://127.0.0.1:8090 LOAD_PID=$$(cat bench-serve.pid) \
 	$(GO) test -count=1 -run '^TestLoad$$' -v -timeout 30m ./web/ | grep -E '^(\||[0-9]+ signed-in|server peak|--- FAIL|\s+load_test)'; \
 	status=$${PIPESTATUS[0]}; kill $$(cat bench-serve.pid) $$(cat bench-serve-small.pid); rm -f bench-serve.pid bench-serve-small.pid; exit $$status
+
+## bench-fleet: two portal servers on one PostgreSQL behind HAProxy (deploy/haproxy.cfg): the page table with one and
+## two servers, 20 reviewers approving, a kill -9 and a rolling restart mid-run, the money checked (scripts/bench-fleet.sh;
+## BENCH_FLEET_DB, BENCH_FLEET_SEED="--creators 5000 --agencies 100 --weeks 12" for a smaller programme)
+bench-fleet: build
+	./scripts/bench-fleet.sh

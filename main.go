@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -29,7 +30,9 @@ import (
 const usage = `Usage: portal <command> [flags]
 
 Commands:
-  serve                 bring the schema up to date, then serve the portal (--addr, default :8080 or $PORTAL_ADDR)
+  serve                 bring the schema up to date, then serve the portal (--addr, default :8080 or $PORTAL_ADDR);
+                        on SIGTERM /healthz answers 503 for --drain-delay (default 5s) while requests are
+                        still served, then requests in flight get --shutdown-timeout (default 20s) to finish
   migrate [--backup FILE]
                         bring the database's schema up to date and say what was done; with --backup,
                         first write a copy of the SQLite database as it was (serve and seed migrate too)
@@ -345,6 +348,8 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	addr := fs.String("addr", envOr("PORTAL_ADDR", ":8080"), "listen address")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure (serve behind HTTPS)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted")
+	drainDelay := fs.Duration("drain-delay", 5*time.Second, "on SIGTERM, how long /healthz answers 503 while requests are still served, so a load balancer stops sending any (0: none)")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 20*time.Second, "after the drain delay, how long requests in flight may take to finish")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -383,9 +388,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	log.Info("invitation and password-reset emails go to "+mailer.Sender.String(), "links", mailer.BaseURL)
 	srv := web.New(store, web.Config{SessionSecret: secret, SecureCookies: *secure, TrustedProxies: trusted, Static: static.FS, Logger: log, Mail: mailer,
 		PrimaryAfterWrite: primaryAfterWrite})
+	var draining atomic.Bool
 	hs := &http.Server{
 		Addr:              *addr,
-		Handler:           srv.Handler(),
+		Handler:           drainingHealth(srv.Handler(), &draining),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -393,7 +399,8 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
-	stopJobs := backgroundJobs(ctx,
+	// The jobs outlive the signal: they stop after the last request has been served (stopJobs below).
+	stopJobs := backgroundJobs(context.WithoutCancel(ctx),
 		func(ctx context.Context) { applyTransfers(ctx, store, log) },
 		func(ctx context.Context) { refreshStatistics(ctx, store, log) },
 		func(ctx context.Context) { publishAuditHead(ctx, store, log) },
@@ -413,10 +420,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	return hs.Shutdown(shutdownCtx)
+	return drain(hs, &draining, *drainDelay, *shutdownTimeout, log)
 }
 
 func seed(ctx context.Context, args []string) error {

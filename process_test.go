@@ -53,7 +53,7 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 		t.Fatalf("seed: %v %s", err, out)
 	}
 	addr := freePort(t)
-	cmd := exec.Command(bin, "serve", "--addr", addr)
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--drain-delay", "0")
 	cmd.Env = env
 	var logs strings.Builder
 	cmd.Stderr = &logs

@@ -11,7 +11,7 @@ export DATABASE_URL
 ## run: build, create the SQLite database, load the demo when it is empty, serve on :8080
 run: build
 	./$(BIN) seed --demo
-	./$(BIN) serve
+	./$(BIN) serve --drain-delay 0
 
 ## build: the single binary
 build: generate

@@ -111,18 +111,17 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 	if err != nil {
 		return nil, totals, err
 	}
-	col, ok := BonusSorts[f.Sort]
-	if !ok {
-		col, f.Desc = "b.amount_fen", true
-	}
 	// The page's ids first, from the bonuses' indexes alone; then only those rows
 	// with their creator and agency. Joining first would read every matching row.
-	offset, limit, fromEnd := page.Window(totals.Count)
-	var ids []uint
-	if err := s.bonusQuery(ctx, a, f).Order(orderBy(f.Desc, fromEnd, append(strings.Split(col, ","), "b.id")...)).Limit(limit).Offset(offset).Pluck("b.id", &ids).Error; err != nil {
+	q, reversed, err := bonusOrder(f).read(s.bonusQuery(ctx, a, f), page, totals.Count)
+	if err != nil {
 		return nil, totals, err
 	}
-	if fromEnd {
+	var ids []uint
+	if err := q.Pluck("b.id", &ids).Error; err != nil {
+		return nil, totals, err
+	}
+	if reversed {
 		slices.Reverse(ids)
 	}
 	if len(ids) == 0 {
@@ -138,6 +137,38 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 	}
 	slices.SortFunc(rows, func(x, y BonusRow) int { return pos[x.ID] - pos[y.ID] })
 	return rows, totals, err
+}
+
+// bonusOrder is the order the queue is read in (largest amount first unless a
+// known sort is asked for), ties broken by id.
+func bonusOrder(f BonusFilter) seekSort {
+	col, ok := BonusSorts[f.Sort]
+	if !ok {
+		col, f.Desc = "b.amount_fen", true
+	}
+	return seekSort{Cols: strings.Split(col, ","), ID: "b.id", Desc: f.Desc}
+}
+
+// BonusCursor is the cursor of a row of the queue in f's order, for the link
+// to the page after (or before) it.
+func BonusCursor(r BonusRow, f BonusFilter) string {
+	o := bonusOrder(f)
+	vals := make([]any, len(o.Cols))
+	for i, col := range o.Cols {
+		switch col {
+		case "b.gmv_fen":
+			vals[i] = r.GMVFen
+		case "c.display_name":
+			vals[i] = r.DisplayName
+		case "b.proposed_at":
+			vals[i] = r.ProposedAt
+		case "b.risk_count":
+			vals[i] = r.RiskCount
+		default:
+			vals[i] = r.AmountFen
+		}
+	}
+	return o.cursor(r.ID, vals...)
 }
 
 // BonusIDs returns the ids of everything a filter matches, up to limit, for

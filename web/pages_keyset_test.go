@@ -34,9 +34,10 @@ func (a *app) seedManyCreators(prefix string, n int, agency uint) {
 	}
 }
 
-var creatorLink = regexp.MustCompile(`^/creators/(\d+)$`)
+var rowLink = regexp.MustCompile(`^/(?:creators|bonuses)/(\d+)$`)
 
-// creatorPage is the ids of a creators page's rows and its next and previous links.
+// creatorPage is the ids of a list page's rows (creators or bonuses) and its
+// next and previous links.
 func creatorPage(t *testing.T, c *client, path string) (ids []string, next, prev string) {
 	t.Helper()
 	res := c.get(path)
@@ -44,8 +45,8 @@ func creatorPage(t *testing.T, c *client, path string) (ids []string, next, prev
 		t.Fatalf("%s: %d", path, res.StatusCode)
 	}
 	d := res.doc(t)
-	d.Find(`[data-testid=creator-row] a`).Each(func(_ int, s *goquery.Selection) {
-		if m := creatorLink.FindStringSubmatch(s.AttrOr("href", "")); m != nil {
+	d.Find(`[data-testid=creator-row] a, [data-testid=bonus-row] a`).Each(func(_ int, s *goquery.Selection) {
+		if m := rowLink.FindStringSubmatch(s.AttrOr("href", "")); m != nil {
 			ids = append(ids, m[1])
 		}
 	})
@@ -96,8 +97,13 @@ func walk(t *testing.T, c *client, start, rel string, keep ...string) []string {
 // expectedIDs is what the database lists for a WHERE and ORDER BY.
 func (a *app) expectedIDs(where, order string, args ...any) []string {
 	a.t.Helper()
+	return a.expectedRows("creators", where, order, args...)
+}
+
+func (a *app) expectedRows(table, where, order string, args ...any) []string {
+	a.t.Helper()
 	var ids []uint
-	if err := a.raw.Table("creators").Where(where, args...).Order(order).Pluck("id", &ids).Error; err != nil {
+	if err := a.raw.Table(table).Where(where, args...).Order(order).Pluck("id", &ids).Error; err != nil {
 		a.t.Fatal(err)
 	}
 	out := make([]string, len(ids))
@@ -112,7 +118,7 @@ func sameIDs(t *testing.T, what string, got, want []string) {
 	seen := map[string]bool{}
 	for _, id := range got {
 		if seen[id] {
-			t.Fatalf("%s: creator %s shown twice", what, id)
+			t.Fatalf("%s: row %s shown twice", what, id)
 		}
 		seen[id] = true
 	}
@@ -187,4 +193,37 @@ func TestBadPageCursorIsAClearRefusal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestQueueNextLinksSeekWithoutGapsOrRepeats walks a week's bonus queue, the
+// reviewers' long list, by its next and previous links, in the default order
+// (largest amount first) with many equal amounts, and oldest first.
+func TestQueueNextLinksSeekWithoutGapsOrRepeats(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.seedManyCreators("Queue", 131, a.agencyA.ID)
+	var cs []models.Creator
+	if err := a.raw.Where("account_id LIKE ?", "jd_queue_%").Order("id").Find(&cs).Error; err != nil {
+		t.Fatal(err)
+	}
+	week := lastWeek.Prev().String() // a week of its own: the harness's bonus is in lastWeek
+	proposed := time.Now().UTC().Truncate(time.Second)
+	bs := make([]models.Bonus, len(cs))
+	for i, c := range cs {
+		bs[i] = models.Bonus{CreatorID: c.ID, Week: week, AgencyID: c.AgencyID, SubjectID: 1 + uint(i%2), State: models.BonusProposed,
+			AmountFen: int64(100_000 * (i / 5 % 7)), GMVFen: int64(i), RuleVersion: 1, Breakdown: "{}", ProposedAt: proposed.Add(time.Duration(i/4) * time.Second)}
+	}
+	if err := a.raw.CreateInBatches(&bs, 200).Error; err != nil {
+		t.Fatal(err)
+	}
+	rev := a.login("reviewer")
+	q := "/bonuses?week=" + week
+	byAmount := a.expectedRows("bonuses", "week = ?", "amount_fen DESC, id DESC", week)
+	sameIDs(t, "by amount", walk(t, rev, q, "next", "week="+week), byAmount)
+	sameIDs(t, "by amount, back", walk(t, rev, q+"&page=3", "prev", "week="+week), byAmount)
+	sameIDs(t, "one subject", walk(t, rev, q+"&subject=2", "next", "subject=2"),
+		a.expectedRows("bonuses", "week = ? AND subject_id = ?", "amount_fen DESC, id DESC", week, 2))
+	sameIDs(t, "oldest first", walk(t, rev, q+"&sort=oldest", "next", "sort=oldest"),
+		a.expectedRows("bonuses", "week = ?", "proposed_at ASC, id ASC", week))
+	sameIDs(t, "agency B's manager sees none", walk(t, a.login("mcnB"), q, "next"), nil)
 }

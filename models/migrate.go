@@ -93,6 +93,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateRiskFlags,
 	migratePacing,
 	migrateJobRuns,
+	// 30: an index for an MCN manager's creators list in its order (agency, enrolled, id), so its pages seek
+	// instead of sorting the agency's creators (issue 18, keyset pagination).
+	migratePagesIndex,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -56,12 +56,12 @@ func TestLoad(t *testing.T) {
 	}
 	fmt.Printf("\n| list | first page req/s | deep page | its req/s | cost of the deep page ÷ the first (≤ 1.5) |\n|---|---|---|---|---|\n")
 	for _, p := range pages {
+		// "creators, last page" and "creators, middle page (…)" pair with "creators, page 1".
 		list, deep, ok := strings.Cut(p.name, ", last page")
+		deep = "last page" + deep
 		if !ok {
 			list, deep, ok = strings.Cut(p.name, ", middle page")
 			deep = "middle page" + deep
-		} else {
-			deep = "last page"
 		}
 		first, found := results[list+", page 1"]
 		if !ok || !found {

@@ -42,10 +42,14 @@ func (a *Actor) scopeKey() string {
 // IsStaff reports whether the actor is JD staff.
 func (a *Actor) IsStaff() bool { return a != nil && a.Role.IsStaff() }
 
-// Page is a 1-based page of a list.
+// Page is a 1-based page of a list. A page opened by a "next" or "previous"
+// link also carries the cursor of the row it follows (After) or precedes
+// (Before); lists that support it seek there instead of skipping rows (keyset.go).
 type Page struct {
 	Number int
 	Size   int
+	After  string
+	Before string
 }
 
 // NewPage clamps a requested page to sane bounds.

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -132,6 +133,13 @@ type AgencyRow struct {
 	Pending   int64
 }
 
+// agencyOrder is the agencies list's order: by name, ties by id.
+var agencyOrder = seekSort{Cols: []string{"name"}, ID: "id"}
+
+// AgencyCursor is the cursor of a row of the agencies list, for the link to
+// the page after (or before) it.
+func AgencyCursor(r AgencyRow) string { return agencyOrder.cursor(r.ID, r.Name) }
+
 // ListAgencies lists agencies with creator counts (staff only), searched by name.
 func (s *Store) ListAgencies(ctx context.Context, a *Actor, search string, page Page) ([]AgencyRow, int64, error) {
 	if !a.IsStaff() {
@@ -145,9 +153,16 @@ func (s *Store) ListAgencies(ctx context.Context, a *Actor, search string, page 
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
+	q, reversed, err := agencyOrder.read(q, page, total)
+	if err != nil {
+		return nil, total, err
+	}
 	var ags []Agency
-	if err := q.Order("name").Limit(page.Size).Offset(page.Offset()).Find(&ags).Error; err != nil {
+	if err := q.Find(&ags).Error; err != nil {
 		return nil, 0, err
+	}
+	if reversed {
+		slices.Reverse(ags)
 	}
 	rows := make([]AgencyRow, len(ags))
 	ids := make([]uint, len(ags))

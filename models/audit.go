@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -290,10 +291,24 @@ func (s *Store) ListAudit(ctx context.Context, a *Actor, f AuditFilter, page Pag
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
+	q, reversed, err := auditOrder.read(q, page, total)
+	if err != nil {
+		return nil, total, err
+	}
 	var es []AuditEntry
-	err := q.Order("id DESC").Limit(page.Size).Offset(page.Offset()).Find(&es).Error
+	err = q.Find(&es).Error
+	if reversed {
+		slices.Reverse(es)
+	}
 	return es, total, err
 }
+
+// auditOrder is the audit log's order: newest first.
+var auditOrder = seekSort{ID: "id", Desc: true}
+
+// AuditCursor is the cursor of an entry of the audit log, for the link to
+// the page after (or before) it.
+func AuditCursor(e AuditEntry) string { return auditOrder.cursor(e.ID) }
 
 // AuditFor lists the history of one object, oldest first.
 func (s *Store) AuditFor(ctx context.Context, objectType string, id uint) ([]AuditEntry, error) {

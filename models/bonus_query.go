@@ -111,33 +111,67 @@ func (s *Store) ListBonuses(ctx context.Context, a *Actor, f BonusFilter, page P
 	if err != nil {
 		return nil, totals, err
 	}
-	col, ok := BonusSorts[f.Sort]
-	if !ok {
-		col, f.Desc = "b.amount_fen", true
-	}
 	// The page's ids first, from the bonuses' indexes alone; then only those rows
 	// with their creator and agency. Joining first would read every matching row.
-	offset, limit, fromEnd := page.Window(totals.Count)
-	var ids []uint
-	if err := s.bonusQuery(ctx, a, f).Order(orderBy(f.Desc, fromEnd, append(strings.Split(col, ","), "b.id")...)).Limit(limit).Offset(offset).Pluck("b.id", &ids).Error; err != nil {
+	q, reversed, err := bonusOrder(f).read(s.bonusQuery(ctx, a, f), page, totals.Count)
+	if err != nil {
 		return nil, totals, err
 	}
-	if fromEnd {
+	var ids []uint
+	if err := q.Pluck("b.id", &ids).Error; err != nil {
+		return nil, totals, err
+	}
+	if reversed {
 		slices.Reverse(ids)
 	}
 	if len(ids) == 0 {
 		return nil, totals, nil
 	}
 	var rows []BonusRow
-	err = s.r(ctx).Table("bonuses AS b").Joins("JOIN creators c ON c.id = b.creator_id").
-		Joins("LEFT JOIN agencies ag ON ag.id = b.agency_id").Where("b.id IN ?", ids).
-		Select("b.*, c.display_name, c.account_id, COALESCE(ag.name, '') AS agency_name").Scan(&rows).Error
+	// Each row's creator and agency by its key (a join would let PostgreSQL hash
+	// the whole creators table for 50 rows when it is small enough).
+	err = s.r(ctx).Table("bonuses AS b").Where("b.id IN ?", ids).
+		Select("b.*, (SELECT c.display_name FROM creators c WHERE c.id = b.creator_id) AS display_name, " +
+			"(SELECT c.account_id FROM creators c WHERE c.id = b.creator_id) AS account_id, " +
+			"COALESCE((SELECT ag.name FROM agencies ag WHERE ag.id = b.agency_id), '') AS agency_name").Scan(&rows).Error
 	pos := make(map[uint]int, len(ids))
 	for i, id := range ids {
 		pos[id] = i
 	}
 	slices.SortFunc(rows, func(x, y BonusRow) int { return pos[x.ID] - pos[y.ID] })
 	return rows, totals, err
+}
+
+// bonusOrder is the order the queue is read in (largest amount first unless a
+// known sort is asked for), ties broken by id.
+func bonusOrder(f BonusFilter) seekSort {
+	col, ok := BonusSorts[f.Sort]
+	if !ok {
+		col, f.Desc = "b.amount_fen", true
+	}
+	return seekSort{Cols: strings.Split(col, ","), ID: "b.id", Desc: f.Desc}
+}
+
+// BonusCursor is the cursor of a row of the queue in f's order, for the link
+// to the page after (or before) it.
+func BonusCursor(r BonusRow, f BonusFilter) string {
+	o := bonusOrder(f)
+	vals := make([]any, len(o.Cols))
+	for i, col := range o.Cols {
+		switch col {
+		case "b.gmv_fen":
+			vals[i] = r.GMVFen
+		case "c.display_name":
+			vals[i] = r.DisplayName
+		case "b.proposed_at":
+			vals[i] = r.ProposedAt
+		case "b.risk_count":
+			vals[i] = r.RiskCount
+		default:
+			vals[i] = r.AmountFen
+		}
+	}
+	return o.cursor(r.ID, vals...)
 }
 
 // BonusIDs returns the ids of everything a filter matches, up to limit, for

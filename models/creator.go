@@ -53,7 +53,7 @@ func (ct ContentType) Valid() bool {
 // is unique, whatever its letter case (AccountKey): a creator belongs to at
 // most one agency.
 type Creator struct {
-	ID          uint   `gorm:"primaryKey;index:idx_creators_enrolled_id,priority:2"`
+	ID          uint   `gorm:"primaryKey;index:idx_creators_enrolled_id,priority:2;index:idx_creators_agency_enrolled,priority:3"`
 	DisplayName string `gorm:"size:80;not null;index"`
 	// SearchName is DisplayName folded for prefix search (see SearchKey); kept by BeforeSave.
 	SearchName       string       `gorm:"size:80;not null;default:''"`
@@ -65,12 +65,12 @@ type Creator struct {
 	Followers        int64        `gorm:"not null"`
 	ContactEmail     string       `gorm:"size:254"`
 	ContactPhone     string       `gorm:"size:40"`
-	AgencyID         *uint        `gorm:"index:idx_creators_agency_state,priority:1"`
+	AgencyID         *uint        `gorm:"index:idx_creators_agency_state,priority:1;index:idx_creators_agency_enrolled,priority:1"`
 	Agency           *Agency      `gorm:"constraint:OnDelete:RESTRICT"`
 	State            CreatorState `gorm:"size:12;not null;index:idx_creators_agency_state,priority:2;index:idx_creators_subject_state,priority:2;index:idx_creators_state_enrolled,priority:1"`
 	StateReason      string       `gorm:"size:40"`
 	StateNote        string       `gorm:"size:500"`
-	EnrolledAt       time.Time    `gorm:"not null;index;index:idx_creators_state_enrolled,priority:2;index:idx_creators_enrolled_id,priority:1"`
+	EnrolledAt       time.Time    `gorm:"not null;index;index:idx_creators_state_enrolled,priority:2;index:idx_creators_enrolled_id,priority:1;index:idx_creators_agency_enrolled,priority:2"`
 	EnrolledByID     *uint
 	QualifiedAt      *time.Time `gorm:"index;index:idx_creators_qualified_agency,priority:2"`
 	// QualifiedAgencyID is the agency the creator belonged to when first qualified: quota credit stays with it.

@@ -80,18 +80,44 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 	if err != nil {
 		return nil, 0, err
 	}
-	col, ok := CreatorSorts[f.Sort]
-	if !ok {
-		col = "enrolled_at"
-		f.Desc = true
+	q, reversed, err := creatorOrder(f).read(q, page, total)
+	if err != nil {
+		return nil, total, err
 	}
-	offset, limit, fromEnd := page.Window(total)
 	var cs []Creator
-	err = q.Preload("Agency").Order(orderBy(f.Desc, fromEnd, col, "creators.id")).Limit(limit).Offset(offset).Find(&cs).Error
-	if fromEnd {
+	err = q.Preload("Agency").Find(&cs).Error
+	if reversed {
 		slices.Reverse(cs)
 	}
 	return cs, total, err
+}
+
+// creatorOrder is the order the creators list is read in (newest enrolled
+// first unless a known sort is asked for), ties broken by id.
+func creatorOrder(f CreatorFilter) seekSort {
+	col, ok := CreatorSorts[f.Sort]
+	if !ok {
+		col, f.Desc = "enrolled_at", true
+	}
+	return seekSort{Cols: []string{col}, ID: "creators.id", Desc: f.Desc}
+}
+
+// CreatorCursor is the cursor of a row of the creators list in f's order,
+// for the link to the page after (or before) it.
+func CreatorCursor(c Creator, f CreatorFilter) string {
+	o := creatorOrder(f)
+	var v any
+	switch o.Cols[0] {
+	case "display_name":
+		v = c.DisplayName
+	case "followers":
+		v = c.Followers
+	case "state":
+		v = string(c.State)
+	default:
+		v = c.EnrolledAt
+	}
+	return o.cursor(c.ID, v)
 }
 
 // GetCreator loads one creator the actor may see; others are ErrNotFound.

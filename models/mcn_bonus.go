@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -199,8 +200,22 @@ func (s *Store) ListMCNBonuses(ctx context.Context, a *Actor, month string, stat
 	if err := q.Session(&gorm.Session{}).Select("COUNT(*) AS count, COALESCE(SUM(b.amount_fen), 0) AS sum_fen").Scan(&totals).Error; err != nil {
 		return nil, totals, err
 	}
+	q, reversed, err := mcnBonusOrder.read(q.Select("b.*, ag.name AS agency_name"), page, totals.Count)
+	if err != nil {
+		return nil, totals, err
+	}
 	var rows []MCNBonusRow
-	err := q.Select("b.*, ag.name AS agency_name").Order("b.month DESC, b.amount_fen DESC, b.id").
-		Limit(page.Size).Offset(page.Offset()).Scan(&rows).Error
+	err = q.Scan(&rows).Error
+	if reversed {
+		slices.Reverse(rows)
+	}
 	return rows, totals, err
 }
+
+// mcnBonusOrder is the MCN bonus list's order: newest month first, then the
+// largest amount, ties by id.
+var mcnBonusOrder = seekSort{Cols: []string{"b.month", "b.amount_fen"}, ID: "b.id", Desc: true}
+
+// MCNBonusCursor is the cursor of a row of the MCN bonus list, for the link
+// to the page after (or before) it.
+func MCNBonusCursor(r MCNBonusRow) string { return mcnBonusOrder.cursor(r.ID, r.Month, r.AmountFen) }

@@ -95,6 +95,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateJobRuns,
 	// 30: weekly bonuses indexed by (agency, week, state, amount): a decision's summary for the agency's managers (issue 18).
 	migrateBonusAgencyWeekIndex,
+	// 31: an index for an MCN manager's creators list in its order (agency, enrolled, id), so its pages seek
+	// instead of sorting the agency's creators (issue 18, keyset pagination).
+	migratePagesIndex,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -411,6 +411,13 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.put("job_runs", stepRow{"job": "transfers", "slot": f.tick(), "ran_at": f.tick(), "host": "portal-1"})
 	},
 	30: func(f *stepFixture) {}, // an index: the rows before it are checked as they are
+	31: func(f *stepFixture) {
+		// An index only (an MCN manager's creators list): a creator enrolled after it is made, in agency one.
+		at := f.tick()
+		f.insert("", "creators", stepRow{"display_name": "Late Enrolled", "search_name": "late enrolled", "account_id": "jd_cr_late30",
+			"account_key": "jd_cr_late30", "primary_subject_id": 1, "content_type": "video", "followers": 10, "agency_id": f.ids["agency1"],
+			"state": "pending", "enrolled_at": at, "state_changed_at": at})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

@@ -114,7 +114,11 @@ type Pager struct {
 	Size    int
 	Total   int64
 	BaseURL string     // path without query
-	Query   url.Values // the current filter, without "page"
+	Query   url.Values // the current filter, without "page", "after" and "before"
+	// Before and After are the cursors of the page's first and last rows, for
+	// lists read by keyset: the previous and next links seek from them instead
+	// of skipping rows (models/keyset.go). Empty: those links use page numbers.
+	Before, After string
 }
 
 // Pages is the number of pages.
@@ -136,6 +140,33 @@ func (p Pager) URL(n int) string {
 		q[k] = v
 	}
 	q.Set("page", strconv.Itoa(n))
+	return p.BaseURL + "?" + q.Encode()
+}
+
+// NextURL links to the page after this one: by cursor when the list has one.
+func (p Pager) NextURL() string {
+	if p.After == "" {
+		return p.URL(p.Page + 1)
+	}
+	return p.cursorURL(p.Page+1, "after", p.After)
+}
+
+// PrevURL links to the page before this one: by cursor when the list has
+// one, except to the first page, which is read from the start.
+func (p Pager) PrevURL() string {
+	if p.Before == "" || p.Page <= 2 {
+		return p.URL(p.Page - 1)
+	}
+	return p.cursorURL(p.Page-1, "before", p.Before)
+}
+
+func (p Pager) cursorURL(n int, key, cursor string) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(n))
+	q.Set(key, cursor)
 	return p.BaseURL + "?" + q.Encode()
 }
 
@@ -169,6 +200,8 @@ func (s SortLink) URL() string {
 		q[k] = v
 	}
 	q.Del("page")
+	q.Del("after") // a cursor belongs to the order it was made in
+	q.Del("before")
 	q.Set("sort", s.Key)
 	if s.Current == s.Key && !s.Desc {
 		q.Set("dir", "desc")

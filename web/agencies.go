@@ -15,7 +15,7 @@ func (s *Server) agencyList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.AgencyListView{Pager: pager(c, page, total), Search: c.QueryParam("q")}
+	v := views.AgencyListView{Pager: seekPager(c, page, total, rows, models.AgencyCursor), Search: c.QueryParam("q")}
 	for _, r := range rows {
 		v.Rows = append(v.Rows, views.AgencyRowView{ID: r.ID, Name: r.Name, Contact: r.ContactName, Creators: r.Creators, Qualified: r.Qualified, Pending: r.Pending})
 	}

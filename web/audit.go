@@ -53,7 +53,7 @@ func (s *Server) auditList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Pager = pager(c, page, total)
+	v.Pager = seekPager(c, page, total, entries, models.AuditCursor)
 	repeats, err := s.store.AuditRepeats(c.Request().Context(), entries)
 	if err != nil {
 		return err

@@ -99,7 +99,8 @@ func (s *Server) bonusQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Pager, v.Count, v.Total = pager(c, page, totals.Count), totals.Count, models.FormatYuan(totals.SumFen)
+	v.Pager = seekPager(c, page, totals.Count, rows, func(r models.BonusRow) string { return models.BonusCursor(r, f) })
+	v.Count, v.Total = totals.Count, models.FormatYuan(totals.SumFen)
 	now := s.now()
 	holdDays, err := s.store.HoldingDays(ctx)
 	if err != nil {

@@ -58,7 +58,7 @@ func (s *Server) creatorList(c echo.Context) error {
 		Title:     tr(c, "nav_creators"),
 		Featured:  f.Featured,
 		Rows:      listRows,
-		Pager:     pager(c, page, total),
+		Pager:     seekPager(c, page, total, rows, func(cr models.Creator) string { return models.CreatorCursor(cr, f) }),
 		Search:    f.Search,
 		States:    stateOptions(ctx, string(f.State)),
 		Subjects:  subjectOptions(ctx, areas, f.SubjectID, tr(c, "all_subject_areas"), false),

@@ -70,6 +70,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 				s.log.Error("audit refusal", "err", aerr)
 			}
 		}
+	case errors.Is(err, models.ErrBadCursor):
+		// A page link that was edited or cut short: say so and offer the first page.
+		status, own = http.StatusBadRequest, &pageMessage{ID: "err_bad_cursor"}
 	case errors.As(err, &he):
 		status = he.Code
 		// A handler's own message (an expired link) shows; a bare 404 says no more

@@ -30,7 +30,7 @@ func (s *Server) mcnBonusesView(c echo.Context, errs views.FieldErrors) (views.M
 	if err != nil {
 		return v, err
 	}
-	v.Pager, v.Count, v.Total = pager(c, page, totals.Count), totals.Count, models.FormatYuan(totals.SumFen)
+	v.Pager, v.Count, v.Total = seekPager(c, page, totals.Count, rows, models.MCNBonusCursor), totals.Count, models.FormatYuan(totals.SumFen)
 	for _, r := range rows {
 		v.Rows = append(v.Rows, views.MCNBonusRowView{ID: r.ID, Agency: r.AgencyName, AgencyID: r.AgencyID, Month: r.Month, Quota: r.Quota,
 			Delivered: r.Delivered, Amount: models.FormatYuan(r.AmountFen), State: string(r.State)})

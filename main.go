@@ -343,6 +343,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		func(ctx context.Context) { refreshStatistics(ctx, store, log) },
 		func(ctx context.Context) { publishAuditHead(ctx, store, log) },
 		func(ctx context.Context) {
+			// PostgreSQL: forget memos when another server announces a change (SQLite: returns at once).
+			store.FollowChanges(ctx, func(err error) { log.Warn("memo changes", "err", err) })
+		},
+		func(ctx context.Context) {
 			if err := store.WarmRanks(ctx, store.Now()); err != nil && ctx.Err() == nil {
 				log.Error("warm ranks", "err", err)
 			}

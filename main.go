@@ -502,7 +502,8 @@ func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) 
 }
 
 // refreshStatistics keeps the query planner's statistics current as the data
-// grows, and prunes old sign-in counters: hourly, on one server of a fleet.
+// grows, and prunes old sign-in counters and full API budgets: hourly, on one
+// server of a fleet.
 func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -515,7 +516,10 @@ func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logge
 				if err := store.Optimize(ctx); err != nil {
 					return fmt.Errorf("refresh statistics: %w", err)
 				}
-				return store.PruneSignInThrottles(ctx)
+				if err := store.PruneSignInThrottles(ctx); err != nil {
+					return err
+				}
+				return store.PruneAPIRateLimits(ctx)
 			})
 			if err != nil && ctx.Err() == nil {
 				log.Error("statistics and sign-in counters", "err", err)

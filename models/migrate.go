@@ -93,6 +93,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migrateRiskFlags,
 	migratePacing,
 	migrateJobRuns,
+	// issue 18: API rate limits every server shares (a token bucket per token digest).
+	migrateAPIRateLimits,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -410,6 +410,10 @@ var stepFixtures = map[int]func(f *stepFixture){
 		// The transfer job's last slot, claimed by one server.
 		f.put("job_runs", stepRow{"job": "transfers", "slot": f.tick(), "ran_at": f.tick(), "host": "portal-1"})
 	},
+	30: func(f *stepFixture) {
+		// One API token's bucket, a few requests into its burst.
+		f.put("api_rate_limits", stepRow{"key": "5f2b9c0e4a7d", "tat": int64(1796400000000000)})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

@@ -81,3 +81,15 @@ func TestAPIRateLimitIsSharedAcrossServers(t *testing.T) {
 		t.Fatalf("after the prune %d allowed, want %d", got, limit.Burst)
 	}
 }
+
+// BenchmarkAllowAPIRequest is the cost the shared limit adds to an API request: one upsert.
+func BenchmarkAllowAPIRequest(b *testing.B) {
+	s := modeltest.NewStore(b)
+	limit := models.RateLimit{PerSecond: 1_000_000, Burst: 1_000_000}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := s.AllowAPIRequest(ctx, fmt.Sprint("token ", i%50), limit); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -9,14 +9,14 @@ import (
 	"github.com/jd/creator-portal/models/modeltest"
 )
 
-// serverB opens a second server on w's database whose memos never expire by
+// serverB opens a second server on a's database whose memos never expire by
 // age, follows the other servers' changes, and waits until it listens.
-func serverB(t *testing.T, w *world) *models.Store {
+func serverB(t testing.TB, a *models.Store) *models.Store {
 	t.Helper()
-	if w.s.Driver() != "postgres" {
+	if a.Driver() != "postgres" {
 		t.Skip("servers share memo changes through PostgreSQL's LISTEN/NOTIFY; SQLite runs one server")
 	}
-	b := modeltest.Open(t, w.s.PostgresDSN(), models.WithMemoTTL(time.Hour))
+	b := modeltest.Open(t, a.PostgresDSN(), models.WithMemoTTL(time.Hour))
 	follow, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); b.FollowChanges(follow, func(err error) { t.Logf("server B: %v", err) }) }()
@@ -26,7 +26,7 @@ func serverB(t *testing.T, w *world) *models.Store {
 }
 
 // waitFor polls cond for up to two seconds (the memos' ttl is an hour here).
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if cond() {
@@ -48,7 +48,7 @@ func proposed(t *testing.T, w *world, account string) uint {
 func TestApprovalOnOneServerShowsInTheOthersTotalsAtOnce(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	b := serverB(t, w)
+	b := serverB(t, w.s)
 	id := proposed(t, w, "jd_cr_memo001")
 	pendingOnB := func() int64 {
 		p, err := b.PendingApprovals(ctx)
@@ -74,7 +74,7 @@ func TestApprovalOnOneServerShowsInTheOthersTotalsAtOnce(t *testing.T) {
 func TestStandingsOnOneServerFollowIngestOnTheOther(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	b := serverB(t, w)
+	b := serverB(t, w.s)
 	c := w.qualified(t, "jd_cr_memo002")
 	w.perf(t, lastWeek, c.AccountID, 1, 0, 100, 10_000)
 	gmvOnB := func() int64 {
@@ -97,7 +97,7 @@ func TestStandingsOnOneServerFollowIngestOnTheOther(t *testing.T) {
 func TestMemoListenerRecoversFromADroppedConnection(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	b := serverB(t, w)
+	b := serverB(t, w.s)
 	id := proposed(t, w, "jd_cr_memo003")
 	pendingOnB := func() int64 {
 		p, err := b.PendingApprovals(ctx)

@@ -215,7 +215,12 @@ func (s *Store) FollowChanges(ctx context.Context, report func(error)) {
 	}
 	s.changes.report.Store(&report)
 	defer s.changes.report.Store(nil)
-	dsn := s.db.Dialector.(*postgres.Dialector).DSN
+	dialector, ok := s.db.Dialector.(*postgres.Dialector)
+	if !ok {
+		report(fmt.Errorf("listen for memo changes: no PostgreSQL connection string in %T", s.db.Dialector))
+		return
+	}
+	dsn := dialector.DSN
 	wait := listenRetryFirst
 	for {
 		began := time.Now()

@@ -405,6 +405,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		func(ctx context.Context) { refreshStatistics(ctx, store, log) },
 		func(ctx context.Context) { publishAuditHead(ctx, store, log) },
 		func(ctx context.Context) {
+			// PostgreSQL: forget memos when another server announces a change (SQLite: returns at once).
+			store.FollowChanges(ctx, func(err error) { log.Warn("memo changes", "err", err) })
+		},
+		func(ctx context.Context) {
 			if err := store.WarmRanks(ctx, store.Now()); err != nil && ctx.Err() == nil {
 				log.Error("warm ranks", "err", err)
 			}
@@ -557,7 +561,8 @@ func applyTransfers(ctx context.Context, store *models.Store, log *slog.Logger) 
 }
 
 // refreshStatistics keeps the query planner's statistics current as the data
-// grows, and prunes old sign-in counters: hourly, on one server of a fleet.
+// grows, and prunes old sign-in counters and full API budgets: hourly, on one
+// server of a fleet.
 func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -570,7 +575,10 @@ func refreshStatistics(ctx context.Context, store *models.Store, log *slog.Logge
 				if err := store.Optimize(ctx); err != nil {
 					return fmt.Errorf("refresh statistics: %w", err)
 				}
-				return store.PruneSignInThrottles(ctx)
+				if err := store.PruneSignInThrottles(ctx); err != nil {
+					return err
+				}
+				return store.PruneAPIRateLimits(ctx)
 			})
 			if err != nil && ctx.Err() == nil {
 				log.Error("statistics and sign-in counters", "err", err)

@@ -110,7 +110,7 @@ func (s *Store) DecideAppeal(ctx context.Context, a *Actor, bonusID uint, overtu
 	retrusted := false
 	defer func() {
 		if retrusted {
-			s.ranks.invalidate()
+			s.forgetRanks()
 		}
 	}()
 	return s.tx(ctx, func(tx *gorm.DB) error {

@@ -386,7 +386,7 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		return nil, err
 	}
 	if distrusted {
-		s.ranks.invalidate()
+		s.forgetRanks()
 	}
 	return rep, nil
 }

@@ -76,7 +76,7 @@ func (s *Store) DecideCreator(ctx context.Context, a *Actor, d Decision) (*Creat
 	if err != nil {
 		return nil, err
 	}
-	s.ranks.invalidate() // who is qualified decides who is ranked
+	s.forgetRanks() // who is qualified decides who is ranked
 	return c, nil
 }
 
@@ -230,7 +230,7 @@ func (s *Store) DecideCreators(ctx context.Context, a *Actor, b BulkCreatorDecis
 	if err != nil {
 		return BulkCreatorResult{}, err
 	}
-	s.ranks.invalidate()
+	s.forgetRanks()
 	return out, nil
 }
 

@@ -98,6 +98,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 31: an index for an MCN manager's creators list in its order (agency, enrolled, id), so its pages seek
 	// instead of sorting the agency's creators (issue 18, keyset pagination).
 	migratePagesIndex,
+	// 32: API rate limits every server shares (a token bucket per token digest).
+	migrateAPIRateLimits,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -418,6 +418,10 @@ var stepFixtures = map[int]func(f *stepFixture){
 			"account_key": "jd_cr_late30", "primary_subject_id": 1, "content_type": "video", "followers": 10, "agency_id": f.ids["agency1"],
 			"state": "pending", "enrolled_at": at, "state_changed_at": at})
 	},
+	32: func(f *stepFixture) {
+		// One API token's bucket, a few requests into its burst.
+		f.put("api_rate_limits", stepRow{"key": "5f2b9c0e4a7d", "tat": int64(1796400000000000)})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

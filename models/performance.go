@@ -293,7 +293,7 @@ func (s *Store) IngestPerformance(ctx context.Context, a *Actor, source string, 
 		return appendAudit(tx, a, "performance.ingest", "performance", 0, log.auditBefore(), log.auditAfter(after))
 	})
 	if err == nil && len(rowErrs) == 0 {
-		s.ranks.invalidate()
+		s.forgetRanks()
 	}
 	return res, rowErrs, err
 }

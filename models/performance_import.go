@@ -237,7 +237,7 @@ func (s *Store) ConfirmPerformanceImport(ctx context.Context, a *Actor, id uint)
 			log.auditAfter(map[string]any{"file": imp.Filename, "inserted": p.Result.Inserted, "updated": p.Result.Updated, "errors": len(p.Problems)}))
 	})
 	if err == nil {
-		s.ranks.invalidate()
+		s.forgetRanks()
 	}
 	return p, err
 }

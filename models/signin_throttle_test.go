@@ -173,6 +173,23 @@ func TestSignInThrottle(t *testing.T) {
 		}
 	})
 
+	t.Run("failures on one server count on another", func(t *testing.T) {
+		w := newThrottleWorld(t, "fleet@t.test")
+		b := modeltest.Open(t, w.dsn, models.WithClock(w.clk.now))
+		servers := []*models.Store{w.s, b}
+		for i := 1; i <= models.AccountMaxFailures; i++ {
+			_, err := servers[i%2].Authenticate(ctx, "fleet@t.test", "guess-"+fmt.Sprint(i), "198.51.100.9")
+			if locked := throttled(err) != nil; locked != (i == models.AccountMaxFailures) {
+				t.Fatalf("guess %d on server %d: %v", i, i%2, err)
+			}
+		}
+		for n, s := range servers {
+			if _, err := s.Authenticate(ctx, "fleet@t.test", goodPassword, "192.0.2.9"); throttled(err) == nil {
+				t.Fatalf("server %d let the right password in while the account is locked: %v", n, err)
+			}
+		}
+	})
+
 	t.Run("password confirmation shares the counters and is checked first", func(t *testing.T) {
 		w := newThrottleWorld(t, "staff@t.test")
 		u, err := w.s.Authenticate(ctx, "staff@t.test", goodPassword, "192.0.2.50")

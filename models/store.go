@@ -31,6 +31,8 @@ type Store struct {
 	// counts memoises counts and sums over many rows (dashboards, list totals);
 	// every committed write transaction invalidates it.
 	counts *memo[string, any]
+	// changes tells other servers which memos to forget, and hears theirs (FollowChanges).
+	changes memoChanges
 	// auditKey chains the audit log (HMAC); it comes from outside the database.
 	auditKey []byte
 	// now is the clock of every rule that depends on time (weeks, months,
@@ -221,6 +223,7 @@ func RedactURL(u string) string {
 
 // Close releases the database connections.
 func (s *Store) Close() {
+	s.changes.close() // its last announcement goes out before the pool closes
 	s.closeReadReplicas()
 	for _, g := range []*gorm.DB{s.db, s.read} {
 		if g == nil {
@@ -245,7 +248,7 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	err := s.db.WithContext(withPayeeCipher(withClock(withAuditKey(ctx, s.auditKey), s.now), s.payee)).Transaction(fn)
 	if err == nil {
-		s.counts.invalidate() // after the commit, so no reader keeps what it replaced
+		s.forget(memoCounts) // after the commit, so no reader keeps what it replaced
 	}
 	return err
 }

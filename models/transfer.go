@@ -145,7 +145,7 @@ func (s *Store) ApplyDueTransfers(ctx context.Context, now time.Time) (int, erro
 		}
 	}
 	if applied > 0 {
-		s.ranks.invalidate() // agency names on the board
+		s.forgetRanks() // agency names on the board
 	}
 	return applied, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -39,13 +38,13 @@ const (
 
 // apiGroup is the API: systems, not people, each authenticated by a bearer
 // token (no session, no CSRF: the CSRF middleware skips /api/) and limited to
-// APIRequestsPerSecond per token by Echo's rate limiter. The token is checked
+// APIRequestsPerSecond per token by Echo's rate limiter (shared by every
+// server on PostgreSQL: see apiRateStore). The token is checked
 // first, so an unknown token costs the limiter nothing and cannot exhaust a
 // real token's budget.
 func (s *Server) apiGroup() *echo.Group {
 	limiter := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: APIRequestsPerSecond, Burst: APIBurst, ExpiresIn: 3 * time.Minute}),
+		Store: s.apiRateStore(),
 		IdentifierExtractor: func(c echo.Context) (string, error) {
 			key, ok := c.Get(ctxAPIToken).(string)
 			if !ok {
@@ -54,7 +53,10 @@ func (s *Server) apiGroup() *echo.Group {
 			return key, nil
 		},
 		ErrorHandler: func(c echo.Context, err error) error { return err }, // a 500: requireAPIToken always runs first
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
+		DenyHandler: func(c echo.Context, _ string, err error) error {
+			if err != nil { // the shared budget could not be read: a 500, not a false 429
+				return err
+			}
 			// A token refills at APIRequestsPerSecond: one second is always enough.
 			c.Response().Header().Set("Retry-After", "1")
 			return c.JSON(http.StatusTooManyRequests, apiError{Error: fmt.Sprintf("too many requests for this token; at most %d a second", APIRequestsPerSecond)})

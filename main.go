@@ -225,7 +225,7 @@ func connect(ctx context.Context, readOnly bool) (*models.Store, error) {
 	opts = append(opts, extra...)
 	if readOnly {
 		opts = append(opts, models.ReadOnly())
-	} else if ctx.Value(replicaReadsKey{}) != nil {
+	} else if lag, ok := ctx.Value(replicaReadsKey{}).(time.Duration); ok {
 		urls, err := readReplicaURLs()
 		if err != nil {
 			return nil, err
@@ -236,7 +236,7 @@ func connect(ctx context.Context, readOnly bool) (*models.Store, error) {
 				redacted[i] = models.RedactURL(u)
 			}
 			slog.Info("list and dashboard reads go to read replicas; writes and transactions to DATABASE_URL", "replicas", len(urls), "urls", strings.Join(redacted, ","))
-			opts = append(opts, models.WithReadReplicas(urls...))
+			opts = append(opts, models.WithReadReplicas(urls...), models.WithReplicaLag(lag))
 		}
 	}
 	return models.Open(ctx, databaseURL(), opts...)
@@ -372,7 +372,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		primaryAfterWrite = d
 	}
-	store, err := openStore(context.WithValue(ctx, replicaReadsKey{}, true), migrateSchema)
+	store, err := openStore(context.WithValue(ctx, replicaReadsKey{}, primaryAfterWrite), migrateSchema)
 	if err != nil {
 		return err
 	}

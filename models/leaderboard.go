@@ -120,7 +120,8 @@ func (s *Store) leaderboard(ctx context.Context, year int, subjectID uint, now t
 	last := lastCounted(year, now)
 	e, err := s.ranks.load(rankKey{year: year, subject: subjectID, last: last.String()}, func() (rankEntry, error) {
 		// Detached from the request: a background refresh outlives it, and waiters share it.
-		return rankAll(s.read.WithContext(context.WithoutCancel(ctx)), year, subjectID, last)
+		ctx := s.memoReads(context.WithoutCancel(ctx), s.ranks.changedWithin)
+		return rankAll(s.reader(ctx).WithContext(ctx), year, subjectID, last)
 	})
 	return e.rows, e.rankOf, err
 }

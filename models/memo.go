@@ -19,6 +19,7 @@ type memo[K comparable, V any] struct {
 	max      int // entries kept at most; beyond it the memo starts afresh
 	mu       sync.Mutex
 	gen      uint64
+	changed  time.Time // when it was last invalidated
 	entries  map[memoKey[K]]memoEntry[V]
 	inflight map[memoKey[K]]*memoCall[V]
 }
@@ -48,7 +49,15 @@ func (m *memo[K, V]) invalidate() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.gen++
+	m.changed = time.Now()
 	clear(m.entries)
+}
+
+// changedWithin reports whether it was invalidated less than d ago.
+func (m *memo[K, V]) changedWithin(d time.Duration) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return time.Since(m.changed) < d
 }
 
 // load returns the value for key, computing it when this generation has none

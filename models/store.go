@@ -52,6 +52,8 @@ type Store struct {
 	optionErr error
 	// replicas take the reads outside transactions (WithReadReplicas); nil without.
 	replicas *readReplicas
+	// replicaLag: for this long after a change the memos recompute from the primary (WithReplicaLag).
+	replicaLag time.Duration
 }
 
 // Now is the time by the store's clock (see WithClock); the web server reads
@@ -88,7 +90,7 @@ const (
 // gets a context that outlives the request: others may be waiting for it.
 // Callers share what it returns (maps too) and must not modify it.
 func counted[V any](ctx context.Context, s *Store, key string, compute func(ctx context.Context) (V, error)) (V, error) {
-	v, err := s.counts.load(key, func() (any, error) { return compute(context.WithoutCancel(ctx)) })
+	v, err := s.counts.load(key, func() (any, error) { return compute(s.memoReads(context.WithoutCancel(ctx), s.counts.changedWithin)) })
 	if err != nil {
 		var zero V
 		return zero, err
@@ -103,7 +105,7 @@ func (s *Store) Driver() string { return s.driver }
 // changes nothing in the database: Migrate brings the schema up to date, and
 // CheckSchema tells whether it is.
 func Open(ctx context.Context, databaseURL string, opts ...Option) (*Store, error) {
-	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000), now: time.Now,
+	s := &Store{ranks: newMemo[rankKey, rankEntry](rankTTL, 64), counts: newMemo[string, any](countTTL, 1000), now: time.Now, replicaLag: ReplicaLag,
 		passwordCost: bcrypt.DefaultCost}
 	for _, o := range opts {
 		o(s)

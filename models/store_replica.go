@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -63,6 +64,26 @@ func WithPrimaryReads(ctx context.Context) context.Context {
 func primaryReads(ctx context.Context) bool {
 	v, _ := ctx.Value(primaryReadsKey{}).(bool)
 	return v
+}
+
+// ReplicaLag is how far behind its primary a replica may be, unless
+// WithReplicaLag says otherwise: for that long after a change the memos
+// recompute from the primary (memoReads), and the web server reads a
+// person's pages from it after their own POST.
+const ReplicaLag = 5 * time.Second
+
+// WithReplicaLag sets how long after a change the memos recompute from the
+// primary rather than a replica (default ReplicaLag).
+func WithReplicaLag(d time.Duration) Option { return func(s *Store) { s.replicaLag = d } }
+
+// memoReads marks ctx to read the primary when a memo was invalidated within
+// ReplicaLag: computed from a replica that has not caught up yet, a total
+// would be kept (and served) for the memo's whole lifetime.
+func (s *Store) memoReads(ctx context.Context, changedWithin func(time.Duration) bool) context.Context {
+	if s.replicas != nil && changedWithin(s.replicaLag) {
+		return WithPrimaryReads(ctx)
+	}
+	return ctx
 }
 
 // reader is the handle s.r reads through: the replicas' resolver, or the

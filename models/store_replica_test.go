@@ -62,7 +62,7 @@ func where(t *testing.T, db *gorm.DB) string {
 }
 
 func TestReadReplicaServesListsAndDashboardsAndThePrimaryTakesWrites(t *testing.T) {
-	p := newReplicaPair(t)
+	p := newReplicaPair(t, models.WithReplicaLag(0)) // memos read the replica even right after a write
 	sys := models.SystemActor()
 	if _, err := p.replicaStore.CreateAgency(ctx, sys, models.AgencyInput{Name: "Replica Agency"}); err != nil {
 		t.Fatal(err)
@@ -187,5 +187,28 @@ func TestReadReplicasAreRefusedOnSQLiteAndReadOnlyStores(t *testing.T) {
 		} else if strings.Contains(err.Error(), "secret") {
 			t.Errorf("%s: the refusal shows the password: %v", name, err)
 		}
+	}
+}
+
+// TestMemoRightAfterAChangeReadsThePrimary: a total memoised from a replica
+// that has not caught up yet would be served for the memo's whole lifetime,
+// so within the replica lag of a change the memos compute from the primary.
+func TestMemoRightAfterAChangeReadsThePrimary(t *testing.T) {
+	p := newReplicaPair(t) // the default lag
+	sys := models.SystemActor()
+	ag, err := p.store.CreateAgency(ctx, sys, models.AgencyInput{Name: "Primary Agency"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.store.EnrolCreator(ctx, sys, &ag.ID, models.Enrolment{DisplayName: "Only On Primary", AccountID: "jd_cr_primary1",
+		Subjects: []string{"electronics"}, ContentType: "video", Followers: "100"}); err != nil {
+		t.Fatal(err)
+	}
+	byState, err := p.store.CountByState(ctx, sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if byState[models.StatePending] != 1 {
+		t.Fatalf("right after the enrolment the dashboard counted %d pending creators, want the primary's 1 (the replica has none)", byState[models.StatePending])
 	}
 }

@@ -20,7 +20,7 @@ import (
 
 // DefaultPrimaryAfterWrite is how long reads stay on the primary after a
 // person's write: a little more than the replica lag a fleet accepts.
-const DefaultPrimaryAfterWrite = 5 * time.Second
+const DefaultPrimaryAfterWrite = models.ReplicaLag
 
 // primaryAfterWriteCookie names the cookie holding the window's end (Unix seconds, by the server's clock).
 func (s *Server) primaryAfterWriteCookie() string {

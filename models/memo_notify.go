@@ -277,3 +277,7 @@ func (s *Store) listen(ctx context.Context, dsn string) error {
 		s.forgetHere(parseMemoSet(memos))
 	}
 }
+
+// ForgetCaches drops every memo in this process: for a change made behind the
+// portal's back (a test's raw update), which no commit announced.
+func (s *Store) ForgetCaches() { s.forgetHere(memoAll) }

@@ -222,7 +222,13 @@ type FlaggedKind struct {
 // FlaggedWaiting counts the proposals waiting for a decision (proposed or
 // awaiting a second approval) by flag kind, in RiskKinds order, every kind
 // listed. A proposal with two kinds counts under both.
+// Memoised like the dashboard's other counts: on PostgreSQL it costs 10–50 ms
+// at programme scale, which every dashboard request paid.
 func (s *Store) FlaggedWaiting(ctx context.Context) ([]FlaggedKind, error) {
+	return counted(ctx, s, "flagged_waiting", s.flaggedWaiting)
+}
+
+func (s *Store) flaggedWaiting(ctx context.Context) ([]FlaggedKind, error) {
 	var rows []FlaggedKind
 	// From the flagged waiting bonuses (idx_bonus_state_risk) to their flags (idx_risk_flag_bonus).
 	if err := s.r(ctx).Table("bonuses AS b").Joins("JOIN bonus_risk_flags f ON f.bonus_id = b.id").

@@ -248,6 +248,11 @@ stop_all
 	done
 	echo
 	echo "$KILL_NOTE"
-	grep -h -E '^\s+fleet_load_test.go|^--- FAIL' "$OUT"/*.txt | sed 's/^/    /' || true
+	grep -h -E '^\s+[a-z_]+_test.go:[0-9]+:|^--- FAIL' "$OUT"/*.txt | sed 's/^/    /' || true
 } | tee "$STATE/report.md"
 echo >&2; echo "bench-fleet: the report is in $STATE/report.md; logs in $STATE/" >&2
+# A run whose test failed measured nothing worth keeping: say so in the exit status.
+if grep -q -E '^--- FAIL' "$OUT"/*.txt; then
+	echo "bench-fleet: a run failed (see the lines above)" >&2
+	exit 1
+fi

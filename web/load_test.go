@@ -166,7 +166,8 @@ func (s *loadSite) get(c *http.Client, path string) string {
 	return string(body)
 }
 
-var rangeTotal = regexp.MustCompile(`of ([\d,]+)`)
+// The pager's "1–50 of 62,942" (a risk flag's title also says "median of …").
+var rangeTotal = regexp.MustCompile(`data-testid="pager"><span>[^<]* of ([\d,]+)</span>`)
 
 // lastPage reads a list's total from its first page and names its last page.
 func (s *loadSite) lastPage(c *http.Client, path string) (last, middle int) {

@@ -4,7 +4,8 @@
 # with web/load_test.go (TestLoad) and web/fleet_load_test.go (TestFleetLoad):
 #   (a) the page table with one server (direct) and two (through HAProxy), and
 #       SQLite's on the same data for comparison;
-#   (b) 20 reviewers approving across both servers, then the money checked;
+#   (b) 20 reviewers approving across both servers (back to back, then one every 250 ms each),
+#       then the money checked;
 #   (c) kill -9 of one server in the middle of the approvals;
 #   (d) a rolling restart (SIGTERM, start, healthy; then the other) during a run.
 # Each run starts from a fresh copy of the seeded database (CREATE DATABASE ...
@@ -185,6 +186,9 @@ echo "== (b) 20 reviewers approving across both servers" >&2
 fresh_run_db; start_server 1; start_server 2; start_haproxy
 fleet_run "$OUT/approve.txt" "20 reviewers, both servers, nothing else" FLEET_READERS=0
 fleet_wait
+# The same reviewers at a pace: each sends an approval every 250 ms (80 a second offered, spread).
+fleet_run "$OUT/paced.txt" "20 reviewers, both servers, one approval each every 250 ms" FLEET_READERS=0 FLEET_PACE_MS=250
+fleet_wait
 
 echo "== (c) kill -9 of one server in the middle of the approvals" >&2
 fresh_run_db; start_server 1; start_server 2; start_haproxy
@@ -242,8 +246,8 @@ stop_all
 	echo
 	echo "### The fleet under approvals, a kill -9 and a rolling restart"
 	echo
-	grep -h -m1 -A1 '^| fleet run' "$OUT/approve.txt" "$OUT/kill.txt" "$OUT/rolling.txt" | head -2
-	for f in approve kill rolling; do
+	grep -h -m1 -A1 '^| fleet run' "$OUT/approve.txt" "$OUT/paced.txt" "$OUT/kill.txt" "$OUT/rolling.txt" | head -2
+	for f in approve paced kill rolling; do
 		grep -h -A2 '^| fleet run' "$OUT/$f.txt" | tail -1 | grep '^|' || echo "| $f | (failed: $(grep -h -m1 -E 'Error|FAIL|fatal' "$OUT/$f.txt")) |"
 	done
 	echo

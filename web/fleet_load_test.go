@@ -36,6 +36,9 @@ func TestFleetLoad(t *testing.T) {
 		readers = n // 0: approvals alone
 	}
 	d := time.Duration(envInt("FLEET_SECONDS", 20)) * time.Second
+	// FLEET_PACE_MS: each reviewer sends an approval at most this often (0: the next as soon as
+	// the last is answered, a stress no person produces; 250: 20 reviewers offer 80 approvals a second).
+	pace := time.Duration(envInt("FLEET_PACE_MS", 0)) * time.Millisecond
 	label := os.Getenv("FLEET_LABEL")
 	if label == "" {
 		label = "both servers"
@@ -83,7 +86,12 @@ func TestFleetLoad(t *testing.T) {
 	for i, b := range browsers {
 		mine := ids[i*len(ids)/reviewers : (i+1)*len(ids)/reviewers]
 		wg.Go(func() {
+			next := time.Now().Add(pace * time.Duration(i) / time.Duration(reviewers)) // spread, not 20 at one instant
 			for _, id := range mine {
+				if pace > 0 {
+					time.Sleep(time.Until(next))
+					next = next.Add(pace)
+				}
 				if time.Now().After(deadline) {
 					return
 				}

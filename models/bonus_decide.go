@@ -205,8 +205,8 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		return nil, err
 	}
 	// Where the pool stands now, read after the commit rather than while holding
-	// it.
-	if rep.PoolLeftFen, err = poolLeft(s.r(ctx), kind.pool); err != nil {
+	// it: on the primary (a replica may not have the commit yet).
+	if rep.PoolLeftFen, err = poolLeft(s.r(WithPrimaryReads(ctx)), kind.pool); err != nil {
 		return nil, err
 	}
 	return rep, nil

@@ -204,8 +204,9 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 	if err != nil {
 		return nil, err
 	}
-	// Where the pool stands now, read after the commit rather than while holding it.
-	if rep.PoolLeftFen, err = poolLeft(s.r(ctx), kind.pool); err != nil {
+	// Where the pool stands now, read after the commit rather than while holding
+	// it: on the primary (a replica may not have the commit yet).
+	if rep.PoolLeftFen, err = poolLeft(s.r(WithPrimaryReads(ctx)), kind.pool); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -244,8 +245,18 @@ func approveOne(tx *gorm.DB, a *Actor, kind bonusKind, b *decidable, capFen, fou
 		return refuse(RefusedUnfunded, 0, map[string]any{"reason": "unfunded"})
 	}
 	before := b.audit()
+	// Conditional on everything read before the pool was taken: the state, the
+	// amount and the first approver (the separation-of-duties check above used
+	// it; a bonus rejected, overturned on appeal and first-approved again by
+	// this reviewer meanwhile must not be completed by them).
 	update := func(from BonusState, values map[string]any) (bool, error) {
-		res := tx.Table(kind.table).Where("id = ? AND state = ? AND amount_fen = ?", b.ID, from, b.AmountFen).Updates(values)
+		q := tx.Table(kind.table).Where("id = ? AND state = ? AND amount_fen = ?", b.ID, from, b.AmountFen)
+		if b.FirstApproverID == nil {
+			q = q.Where("first_approver_id IS NULL")
+		} else {
+			q = q.Where("first_approver_id = ?", *b.FirstApproverID)
+		}
+		res := q.Updates(values)
 		return res.RowsAffected == 1, res.Error
 	}
 	switch {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -41,8 +42,16 @@ func (c Cursor) Encode() string {
 func DecodeCursor(s string) (Cursor, error) {
 	var c Cursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) > 2048 || json.Unmarshal(b, &c) != nil || c.ID == 0 || c.Sort == "" {
+	if err != nil || len(b) > 2048 || json.Unmarshal(b, &c) != nil || c.ID == 0 || uint64(c.ID) > math.MaxInt64 || c.Sort == "" {
 		return Cursor{}, ErrBadCursor
+	}
+	// What the databases cannot take as an argument would be a 500, not a
+	// 400: an id beyond a bigint, text with a NUL byte (PostgreSQL refuses it;
+	// JSON has already replaced invalid UTF-8).
+	for _, v := range c.Values {
+		if strings.ContainsRune(v, 0) {
+			return Cursor{}, ErrBadCursor
+		}
 	}
 	return c, nil
 }

@@ -61,6 +61,8 @@ func TestCursorRefusesForgedOrForeign(t *testing.T) {
 		"not a number":      {Cursor{Sort: byFollowers.name(), Values: []string{"1e3; DROP"}, ID: 3}.Encode(), byFollowers},
 		"too many values":   {Cursor{Sort: byFollowers.name(), Values: []string{"1", "2"}, ID: 3}.Encode(), byFollowers},
 		"empty":             {"", byEnrolled},
+		"id beyond bigint":  {Cursor{Sort: byFollowers.name(), Values: []string{"1"}, ID: 1 << 63}.Encode(), byFollowers},
+		"NUL byte":          {Cursor{Sort: "display_name:a", Values: []string{"A\x00"}, ID: 3}.Encode(), seekSort{Cols: []string{"display_name"}, ID: "creators.id"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

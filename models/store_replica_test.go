@@ -212,3 +212,40 @@ func TestMemoRightAfterAChangeReadsThePrimary(t *testing.T) {
 		t.Fatalf("right after the enrolment the dashboard counted %d pending creators, want the primary's 1 (the replica has none)", byState[models.StatePending])
 	}
 }
+
+// The decision report's pool figure, read after the commit, is the primary's:
+// a replica not yet caught up would tell the reviewer the pool still holds
+// what they have just committed.
+func TestApprovalReportsThePoolLeftOnThePrimary(t *testing.T) {
+	p := newReplicaPair(t)
+	sys := models.SystemActor()
+	ag, err := p.store.CreateAgency(ctx, sys, models.AgencyInput{Name: "Primary Agency"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := p.store.EnrolCreator(ctx, sys, &ag.ID, models.Enrolment{DisplayName: "Paid On Primary", AccountID: "jd_cr_primary2",
+		Subjects: []string{"electronics"}, ContentType: "video", Followers: "100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := p.store.CreateUser(ctx, sys, models.NewUser{Email: "rev@t.test", Password: "long-enough-password", Role: models.RoleReviewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	if err := p.primary.Exec(`INSERT INTO bonuses (creator_id, week, agency_id, subject_id, state, amount_fen, gmv_fen, rule_version, breakdown, proposed_at, updated_at)
+		VALUES (?, ?, ?, 1, 'proposed', 100000, 0, 1, '{}', ?, ?)`, c.Creator.ID, models.WeekOf(now).Prev().String(), ag.ID, now, now).Error; err != nil {
+		t.Fatal(err)
+	}
+	var id uint
+	p.primary.Table("bonuses").Select("id").Where("creator_id = ?", c.Creator.ID).Scan(&id)
+	rep, err := p.store.ApproveBonuses(ctx, models.ActorFor(u, "127.0.0.1"), []uint{id}) // a context not marked for the primary
+	if err != nil || rep.Approved != 1 {
+		t.Fatalf("approve: %+v %v", rep, err)
+	}
+	var left int64
+	p.primary.Table("pools").Select("total_fen - committed_fen").Where("name = ?", models.PoolCreators).Scan(&left)
+	if rep.PoolLeftFen != left {
+		t.Fatalf("the report says %s left, the primary's pool %s", models.FormatYuan(rep.PoolLeftFen), models.FormatYuan(left))
+	}
+}

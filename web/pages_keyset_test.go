@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -185,6 +186,9 @@ func TestBadPageCursorIsAClearRefusal(t *testing.T) {
 		"queue":            "/bonuses?page=2&after=eyJzIjoiIn0",
 		"audit log":        "/audit?page=2&after=x",
 		"audit, cut short": "/audit?page=2&before=" + url.QueryEscape(foreign[:len(foreign)/2]),
+		// Well-formed, but values no database takes as an argument (a 500 before).
+		"id beyond bigint": "/creators?page=2&after=" + url.QueryEscape(models.Cursor{Sort: "enrolled_at:d", Values: []string{"2026-11-24T09:30:00+08:00"}, ID: math.MaxUint64}.Encode()),
+		"NUL in a name":    "/creators?sort=name&page=2&after=" + url.QueryEscape(models.Cursor{Sort: "display_name:a", Values: []string{"Seek\x00"}, ID: 1}.Encode()),
 	} {
 		t.Run(name, func(t *testing.T) {
 			res := rev.get(path)

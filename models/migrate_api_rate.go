@@ -2,14 +2,14 @@ package models
 
 import "gorm.io/gorm"
 
-// apiRateLimitV30 is the api_rate_limits table as step 30 makes it (issue
+// apiRateLimitV32 is the api_rate_limits table as step 32 makes it (issue
 // 18): one row per API token digest, its bucket's theoretical arrival time.
-type apiRateLimitV30 struct {
+type apiRateLimitV32 struct {
 	Key string `gorm:"primaryKey;size:100"`
 	TAT int64  `gorm:"column:tat;not null"`
 }
 
-func (apiRateLimitV30) TableName() string { return "api_rate_limits" }
+func (apiRateLimitV32) TableName() string { return "api_rate_limits" }
 
 // migrateAPIRateLimits adds the API rate limits every server shares (empty:
 // every token starts with a full burst). On PostgreSQL the table is
@@ -19,5 +19,5 @@ func migrateAPIRateLimits(tx *gorm.DB) error {
 	if tx.Dialector.Name() == "postgres" {
 		return tx.Exec("CREATE UNLOGGED TABLE api_rate_limits (key varchar(100) PRIMARY KEY, tat bigint NOT NULL)").Error
 	}
-	return tx.AutoMigrate(&apiRateLimitV30{})
+	return tx.AutoMigrate(&apiRateLimitV32{})
 }

@@ -168,7 +168,23 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 		return err
 	}
 	// Fresh statistics for the planner after loading millions of rows.
-	return db.Exec("ANALYZE").Error
+	return analyzeOwnTables(db)
+}
+
+// analyzeOwnTables refreshes the planner's statistics of this store's tables
+// by name: a bare ANALYZE on PostgreSQL walks every schema of the database
+// and fails when another store drops its schema meanwhile.
+func analyzeOwnTables(db *gorm.DB) error {
+	tables, err := db.Migrator().GetTables()
+	if err != nil {
+		return err
+	}
+	for _, tbl := range tables {
+		if err := db.Exec("ANALYZE " + db.Statement.Quote(tbl)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seedScaleLogins adds a manager of the first agency and a creator of it with a

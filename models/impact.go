@@ -15,15 +15,19 @@ import (
 
 // ImpactFilter narrows the impact figures: a range of CST weeks (inclusive),
 // one subject area, one agency. Zero values mean "all"; an empty range means
-// the programme's weeks so far.
+// the last half year of the programme (DefaultImpactWeeks).
 type ImpactFilter struct {
-	From, To  string // week labels such as 2026-W36; empty: the programme's first / the last ended week
+	From, To  string // week labels such as 2026-W36; empty: see resolveImpactFilter
 	SubjectID uint
 	AgencyID  uint // staff only; a manager's is always their own
 }
 
-// MaxImpactWeeks bounds a range: two years of weeks.
-const MaxImpactWeeks = 104
+// MaxImpactWeeks bounds a range: two years of weeks. A filter without a
+// first week shows the last DefaultImpactWeeks.
+const (
+	MaxImpactWeeks     = 104
+	DefaultImpactWeeks = 26
+)
 
 // ImpactFigures are one week's (or a range's) figures for a set of creators.
 // Content and GMV come from the weekly rows, attributed to the agency and
@@ -214,9 +218,9 @@ type impactRange struct {
 	Weeks    []WeekLabel // From..To, oldest first
 }
 
-// resolveImpactFilter checks a filter and fills in its range: empty ends are
-// the programme's first week and the last ended week (the current week while
-// none has ended). A manager's filter is always their own agency; creators
+// resolveImpactFilter checks a filter and fills in its range: an empty last
+// week is the last ended one (the programme's first while none has ended), an
+// empty first week DefaultImpactWeeks before it, not before the programme's first. A manager's filter is always their own agency; creators
 // and anyone else are refused.
 func resolveImpactFilter(tx *gorm.DB, a *Actor, f ImpactFilter, now time.Time) (ImpactFilter, impactRange, error) {
 	switch {
@@ -237,7 +241,7 @@ func resolveImpactFilter(tx *gorm.DB, a *Actor, f ImpactFilter, now time.Time) (
 	if last.Start().Before(start.Start()) {
 		last = start
 	}
-	r := impactRange{From: start, To: last}
+	r := impactRange{To: last}
 	fe := FieldErrors{}
 	parse := func(field, s string, into *WeekLabel) {
 		if s = strings.TrimSpace(s); s == "" {
@@ -254,6 +258,13 @@ func resolveImpactFilter(tx *gorm.DB, a *Actor, f ImpactFilter, now time.Time) (
 	parse("to", f.To, &r.To)
 	if len(fe) > 0 {
 		return f, r, fe
+	}
+	if r.From == (WeekLabel{}) {
+		// The last DefaultImpactWeeks weeks, or the programme's weeks if fewer.
+		r.From = r.To
+		for i := 1; i < DefaultImpactWeeks && r.From.Start().After(start.Start()); i++ {
+			r.From = r.From.Prev()
+		}
 	}
 	if r.To.Start().Before(r.From.Start()) {
 		return f, r, FieldErrors{"to": M("err_impact_range_order", "From", r.From.String(), "To", r.To.String())}

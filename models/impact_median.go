@@ -45,7 +45,9 @@ type subjectWeek struct {
 
 // touchMedians bumps the versions of (subject, week) pairs, keys sorted.
 func touchMedians(tx *gorm.DB, pairs []subjectWeek) error {
-	slices.SortFunc(pairs, func(a, b subjectWeek) int { return cmp.Or(cmp.Compare(a.subjectID, b.subjectID), cmp.Compare(a.week, b.week)) })
+	slices.SortFunc(pairs, func(a, b subjectWeek) int {
+		return cmp.Or(cmp.Compare(a.subjectID, b.subjectID), cmp.Compare(a.week, b.week))
+	})
 	pairs = slices.Compact(pairs)
 	if len(pairs) == 0 {
 		return nil
@@ -103,7 +105,7 @@ func (s *Store) subjectMedians(ctx context.Context, subjectID uint, weeks []stri
 	// Creators of the subject area by idx_creators_subject_state, their weeks by
 	// idx_perf_creator_week: about 5,000 rows per week at programme scale, once per change.
 	var rows []struct {
-		Week                          string
+		Week                         string
 		Videos, LiveSessions, NetGMV int64
 	}
 	if err := db.Table("weekly_performances p").Select("p.week, p.videos, p.live_sessions, p.gmv_fen - p.refunded_gmv_fen AS net_gmv").

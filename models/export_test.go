@@ -33,7 +33,8 @@ func TableModels() []any {
 		&AuditEntry{}, &WeeklyPerformance{}, &PerformanceImport{}, &APIToken{}, &BonusRuleVersion{}, &Pool{}, &PayoutBatch{}, &Bonus{},
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
 		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &AgencyInvoice{},
-		&TaxRuleVersion{}, &Payee{}, &PerformanceRevision{}, &PerformanceContent{}, &BonusAdjustment{}, &PayoutLineAdjustment{}, &BonusRiskFlag{}, &PeriodBudget{}, &JobRun{}, &APIRateLimit{}}
+		&TaxRuleVersion{}, &Payee{}, &PerformanceRevision{}, &PerformanceContent{}, &BonusAdjustment{}, &PayoutLineAdjustment{}, &BonusRiskFlag{}, &PeriodBudget{}, &JobRun{}, &APIRateLimit{},
+		&CreatorUplift{}, &UpliftSubjectCohort{}, &UpliftAgencyCohort{}, &SubjectWeekMedian{}}
 }
 
 // LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.

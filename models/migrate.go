@@ -100,6 +100,8 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePagesIndex,
 	// 32: API rate limits every server shares (a token bucket per token digest).
 	migrateAPIRateLimits,
+	// 33: the uplift after qualifying and the subject areas' weekly medians (issue 19).
+	migrateImpactUplift,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

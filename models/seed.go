@@ -145,6 +145,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		}
 	}
+	if err := s.seedDemoQualifiedEarlier(ctx, s.now()); err != nil { // issue 19: before any week or month counts them
+		return nil, err
+	}
 	// The showcase payees first (some waiting for a reviewer, so batches show
 	// holds); everyone else owed money gets verified details as it is owed.
 	if err := s.seedDemoPayees(ctx); err != nil {
@@ -177,13 +180,18 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoPacedStar(ctx, s.now()); err != nil { // issue 17: creator1 sees the factor on /me
 		return nil, err
 	}
+	if err := s.seedDemoImpact(ctx, s.now()); err != nil { // issue 19: older weeks, trends and the uplift; last, so nothing above changes
+		return nil, err
+	}
 	if _, err := s.SeedPayees(ctx, sys); err != nil {
 		return nil, err
 	}
 	return logins, nil
 }
 
-// DemoWeeks is how many weeks of performance the demo has, ending last week.
+// DemoWeeks is how many recent weeks of performance the demo has, ending
+// last week: the weeks it computes and decides (DemoImpactWeeks older weeks
+// come before them).
 const DemoWeeks = 8
 
 // seedDemoWeeks records eight weeks of performance for every demo creator,

@@ -190,7 +190,7 @@ func (s *Store) seedDemoImpact(ctx context.Context, now time.Time) error {
 			rows = append(rows, demoImpactRow(rng, c, n, wk, level))
 		}
 	}
-	if _, probs, err := s.IngestPerformance(ctx, &Actor{Email: "demo-feed"}, "demo", rows); err != nil || len(probs) > 0 {
+	if _, probs, err := s.IngestPerformance(ctx, SystemActor(), "demo", rows); err != nil || len(probs) > 0 {
 		return fmt.Errorf("demo history before %s: %v %v", WeekOf(weeks[DemoImpactWeeks-1].End()), err, probs)
 	}
 	return nil

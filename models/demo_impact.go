@@ -96,30 +96,32 @@ func (s *Store) seedDemoQualifiedEarlier(ctx context.Context, now time.Time) err
 		}
 	}
 	firstQ, lastQ := UpliftWindow, DemoImpactWeeks-1-UpliftWindow
-	moved := 0
-	for _, c := range creators {
-		if moved == demoUpliftCreators {
-			break
-		}
-		if c.QualifiedAgencyID != nil && MonthOf(*c.QualifiedAt) == decided {
-			if spare[*c.QualifiedAgencyID] == 0 {
-				continue
+	return s.tx(ctx, func(tx *gorm.DB) error { // one commit for them all
+		moved := 0
+		for _, c := range creators {
+			if moved == demoUpliftCreators {
+				break
 			}
-			spare[*c.QualifiedAgencyID]--
+			if c.QualifiedAgencyID != nil && MonthOf(*c.QualifiedAt) == decided {
+				if spare[*c.QualifiedAgencyID] == 0 {
+					continue
+				}
+				spare[*c.QualifiedAgencyID]--
+			}
+			q := weeks[firstQ+moved%(lastQ-firstQ+1)]
+			moved++
+			at := q.Start().Add(time.Duration(rng.IntN(5*24)+9) * time.Hour) // a weekday of the week, from 09:00
+			enrolled := c.EnrolledAt
+			if !enrolled.Before(at) {
+				enrolled = at.Add(-time.Duration(3+rng.IntN(18)) * 24 * time.Hour)
+			}
+			if err := tx.Model(&Creator{}).Where("id = ?", c.ID).
+				Updates(map[string]any{"qualified_at": at.UTC(), "state_changed_at": at.UTC(), "enrolled_at": enrolled.UTC()}).Error; err != nil {
+				return err
+			}
 		}
-		q := weeks[firstQ+moved%(lastQ-firstQ+1)]
-		moved++
-		at := q.Start().Add(time.Duration(rng.IntN(5*24)+9) * time.Hour) // a weekday of the week, from 09:00
-		enrolled := c.EnrolledAt
-		if !enrolled.Before(at) {
-			enrolled = at.Add(-time.Duration(3+rng.IntN(18)) * 24 * time.Hour)
-		}
-		if err := db.Model(&Creator{}).Where("id = ?", c.ID).
-			Updates(map[string]any{"qualified_at": at.UTC(), "state_changed_at": at.UTC(), "enrolled_at": enrolled.UTC()}).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // seedDemoImpact gives the demo its older history (issue 19): DemoImpactWeeks
@@ -128,10 +130,11 @@ func (s *Store) seedDemoQualifiedEarlier(ctx context.Context, now time.Time) err
 // agency, and a third of the creators arriving over the first weeks. Creators
 // who qualified inside the history (seedDemoQualifiedEarlier; creator1@demo.test)
 // post clearly more in the weeks after than in the weeks before, every
-// seventh clearly less. It runs after every other step, so their rows, flags
-// and decided weeks stay as they were, and ingests the rows in one batch
-// through IngestPerformance like any feed, so whatever ingest keeps in step
-// follows them.
+// seventh clearly less. It runs once the DemoWeeks are recorded and
+// computed (their rows keep their ids, so the later steps pick the same
+// ones) and before the top 100 is published from the year's totals, and
+// ingests the rows in one batch through IngestPerformance like any feed, so
+// whatever ingest keeps in step follows them.
 func (s *Store) seedDemoImpact(ctx context.Context, now time.Time) error {
 	rng := rand.New(rand.NewPCG(20261124, 19)) // its own stream: the seed's draws are untouched
 	weeks := demoImpactHistory(now)

@@ -180,9 +180,6 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if err := s.seedDemoPacedStar(ctx, s.now()); err != nil { // issue 17: creator1 sees the factor on /me
 		return nil, err
 	}
-	if err := s.seedDemoImpact(ctx, s.now()); err != nil { // issue 19: older weeks, trends and the uplift; last, so nothing above changes
-		return nil, err
-	}
 	if _, err := s.SeedPayees(ctx, sys); err != nil {
 		return nil, err
 	}
@@ -280,6 +277,10 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 		}
 	}
 	if _, err := s.ComputeWeek(ctx, r1, last.String()); err != nil {
+		return err
+	}
+	// issue 19: the older weeks, in the year's totals before the top 100 is published from them.
+	if err := s.seedDemoImpact(ctx, now); err != nil {
 		return err
 	}
 	return s.seedDemoMonthly(ctx, r1, r2, creators, now)

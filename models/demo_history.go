@@ -35,9 +35,14 @@ func (s *Store) seedDemoHistory(ctx context.Context) error {
 	if own.ID != 0 {
 		weeks = append(weeks, own)
 	}
-	// A few others: every 17th week with orders, oldest weeks first (not computed yet in the demo).
+	// A few others: every 17th week with orders, oldest of the DemoWeeks first (not computed yet in the demo).
+	first := WeekOf(s.now()).Prev()
+	for range DemoWeeks - 1 {
+		first = first.Prev()
+	}
 	var others []WeeklyPerformance
-	if err := s.r(ctx).Where("creator_id <> ? AND orders > 0 AND id % 17 = 0", *u.CreatorID).Order("week, creator_id").Limit(24).Find(&others).Error; err != nil {
+	if err := s.r(ctx).Where("creator_id <> ? AND orders > 0 AND id % 17 = 0 AND week >= ?", *u.CreatorID, first.String()).
+		Order("week, creator_id").Limit(24).Find(&others).Error; err != nil {
 		return err
 	}
 	weeks = append(weeks, others...)

@@ -145,6 +145,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 			}
 		}
 	}
+	if err := s.seedDemoQualifiedEarlier(ctx, s.now()); err != nil { // issue 19: before any week or month counts them
+		return nil, err
+	}
 	// The showcase payees first (some waiting for a reviewer, so batches show
 	// holds); everyone else owed money gets verified details as it is owed.
 	if err := s.seedDemoPayees(ctx); err != nil {
@@ -183,7 +186,9 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	return logins, nil
 }
 
-// DemoWeeks is how many weeks of performance the demo has, ending last week.
+// DemoWeeks is how many recent weeks of performance the demo has, ending
+// last week: the weeks it computes and decides (DemoImpactWeeks older weeks
+// come before them).
 const DemoWeeks = 8
 
 // seedDemoWeeks records eight weeks of performance for every demo creator,
@@ -272,6 +277,10 @@ func (s *Store) seedDemoWeeks(ctx context.Context, rng *rand.Rand, now time.Time
 		}
 	}
 	if _, err := s.ComputeWeek(ctx, r1, last.String()); err != nil {
+		return err
+	}
+	// issue 19: the older weeks, in the year's totals before the top 100 is published from them.
+	if err := s.seedDemoImpact(ctx, now); err != nil {
 		return err
 	}
 	return s.seedDemoMonthly(ctx, r1, r2, creators, now)

@@ -56,13 +56,19 @@ var impactColumns = []impactColumn{
 	{"refunds", true, func(f models.ImpactFigures) impactCell { return figFen(f.RefundedGMVFen) }},
 	{"net_gmv", true, func(f models.ImpactFigures) impactCell { return figFen(f.NetGMVFen()) }},
 	{"bonus", true, func(f models.ImpactFigures) impactCell { return figFen(f.BonusFen) }},
-	{"bonus_per_video", true, func(f models.ImpactFigures) impactCell { n, ok := f.BonusPerVideoFen(); return figRatio(cellFen, n, ok) }},
+	{"bonus_per_video", true, func(f models.ImpactFigures) impactCell {
+		n, ok := f.BonusPerVideoFen()
+		return figRatio(cellFen, n, ok)
+	}},
 	{"bonus_per_thousand", true, func(f models.ImpactFigures) impactCell {
 		n, ok := f.BonusPerThousandFen()
 		return figRatio(cellFen, n, ok)
 	}},
 	{"qualified", false, func(f models.ImpactFigures) impactCell { return figCount(f.Qualified) }},
-	{"posted_share", true, func(f models.ImpactFigures) impactCell { n, ok := f.PostedShare(); return figRatio(cellPermille, n, ok) }},
+	{"posted_share", true, func(f models.ImpactFigures) impactCell {
+		n, ok := f.PostedShare()
+		return figRatio(cellPermille, n, ok)
+	}},
 }
 
 // impactRow is one line of a table: its label and its figures.

@@ -38,8 +38,8 @@ func (g ImpactColumns) figures() ImpactFigures { return ImpactFigures(g) }
 // ImpactWeekTotal is the programme's figures for one week and one subject area
 // (the subject the creators had when each week was first reported).
 type ImpactWeekTotal struct {
-	Week            string `gorm:"primaryKey;size:8"`
-	SubjectID       uint   `gorm:"primaryKey;autoIncrement:false"`
+	Week          string `gorm:"primaryKey;size:8"`
+	SubjectID     uint   `gorm:"primaryKey;autoIncrement:false"`
 	ImpactColumns `gorm:"embedded"`
 }
 
@@ -49,8 +49,8 @@ func (ImpactWeekTotal) TableName() string { return "impact_weeks" }
 // ImpactAgencyWeekTotal is one agency's figures for one week (AgencyID 0:
 // creators without an agency). Its (agency, week) index serves one agency's range.
 type ImpactAgencyWeekTotal struct {
-	Week            string `gorm:"primaryKey;size:8;index:idx_impact_agency_weeks_agency,priority:2"`
-	AgencyID        uint   `gorm:"primaryKey;autoIncrement:false;index:idx_impact_agency_weeks_agency,priority:1"`
+	Week          string `gorm:"primaryKey;size:8;index:idx_impact_agency_weeks_agency,priority:2"`
+	AgencyID      uint   `gorm:"primaryKey;autoIncrement:false;index:idx_impact_agency_weeks_agency,priority:1"`
 	ImpactColumns `gorm:"embedded"`
 }
 

@@ -119,7 +119,7 @@ func leagueFor(tx *gorm.DB, r impactRange, now time.Time) ([]AgencyLeagueRow, er
 		prevStart = prevStart.Prev()
 	}
 	var content []struct {
-		AgencyID     uint
+		AgencyID        uint
 		Recent, Earlier int64
 	}
 	if err := tx.Table("impact_agency_weeks").
@@ -238,7 +238,9 @@ func leagueKey(row AgencyLeagueRow, sort string) int64 {
 // name, each row its place).
 func sortLeague(all []AgencyLeagueRow, sort string, desc bool) []AgencyLeagueRow {
 	rows := slices.Clone(all)
-	byName := func(a, b AgencyLeagueRow) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.AgencyID, b.AgencyID)) }
+	byName := func(a, b AgencyLeagueRow) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.AgencyID, b.AgencyID))
+	}
 	slices.SortFunc(rows, func(a, b AgencyLeagueRow) int {
 		c := cmp.Compare(leagueKey(a, sort), leagueKey(b, sort))
 		if sort == "name" {

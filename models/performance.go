@@ -36,7 +36,7 @@ type WeeklyPerformance struct {
 	CreditSubjectID uint `gorm:"not null;default:0"`
 	CreditQualified bool `gorm:"not null;default:false"`
 	CreatedAt       time.Time
-	UpdatedAt time.Time
+	UpdatedAt       time.Time
 }
 
 // PerformanceInput is one incoming row, from CSV (strings) or JSON (numbers

@@ -33,7 +33,8 @@ func TableModels() []any {
 		&AuditEntry{}, &WeeklyPerformance{}, &PerformanceImport{}, &APIToken{}, &BonusRuleVersion{}, &Pool{}, &PayoutBatch{}, &Bonus{},
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
 		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &AgencyInvoice{},
-		&TaxRuleVersion{}, &Payee{}, &PerformanceRevision{}, &PerformanceContent{}, &BonusAdjustment{}, &PayoutLineAdjustment{}, &BonusRiskFlag{}, &PeriodBudget{}, &JobRun{}, &APIRateLimit{}}
+		&TaxRuleVersion{}, &Payee{}, &PerformanceRevision{}, &PerformanceContent{}, &BonusAdjustment{}, &PayoutLineAdjustment{}, &BonusRiskFlag{}, &PeriodBudget{}, &JobRun{}, &APIRateLimit{},
+		&ImpactWeekTotal{}, &ImpactAgencyWeekTotal{}}
 }
 
 // LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.
@@ -76,4 +77,9 @@ func (s *Store) ApproveLosingTheRace(ctx context.Context, a *Actor, id uint) (Ou
 // with and without it.
 func (s *Store) ClearPacingPlan(ctx context.Context) error {
 	return s.db.WithContext(ctx).Where("key = ?", pacingPlanKey).Delete(&Setting{}).Error
+}
+
+// RebuildImpactWeeks recomputes the weekly impact aggregates from the base tables (issue 19).
+func (s *Store) RebuildImpactWeeks(ctx context.Context) error {
+	return s.db.WithContext(ctx).Transaction(rebuildImpactWeeks)
 }

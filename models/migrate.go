@@ -100,6 +100,9 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePagesIndex,
 	// 32: API rate limits every server shares (a token bucket per token digest).
 	migrateAPIRateLimits,
+	// 33: the weekly rows' impact credit (agency, subject area, qualified when first reported) and the weekly
+	// impact aggregates per subject area and per agency, built from the base tables (issue 19).
+	migrateImpactWeeks,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

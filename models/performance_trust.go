@@ -39,6 +39,9 @@ func setWeekTrust(tx *gorm.DB, a *Actor, creatorID uint, week string, trusted bo
 	if err := addYearTotals(tx, map[yearKey]CreatorYearTotal{{creatorID, d.Year}: d}); err != nil {
 		return false, err
 	}
+	if err := creditImpactTrust(tx, p, sign); err != nil {
+		return false, err
+	}
 	return true, appendAudit(tx, a, action, "creator", creatorID,
 		map[string]any{"week": week, "untrusted": trusted}, map[string]any{"week": week, "untrusted": !trusted, "gmv_fen": p.GMVFen, "views": p.Views})
 }

@@ -144,6 +144,9 @@ func decideCreator(tx *gorm.DB, a *Actor, tr Transition, d Decision) (*Creator, 
 	if res.RowsAffected != 1 {
 		return nil, TransitionError{Name: c.DisplayName, State: c.State, Action: d.Action} // changed meanwhile
 	}
+	if err := refreshUpliftOn(tx, d.Action, c.ID); err != nil {
+		return nil, err
+	}
 	if err := tx.First(&c, c.ID).Error; err != nil {
 		return nil, err
 	}

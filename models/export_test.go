@@ -34,7 +34,8 @@ func TableModels() []any {
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
 		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &AgencyInvoice{},
 		&TaxRuleVersion{}, &Payee{}, &PerformanceRevision{}, &PerformanceContent{}, &BonusAdjustment{}, &PayoutLineAdjustment{}, &BonusRiskFlag{}, &PeriodBudget{}, &JobRun{}, &APIRateLimit{},
-		&ImpactWeekTotal{}, &ImpactAgencyWeekTotal{}}
+		&ImpactWeekTotal{}, &ImpactAgencyWeekTotal{},
+		&CreatorUplift{}, &UpliftSubjectCohort{}, &UpliftAgencyCohort{}, &SubjectWeekMedian{}}
 }
 
 // LockKeyPerformanceIngest is the advisory-lock key performance ingest holds.

@@ -103,6 +103,8 @@ var migrations = []func(tx *gorm.DB) error{
 	// 33: the weekly rows' impact credit (agency, subject area, qualified when first reported) and the weekly
 	// impact aggregates per subject area and per agency, built from the base tables (issue 19).
 	migrateImpactWeeks,
+	// 34: the uplift after qualifying and the subject areas' weekly medians (issue 19).
+	migrateImpactUplift,
 }
 
 // SchemaState says how far a database's schema is from this portal's.

@@ -422,6 +422,12 @@ var stepFixtures = map[int]func(f *stepFixture){
 		// One API token's bucket, a few requests into its burst.
 		f.put("api_rate_limits", stepRow{"key": "5f2b9c0e4a7d", "tat": int64(1796400000000000)})
 	},
+	34: func(f *stepFixture) {
+		// The step filled the uplift from the qualified creators before it; a
+		// subject area's week whose medians were read once, then changed.
+		f.put("subject_week_medians", stepRow{"subject_id": 1, "week": "2026-W01", "version": 2, "computed_version": 1, "creators": 3,
+			"median_videos": 2, "median_live_sessions": 1, "median_gmv_fen": 120_000, "computed_at": f.tick()})
+	},
 }
 
 // distrustReasonsStep is the step that marks the default weekly-bonus reasons

@@ -257,6 +257,9 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 		if err := addYearTotals(tx, yearDeltas(before, part)); err != nil {
 			return res, err
 		}
+		if err := upliftAfterIngest(tx, before, part); err != nil {
+			return res, err
+		}
 		res.Updated += len(before)
 		res.Inserted += len(part) - len(before)
 	}

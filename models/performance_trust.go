@@ -42,6 +42,9 @@ func setWeekTrust(tx *gorm.DB, a *Actor, creatorID uint, week string, trusted bo
 	if err := creditImpactTrust(tx, p, sign); err != nil {
 		return false, err
 	}
+	if err := upliftOnTrust(tx, p, sign); err != nil {
+		return false, err
+	}
 	return true, appendAudit(tx, a, action, "creator", creatorID,
 		map[string]any{"week": week, "untrusted": trusted}, map[string]any{"week": week, "untrusted": !trusted, "gmv_fen": p.GMVFen, "views": p.Views})
 }

@@ -103,6 +103,9 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 	if err := timed("impact weeks", total, rebuildImpactWeeks); err != nil {
 		return err
 	}
+	if err := timed("uplift", len(creators), rebuildUplift); err != nil {
+		return err
+	}
 	var r1, r2 User
 	if err := s.r(ctx).Where("email = ?", "reviewer1@scale.test").First(&r1).Error; err != nil {
 		return err

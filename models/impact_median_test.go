@@ -1,0 +1,151 @@
+package models_test
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jd/creator-portal/models"
+)
+
+// A creator's weeks against the median of their subject area's creators who
+// reported each week: odd and even counts (the lower middle), a week the
+// creator did not report, another subject area left out, and medians that
+// follow a re-reported and a distrusted week.
+func TestCreatorAgainstSubjectMedian(t *testing.T) {
+	t.Parallel()
+	clk := &upliftClock{at: time.Now()}
+	w := clockWorld(t, clk)
+	last := models.WeekOf(clk.now()).Prev()
+	before := last.Prev()
+	a := w.enrolIn(t, w.mcnA, "jd_med_a", "electronics")
+	w.enrolIn(t, w.mcnA, "jd_med_b", "electronics")
+	c := w.enrolIn(t, w.mcnB, "jd_med_c", "electronics")
+	d := w.enrolIn(t, w.mcnA, "jd_med_d", "electronics")
+	w.enrolIn(t, w.mcnA, "jd_med_e", "fashion")
+	w.ingest(t, "jd_med_a", week{last, 1, 0, 100, 0}, week{before, 2, 1, 200, 0})
+	w.ingest(t, "jd_med_b", week{last, 5, 2, 900, 0})
+	w.ingest(t, "jd_med_c", week{last, 3, 1, 350, 50})
+	w.ingest(t, "jd_med_d", week{before, 6, 3, 600, 0})
+	w.ingest(t, "jd_med_e", week{last, 100, 100, 100_000, 0}, week{before, 100, 100, 100_000, 0})
+
+	me := creatorActor(t, w, d)
+	got, err := w.s.CreatorAgainstSubject(ctx, me, d.ID, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []models.CreatorWeekAgainstSubject{
+		{Week: before.Prev().String()}, // nobody reported: no median
+		{Week: before.String(), Reported: true, Videos: 6, LiveSessions: 3, GMVFen: 600, MedianVideos: 2, MedianLiveSessions: 1, MedianGMVFen: 200, SubjectCreators: 2},
+		{Week: last.String(), MedianVideos: 3, MedianLiveSessions: 1, MedianGMVFen: 300, SubjectCreators: 3},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got  %+v\nwant %+v", got, want)
+	}
+	// b re-reports last week with no videos: {0, 1, 3}; then c's week is distrusted: {0, 1}.
+	w.ingest(t, "jd_med_b", week{last, 0, 0, 0, 0})
+	if got, err = w.s.CreatorAgainstSubject(ctx, me, d.ID, 1); err != nil || got[0].MedianVideos != 1 || got[0].MedianGMVFen != 100 || got[0].SubjectCreators != 3 {
+		t.Errorf("after a re-report: %+v %v", got, err)
+	}
+	if err := w.s.SetWeekTrust(ctx, c.ID, last.String(), false); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = w.s.CreatorAgainstSubject(ctx, me, d.ID, 1); err != nil || got[0].MedianVideos != 0 || got[0].SubjectCreators != 2 {
+		t.Errorf("after a distrust: %+v %v", got, err)
+	}
+	// The creator's own figures, as their agency's manager and staff see them.
+	for _, who := range []*models.Actor{w.mcnA, w.rev1} {
+		got, err := w.s.CreatorAgainstSubject(ctx, who, a.ID, 2)
+		if err != nil || len(got) != 2 || !got[0].Reported || got[0].Videos != 2 || got[1].Videos != 1 || got[1].GMVFen != 100 {
+			t.Errorf("%s: %+v %v", who.Email, got, err)
+		}
+	}
+}
+
+// Another agency's manager and another creator are refused, as for the
+// creator's other pages.
+func TestCreatorAgainstSubjectTenants(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	d := w.enrol(t, w.mcnA, "jd_med_t1")
+	other := w.enrol(t, w.mcnA, "jd_med_t2")
+	for name, a := range map[string]*models.Actor{"manager of another agency": w.mcnB, "another creator": creatorActor(t, w, other)} {
+		if _, err := w.s.CreatorAgainstSubject(ctx, a, d.ID, 4); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := w.s.CreatorAgainstSubject(ctx, nil, d.ID, 4); !errors.Is(err, models.ErrForbidden) {
+		t.Errorf("nobody: %v", err)
+	}
+	if got, err := w.s.CreatorAgainstSubject(ctx, creatorActor(t, w, d), d.ID, 4); err != nil || len(got) != 4 {
+		t.Errorf("the creator: %d weeks, %v", len(got), err)
+	}
+}
+
+// Concurrent ingests (and a qualification among them) leave the uplift
+// aggregates equal to a rebuild from the weekly rows.
+func TestUpliftConcurrentIngests(t *testing.T) {
+	t.Parallel()
+	clk := &upliftClock{at: time.Now()}
+	w := clockWorld(t, clk)
+	cur := models.WeekOf(clk.now())
+	var accounts []string
+	for i := range 6 {
+		acc := fmt.Sprintf("jd_race_%d", i)
+		c := w.enrolIn(t, w.mcnA, acc, []string{"electronics", "fashion"}[i%2])
+		accounts = append(accounts, acc)
+		if i < 5 {
+			w.qualifyIn(t, clk, c, weeksFrom(cur, -10-i%3))
+		}
+	}
+	late := w.enrolIn(t, w.mcnB, "jd_race_late", "fashion")
+	accounts = append(accounts, late.AccountID)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 19))
+			for range 5 {
+				var in []models.PerformanceInput
+				for _, acc := range accounts {
+					for k := 1; k <= 16; k++ {
+						n := fmt.Sprint(rng.IntN(9))
+						in = append(in, models.PerformanceInput{AccountID: acc, Week: weeksFrom(cur, -k).String(), Videos: n, LiveSessions: n,
+							Views: "1", Orders: "1", GMVFen: fmt.Sprint(rng.IntN(10_000))})
+					}
+				}
+				if _, probs, err := w.s.IngestPerformance(ctx, w.admin, "race", in); err != nil || len(probs) > 0 {
+					errs <- fmt.Errorf("ingest: %v %v", err, probs)
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := w.s.DecideCreator(ctx, w.rev1, models.Decision{CreatorID: late.ID, Action: models.ActionQualify}); err != nil {
+			errs <- err
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	kept, err := w.s.UpliftTables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.RebuildUplift(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt, err := w.s.UpliftTables(ctx); err != nil || rebuilt != kept {
+		t.Errorf("rebuilt (%v):\n%s\nkept by the hooks:\n%s", err, rebuilt, kept)
+	}
+}

@@ -105,8 +105,8 @@ func TestImpactPageShowsTheModelsFiguresAndFiltersBySubject(t *testing.T) {
 	a, q := impactApp(t)
 	rev := a.login("reviewer")
 	all := a.impactOf("reviewer", q)
-	if all.Total.Videos != 7 || all.Total.LiveSessions != 3 {
-		t.Fatalf("the models' figures: %+v (want 7 videos, 3 live sessions)", all.Total)
+	if all.Total.Videos != 10 || all.Total.LiveSessions != 3 {
+		t.Fatalf("the models' figures: %+v (want 10 videos, 3 live sessions)", all.Total)
 	}
 	res := rev.get("/impact?" + q.Encode())
 	if res.StatusCode != http.StatusOK {
@@ -125,7 +125,7 @@ func TestImpactPageShowsTheModelsFiguresAndFiltersBySubject(t *testing.T) {
 	if doc.Find(`[data-testid="chart-impact-content"] svg`).Length() != 1 || doc.Find(`[data-testid="uplift-caveat"]`).Length() != 1 {
 		t.Errorf("the content chart and the uplift caveat belong on the page")
 	}
-	if got := doc.Find(`[data-testid="impact-videos"]`).Text(); got != "7" {
+	if got := doc.Find(`[data-testid="impact-videos"]`).Text(); got != "10" {
 		t.Errorf("videos card %q", got)
 	}
 	// The form keeps what was chosen.
@@ -179,7 +179,7 @@ func TestImpactDownloadsMatchThePage(t *testing.T) {
 	if len(recs) != len(rep.Weeks)+2 || total[0] != "Total" {
 		t.Fatalf("want a header, %d weeks and a total: %q", len(rep.Weeks), recs)
 	}
-	if total[col(head, "Videos")] != "7" || total[col(head, "Net GMV (¥)")] != models.YuanDecimal(rep.Total.NetGMVFen()) ||
+	if total[col(head, "Videos")] != "10" || total[col(head, "Net GMV (¥)")] != models.YuanDecimal(rep.Total.NetGMVFen()) ||
 		total[col(head, "Bonus approved (¥)")] != models.YuanDecimal(rep.Total.BonusFen) {
 		t.Errorf("CSV total %q", total)
 	}
@@ -199,7 +199,7 @@ func TestImpactDownloadsMatchThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	xh, xt := rows[0], rows[len(rows)-1]
-	if !slices.Equal(xh, head) || xt[0] != "Total" || xt[col(xh, "Videos")] != "7" {
+	if !slices.Equal(xh, head) || xt[0] != "Total" || xt[col(xh, "Videos")] != "10" {
 		t.Errorf("xlsx header %q total %q", xh, xt)
 	}
 	if got, want := xt[col(xh, "Net GMV (¥)")], strings.TrimRight(strings.TrimRight(models.YuanDecimal(rep.Total.NetGMVFen()), "0"), "."); got != want {
@@ -244,7 +244,7 @@ func TestImpactLeagueSortsPagesAndDownloadsAll(t *testing.T) {
 	}
 	res := rev.get("/impact/agencies.csv?" + q.Encode())
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.body, "\ufeff"))).ReadAll()
-	if err != nil || len(recs) != 58 || recs[1][0] != "Agency A" || recs[1][slices.Index(recs[0], "Videos")] != "7" {
+	if err != nil || len(recs) != 58 || recs[1][0] != "Agency A" || recs[1][slices.Index(recs[0], "Videos")] != "10" {
 		t.Fatalf("league CSV: %d lines %v; first %q", len(recs), err, recs[min(1, len(recs)-1)])
 	}
 	x := rev.get("/impact/agencies.xlsx?" + q.Encode())
@@ -265,7 +265,7 @@ func TestImpactIsTenantScoped(t *testing.T) {
 	a, q := impactApp(t)
 	mgr := a.login("mcnA")
 	own := a.impactOf("mcnA", q)
-	if own.Total.Videos != 7 || own.Total.LiveSessions != 1 {
+	if own.Total.Videos != 10 || own.Total.LiveSessions != 1 {
 		t.Fatalf("agency A's figures: %+v", own.Total)
 	}
 	res := mgr.get("/impact?" + q.Encode())
@@ -287,7 +287,7 @@ func TestImpactIsTenantScoped(t *testing.T) {
 	}
 	csvRes := mgr.get("/impact.csv?" + q.Encode())
 	recs, _ := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvRes.body, "\ufeff"))).ReadAll()
-	if len(recs) < 2 || recs[len(recs)-1][slices.Index(recs[0], "Videos")] != "7" {
+	if len(recs) < 2 || recs[len(recs)-1][slices.Index(recs[0], "Videos")] != "10" {
 		t.Errorf("manager's CSV: %q", recs)
 	}
 	other := url.Values{"agency": {itoa(a.agencyB.ID)}}

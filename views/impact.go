@@ -72,6 +72,7 @@ type ProgrammeImpactView struct {
 	Manager    bool   // an agency's manager: their own agency only
 	HasFigures bool
 	Empty      string // said instead of the figures when nothing was reported
+	Trimmed    string // says that the range's first weeks had no figures and are left out
 	Cards      []ImpactCard
 	Charts     []ColumnChart
 	Weeks      FigureTable

@@ -314,15 +314,19 @@ func (s *Server) fillImpactFigures(c echo.Context, v *views.ProgrammeImpactView,
 		{ID: "per-thousand", Value: perThousand, Label: tr(c, "impact_col_bonus_per_thousand")},
 		{ID: "posted-share", Value: share, Label: tr(c, "impact_col_posted_share")},
 	}
-	sparse := len(rep.Weeks) > 12
+	weeks := reportedWeeks(rep.Weeks)
+	if len(weeks) < len(rep.Weeks) {
+		v.Trimmed = tr(c, "impact_trimmed", "From", rep.Filter.From, "Week", weeks[0].Week)
+	}
+	sparse := len(weeks) > 12
 	content := views.ColumnChart{ID: "impact-content", Title: tr(c, "impact_chart_content"), Unit: tr(c, "impact_col_videos"),
 		LineLabel: tr(c, "impact_col_live"), Sparse: sparse}
 	gmv := views.ColumnChart{ID: "impact-gmv", Title: tr(c, "impact_chart_gmv"), Unit: tr(c, "impact_col_net_gmv"), Sparse: sparse}
 	bonus := views.ColumnChart{ID: "impact-bonus", Title: tr(c, "impact_chart_bonus"), Unit: tr(c, "impact_col_bonus"), Sparse: sparse}
 	perK := views.ColumnChart{ID: "impact-per-thousand", Title: tr(c, "impact_chart_per_thousand"), Unit: tr(c, "impact_col_bonus_per_thousand"), Sparse: sparse}
-	labels := make([]string, len(rep.Weeks))
-	figs := make([]models.ImpactFigures, len(rep.Weeks))
-	for i, w := range rep.Weeks {
+	labels := make([]string, len(weeks))
+	figs := make([]models.ImpactFigures, len(weeks))
+	for i, w := range weeks {
 		short := w.Week
 		if len(short) > 5 {
 			short = short[5:]
@@ -360,6 +364,18 @@ func (s *Server) fillImpactFigures(c echo.Context, v *views.ProgrammeImpactView,
 	}
 }
 
+// reportedWeeks leaves out the range's first weeks while nothing was
+// reported in them: a programme whose figures start late would otherwise open
+// on a year of zeros. Weeks of zeros after the first reported one stay.
+func reportedWeeks(weeks []models.ImpactWeek) []models.ImpactWeek {
+	for i, w := range weeks {
+		if w.ImpactFigures != (models.ImpactFigures{}) {
+			return weeks[i:]
+		}
+	}
+	return weeks
+}
+
 // subjectLabel is a subject area's name in the reader's language.
 func subjectLabel(c echo.Context, id uint, code, name string, subjects map[uint]string) string {
 	if n, ok := subjects[id]; ok {
@@ -374,7 +390,7 @@ func subjectLabel(c echo.Context, id uint, code, name string, subjects map[uint]
 // agencyLineView is an agency's league line as cards.
 func agencyLineView(c echo.Context, name string, l models.AgencyLeagueRow, rank models.AgencyGrowthRank) views.AgencyLineView {
 	v := views.AgencyLineView{Name: name, Delivered: views.Count(l.CreatorsDelivered), MCNBonus: models.FormatYuan(l.MCNBonusFen),
-		QuotaMet: tr(c, "impact_quota_months", "Met", l.QuotaMet, "Months", l.QuotaMonths), Growth: growthText(l.GrowthPermille, l.HasGrowth)}
+		QuotaMet: strconv.Itoa(l.QuotaMet) + " / " + strconv.Itoa(l.QuotaMonths), Growth: growthText(l.GrowthPermille, l.HasGrowth)}
 	switch {
 	case rank.Rank > 0:
 		v.GrowthRank = tr(c, "impact_growth_rank", "Rank", rank.Rank, "Of", views.Count(int64(rank.Of)))
@@ -399,12 +415,12 @@ func growthText(permille int64, ok bool) string {
 // upliftView lays out the before/after comparison.
 func upliftView(c echo.Context, u *models.UpliftReport, subjects map[uint]string) views.UpliftView {
 	v := views.UpliftView{Creators: views.Count(u.Overall.Creators)}
-	v.Basis = tr(c, "impact_uplift_basis", "Creators", views.Count(u.Overall.Creators), "Cutoff", u.Cutoff,
-		"TooNew", views.Count(u.TooNew), "Weeks", models.UpliftWindow)
 	if u.Overall.Creators == 0 {
-		v.Empty = tr(c, "impact_uplift_empty", "Cutoff", u.Cutoff)
+		v.Empty = tr(c, "impact_uplift_empty", "Cutoff", u.Cutoff, "TooNew", views.Count(u.TooNew))
 		return v
 	}
+	v.Basis = tr(c, "impact_uplift_basis", "Creators", views.Count(u.Overall.Creators), "Cutoff", u.Cutoff,
+		"TooNew", views.Count(u.TooNew), "Weeks", models.UpliftWindow)
 	o := u.Overall
 	v.Overall = []views.UpliftMetricView{
 		{Label: tr(c, "impact_uplift_videos"), Before: avgText(o.VideosBefore()), After: avgText(o.VideosAfter()), Change: changeText(o.VideosBefore(), o.VideosAfter())},

@@ -37,9 +37,10 @@ func (s *Server) impactDownload(c echo.Context, format string) error {
 	if err != nil {
 		return err
 	}
-	labels := make([]string, len(rep.Weeks))
-	figs := make([]models.ImpactFigures, len(rep.Weeks))
-	for i, w := range rep.Weeks {
+	weeks := reportedWeeks(rep.Weeks) // as the page shows them
+	labels := make([]string, len(weeks))
+	figs := make([]models.ImpactFigures, len(weeks))
+	for i, w := range weeks {
 		labels[i], figs[i] = w.Week, w.ImpactFigures
 	}
 	t := figuresTable("week", false, labels, figs, &rep.Total, tr(c, "impact_total"))

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -128,7 +129,7 @@ func leagueRowView(c echo.Context, r models.AgencyLeagueRow) views.LeagueRowView
 	return views.LeagueRowView{Rank: r.Rank, AgencyID: r.AgencyID, Name: r.Name, Delivered: views.Count(r.CreatorsDelivered),
 		Videos: views.Count(r.Videos), Live: views.Count(r.LiveSessions), NetGMV: models.FormatYuan(r.NetGMVFen()),
 		Bonus: models.FormatYuan(r.BonusFen), MCNBonus: models.FormatYuan(r.MCNBonusFen),
-		QuotaMet: tr(c, "impact_quota_months", "Met", r.QuotaMet, "Months", r.QuotaMonths), Growth: growthText(r.GrowthPermille, r.HasGrowth)}
+		QuotaMet: strconv.Itoa(r.QuotaMet) + " / " + strconv.Itoa(r.QuotaMonths), Growth: growthText(r.GrowthPermille, r.HasGrowth)}
 }
 
 func (s *Server) impactLeagueCSV(c echo.Context) error  { return s.impactLeagueDownload(c, "csv") }

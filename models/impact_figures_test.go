@@ -68,7 +68,10 @@ func TestImpactFilterErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for name, call := range map[string]func() error{
-				"impact": func() error { _, err := w.s.Impact(ctx, w.rev1, models.ImpactFilter{From: tc.from, To: tc.to}); return err },
+				"impact": func() error {
+					_, err := w.s.Impact(ctx, w.rev1, models.ImpactFilter{From: tc.from, To: tc.to})
+					return err
+				},
 				"league": func() error {
 					_, _, err := w.s.AgencyLeague(ctx, w.rev1, models.ImpactFilter{From: tc.from, To: tc.to}, "", true, models.NewPage(1, 10))
 					return err

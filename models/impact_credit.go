@@ -33,7 +33,6 @@ type ImpactColumns struct {
 	Bonuses         int64 `gorm:"not null;default:0"`
 }
 
-
 // ImpactWeekTotal is the programme's figures for one week and one subject area
 // (the subject the creators had when each week was first reported).
 type ImpactWeekTotal struct {

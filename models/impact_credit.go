@@ -33,8 +33,6 @@ type ImpactColumns struct {
 	Bonuses         int64 `gorm:"not null;default:0"`
 }
 
-func (g ImpactColumns) figures() ImpactFigures { return ImpactFigures(g) }
-
 // ImpactWeekTotal is the programme's figures for one week and one subject area
 // (the subject the creators had when each week was first reported).
 type ImpactWeekTotal struct {
@@ -112,13 +110,34 @@ func (f ImpactFigures) times(k int64) ImpactFigures {
 }
 
 // apply adds the deltas to the stored aggregates: impact_weeks first, then
-// impact_agency_weeks, each in key order, so two transactions never wait on
-// each other's rows in opposite orders.
+// impact_agency_weeks, each in key order. Under the audit chain's lock: the
+// decisions that move the aggregates (approvals, rejections, qualifications,
+// several in one transaction) have taken it by then for their audit entries,
+// and a transaction that held aggregate rows while waiting for it would
+// deadlock with them; taken first, it also orders every writer of the
+// aggregates. Ingest therefore applies its deltas once, at its end.
 func (d *impactDeltas) apply(tx *gorm.DB) error {
+	if d.empty() {
+		return nil
+	}
+	if err := advisoryLock(tx, lockKeyAuditChain); err != nil {
+		return err
+	}
 	if err := upsertImpact(tx, "impact_weeks", "subject_id", d.subjects); err != nil {
 		return err
 	}
 	return upsertImpact(tx, "impact_agency_weeks", "agency_id", d.agencies)
+}
+
+func (d *impactDeltas) empty() bool {
+	for _, m := range []map[impactKey]ImpactFigures{d.subjects, d.agencies} {
+		for _, f := range m {
+			if f != (ImpactFigures{}) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func upsertImpact(tx *gorm.DB, table, idColumn string, deltas map[impactKey]ImpactFigures) error {
@@ -171,12 +190,13 @@ func qualifiedIn(q *time.Time, week string) bool {
 	return err == nil && q.Before(w.End())
 }
 
-// creditImpact is ingest's hook (called with the rows about to be upserted and
-// the rows they replace, under the ingest lock): a new week is credited under
-// its creator's agency, primary subject area and qualification now; a
-// re-reported week keeps what it was first credited under, and the aggregates
-// move by the difference of its figures. An untrusted week stays out.
-func creditImpact(tx *gorm.DB, before map[weekKey]WeeklyPerformance, rows []WeeklyPerformance) error {
+// credit is ingest's hook (called with the rows about to be upserted and the
+// rows they replace, under the ingest lock): a new week is credited under its
+// creator's agency, primary subject area and qualification now; a re-reported
+// week keeps what it was first credited under, and the aggregates will move
+// by the difference of its figures (apply, once at the end of the ingest). An
+// untrusted week stays out.
+func (d *impactDeltas) credit(tx *gorm.DB, before map[weekKey]WeeklyPerformance, rows []WeeklyPerformance) error {
 	var fresh []uint
 	for _, r := range rows {
 		if _, replaced := before[weekKey{r.CreatorID, r.Week}]; !replaced {
@@ -193,7 +213,6 @@ func creditImpact(tx *gorm.DB, before map[weekKey]WeeklyPerformance, rows []Week
 			creators[c.ID] = c
 		}
 	}
-	d := newImpactDeltas()
 	for i := range rows {
 		r := &rows[i]
 		if old, replaced := before[weekKey{r.CreatorID, r.Week}]; replaced {
@@ -209,7 +228,7 @@ func creditImpact(tx *gorm.DB, before map[weekKey]WeeklyPerformance, rows []Week
 		}
 		d.addRow(*r, 1)
 	}
-	return d.apply(tx)
+	return nil
 }
 
 // creditImpactTrust is the distrust/re-trust hook: the week (as stored, with

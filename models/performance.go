@@ -218,6 +218,7 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 	if err := advisoryLock(tx, lockKeyPerformanceIngest); err != nil {
 		return res, err
 	}
+	impact := newImpactDeltas() // the impact aggregates' change (issue 19), applied once at the end
 	const batch = 500
 	for start := 0; start < len(rows); start += batch {
 		part := rows[start:min(start+batch, len(rows))]
@@ -239,7 +240,7 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 		for i := range part {
 			part[i].CreatedAt, part[i].UpdatedAt, part[i].ID = now, now, 0
 		}
-		if err := creditImpact(tx, before, part); err != nil {
+		if err := impact.credit(tx, before, part); err != nil {
 			return res, err
 		}
 		err := tx.Clauses(clause.OnConflict{
@@ -263,7 +264,7 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 		res.Updated += len(before)
 		res.Inserted += len(part) - len(before)
 	}
-	return res, nil
+	return res, impact.apply(tx)
 }
 
 // IngestPerformance validates and upserts a whole batch, all or nothing: any

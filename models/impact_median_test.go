@@ -18,21 +18,21 @@ import (
 func TestCreatorAgainstSubjectMedian(t *testing.T) {
 	t.Parallel()
 	clk := &upliftClock{at: time.Now()}
-	w := clockWorld(t, clk)
+	w := upliftWorld(t, clk)
 	last := models.WeekOf(clk.now()).Prev()
 	before := last.Prev()
-	a := w.enrolIn(t, w.mcnA, "jd_med_a", "electronics")
-	w.enrolIn(t, w.mcnA, "jd_med_b", "electronics")
-	c := w.enrolIn(t, w.mcnB, "jd_med_c", "electronics")
-	d := w.enrolIn(t, w.mcnA, "jd_med_d", "electronics")
-	w.enrolIn(t, w.mcnA, "jd_med_e", "fashion")
-	w.ingest(t, "jd_med_a", week{last, 1, 0, 100, 0}, week{before, 2, 1, 200, 0})
-	w.ingest(t, "jd_med_b", week{last, 5, 2, 900, 0})
-	w.ingest(t, "jd_med_c", week{last, 3, 1, 350, 50})
-	w.ingest(t, "jd_med_d", week{before, 6, 3, 600, 0})
-	w.ingest(t, "jd_med_e", week{last, 100, 100, 100_000, 0}, week{before, 100, 100, 100_000, 0})
+	a := w.enrolInSubject(t, w.mcnA, "jd_med_a", "electronics")
+	w.enrolInSubject(t, w.mcnA, "jd_med_b", "electronics")
+	c := w.enrolInSubject(t, w.mcnB, "jd_med_c", "electronics")
+	d := w.enrolInSubject(t, w.mcnA, "jd_med_d", "electronics")
+	w.enrolInSubject(t, w.mcnA, "jd_med_e", "fashion")
+	w.ingestUplift(t, "jd_med_a", upliftRow{last, 1, 0, 100, 0}, upliftRow{before, 2, 1, 200, 0})
+	w.ingestUplift(t, "jd_med_b", upliftRow{last, 5, 2, 900, 0})
+	w.ingestUplift(t, "jd_med_c", upliftRow{last, 3, 1, 350, 50})
+	w.ingestUplift(t, "jd_med_d", upliftRow{before, 6, 3, 600, 0})
+	w.ingestUplift(t, "jd_med_e", upliftRow{last, 100, 100, 100_000, 0}, upliftRow{before, 100, 100, 100_000, 0})
 
-	me := creatorActor(t, w, d)
+	me := upliftCreatorActor(t, w, d)
 	got, err := w.s.CreatorAgainstSubject(ctx, me, d.ID, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +46,7 @@ func TestCreatorAgainstSubjectMedian(t *testing.T) {
 		t.Fatalf("got  %+v\nwant %+v", got, want)
 	}
 	// b re-reports last week with no videos: {0, 1, 3}; then c's week is distrusted: {0, 1}.
-	w.ingest(t, "jd_med_b", week{last, 0, 0, 0, 0})
+	w.ingestUplift(t, "jd_med_b", upliftRow{last, 0, 0, 0, 0})
 	if got, err = w.s.CreatorAgainstSubject(ctx, me, d.ID, 1); err != nil || got[0].MedianVideos != 1 || got[0].MedianGMVFen != 100 || got[0].SubjectCreators != 3 {
 		t.Errorf("after a re-report: %+v %v", got, err)
 	}
@@ -72,7 +72,7 @@ func TestCreatorAgainstSubjectTenants(t *testing.T) {
 	w := newWorld(t)
 	d := w.enrol(t, w.mcnA, "jd_med_t1")
 	other := w.enrol(t, w.mcnA, "jd_med_t2")
-	for name, a := range map[string]*models.Actor{"manager of another agency": w.mcnB, "another creator": creatorActor(t, w, other)} {
+	for name, a := range map[string]*models.Actor{"manager of another agency": w.mcnB, "another creator": upliftCreatorActor(t, w, other)} {
 		if _, err := w.s.CreatorAgainstSubject(ctx, a, d.ID, 4); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -80,7 +80,7 @@ func TestCreatorAgainstSubjectTenants(t *testing.T) {
 	if _, err := w.s.CreatorAgainstSubject(ctx, nil, d.ID, 4); !errors.Is(err, models.ErrForbidden) {
 		t.Errorf("nobody: %v", err)
 	}
-	if got, err := w.s.CreatorAgainstSubject(ctx, creatorActor(t, w, d), d.ID, 4); err != nil || len(got) != 4 {
+	if got, err := w.s.CreatorAgainstSubject(ctx, upliftCreatorActor(t, w, d), d.ID, 4); err != nil || len(got) != 4 {
 		t.Errorf("the creator: %d weeks, %v", len(got), err)
 	}
 }
@@ -90,18 +90,18 @@ func TestCreatorAgainstSubjectTenants(t *testing.T) {
 func TestUpliftConcurrentIngests(t *testing.T) {
 	t.Parallel()
 	clk := &upliftClock{at: time.Now()}
-	w := clockWorld(t, clk)
+	w := upliftWorld(t, clk)
 	cur := models.WeekOf(clk.now())
 	var accounts []string
 	for i := range 6 {
 		acc := fmt.Sprintf("jd_race_%d", i)
-		c := w.enrolIn(t, w.mcnA, acc, []string{"electronics", "fashion"}[i%2])
+		c := w.enrolInSubject(t, w.mcnA, acc, []string{"electronics", "fashion"}[i%2])
 		accounts = append(accounts, acc)
 		if i < 5 {
-			w.qualifyIn(t, clk, c, weeksFrom(cur, -10-i%3))
+			w.qualifyInWeek(t, clk, c, upliftWeeksFrom(cur, -10-i%3))
 		}
 	}
-	late := w.enrolIn(t, w.mcnB, "jd_race_late", "fashion")
+	late := w.enrolInSubject(t, w.mcnB, "jd_race_late", "fashion")
 	accounts = append(accounts, late.AccountID)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -115,7 +115,7 @@ func TestUpliftConcurrentIngests(t *testing.T) {
 				for _, acc := range accounts {
 					for k := 1; k <= 16; k++ {
 						n := fmt.Sprint(rng.IntN(9))
-						in = append(in, models.PerformanceInput{AccountID: acc, Week: weeksFrom(cur, -k).String(), Videos: n, LiveSessions: n,
+						in = append(in, models.PerformanceInput{AccountID: acc, Week: upliftWeeksFrom(cur, -k).String(), Videos: n, LiveSessions: n,
 							Views: "1", Orders: "1", GMVFen: fmt.Sprint(rng.IntN(10_000))})
 					}
 				}

@@ -20,8 +20,8 @@ type upliftClock struct {
 func (c *upliftClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.at }
 func (c *upliftClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.at = t }
 
-// clockWorld is newWorld on a store whose clock the test holds.
-func clockWorld(t *testing.T, clk *upliftClock) *world {
+// upliftWorld is newWorld on a store whose clock the test holds.
+func upliftWorld(t *testing.T, clk *upliftClock) *world {
 	t.Helper()
 	s, raw := modeltest.NewStoreWithDB(t, models.WithClock(clk.now))
 	w := &world{s: s, raw: raw}
@@ -47,8 +47,8 @@ func clockWorld(t *testing.T, clk *upliftClock) *world {
 	return w
 }
 
-// enrolIn enrols a creator with one primary subject area (by code).
-func (w *world) enrolIn(t *testing.T, mgr *models.Actor, account, subject string) *models.Creator {
+// enrolInSubject enrols a creator with one primary subject area (by code).
+func (w *world) enrolInSubject(t *testing.T, mgr *models.Actor, account, subject string) *models.Creator {
 	t.Helper()
 	e := enrolment(account)
 	e.Subjects = []string{subject}
@@ -59,8 +59,8 @@ func (w *world) enrolIn(t *testing.T, mgr *models.Actor, account, subject string
 	return res.Creator
 }
 
-// qualifyIn qualifies a creator with the clock in week (Wednesday), then puts the clock back.
-func (w *world) qualifyIn(t *testing.T, clk *upliftClock, c *models.Creator, week models.WeekLabel) {
+// qualifyInWeek qualifies a creator with the clock in week (Wednesday), then puts the clock back.
+func (w *world) qualifyInWeek(t *testing.T, clk *upliftClock, c *models.Creator, week models.WeekLabel) {
 	t.Helper()
 	back := clk.now()
 	clk.set(week.Start().Add(50 * time.Hour))
@@ -70,13 +70,13 @@ func (w *world) qualifyIn(t *testing.T, clk *upliftClock, c *models.Creator, wee
 	}
 }
 
-// week is a performance row for ingest: videos, live sessions, GMV and refunded GMV (fen).
-type week struct {
+// upliftRow is a performance row for ingest: videos, live sessions, GMV and refunded GMV (fen).
+type upliftRow struct {
 	w                         models.WeekLabel
 	videos, live, gmv, refund int64
 }
 
-func (w *world) ingest(t *testing.T, account string, rows ...week) {
+func (w *world) ingestUplift(t *testing.T, account string, rows ...upliftRow) {
 	t.Helper()
 	f := func(n int64) string { return strconv.FormatInt(n, 10) }
 	in := make([]models.PerformanceInput, len(rows))
@@ -89,11 +89,11 @@ func (w *world) ingest(t *testing.T, account string, rows ...week) {
 	}
 }
 
-func weeksFrom(w models.WeekLabel, n int) models.WeekLabel {
+func upliftWeeksFrom(w models.WeekLabel, n int) models.WeekLabel {
 	return models.WeekOf(w.Start().AddDate(0, 0, 7*n))
 }
 
-func creatorActor(t *testing.T, w *world, c *models.Creator) *models.Actor {
+func upliftCreatorActor(t *testing.T, w *world, c *models.Creator) *models.Actor {
 	t.Helper()
 	u, err := w.s.CreateUser(ctx, models.SystemActor(), models.NewUser{Email: c.AccountID + "@t.test", Password: "long-enough-password",
 		Role: models.RoleCreator, CreatorID: &c.ID})
@@ -125,28 +125,28 @@ type upliftProgramme struct {
 func newUpliftProgramme(t *testing.T) *upliftProgramme {
 	t.Helper()
 	clk := &upliftClock{at: time.Now()}
-	w := clockWorld(t, clk)
+	w := upliftWorld(t, clk)
 	p := &upliftProgramme{w: w, clk: clk}
 	cur := models.WeekOf(clk.now())
-	c := func(n int) models.WeekLabel { return weeksFrom(cur, -n) }
+	c := func(n int) models.WeekLabel { return upliftWeeksFrom(cur, -n) }
 	p.cutoff, p.from = c(8), c(20)
-	p.one = w.enrolIn(t, w.mcnA, "jd_up_one", "electronics")
-	p.two = w.enrolIn(t, w.mcnA, "jd_up_two", "fashion")
-	p.three = w.enrolIn(t, w.mcnB, "jd_up_three", "electronics")
-	p.four = w.enrolIn(t, w.mcnA, "jd_up_four", "electronics")
+	p.one = w.enrolInSubject(t, w.mcnA, "jd_up_one", "electronics")
+	p.two = w.enrolInSubject(t, w.mcnA, "jd_up_two", "fashion")
+	p.three = w.enrolInSubject(t, w.mcnB, "jd_up_three", "electronics")
+	p.four = w.enrolInSubject(t, w.mcnA, "jd_up_four", "electronics")
 	p.electronics, p.fashion = p.one.PrimarySubjectID, p.two.PrimarySubjectID
 
 	// Some weeks arrive before qualifying, the rest after.
-	w.ingest(t, "jd_up_one", week{c(15), 70, 70, 70_000, 0}, week{c(14), 2, 1, 1_000, 0}, week{c(9), 1, 0, 2_000, 0})
-	w.qualifyIn(t, clk, p.one, c(10))
-	w.ingest(t, "jd_up_one", week{c(11), 4, 0, 3_000, 0}, week{c(10), 100, 0, 100_000, 0}, week{c(6), 3, 1, 6_000, 1_000}, week{c(5), 50, 0, 50_000, 0})
-	w.ingest(t, "jd_up_one", week{c(9), 5, 2, 10_000, 0}) // re-reported: moves by the difference
+	w.ingestUplift(t, "jd_up_one", upliftRow{c(15), 70, 70, 70_000, 0}, upliftRow{c(14), 2, 1, 1_000, 0}, upliftRow{c(9), 1, 0, 2_000, 0})
+	w.qualifyInWeek(t, clk, p.one, c(10))
+	w.ingestUplift(t, "jd_up_one", upliftRow{c(11), 4, 0, 3_000, 0}, upliftRow{c(10), 100, 0, 100_000, 0}, upliftRow{c(6), 3, 1, 6_000, 1_000}, upliftRow{c(5), 50, 0, 50_000, 0})
+	w.ingestUplift(t, "jd_up_one", upliftRow{c(9), 5, 2, 10_000, 0}) // re-reported: moves by the difference
 	if err := w.raw.Exec("UPDATE creators SET primary_subject_id = ? WHERE id = ?", p.one.PrimarySubjectID+1, p.one.ID).Error; err != nil {
 		t.Fatal(err)
 	}
 
-	w.qualifyIn(t, clk, p.two, c(12))
-	w.ingest(t, "jd_up_two", week{c(14), 1, 1, 500, 0}, week{c(10), 6, 0, 8_000, 0}, week{c(9), 9, 9, 9_000, 0})
+	w.qualifyInWeek(t, clk, p.two, c(12))
+	w.ingestUplift(t, "jd_up_two", upliftRow{c(14), 1, 1, 500, 0}, upliftRow{c(10), 6, 0, 8_000, 0}, upliftRow{c(9), 9, 9, 9_000, 0})
 	if err := w.s.SetWeekTrust(ctx, p.two.ID, c(9).String(), false); err != nil {
 		t.Fatal(err)
 	}
@@ -154,9 +154,9 @@ func newUpliftProgramme(t *testing.T) *upliftProgramme {
 		t.Fatal(err)
 	}
 
-	w.qualifyIn(t, clk, p.three, c(5))
-	w.ingest(t, "jd_up_three", week{c(7), 3, 3, 3_000, 0}, week{c(3), 9, 9, 9_000, 0})
-	w.ingest(t, "jd_up_four", week{c(14), 1, 1, 1_000, 0}, week{c(6), 7, 7, 7_000, 0})
+	w.qualifyInWeek(t, clk, p.three, c(5))
+	w.ingestUplift(t, "jd_up_three", upliftRow{c(7), 3, 3, 3_000, 0}, upliftRow{c(3), 9, 9, 9_000, 0})
+	w.ingestUplift(t, "jd_up_four", upliftRow{c(14), 1, 1, 1_000, 0}, upliftRow{c(6), 7, 7, 7_000, 0})
 	w.s.ForgetCaches()
 	return p
 }
@@ -190,7 +190,7 @@ func TestUpliftHandComputed(t *testing.T) {
 		{"manager of A: the transferred creator stays", w.mcnA, models.ImpactFilter{}, both, 0,
 			[]row{{ID: p.electronics, Code: "electronics", UpliftFigures: one}, {ID: p.fashion, Code: "fashion", UpliftFigures: two}}, nil},
 		{"manager of B", w.mcnB, models.ImpactFilter{}, none, 1, nil, nil},
-		{"a range after the qualifications", w.rev1, models.ImpactFilter{From: weeksFrom(p.cutoff, -1).String()}, none, 1, nil, nil},
+		{"a range after the qualifications", w.rev1, models.ImpactFilter{From: upliftWeeksFrom(p.cutoff, -1).String()}, none, 1, nil, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -211,10 +211,10 @@ func TestUpliftHandComputed(t *testing.T) {
 			for i := range rep.BySubject {
 				rep.BySubject[i].Name = "" // as stored; the code is what views translate
 			}
-			if !equalRows(rep.BySubject, tc.subjects) {
+			if !equalUpliftRows(rep.BySubject, tc.subjects) {
 				t.Errorf("by subject %+v\nwant %+v", rep.BySubject, tc.subjects)
 			}
-			if !equalRows(rep.ByAgency, tc.agencies) {
+			if !equalUpliftRows(rep.ByAgency, tc.agencies) {
 				t.Errorf("by agency %+v\nwant %+v", rep.ByAgency, tc.agencies)
 			}
 		})
@@ -239,7 +239,7 @@ func TestUpliftHandComputed(t *testing.T) {
 		t.Errorf("rebuilt (%v):\n%s\nkept by the hooks:\n%s", err, rebuilt, kept)
 	}
 	// Re-trusting the distrusted week brings it back.
-	if err := w.s.SetWeekTrust(ctx, p.two.ID, weeksFrom(models.WeekOf(p.clk.now()), -9).String(), true); err != nil {
+	if err := w.s.SetWeekTrust(ctx, p.two.ID, upliftWeeksFrom(models.WeekOf(p.clk.now()), -9).String(), true); err != nil {
 		t.Fatal(err)
 	}
 	rep, err = w.s.Uplift(ctx, w.rev1, models.ImpactFilter{From: p.from.String(), SubjectID: p.fashion})
@@ -248,7 +248,7 @@ func TestUpliftHandComputed(t *testing.T) {
 	}
 }
 
-func equalRows(got, want []models.UpliftRow) bool {
+func equalUpliftRows(got, want []models.UpliftRow) bool {
 	if len(got) != len(want) {
 		return false
 	}
@@ -264,7 +264,7 @@ func equalRows(got, want []models.UpliftRow) bool {
 func TestUpliftRefusesOthers(t *testing.T) {
 	t.Parallel()
 	p := newUpliftProgramme(t)
-	if _, err := p.w.s.Uplift(ctx, creatorActor(t, p.w, p.one), models.ImpactFilter{}); !errors.Is(err, models.ErrForbidden) {
+	if _, err := p.w.s.Uplift(ctx, upliftCreatorActor(t, p.w, p.one), models.ImpactFilter{}); !errors.Is(err, models.ErrForbidden) {
 		t.Errorf("a creator: %v", err)
 	}
 	if _, err := p.w.s.Uplift(ctx, p.w.mcnB, models.ImpactFilter{AgencyID: p.w.agencyA.ID}); !errors.Is(err, models.ErrForbidden) {

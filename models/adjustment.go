@@ -258,6 +258,7 @@ func (s *Store) ApproveAdjustments(ctx context.Context, a *Actor, ids []uint) (*
 			return err
 		}
 		now := s.now().UTC()
+		var approved []uint
 		for _, id := range ids {
 			j, ok := rows[id]
 			if !ok {
@@ -270,8 +271,13 @@ func (s *Store) ApproveAdjustments(ctx context.Context, a *Actor, ids []uint) (*
 			}
 			if o.Result == "approved" {
 				rep.ApprovedFen += j.AmountFen
+				approved = append(approved, id)
 			}
 			rep.add(o)
+		}
+		// The impact figures (issue 19) in one upsert after the loop, keys sorted.
+		if err := creditImpactAdjustments(tx, approved); err != nil {
+			return err
 		}
 		rep.PoolLeftFen, err = poolLeft(tx, PoolCreators)
 		return err

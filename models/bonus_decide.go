@@ -177,6 +177,7 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 		now := s.now().UTC()
 		var awaitingFen int64
 		touched := map[agencyWeek]bool{}
+		var approved []uint
 		for _, id := range ids {
 			b, ok := rows[id]
 			if !ok {
@@ -191,10 +192,15 @@ func (s *Store) approve(ctx context.Context, a *Actor, kind bonusKind, ids []uin
 			case "approved":
 				rep.ApprovedFen += b.AmountFen
 				kind.touch(touched, b)
+				approved = append(approved, id)
 			case "awaiting_second":
 				awaitingFen += b.AmountFen
 			}
 			rep.add(o)
+		}
+		// The impact figures (issue 19) in one upsert after the loop, keys sorted.
+		if err := creditImpactBonuses(tx, kind, approved); err != nil {
+			return err
 		}
 		if err := kind.notifySecondApprovers(tx, a, rep.Awaiting, awaitingFen); err != nil {
 			return err

@@ -150,6 +150,9 @@ func decideCreator(tx *gorm.DB, a *Actor, tr Transition, d Decision) (*Creator, 
 	if err := tx.First(&c, c.ID).Error; err != nil {
 		return nil, err
 	}
+	if err := creditImpactQualified(tx, c.ID, c.QualifiedAt); err != nil {
+		return nil, err
+	}
 	if err := notifyDecision(tx, &c, d); err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ func TableModels() []any {
 		&AgencyQuota{}, &MCNBonus{}, &TopListEntry{}, &Feature{}, &Notification{}, &Transfer{}, &PasswordReset{}, &CreatorYearTotal{},
 		&auditTally{}, &signInThrottle{}, &SettingsChange{}, &UserInvitation{}, &AgencyInvoice{},
 		&TaxRuleVersion{}, &Payee{}, &PerformanceRevision{}, &PerformanceContent{}, &BonusAdjustment{}, &PayoutLineAdjustment{}, &BonusRiskFlag{}, &PeriodBudget{}, &JobRun{}, &APIRateLimit{},
+		&ImpactWeekTotal{}, &ImpactAgencyWeekTotal{},
 		&CreatorUplift{}, &UpliftSubjectCohort{}, &UpliftAgencyCohort{}, &SubjectWeekMedian{}}
 }
 
@@ -77,4 +78,9 @@ func (s *Store) ApproveLosingTheRace(ctx context.Context, a *Actor, id uint) (Ou
 // with and without it.
 func (s *Store) ClearPacingPlan(ctx context.Context) error {
 	return s.db.WithContext(ctx).Where("key = ?", pacingPlanKey).Delete(&Setting{}).Error
+}
+
+// RebuildImpactWeeks recomputes the weekly impact aggregates from the base tables (issue 19).
+func (s *Store) RebuildImpactWeeks(ctx context.Context) error {
+	return s.db.WithContext(ctx).Transaction(rebuildImpactWeeks)
 }

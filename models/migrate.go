@@ -100,7 +100,10 @@ var migrations = []func(tx *gorm.DB) error{
 	migratePagesIndex,
 	// 32: API rate limits every server shares (a token bucket per token digest).
 	migrateAPIRateLimits,
-	// 33: the uplift after qualifying and the subject areas' weekly medians (issue 19).
+	// 33: the weekly rows' impact credit (agency, subject area, qualified when first reported) and the weekly
+	// impact aggregates per subject area and per agency, built from the base tables (issue 19).
+	migrateImpactWeeks,
+	// 34: the uplift after qualifying and the subject areas' weekly medians (issue 19).
 	migrateImpactUplift,
 }
 

@@ -423,6 +423,25 @@ var stepFixtures = map[int]func(f *stepFixture){
 		f.put("api_rate_limits", stepRow{"key": "5f2b9c0e4a7d", "tat": int64(1796400000000000)})
 	},
 	33: func(f *stepFixture) {
+		// A week reported after the impact aggregates came (issue 19): credited to agency one and subject 1, with its aggregates.
+		at := f.tick()
+		f.insert("", "weekly_performances", stepRow{"creator_id": f.ids["c1"], "week": "2026-W05", "videos": 1, "live_sessions": 0, "views": 70,
+			"orders": 2, "gmv_fen": 9_000, "created_at": at, "updated_at": at,
+			"credit_agency_id": f.ids["agency1"], "credit_subject_id": 1, "credit_qualified": true})
+		f.db.Exec("DELETE FROM creator_year_totals WHERE creator_id = ? AND year = 2026", f.ids["c1"])
+		f.db.Exec(`INSERT INTO creator_year_totals (creator_id, year, gmv_fen, views, weeks)
+			SELECT creator_id, 2026, SUM(gmv_fen), SUM(views), COUNT(*) FROM weekly_performances
+			WHERE creator_id = ? AND week LIKE '2026-%' AND untrusted = ? GROUP BY creator_id`, f.ids["c1"], false)
+		figures := stepRow{"week": "2026-W05", "creators": 1, "posted": 1, "qualified": 1, "qualified_posted": 1, "videos": 1,
+			"live_sessions": 0, "views": 70, "orders": 2, "gmv_fen": 9_000, "refunded_gmv_fen": 0, "bonus_fen": 0, "bonuses": 0}
+		bySubject, byAgency := stepRow{"subject_id": 1}, stepRow{"agency_id": f.ids["agency1"]}
+		for k, v := range figures {
+			bySubject[k], byAgency[k] = v, v
+		}
+		f.put("impact_weeks", bySubject)
+		f.put("impact_agency_weeks", byAgency)
+	},
+	34: func(f *stepFixture) {
 		// The step filled the uplift from the qualified creators before it; a
 		// subject area's week whose medians were read once, then changed.
 		f.put("subject_week_medians", stepRow{"subject_id": 1, "week": "2026-W01", "version": 2, "computed_version": 1, "creators": 3,
@@ -581,6 +600,15 @@ func checkUpgradedData(t *testing.T, s *models.Store, raw *gorm.DB, f *stepFixtu
 		WHERE t.creator_id IS NULL OR t.gmv_fen <> w.gmv OR t.views <> w.views OR t.weeks <> w.weeks`).Scan(&wrongTotals)
 	if wrongTotals != 0 {
 		t.Errorf("%d creator-years whose totals differ from their weeks", wrongTotals)
+	}
+	// Step 33 credited every weekly row and built the impact aggregates from them (issue 19).
+	var uncredited, wrongImpact int64
+	raw.Raw("SELECT COUNT(*) FROM weekly_performances WHERE credit_subject_id = 0").Scan(&uncredited)
+	raw.Raw(`SELECT COUNT(*) FROM (SELECT week, COUNT(*) AS n, SUM(gmv_fen) AS gmv FROM weekly_performances WHERE untrusted = ? GROUP BY week) w
+		LEFT JOIN (SELECT week, SUM(creators) AS n, SUM(gmv_fen) AS gmv FROM impact_agency_weeks GROUP BY week) i ON i.week = w.week
+		WHERE i.week IS NULL OR i.n <> w.n OR i.gmv <> w.gmv`, false).Scan(&wrongImpact)
+	if uncredited != 0 || wrongImpact != 0 {
+		t.Errorf("after the upgrade from step %d: %d weekly rows without an impact credit, %d weeks whose aggregates differ from their rows", k, uncredited, wrongImpact)
 	}
 
 	// The portal works on it: the old users sign in, the lists and settings read.

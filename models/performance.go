@@ -15,7 +15,7 @@ import (
 type WeeklyPerformance struct {
 	ID           uint   `gorm:"primaryKey"`
 	CreatorID    uint   `gorm:"not null;uniqueIndex:idx_perf_creator_week,priority:1"`
-	Week         string `gorm:"size:8;not null;uniqueIndex:idx_perf_creator_week,priority:2;index:idx_perf_week"`
+	Week         string `gorm:"size:8;not null;uniqueIndex:idx_perf_creator_week,priority:2;index:idx_perf_week;index:idx_perf_credit_agency_week,priority:2"`
 	Videos       int64  `gorm:"not null"`
 	LiveSessions int64  `gorm:"not null"`
 	Views        int64  `gorm:"not null"`
@@ -27,8 +27,16 @@ type WeeklyPerformance struct {
 	// Untrusted: the week's bonus was rejected for a reason that distrusts its
 	// figures, so they leave the year-to-date totals.
 	Untrusted bool `gorm:"not null;default:false"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// What the week was credited under in the impact figures when first
+	// reported (issue 19, see impact_credit.go): the creator's agency (0: none)
+	// and primary subject area then, and whether they were qualified by the
+	// week's end. CreditSubjectID 0: not credited yet (rows loaded in bulk
+	// before rebuildImpactWeeks).
+	CreditAgencyID  uint `gorm:"not null;default:0;index:idx_perf_credit_agency_week,priority:1"`
+	CreditSubjectID uint `gorm:"not null;default:0"`
+	CreditQualified bool `gorm:"not null;default:false"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // PerformanceInput is one incoming row, from CSV (strings) or JSON (numbers
@@ -210,6 +218,7 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 	if err := advisoryLock(tx, lockKeyPerformanceIngest); err != nil {
 		return res, err
 	}
+	impact := newImpactDeltas() // the impact aggregates' change (issue 19), applied once at the end
 	const batch = 500
 	for start := 0; start < len(rows); start += batch {
 		part := rows[start:min(start+batch, len(rows))]
@@ -230,6 +239,9 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 		now := nowOf(tx).UTC()
 		for i := range part {
 			part[i].CreatedAt, part[i].UpdatedAt, part[i].ID = now, now, 0
+		}
+		if err := impact.credit(tx, before, part); err != nil {
+			return res, err
 		}
 		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "creator_id"}, {Name: "week"}},
@@ -252,7 +264,7 @@ func upsertPerformanceWith(tx *gorm.DB, a *Actor, source string, rows []WeeklyPe
 		res.Updated += len(before)
 		res.Inserted += len(part) - len(before)
 	}
-	return res, nil
+	return res, impact.apply(tx)
 }
 
 // IngestPerformance validates and upserts a whole batch, all or nothing: any

@@ -39,6 +39,9 @@ func setWeekTrust(tx *gorm.DB, a *Actor, creatorID uint, week string, trusted bo
 	if err := addYearTotals(tx, map[yearKey]CreatorYearTotal{{creatorID, d.Year}: d}); err != nil {
 		return false, err
 	}
+	if err := creditImpactTrust(tx, p, sign); err != nil {
+		return false, err
+	}
 	if err := upliftOnTrust(tx, p, sign); err != nil {
 		return false, err
 	}

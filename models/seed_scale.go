@@ -100,6 +100,9 @@ func (s *Store) SeedScale(ctx context.Context, o ScaleOptions, now time.Time) er
 	if err := timed("year totals", len(creators), rebuildYearTotals); err != nil {
 		return err
 	}
+	if err := timed("impact weeks", total, rebuildImpactWeeks); err != nil {
+		return err
+	}
 	if err := timed("uplift", len(creators), rebuildUplift); err != nil {
 		return err
 	}

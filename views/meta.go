@@ -84,6 +84,7 @@ var NavLinks = []NavLink{
 	{NavItem{"payee", "payee_title", "/me/payee"}, ForTenant, ""},
 	{NavItem{"payee", "payee_title", "/agency/payee"}, ForTenant, ""},
 	{NavItem{"leaderboard", "nav_leaderboard", "/leaderboard"}, ForAll, ""},
+	{NavItem{"impact", "nav_impact", "/impact"}, ForAll, ""},
 	{NavItem{"performance", "nav_performance", "/performance/import"}, ForAll, ""},
 	{NavItem{"agencies", "nav_agencies", "/agencies"}, ForAll, ""},
 	{NavItem{"audit", "nav_audit", "/audit"}, ForAll, ""},

@@ -122,8 +122,8 @@ func TestBrowserScreenshots(t *testing.T) {
 		paths []string
 	}{
 		{"", []string{"/login", "/top-creators"}},
-		{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/bonuses", "/bonuses/1", "/payouts", "/payouts/1", "/payees", "/invoices", "/leaderboard", "/mcn-bonuses", "/audit"}},
-		{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import"}},
+		{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/bonuses", "/bonuses/1", "/payouts", "/payouts/1", "/payees", "/invoices", "/leaderboard", "/mcn-bonuses", "/audit", "/impact", "/impact/agencies"}},
+		{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import", "/impact"}},
 		{"mcn2@demo.test", []string{"/invoices", "/agency/payee"}},
 		{"creator1@demo.test", []string{"/me", "/me/payee"}},
 		{"admin@demo.test", []string{"/settings/bonus-rule", "/settings/tax-rule", "/settings/users"}},

@@ -23,9 +23,9 @@ var everyPage = []struct {
 	paths []string
 }{
 	{"", []string{"/login", "/top-creators"}},
-	{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import", "/creators/11", "/bonuses", "/notifications", "/account/password", "/creators/999999", "/agency/payee"}},
+	{"mcn1@demo.test", []string{"/dashboard", "/creators", "/creators/new", "/creators/import", "/creators/11", "/bonuses", "/notifications", "/account/password", "/creators/999999", "/agency/payee", "/impact"}},
 	{"creator1@demo.test", []string{"/me", "/notifications", "/account/password", "/me/payee"}},
-	{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/creators/11", "/bonuses", "/bonuses/1", "/mcn-bonuses", "/payouts", "/payouts/1", "/leaderboard", "/performance/import", "/agencies", "/agencies/1", "/agencies/new", "/agencies/1/edit", "/audit", "/reauth", "/payees", "/payees?verified=1"}},
+	{"reviewer1@demo.test", []string{"/dashboard", "/creators?state=pending", "/creators/11", "/bonuses", "/bonuses/1", "/mcn-bonuses", "/payouts", "/payouts/1", "/leaderboard", "/performance/import", "/agencies", "/agencies/1", "/agencies/new", "/agencies/1/edit", "/audit", "/reauth", "/payees", "/payees?verified=1", "/impact", "/impact/agencies"}},
 	{"admin@demo.test", []string{"/dashboard", "/settings", "/settings/bonus-rule", "/settings/users", "/settings/api-tokens", "/mcn-bonuses", "/settings/changes", "/settings/tax-rule"}},
 	{"admin2@demo.test", []string{"/settings/changes"}},
 }

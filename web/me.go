@@ -68,6 +68,9 @@ func (s *Server) me(c echo.Context) error {
 	if v.Transfers, err = s.transferViews(c); err != nil {
 		return err
 	}
+	if v.Against, err = s.againstSubjectView(c, *a.CreatorID); err != nil {
+		return err
+	}
 	v.PayeeState = "none"
 	switch p, err := s.store.GetPayee(ctx, a, models.PayeeCreator, *a.CreatorID); {
 	case err == nil && p.Verified:

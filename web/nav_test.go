@@ -16,10 +16,10 @@ func TestEveryRoleSeesOnlyLinksItMayFollow(t *testing.T) {
 	a := newApp(t)
 	want := map[string][]string{
 		"admin": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/invoices", "/payees", "/leaderboard", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
+			"/payouts", "/invoices", "/payees", "/leaderboard", "/impact", "/performance/import", "/agencies", "/audit", "/settings/bonus-rule"},
 		"reviewer": {"/dashboard", "/creators", "/creators?state=pending&sort=enrolled&dir=asc", "/bonuses?state=proposed", "/mcn-bonuses",
-			"/payouts", "/invoices", "/payees", "/leaderboard", "/performance/import", "/agencies", "/audit"},
-		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses", "/invoices", "/agency/payee"},
+			"/payouts", "/invoices", "/payees", "/leaderboard", "/impact", "/performance/import", "/agencies", "/audit"},
+		"mcn_manager": {"/dashboard", "/creators", "/creators/new", "/creators/import", "/bonuses", "/invoices", "/agency/payee", "/impact"},
 		"creator":     {"/me", "/me/payee"},
 	}
 	for role, who := range roleLogins {

@@ -86,6 +86,12 @@ func (s *Server) routeTable() []Route {
 		{http.MethodGet, "/leaderboard", staff, s.leaderboard, false},
 		{http.MethodPost, "/leaderboard/publish", staff, s.leaderboardPublish, false},
 		{http.MethodGet, "/top-creators", public, s.topCreators, false},
+		{http.MethodGet, "/impact", enrollers, s.impact, false},
+		{http.MethodGet, "/impact.csv", enrollers, s.impactCSV, false},
+		{http.MethodGet, "/impact.xlsx", enrollers, s.impactXLSX, false},
+		{http.MethodGet, "/impact/agencies", staff, s.impactLeague, false},
+		{http.MethodGet, "/impact/agencies.csv", staff, s.impactLeagueCSV, false},
+		{http.MethodGet, "/impact/agencies.xlsx", staff, s.impactLeagueXLSX, false},
 
 		{http.MethodGet, "/agencies", staff, s.agencyList, false},
 		{http.MethodGet, "/agencies/new", staff, s.agencyNew, false},

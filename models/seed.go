@@ -183,6 +183,16 @@ func (s *Store) SeedDemo(ctx context.Context) ([]DemoLogin, error) {
 	if _, err := s.SeedPayees(ctx, sys); err != nil {
 		return nil, err
 	}
+	// The seed backdates qualifications with raw SQL (backdateDemoCreator,
+	// the risk demo), which no hook sees: credit the impact figures afresh.
+	if err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := rebuildImpactWeeks(tx); err != nil {
+			return err
+		}
+		return rebuildUplift(tx)
+	}); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

@@ -44,13 +44,6 @@ func (s *Server) readImpactQuery(c echo.Context) (impactQuery, error) {
 			q.Errors["subject"] = models.M("impact_err_subject")
 		}
 	}
-	if q.Filter.From == "" {
-		from, err := s.defaultFrom(c, q.Filter.To)
-		if err != nil {
-			return q, err
-		}
-		q.Filter.From = from
-	}
 	a := actor(c)
 	q.Agency = strings.TrimSpace(c.QueryParam("agency"))
 	if q.Agency == "" {
@@ -87,32 +80,6 @@ func (s *Server) readImpactQuery(c echo.Context) (impactQuery, error) {
 		q.Matches = rows
 	}
 	return q, nil
-}
-
-// defaultFrom is the first week when none is chosen: the programme's first
-// week, or, for a programme longer than a range may be, the earliest week
-// that keeps the range within models.MaxImpactWeeks ("" leaves it to the models).
-func (s *Server) defaultFrom(c echo.Context, to string) (string, error) {
-	start, err := s.store.ProgrammeStartWeek(c.Request().Context())
-	if err != nil {
-		return "", err
-	}
-	last := models.WeekOf(s.now()).Prev()
-	if to != "" {
-		w, err := models.ParseWeek(to)
-		if err != nil {
-			return "", nil // the models name the field
-		}
-		last = w
-	}
-	from := last
-	for range models.MaxImpactWeeks - 1 {
-		from = from.Prev()
-	}
-	if !from.Start().After(start.Start()) {
-		return "", nil
-	}
-	return from.String(), nil
 }
 
 // query is the filter as URL parameters, for links and downloads.

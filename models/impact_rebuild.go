@@ -65,9 +65,17 @@ func rebuildImpactWeeks(tx *gorm.DB) error {
 	return d.apply(tx)
 }
 
-// creditUncreditedRows credits rows that have no credit yet under their
-// creator's agency and primary subject area as they are now.
+// creditUncreditedRows credits rows that have no credit yet: a week with a
+// weekly bonus under the agency and subject area the bonus copied when it was
+// computed (who delivered that week, even if the creator moved since), any
+// other under the creator's agency and primary subject area as they are now.
 func creditUncreditedRows(tx *gorm.DB) error {
+	if err := tx.Exec(`UPDATE weekly_performances SET
+		credit_agency_id = COALESCE((SELECT b.agency_id FROM bonuses b WHERE b.creator_id = weekly_performances.creator_id AND b.week = weekly_performances.week), 0),
+		credit_subject_id = (SELECT b.subject_id FROM bonuses b WHERE b.creator_id = weekly_performances.creator_id AND b.week = weekly_performances.week)
+		WHERE credit_subject_id = 0 AND EXISTS (SELECT 1 FROM bonuses b WHERE b.creator_id = weekly_performances.creator_id AND b.week = weekly_performances.week)`).Error; err != nil {
+		return err
+	}
 	return tx.Exec(`UPDATE weekly_performances SET
 		credit_agency_id = COALESCE((SELECT c.agency_id FROM creators c WHERE c.id = weekly_performances.creator_id), 0),
 		credit_subject_id = (SELECT c.primary_subject_id FROM creators c WHERE c.id = weekly_performances.creator_id)

@@ -289,3 +289,47 @@ func TestImpactTenants(t *testing.T) {
 		t.Fatalf("an unknown agency: %v", err)
 	}
 }
+
+// TestUncreditedWeeksGoToTheAgencyOfTheirBonus: rows from before the impact
+// credit existed (an upgraded database) are credited, when the week has a
+// weekly bonus, under the agency and subject area the bonus copied when it was
+// computed, so a creator who moved since leaves those weeks with the agency
+// that delivered them; a week without a bonus goes to where the creator is now.
+func TestUncreditedWeeksGoToTheAgencyOfTheirBonus(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w2 := models.WeekOf(time.Now()).Prev()
+	w1 := w2.Prev()
+	c := w.impactCreator(t, w.mcnA, "jd_cr_imp101", "electronics", true)
+	w.perf(t, w1, c.AccountID, 3, 1, 1000, 5_000_000)
+	w.compute(t, w1)
+	w.perf(t, w2, c.AccountID, 5, 0, 2000, 0) // no bonus computed for it
+	// As before the upgrade: no credit on the rows; the creator has moved to B since.
+	if err := w.raw.Exec("UPDATE weekly_performances SET credit_agency_id = 0, credit_subject_id = 0, credit_qualified = ?", false).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.raw.Exec("UPDATE creators SET agency_id = ? WHERE id = ?", w.agenB.ID, c.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.RebuildImpactWeeks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.s.ForgetCaches()
+	videos := func(agency uint) map[string]int64 {
+		rep, err := w.s.Impact(ctx, w.rev1, models.ImpactFilter{From: w1.String(), To: w2.String(), AgencyID: agency})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, wk := range rep.Weeks {
+			out[wk.Week] = wk.Videos
+		}
+		return out
+	}
+	if got := videos(w.agencyA.ID); got[w1.String()] != 3 || got[w2.String()] != 0 {
+		t.Errorf("agency A, which delivered %s (its bonus): %v", w1, got)
+	}
+	if got := videos(w.agenB.ID); got[w1.String()] != 0 || got[w2.String()] != 5 {
+		t.Errorf("agency B, where the creator is now: %v", got)
+	}
+}

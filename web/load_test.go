@@ -225,6 +225,12 @@ func (s *loadSite) pages(t *testing.T) []loadPage {
 		{"MCN dashboard (manager)", mcn, "/dashboard"},
 		{"MCN creators list (manager)", mcn, "/creators"},
 		{"creator /me", creator, "/me"},
+		{"impact, programme", rev, "/impact"},
+		{"impact, one subject", rev, "/impact?subject=3"},
+		{"impact, one agency", rev, "/impact?agency=1"},
+		{"agency league, page 1", rev, "/impact/agencies"},
+		{"agency league by growth, page 20", rev, "/impact/agencies?sort=growth&page=20"},
+		{"impact (manager)", mcn, "/impact"},
 	}
 }
 

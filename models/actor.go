@@ -52,11 +52,16 @@ type Page struct {
 	Before string
 }
 
+// maxPageNumber bounds a requested page number, so the rows before it
+// (number-1 times the size) cannot overflow: no list has that many pages.
+const maxPageNumber = 1 << 24
+
 // NewPage clamps a requested page to sane bounds.
 func NewPage(number, size int) Page {
 	if number < 1 {
 		number = 1
 	}
+	number = min(number, maxPageNumber)
 	if size < 1 || size > 200 {
 		size = 50
 	}

@@ -351,6 +351,13 @@ func (s *Store) reject(ctx context.Context, a *Actor, kind bonusKind, ids []uint
 		if err != nil {
 			return err
 		}
+		if kind.reasonKind == ReasonForBonus && rc.DistrustsPerformance {
+			// Distrusting a week takes the ingest lock; take it before the
+			// first audit entry takes the audit chain's, in ingest's order.
+			if err := advisoryLock(tx, lockKeyPerformanceIngest); err != nil {
+				return err
+			}
+		}
 		rows, err := loadDecidable(tx, kind, ids)
 		if err != nil {
 			return err

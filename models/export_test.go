@@ -84,3 +84,6 @@ func (s *Store) ClearPacingPlan(ctx context.Context) error {
 func (s *Store) RebuildImpactWeeks(ctx context.Context) error {
 	return s.db.WithContext(ctx).Transaction(rebuildImpactWeeks)
 }
+
+// LockKeyAuditChain is the audit chain's advisory lock key, for lock-order tests.
+const LockKeyAuditChain = lockKeyAuditChain

@@ -210,7 +210,16 @@ type CreatorWeekAgainstSubject struct {
 	Videos, LiveSessions, GMVFen                   int64
 	MedianVideos, MedianLiveSessions, MedianGMVFen int64
 	SubjectCreators                                int64 // creators the median is over
+	// MedianWithheld: fewer than MedianMinCreators reported the week, so the
+	// medians are zero for anyone but staff (see MedianMinCreators).
+	MedianWithheld bool
 }
+
+// MedianMinCreators is how many creators must have reported a week before
+// its subject area's median is shown to a creator or a manager. Each median
+// is a figure one creator really reported (the lower middle); over one or two
+// creators it is another creator's own week, which only staff may see.
+const MedianMinCreators = 5
 
 // impactRange is a filter's weeks, resolved.
 type impactRange struct {

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,10 @@ func TestAgencyLeague(t *testing.T) {
 	fb.AgencyID = w.agenB.ID
 	if _, rank, err := w.s.AgencyImpact(ctx, w.rev2, fb); err != nil || rank != (models.AgencyGrowthRank{Of: 4}) {
 		t.Errorf("B (no growth figure): %+v %v", rank, err)
+	}
+	// A page number typed into the address far past the end (page=9223372036854775807) is an empty page.
+	if rows, total, err := w.s.AgencyLeague(ctx, w.rev1, f, "name", false, models.Page{Number: math.MaxInt, Size: 50}); err != nil || len(rows) != 0 || total != 4 {
+		t.Errorf("a page past the end: %d rows of %d, %v", len(rows), total, err)
 	}
 	// An unknown sort names the field.
 	_, _, err = w.s.AgencyLeague(ctx, w.rev1, f, "gmv; DROP TABLE", true, models.NewPage(1, 50))

@@ -154,7 +154,7 @@ const creatorAgainstSubjectMaxWeeks = MaxImpactWeeks
 // the last ended week) next to their primary subject area's medians over the
 // creators who reported each week (untrusted weeks left out; GMV net of
 // refunds): the creator themself, staff, or the manager of the creator's
-// agency; anyone else gets ErrNotFound (ErrForbidden when not signed in as
+// agency (only staff see a median over fewer than MedianMinCreators); anyone else gets ErrNotFound (ErrForbidden when not signed in as
 // one of those roles), as for the creator's other pages.
 func (s *Store) CreatorAgainstSubject(ctx context.Context, a *Actor, creatorID uint, weeks int) ([]CreatorWeekAgainstSubject, error) {
 	if a == nil || (!a.IsStaff() && a.CreatorID == nil && a.Role != RoleMCNManager) {
@@ -189,6 +189,10 @@ func (s *Store) CreatorAgainstSubject(ctx context.Context, a *Actor, creatorID u
 		m := medians[l]
 		row := CreatorWeekAgainstSubject{Week: l, MedianVideos: m.MedianVideos, MedianLiveSessions: m.MedianLiveSessions,
 			MedianGMVFen: m.MedianGMVFen, SubjectCreators: m.Creators}
+		if !a.IsStaff() && m.Creators > 0 && m.Creators < MedianMinCreators {
+			// Another creator's own figures: not for creators or managers.
+			row.MedianVideos, row.MedianLiveSessions, row.MedianGMVFen, row.MedianWithheld = 0, 0, 0, true
+		}
 		if p, ok := mine[l]; ok {
 			row.Reported = true
 			row.Videos, row.LiveSessions, row.GMVFen = p.Videos, p.LiveSessions, p.GMVFen-p.RefundedGMVFen

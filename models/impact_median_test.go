@@ -32,7 +32,7 @@ func TestCreatorAgainstSubjectMedian(t *testing.T) {
 	w.ingestUplift(t, "jd_med_d", upliftRow{before, 6, 3, 600, 0})
 	w.ingestUplift(t, "jd_med_e", upliftRow{last, 100, 100, 100_000, 0}, upliftRow{before, 100, 100, 100_000, 0})
 
-	me := upliftCreatorActor(t, w, d)
+	me := w.rev1 // staff see medians over any number of creators (see TestCreatorAgainstSubjectWithholdsFewCreators)
 	got, err := w.s.CreatorAgainstSubject(ctx, me, d.ID, 3)
 	if err != nil {
 		t.Fatal(err)
@@ -62,6 +62,44 @@ func TestCreatorAgainstSubjectMedian(t *testing.T) {
 		if err != nil || len(got) != 2 || !got[0].Reported || got[0].Videos != 2 || got[1].Videos != 1 || got[1].GMVFen != 100 {
 			t.Errorf("%s: %+v %v", who.Email, got, err)
 		}
+	}
+}
+
+// A median over fewer than MedianMinCreators creators is another creator's
+// own week: a creator and their manager see none (staff do), and they see the
+// median again once enough creators reported the week.
+func TestCreatorAgainstSubjectWithholdsFewCreators(t *testing.T) {
+	t.Parallel()
+	clk := &upliftClock{at: time.Now()}
+	w := upliftWorld(t, clk)
+	last := models.WeekOf(clk.now()).Prev()
+	before := last.Prev()
+	me := w.enrolInSubject(t, w.mcnA, "jd_few_me", "electronics")
+	w.enrolInSubject(t, w.mcnB, "jd_few_other", "electronics")
+	w.ingestUplift(t, "jd_few_me", upliftRow{before, 9, 9, 9_000, 0}, upliftRow{last, 9, 9, 9_000, 0})
+	// Before: one other creator, whose whole week the "median" of two would be.
+	w.ingestUplift(t, "jd_few_other", upliftRow{before, 2, 1, 234, 0}, upliftRow{last, 1, 1, 100, 0})
+	for i := range models.MedianMinCreators - 2 {
+		account := fmt.Sprintf("jd_few_%d", i)
+		w.enrolInSubject(t, w.mcnB, account, "electronics")
+		w.ingestUplift(t, account, upliftRow{last, int64(3 + i), 1, int64(300 + 100*i), 0})
+	}
+	for name, a := range map[string]*models.Actor{"creator": upliftCreatorActor(t, w, me), "manager": w.mcnA} {
+		got, err := w.s.CreatorAgainstSubject(ctx, a, me.ID, 2)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("%s: %+v %v", name, got, err)
+		}
+		if b := got[0]; !b.MedianWithheld || b.MedianVideos != 0 || b.MedianLiveSessions != 0 || b.MedianGMVFen != 0 || b.Videos != 9 || b.SubjectCreators != 2 {
+			t.Errorf("%s sees a median over two creators (the other's own week): %+v", name, b)
+		}
+		// Last week: 5 creators {1, 3, 4, 5, 9} videos: the median shows.
+		if l := got[1]; l.MedianWithheld || l.MedianVideos != 4 || l.SubjectCreators != int64(models.MedianMinCreators) {
+			t.Errorf("%s: last week's median over %d creators %+v", name, models.MedianMinCreators, l)
+		}
+	}
+	got, err := w.s.CreatorAgainstSubject(ctx, w.rev1, me.ID, 2)
+	if err != nil || got[0].MedianWithheld || got[0].MedianVideos != 2 || got[0].MedianGMVFen != 234 {
+		t.Errorf("staff: %+v %v", got, err)
 	}
 }
 

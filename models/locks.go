@@ -19,7 +19,8 @@ const (
 	// weekly rows it reads, so two ingests must not read the same old rows.
 	// (Until issue 13 it shared lockKeyAuditChain's key, which held every audit
 	// writer back for the length of an import.) An ingest takes it before
-	// lockKeyAuditChain.
+	// lockKeyAuditChain, and so must everything that takes both (a rejection
+	// that distrusts weeks, a qualification): the other order deadlocks.
 	lockKeyPerformanceIngest int64 = 727276
 	// lockKeySettingsChanges serialises decisions on settings proposals, so two
 	// approvals checked against each other's old values cannot both pass.

@@ -116,8 +116,10 @@ type LeagueView struct {
 
 // AgainstSubjectView is a creator's last weeks next to their subject area's median.
 type AgainstSubjectView struct {
-	Rows  []AgainstSubjectRow
-	Chart ColumnChart
+	Rows        []AgainstSubjectRow
+	Chart       ColumnChart
+	Withheld    bool // some week's median is not shown: too few creators reported it
+	MinCreators int  // how many must report a week for its median to show
 }
 
 // AgainstSubjectRow is one week: the creator's figures and the median's.

@@ -18,12 +18,17 @@ func (s *Server) againstSubjectView(c echo.Context, creatorID uint) (views.Again
 		return views.AgainstSubjectView{}, err
 	}
 	v := views.AgainstSubjectView{Chart: views.ColumnChart{ID: "against-gmv", Title: tr(c, "me_against_chart"),
-		Unit: tr(c, "me_against_yours"), LineLabel: tr(c, "me_against_median"), NoTable: true}}
+		Unit: tr(c, "me_against_yours"), LineLabel: tr(c, "me_against_median"), NoTable: true},
+		MinCreators: models.MedianMinCreators}
 	for _, w := range weeks {
 		row := views.AgainstSubjectRow{Week: w.Week, Reported: w.Reported,
 			Videos: views.Count(w.Videos), Live: views.Count(w.LiveSessions), GMV: models.FormatYuan(w.GMVFen),
 			MedVideos: views.Count(w.MedianVideos), MedLive: views.Count(w.MedianLiveSessions), MedGMV: models.FormatYuan(w.MedianGMVFen),
 			Creators: views.Count(w.SubjectCreators)}
+		if w.MedianWithheld { // too few creators: the median would be one of theirs
+			row.MedVideos, row.MedLive, row.MedGMV = "–", "–", "–"
+			v.Withheld = true
+		}
 		label := w.Week
 		if wk, err := models.ParseWeek(w.Week); err == nil {
 			row.Dates = weekDates(c, wk)

@@ -185,7 +185,7 @@ func TestImpactDownloadsMatchThePage(t *testing.T) {
 		t.Errorf("CSV total %q", total)
 	}
 	zh := rev.chinese("/impact.csv?" + q.Encode())
-	if !strings.HasPrefix(strings.TrimPrefix(zh.body, "\ufeff"), "周,上报达人数,视频数") {
+	if !strings.HasPrefix(strings.TrimPrefix(zh.body, "\ufeff"), "周,上报人次,视频数") {
 		t.Errorf("Chinese CSV header: %q", strings.SplitN(zh.body, "\n", 2)[0])
 	}
 

@@ -136,8 +136,8 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("seed: %v %s", err, out)
 	}
 	// 200 demo creators × 300 weeks = 60,000 rows, reaching back before the
-	// default programme start: this programme starts earlier.
-	if err := modeltest.OpenRaw(t, db).Create(&models.Setting{Key: "programme_start_week", Value: "2020-W01"}).Error; err != nil {
+	// demo's programme start: this programme starts earlier.
+	if err := modeltest.OpenRaw(t, db).Save(&models.Setting{Key: "programme_start_week", Value: "2020-W01"}).Error; err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder

@@ -40,8 +40,14 @@ func BenchmarkImpactOnSeededProgramme(b *testing.B) {
 			_, err := s.Impact(ctx, staff, g)
 			return err
 		}},
-		{"league, 26 weeks", func() error { _, _, err := s.AgencyLeague(ctx, staff, half, "growth", true, models.NewPage(1, 50)); return err }},
-		{"league, 52 weeks", func() error { _, _, err := s.AgencyLeague(ctx, staff, year, "net_gmv", true, models.NewPage(1, 50)); return err }},
+		{"league, 26 weeks", func() error {
+			_, _, err := s.AgencyLeague(ctx, staff, half, "growth", true, models.NewPage(1, 50))
+			return err
+		}},
+		{"league, 52 weeks", func() error {
+			_, _, err := s.AgencyLeague(ctx, staff, year, "net_gmv", true, models.NewPage(1, 50))
+			return err
+		}},
 		{"one agency's line and growth rank", func() error { g := half; g.AgencyID = agencyID; _, _, err := s.AgencyImpact(ctx, staff, g); return err }},
 		{"uplift programme", func() error { _, err := s.Uplift(ctx, staff, year); return err }},
 		{"uplift one agency", func() error { g := year; g.AgencyID = agencyID; _, err := s.Uplift(ctx, staff, g); return err }},

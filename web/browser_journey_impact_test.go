@@ -54,12 +54,12 @@ func TestBrowserJourneyImpact(t *testing.T) {
 	shoot(t, ctx, "journey-impact-subject-zh-CN")
 	rows := utf8CSV(t, "impact.csv", fetchDownload(t, ctx, `[data-testid="impact-csv"]`))
 	head, total := rows[0], rows[len(rows)-1]
-	videos, net := slices.Index(head, "视频数"), slices.Index(head, "净 GMV（元）")
+	videos, net := slices.Index(head, "视频数"), slices.Index(head, "净 GMV（分）")
 	if head[0] != "周" || videos < 0 || net < 0 || total[0] != "合计" {
 		t.Fatalf("the CSV's header %q, total %q", head, total)
 	}
-	if total[videos] != strconv.FormatInt(one.Total.Videos, 10) || total[net] != models.YuanDecimal(one.Total.NetGMVFen()) || len(rows) < 3 {
-		t.Errorf("the CSV's total %q, want %d videos and ¥%s", total, one.Total.Videos, models.YuanDecimal(one.Total.NetGMVFen()))
+	if total[videos] != strconv.FormatInt(one.Total.Videos, 10) || total[net] != strconv.FormatInt(one.Total.NetGMVFen(), 10) || len(rows) < 3 {
+		t.Errorf("the CSV's total %q, want %d videos and %d fen of net GMV", total, one.Total.Videos, one.Total.NetGMVFen())
 	}
 	signOut(t, ctx)
 

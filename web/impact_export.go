@@ -12,7 +12,7 @@ import (
 )
 
 // Downloads of the impact figures: the same table the page shows, with every
-// column, headers in the reader's language and amounts in yuan.
+// column, headers in the reader's language; amounts in fen in CSV and in yuan in XLSX.
 
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,9 +47,14 @@ func (s *Server) impactDownload(c echo.Context, format string) error {
 	return s.sendTable(c, t, format, impactFileName("impact", rep.Filter, format))
 }
 
-// fileHeader labels a table's columns for a file: amounts say they are in
-// yuan and shares that they are in percent.
-func fileHeader(c echo.Context, t impactTable) []string {
+// fileHeader labels a table's columns for a file: amounts say their unit
+// (fen in CSV, as all the portal's CSV money; yuan in XLSX, formatted as
+// such) and shares that they are in percent.
+func fileHeader(c echo.Context, t impactTable, format string) []string {
+	moneyUnit := "impact_unit_yuan"
+	if format == "csv" {
+		moneyUnit = "impact_unit_fen"
+	}
 	out := []string{tr(c, "impact_col_"+t.First)}
 	var kinds []cellKind
 	if len(t.Rows) > 0 {
@@ -66,7 +71,7 @@ func fileHeader(c echo.Context, t impactTable) []string {
 		if i < len(kinds) {
 			switch kinds[i] {
 			case cellFen:
-				h += tr(c, "impact_unit_yuan")
+				h += tr(c, moneyUnit)
 			case cellPermille:
 				h += tr(c, "impact_unit_percent")
 			}
@@ -78,7 +83,7 @@ func fileHeader(c echo.Context, t impactTable) []string {
 
 // sendTable writes a table as CSV or XLSX and sends it as a download.
 func (s *Server) sendTable(c echo.Context, t impactTable, format, name string) error {
-	header := fileHeader(c, t)
+	header := fileHeader(c, t, format)
 	var buf bytes.Buffer
 	contentType := "text/csv; charset=utf-8"
 	var err error

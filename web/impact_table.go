@@ -127,7 +127,7 @@ func (c impactCell) display() string {
 	return views.Count(c.N)
 }
 
-// file is a cell as a CSV writes it: plain numbers, yuan with two decimals,
+// file is a cell as a CSV writes it: plain numbers, money in whole fen,
 // shares in percent with one decimal, and nothing for a missing ratio.
 func (c impactCell) file() string {
 	switch {
@@ -135,8 +135,6 @@ func (c impactCell) file() string {
 		return ""
 	case c.Kind == cellText:
 		return models.SafeCell(c.Text)
-	case c.Kind == cellFen:
-		return models.YuanDecimal(c.N)
 	case c.Kind == cellPermille:
 		return permilleDecimal(c.N)
 	}

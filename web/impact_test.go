@@ -180,8 +180,9 @@ func TestImpactDownloadsMatchThePage(t *testing.T) {
 	if len(recs) != 4 || recs[1][0] != lastWeek.Prev().String() || total[0] != "Total" {
 		t.Fatalf("want a header, the 2 weeks with figures (as on the page) and a total: %q", recs)
 	}
-	if total[col(head, "Videos")] != "10" || total[col(head, "Net GMV (¥)")] != models.YuanDecimal(rep.Total.NetGMVFen()) ||
-		total[col(head, "Bonus approved (¥)")] != models.YuanDecimal(rep.Total.BonusFen) {
+	// Money in CSV is whole fen, as everywhere in the portal's CSV.
+	if total[col(head, "Videos")] != "10" || total[col(head, "Net GMV (fen)")] != strconv.FormatInt(rep.Total.NetGMVFen(), 10) ||
+		total[col(head, "Bonus approved (fen)")] != strconv.FormatInt(rep.Total.BonusFen, 10) {
 		t.Errorf("CSV total %q", total)
 	}
 	zh := rev.chinese("/impact.csv?" + q.Encode())
@@ -200,7 +201,11 @@ func TestImpactDownloadsMatchThePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	xh, xt := rows[0], rows[len(rows)-1]
-	if !slices.Equal(xh, head) || xt[0] != "Total" || xt[col(xh, "Videos")] != "10" {
+	inYuan := make([]string, len(head)) // the same columns; the spreadsheet's money in yuan
+	for i, h := range head {
+		inYuan[i] = strings.ReplaceAll(h, "(fen)", "(¥)")
+	}
+	if !slices.Equal(xh, inYuan) || xt[0] != "Total" || xt[col(xh, "Videos")] != "10" {
 		t.Errorf("xlsx header %q total %q", xh, xt)
 	}
 	if got, want := xt[col(xh, "Net GMV (¥)")], strings.TrimRight(strings.TrimRight(models.YuanDecimal(rep.Total.NetGMVFen()), "0"), "."); got != want {

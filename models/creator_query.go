@@ -73,9 +73,12 @@ func (s *Store) ListCreators(ctx context.Context, a *Actor, f CreatorFilter, pag
 	if f.Featured {
 		q = q.Where("creators.id IN (?)", featuredNow(s.read.WithContext(ctx), s.now()))
 	}
+	// The count's own copy of the query, taken now: a memo past its lifetime
+	// refreshes in the background while this request goes on ordering q.
+	countQuery := q.Session(&gorm.Session{Context: ctx})
 	total, err := counted(ctx, s, fmt.Sprintf("creators %s %+v", a.scopeKey(), f), func(ctx context.Context) (int64, error) {
 		var n int64
-		return n, q.Session(&gorm.Session{}).WithContext(ctx).Count(&n).Error
+		return n, countQuery.WithContext(ctx).Count(&n).Error
 	})
 	if err != nil {
 		return nil, 0, err

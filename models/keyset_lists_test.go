@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jd/creator-portal/models"
+	"github.com/jd/creator-portal/models/modeltest"
 )
 
 // walkPages reads a list page by page through its cursors: forward with
@@ -96,5 +97,23 @@ func TestAgenciesAndMCNBonusesPageByCursor(t *testing.T) {
 	}, func(r models.MCNBonusRow) uint { return r.ID }, models.MCNBonusCursor)
 	if !slices.Equal(fwd, wantBonuses) || !slices.Equal(back, wantBonuses) {
 		t.Fatalf("MCN bonuses forward %v\nback %v\nwant %v", fwd, back, wantBonuses)
+	}
+}
+
+// TestCreatorsListRefreshingItsCountInTheBackground: a count past its memo
+// lifetime is refreshed in the background while the request goes on to read
+// its page; the two must not share the query being built (the race detector
+// caught the page's ORDER BY being added while the refresh copied it).
+func TestCreatorsListRefreshingItsCountInTheBackground(t *testing.T) {
+	t.Parallel()
+	s, _ := modeltest.NewStoreWithDB(t, models.WithMemoTTL(time.Nanosecond))
+	staff := &models.Actor{UserID: 1, Role: models.RoleReviewer}
+	if err := s.SeedScale(ctx, models.ScaleOptions{Creators: 60, Agencies: 2, Weeks: 1}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		if _, total, err := s.ListCreators(ctx, staff, models.CreatorFilter{}, models.NewPage(1, 10)); err != nil || total == 0 {
+			t.Fatalf("%d creators, %v", total, err)
+		}
 	}
 }

@@ -132,7 +132,9 @@ func impactFor(tx *gorm.DB, f ImpactFilter, r impactRange) (*ImpactReport, error
 func agencyImpactRows(tx *gorm.DB, agencyID uint, from, to string) (map[impactKey]ImpactFigures, error) {
 	out := map[impactKey]ImpactFigures{}
 	var rows []WeeklyPerformance
-	if err := tx.Where("credit_agency_id = ? AND week >= ? AND week <= ? AND untrusted = ?", agencyID, from, to, false).Find(&rows).Error; err != nil {
+	// Only the columns the figures read: a year of a 50-creator agency is 2,600 rows.
+	if err := tx.Select("week, credit_subject_id, credit_qualified, videos, live_sessions, views, orders, gmv_fen, refunded_gmv_fen").
+		Where("credit_agency_id = ? AND week >= ? AND week <= ? AND untrusted = ?", agencyID, from, to, false).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, p := range rows {

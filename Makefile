@@ -66,6 +66,7 @@ bench: build
 	$(GO) test -run XXX -bench . -benchmem ./views
 	DATABASE_URL='$(BENCH_DB)' ./$(BIN) seed --scale
 	DATABASE_URL='$(BENCH_SMALL_DB)' ./$(BIN) seed --scale --creators 1000 --agencies 20 --weeks 52
+	BENCH_DB='$(BENCH_DB)' $(GO) test -run XXX -bench BenchmarkImpactOnSeededProgramme -benchtime 5x ./models
 	DATABASE_URL='$(BENCH_DB)' ./$(BIN) serve --addr 127.0.0.1:8089 > bench-serve.log 2>&1 & echo $$! > bench-serve.pid; \
 	DATABASE_URL='$(BENCH_SMALL_DB)' ./$(BIN) serve --addr 127.0.0.1:8090 > bench-serve-small.log 2>&1 & echo $$! > bench-serve-small.pid; \
 	sleep 3; LOAD_URL=http://127.0.0.1:8089 LOAD_SMALL_URL=http://127.0.0.1:8090 LOAD_PID=$$(cat bench-serve.pid) \

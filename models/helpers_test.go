@@ -24,9 +24,9 @@ type world struct {
 	agencyA, agenB *models.Agency
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, opts ...models.Option) *world {
 	t.Helper()
-	s, raw := modeltest.NewStoreWithDB(t)
+	s, raw := modeltest.NewStoreWithDB(t, opts...)
 	w := &world{s: s, raw: raw}
 	sys := models.SystemActor()
 	var err error

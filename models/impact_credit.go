@@ -269,30 +269,26 @@ func creditImpactQualified(tx *gorm.DB, creatorID uint, qualifiedAt *time.Time) 
 // agency snapshots. One small upsert per table, keys sorted, while the pool
 // is held; monthly agency bonuses are not weekly impact.
 func creditImpactBonuses(tx *gorm.DB, kind bonusKind, ids []uint) error {
-	if kind.table != weeklyBonuses.table || len(ids) == 0 {
+	if kind.table != weeklyBonuses.table {
 		return nil
 	}
-	var rows []struct {
-		Week      string
-		SubjectID uint
-		AgencyID  *uint
-		AmountFen int64
-	}
-	d := newImpactDeltas()
-	for _, part := range chunks(ids, 500) {
-		if err := tx.Table("bonuses").Select("week, subject_id, agency_id, amount_fen").Where("id IN ?", part).Scan(&rows).Error; err != nil {
-			return err
-		}
-		for _, b := range rows {
-			d.add(b.Week, b.SubjectID, derefID(b.AgencyID), ImpactFigures{BonusFen: b.AmountFen, Bonuses: 1}, 1)
-		}
-	}
-	return d.apply(tx)
+	return creditImpactMoney(tx, ids, 1, func(part []uint) *gorm.DB {
+		return tx.Table("bonuses").Select("week, subject_id, agency_id, amount_fen").Where("id IN ?", part)
+	})
 }
 
 // creditImpactAdjustments is the adjustment approval hook: a top-up or
 // clawback moves the bonus amount of its bonus's week, subject area and agency.
 func creditImpactAdjustments(tx *gorm.DB, ids []uint) error {
+	return creditImpactMoney(tx, ids, 0, func(part []uint) *gorm.DB {
+		return tx.Table("bonus_adjustments AS j").Select("b.week, b.subject_id, b.agency_id, j.amount_fen").
+			Joins("JOIN bonuses b ON b.id = j.bonus_id").Where("j.id IN ?", part)
+	})
+}
+
+// creditImpactMoney adds amounts read by query (week, subject_id, agency_id,
+// amount_fen of each id), each counting as bonuses approved.
+func creditImpactMoney(tx *gorm.DB, ids []uint, bonuses int64, query func(part []uint) *gorm.DB) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -304,12 +300,11 @@ func creditImpactAdjustments(tx *gorm.DB, ids []uint) error {
 	}
 	d := newImpactDeltas()
 	for _, part := range chunks(ids, 500) {
-		if err := tx.Table("bonus_adjustments AS j").Select("b.week, b.subject_id, b.agency_id, j.amount_fen").
-			Joins("JOIN bonuses b ON b.id = j.bonus_id").Where("j.id IN ?", part).Scan(&rows).Error; err != nil {
+		if err := query(part).Scan(&rows).Error; err != nil {
 			return err
 		}
-		for _, j := range rows {
-			d.add(j.Week, j.SubjectID, derefID(j.AgencyID), ImpactFigures{BonusFen: j.AmountFen}, 1)
+		for _, r := range rows {
+			d.add(r.Week, r.SubjectID, derefID(r.AgencyID), ImpactFigures{BonusFen: r.AmountFen, Bonuses: bonuses}, 1)
 		}
 	}
 	return d.apply(tx)

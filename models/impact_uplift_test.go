@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jd/creator-portal/models"
-	"github.com/jd/creator-portal/models/modeltest"
 )
 
 // upliftClock is a test clock that a test moves to qualify creators in the past.
@@ -23,28 +22,7 @@ func (c *upliftClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.at 
 // upliftWorld is newWorld on a store whose clock the test holds.
 func upliftWorld(t *testing.T, clk *upliftClock) *world {
 	t.Helper()
-	s, raw := modeltest.NewStoreWithDB(t, models.WithClock(clk.now))
-	w := &world{s: s, raw: raw}
-	sys := models.SystemActor()
-	var err error
-	if w.agencyA, err = s.CreateAgency(ctx, sys, models.AgencyInput{Name: "Agency A"}); err != nil {
-		t.Fatal(err)
-	}
-	if w.agenB, err = s.CreateAgency(ctx, sys, models.AgencyInput{Name: "Agency B"}); err != nil {
-		t.Fatal(err)
-	}
-	mk := func(email string, role models.Role, agency *uint) *models.Actor {
-		u, err := s.CreateUser(ctx, sys, models.NewUser{Email: email, Password: "long-enough-password", Role: role, AgencyID: agency})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return models.ActorFor(u, "127.0.0.1")
-	}
-	w.admin = mk("admin@t.test", models.RoleAdmin, nil)
-	w.rev1 = mk("rev1@t.test", models.RoleReviewer, nil)
-	w.mcnA = mk("a@t.test", models.RoleMCNManager, &w.agencyA.ID)
-	w.mcnB = mk("b@t.test", models.RoleMCNManager, &w.agenB.ID)
-	return w
+	return newWorld(t, models.WithClock(clk.now))
 }
 
 // enrolInSubject enrols a creator with one primary subject area (by code).
